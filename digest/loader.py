@@ -1,0 +1,240 @@
+"""Loading and validating articles: every file is read, every problem collected.
+
+python-frontmatter is wrapped because on its own it returns empty metadata for a
+missing or list-shaped front matter and crashes on a key named `content`; here each
+of those becomes a Problem naming the file and the field.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import frontmatter
+import yaml
+
+from .errors import Problem, Severity, ValidationFailed
+from .model import Article, Topic
+from .topics import TopicIndex, load_topics
+
+__all__ = ["Corpus", "load_corpus", "parse_article", "slugify"]
+
+REQUIRED = ("title", "date", "source", "topics")
+OPTIONAL = ("url", "author", "summary", "updated", "draft")
+_HANDLER = frontmatter.YAMLHandler()
+_DATE_FIX = "use an ISO date like 2020-01-27 or a datetime with offset like 2020-01-27T14:30:00+03:00."
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The validated content: topics, published articles, drafts and warnings."""
+
+    topics: tuple[Topic, ...]
+    articles: tuple[Article, ...]
+    drafts: tuple[Article, ...]
+    warnings: tuple[Problem, ...]
+
+
+def slugify(text: str) -> str:
+    """A URL-safe slug: lowercase words joined by hyphens, Unicode letters kept."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    slug = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_")
+    return slug or "untitled"
+
+
+def _problem(path: str, field: str | None, message: str, fix: str,
+             severity: Severity = Severity.ERROR) -> Problem:
+    return Problem(path, field, message, fix, severity)
+
+
+def _split(text: str, path: str) -> tuple[dict | None, str, list[Problem]]:
+    """Separate front matter from body, turning every failure into a Problem."""
+    if not text.strip():
+        return None, "", [_problem(path, None, "the file is empty.",
+                                   "start it with front matter between '---' lines.")]
+    if not _HANDLER.detect(text):
+        return None, "", [_problem(path, None, "has no front matter.",
+                                   "start the file with '---', the fields, then '---'.")]
+    try:
+        fm_text, body = _HANDLER.split(text)
+    except ValueError:
+        return None, "", [_problem(path, None, "front matter has no closing '---' line.",
+                                   "end the front matter with a line holding only '---'.")]
+    try:
+        meta = _HANDLER.load(fm_text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" at line {mark.line + 2}" if mark is not None else ""
+        reason = getattr(exc, "problem", None) or "invalid syntax"
+        return None, "", [_problem(path, None, f"front matter is not valid YAML{line}: {reason}.",
+                                   "check the quoting and indentation of that line.")]
+    if meta is None:
+        return None, "", [_problem(path, None, "front matter is empty.",
+                                   f"add the required fields: {', '.join(REQUIRED)}.")]
+    if not isinstance(meta, Mapping):
+        kind = type(meta).__name__
+        return None, "", [_problem(path, None, f"front matter is a YAML {kind}, not a mapping.",
+                                   "write it as 'key: value' lines, e.g. 'title: My story'.")]
+    return {str(k): v for k, v in meta.items()}, body, []
+
+
+def _text(meta: dict, key: str, path: str, problems: list[Problem]) -> str | None:
+    value = meta.get(key)
+    if value is None:
+        return None
+    if isinstance(value, (bool, list, dict)) or not isinstance(value, (str, int, float)):
+        problems.append(_problem(path, key, f"must be text, not a {type(value).__name__}.",
+                                 f"write {key}: followed by plain text in quotes."))
+        return None
+    text = " ".join(str(value).split())
+    if not text:
+        problems.append(_problem(path, key, "is empty.", f"give {key} a value or remove it."))
+        return None
+    return text
+
+
+def _datetime(meta: dict, key: str, path: str, problems: list[Problem]) -> tuple[datetime, bool] | None:
+    value = meta.get(key)
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            problems.append(_problem(path, key, f"could not parse '{value}' as a date.", _DATE_FIX))
+            return None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            problems.append(_problem(path, key, f"'{value.isoformat()}' has a time but no UTC offset.",
+                                     "add the offset, e.g. 2020-01-27T14:30:00+03:00 or ...Z for UTC."))
+            return None
+        return value, False
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc), True
+    problems.append(_problem(path, key, f"must be a date, not a {type(value).__name__}.", _DATE_FIX))
+    return None
+
+
+def _topics(meta: dict, path: str, index: TopicIndex, problems: list[Problem]) -> tuple[str, ...]:
+    value = meta.get("topics")
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        problems.append(_problem(path, "topics", "must be a non-empty list of topic ids.",
+                                 "write topics: [topic-id] with ids from content/topics.yml."))
+        return ()
+    resolved: list[str] = []
+    for name in value:
+        if not isinstance(name, str):
+            problems.append(_problem(path, "topics", f"{name!r} is not a topic id.",
+                                     "write topic ids as text, e.g. topics: [iraq-protests]."))
+            continue
+        tid = index.resolve(name)
+        if tid is None:
+            near = index.suggest(name)
+            hint = f"did you mean '{near}'?" if near else "declare it in content/topics.yml."
+            problems.append(_problem(path, "topics", f"unknown topic '{name}'.", hint))
+        elif tid not in resolved:
+            resolved.append(tid)
+    return tuple(resolved)
+
+
+def parse_article(text: str, path: str, slug: str, index: TopicIndex) -> tuple[Article | None, list[Problem]]:
+    """Validate one article's text; returns the Article or every problem found."""
+    meta, body, problems = _split(text, path)
+    if meta is None:
+        return None, problems
+    for key in REQUIRED:
+        if meta.get(key) is None or meta.get(key) == "":
+            problems.append(_problem(path, key, "is required but missing.",
+                                     f"add a '{key}:' line to the front matter."))
+    for key in sorted(set(meta) - set(REQUIRED) - set(OPTIONAL)):
+        problems.append(_problem(path, key, "is not a known field and is ignored.",
+                                 f"remove it or use one of: {', '.join(REQUIRED + OPTIONAL)}.",
+                                 Severity.WARNING))
+    title = _text(meta, "title", path, problems)
+    source = _text(meta, "source", path, problems)
+    author = _text(meta, "author", path, problems)
+    summary = _text(meta, "summary", path, problems)
+    url = _text(meta, "url", path, problems)
+    if url is not None and not re.match(r"^https?://[^\s/]+", url, re.IGNORECASE):
+        problems.append(_problem(path, "url", f"'{url}' is not an http or https address.",
+                                 "give the original's full address, starting with https://."))
+        url = None
+    published = _datetime(meta, "date", path, problems) if meta.get("date") is not None else None
+    updated = _datetime(meta, "updated", path, problems) if meta.get("updated") is not None else None
+    topics = _topics(meta, path, index, problems) if meta.get("topics") is not None else ()
+    draft = meta.get("draft", False)
+    if not isinstance(draft, bool):
+        problems.append(_problem(path, "draft", f"must be true or false, not {draft!r}.",
+                                 "write draft: true or draft: false."))
+    if any(p.severity is Severity.ERROR for p in problems):
+        return None, problems
+    assert title and source and published and topics
+    return Article(path=path, slug=slug, title=title, published=published[0], source=source,
+                   topics=topics, body=body, url=url, author=author, summary=summary,
+                   updated=updated[0] if updated else None, draft=bool(draft),
+                   date_only=published[1]), problems
+
+
+def _read(file: Path, display: str) -> tuple[str | None, list[Problem]]:
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        return None, [_problem(display, None, f"could not be read ({exc.strerror}).",
+                               "check the file's permissions.")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [_problem(display, None, f"is not UTF-8 text (byte {exc.start}).",
+                               "save the file as UTF-8.")]
+    if "\x00" in text:
+        return None, [_problem(display, None, "contains NUL bytes.",
+                               "save it as a plain UTF-8 text file.")]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def article_files(content_dir: Path) -> list[Path]:
+    """Every Markdown article under content_dir, in a stable order."""
+    return sorted(p for p in content_dir.rglob("*.md") if p.is_file())
+
+
+def load_corpus(content_dir: Path, topics_file: str = "topics.yml") -> Corpus:
+    """Load and validate everything; raise ValidationFailed listing every error."""
+    root = content_dir.resolve()
+    problems: list[Problem] = []
+    topics, topic_problems = load_topics(content_dir / topics_file, f"{content_dir.name}/{topics_file}")
+    problems += topic_problems
+    index = TopicIndex(topics)
+    articles: list[Article] = []
+    owners: dict[str, str] = {}
+    for file in article_files(content_dir):
+        display = f"{content_dir.name}/{file.relative_to(content_dir).as_posix()}"
+        if not file.resolve().is_relative_to(root):
+            problems.append(_problem(display, None, "is a link to a file outside the content folder.",
+                                     "copy the article into the content folder instead of linking it."))
+            continue
+        text, read_problems = _read(file, display)
+        problems += read_problems
+        if text is None:
+            continue
+        slug = slugify(file.stem)
+        if slug in owners:
+            problems.append(_problem(display, None,
+                                     f"would publish to the same address (articles/{slug}/) as {owners[slug]}.",
+                                     "rename one of the two files."))
+            continue
+        owners[slug] = display
+        article, found = parse_article(text, display, slug, index)
+        problems += found
+        if article is not None:
+            articles.append(article)
+    if any(p.severity is Severity.ERROR for p in problems):
+        raise ValidationFailed(tuple(problems))
+    articles.sort(key=lambda a: (a.published, a.slug), reverse=True)
+    return Corpus(topics=tuple(topics),
+                  articles=tuple(a for a in articles if not a.draft),
+                  drafts=tuple(a for a in articles if a.draft),
+                  warnings=tuple(problems))

@@ -1,0 +1,96 @@
+"""Typed, immutable records passed between the stages of a build.
+
+load (articles, topics) -> analyse (sentences, summaries) -> assemble (Digest) -> render.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+__all__ = [
+    "Article",
+    "ArticleAnalysis",
+    "Digest",
+    "Quote",
+    "Topic",
+    "TopicDigest",
+]
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic declared in content/topics.yml."""
+
+    id: str
+    title: str
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Article:
+    """One validated article: front matter plus its Markdown body."""
+
+    path: str
+    slug: str
+    title: str
+    published: datetime
+    source: str
+    topics: tuple[str, ...]
+    body: str
+    url: str | None = None
+    author: str | None = None
+    summary: str | None = None
+    updated: datetime | None = None
+    draft: bool = False
+    date_only: bool = False
+
+    @property
+    def day(self) -> date:
+        """The calendar day of publication, in the article's own time zone."""
+        return self.published.date()
+
+
+@dataclass(frozen=True)
+class ArticleAnalysis:
+    """What the text-analysis core found in one article body.
+
+    `sentences` are the article's sentences verbatim, in order; `summary` holds
+    the indices of the chosen ones, in document order; `scores` their centrality.
+    """
+
+    sentences: tuple[str, ...]
+    summary: tuple[int, ...]
+    scores: tuple[float, ...] = ()
+
+    def summary_sentences(self) -> tuple[str, ...]:
+        return tuple(self.sentences[i] for i in self.summary)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A summary sentence quoted verbatim from an article, with its origin."""
+
+    text: str
+    slug: str
+    index: int
+
+
+@dataclass(frozen=True)
+class TopicDigest:
+    """A topic with its published articles (newest first) and its story so far."""
+
+    topic: Topic
+    articles: tuple[Article, ...]
+    story: tuple[Quote, ...]
+
+
+@dataclass(frozen=True)
+class Digest:
+    """Everything the renderer needs, computed before any page is written."""
+
+    articles: tuple[Article, ...]
+    topics: tuple[TopicDigest, ...]
+    analyses: dict[str, ArticleAnalysis] = field(default_factory=dict)
+    related: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -1,0 +1,105 @@
+"""The MkDocs plugin: content/ in, generated topic, article, archive and source pages out.
+
+Hooks, in build order:
+- on_config: adds our theme overrides and stylesheet to the Material theme.
+- on_files: loads and validates all of content/, analyses it, renders every page and
+  swaps the raw article files for the generated pages (nothing is written to disk).
+- on_serve: also watches site_templates/ (MkDocs already watches content/).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from .analyse import AnalysisOptions, build_digest
+from .config import DigestConfig
+from .errors import ValidationFailed
+from .loader import Corpus, load_corpus
+from .render import Renderer, templates_dir
+
+__all__ = ["DigestPlugin"]
+
+log = logging.getLogger("mkdocs.plugins.digest")
+STYLESHEET = "assets/digest.css"
+
+
+class DigestPlugin(BasePlugin[DigestConfig]):
+    """Builds a news digest from the Markdown articles in docs_dir."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        overrides = str(templates_dir() / "overrides")
+        if overrides not in config.theme.dirs:
+            config.theme.dirs.insert(0, overrides)
+        if STYLESHEET not in [str(x) for x in config.extra_css]:
+            config.extra_css.append(STYLESHEET)
+        return config
+
+    def options(self) -> AnalysisOptions:
+        return AnalysisOptions(
+            summary_sentences=self.config.summary_sentences,
+            topic_sentences=self.config.topic_sentences,
+            topic_half_life_days=float(self.config.topic_half_life_days),
+            related=self.config.related_articles,
+        )
+
+    def load(self, config: MkDocsConfig) -> Corpus:
+        """Load and validate content/; one PluginError lists every problem."""
+        try:
+            corpus = load_corpus(Path(config.docs_dir), self.config.topics_file)
+        except ValidationFailed as exc:
+            raise PluginError(str(exc)) from None
+        for warning in corpus.warnings:
+            log.warning(str(warning))
+        return corpus
+
+    # Runs after other plugins' on_files so that generated pages are not re-filtered by them.
+    @event_priority(-50)
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        corpus = self.load(config)
+        articles = corpus.articles + (corpus.drafts if self.config.drafts else ())
+        digest = build_digest(corpus.topics, articles, self.options())
+        renderer = Renderer(config.use_directory_urls, self.config.latest_articles)
+        pageset = renderer.render(digest)
+        docs = Path(config.docs_dir).resolve()
+        for file in list(files):
+            if file.abs_src_path is None:
+                continue
+            src = Path(file.abs_src_path).resolve()
+            if src.suffix == ".md" or src == docs / self.config.topics_file:
+                files.remove(file)
+        in_nav = {uri for item in pageset.nav for uri in _uris(item)}
+        for uri, content in pageset.pages.items():
+            existing = files.get_file_from_path(uri)
+            if existing is not None:
+                files.remove(existing)
+            inclusion = InclusionLevel.UNDEFINED if uri in in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, uri, content=content, inclusion=inclusion))
+        if self.config.build_nav and config.nav is None:
+            config.nav = pageset.nav
+        log.info("digest: %d articles, %d topics, %d pages generated",
+                 len(articles), len(corpus.topics), len(pageset.pages))
+        return files
+
+    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
+                 builder: Any) -> LiveReloadServer | None:
+        server.watch(str(templates_dir()))
+        return server
+
+
+def _uris(item: object) -> list[str]:
+    """Every page source path named in a nav entry, however deeply nested."""
+    if isinstance(item, str):
+        return [item]
+    if isinstance(item, dict):
+        return [u for v in item.values() for u in _uris(v)]
+    if isinstance(item, list):
+        return [u for v in item for u in _uris(v)]
+    return []

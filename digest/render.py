@@ -1,0 +1,180 @@
+"""Rendering: the Digest becomes Markdown pages (with escaped HTML blocks) for MkDocs.
+
+Every page is a string keyed by its source path (e.g. `topics/iraq-protests.md`);
+the plugin hands them to MkDocs as generated files. Templates live in
+`site_templates/pages/` and are rendered with autoescaping, so front-matter values
+always reach the HTML escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+import yaml
+
+from .loader import slugify
+from .model import Article, Digest
+
+__all__ = ["PageSet", "Renderer", "templates_dir"]
+
+
+def templates_dir() -> Path:
+    """site_templates/: packaged inside `digest` when installed, beside it in a checkout."""
+    packaged = Path(__file__).resolve().parent / "site_templates"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "site_templates"
+
+
+def page_uri(kind: str, key: str = "") -> str:
+    """Source path of a generated page: the one place page addresses are decided."""
+    return {
+        "home": "index.md",
+        "topics": "topics/index.md",
+        "topic": f"topics/{key}.md",
+        "article": f"articles/{key}.md",
+        "archive": "archive/index.md",
+        "month": f"archive/{key}.md",
+        "sources": "sources/index.md",
+        "source": f"sources/{key}.md",
+    }[kind]
+
+
+def page_url(uri: str, directory_urls: bool) -> str:
+    """The published URL (relative to the site root) of a page source path."""
+    stem = uri[:-3]
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def text_fragment(sentence: str) -> str:
+    """A URL text fragment that scrolls to and highlights the quoted sentence."""
+    words = sentence.split()
+    enc = lambda s: quote(s, safe="")  # noqa: E731 - ',' '-' '&' must be encoded
+    if len(words) <= 10:
+        return "#:~:text=" + enc(sentence)
+    return "#:~:text=" + enc(" ".join(words[:5])) + "," + enc(" ".join(words[-5:]))
+
+
+def fmt_date(value: datetime, with_time: bool = False) -> str:
+    """'27 January 2020', or '27 January 2020, 14:30 UTC+03:00' with the time."""
+    day = f"{value.day} {value:%B %Y}"
+    if not with_time:
+        return day
+    offset = f"{value:%z}"
+    return f"{day}, {value:%H:%M} UTC{offset[:3]}:{offset[3:]}"
+
+
+@dataclass(frozen=True)
+class PageSet:
+    """Generated pages by source path, and the nav that lists the section pages."""
+
+    pages: dict[str, str]
+    nav: list[dict[str, object]]
+
+
+class Renderer:
+    """Turns a Digest into pages using the jinja2 templates in site_templates/pages."""
+
+    def __init__(self, directory_urls: bool = True, latest: int = 10,
+                 template_dir: Path | None = None) -> None:
+        loader = jinja2.FileSystemLoader(str((template_dir or templates_dir()) / "pages"))
+        self.env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        self.env.filters["date"] = fmt_date
+        self.env.filters["fragment"] = text_fragment
+        self.env.filters["slug"] = slugify
+        self.directory_urls = directory_urls
+        self.latest = latest
+
+    def _page(self, template: str, uri: str, title: str, description: str, **context: object) -> str:
+        here = posixpath.dirname(page_url(uri, self.directory_urls).rstrip("/") + "/x")
+
+        def url(kind: str, key: str = "") -> str:
+            target = page_url(page_uri(kind, key), self.directory_urls)
+            rel = posixpath.relpath(target or ".", here or ".")
+            return rel + "/" if target.endswith("/") and not rel.endswith("/") else rel
+
+        meta = {"title": html.escape(title), "description": " ".join(description.split())[:300]}
+        head = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
+        body = self.env.get_template(template).render(url=url, **context)
+        return head + body
+
+    def render(self, digest: Digest, drafts: Iterable[Article] = ()) -> PageSet:
+        """Every page of the site; nothing is written here."""
+        articles = {a.slug: a for a in digest.articles}
+        summaries = {slug: self._summary(a, digest) for slug, a in articles.items()}
+        common = {"articles": articles, "summaries": summaries, "digest": digest}
+        pages: dict[str, str] = {}
+        lead = {t.topic.id: (t.story[-1] if t.story else None) for t in digest.topics}
+        pages[page_uri("home")] = self._page(
+            "home.md.j2", page_uri("home"), "Home", "Summarised news by topic.",
+            latest=digest.articles[: self.latest], lead=lead, **common)
+        pages[page_uri("topics")] = self._page(
+            "topics.md.j2", page_uri("topics"), "Topics", "All topics.", lead=lead, **common)
+        for td in digest.topics:
+            uri = page_uri("topic", td.topic.id)
+            pages[uri] = self._page("topic.md.j2", uri, td.topic.title,
+                                    td.topic.description or " ".join(q.text for q in td.story[:2]),
+                                    t=td, timeline=_by_day(td.articles), **common)
+        topic_titles = {t.topic.id: t.topic.title for t in digest.topics}
+        for a in digest.articles:
+            uri = page_uri("article", a.slug)
+            related = [articles[s] for s in digest.related.get(a.slug, ())]
+            pages[uri] = self._page("article.md.j2", uri, a.title, " ".join(summaries[a.slug]),
+                                    a=a, related=related, topic_titles=topic_titles, **common)
+        months: dict[str, list[Article]] = defaultdict(list)
+        sources: dict[str, list[Article]] = defaultdict(list)
+        for a in digest.articles:
+            months[f"{a.published:%Y-%m}"].append(a)
+            sources[slugify(a.source)].append(a)   # one page per address
+        pages[page_uri("archive")] = self._page(
+            "archive.md.j2", page_uri("archive"), "Archive", "Every article by month.",
+            months=sorted(months.items(), reverse=True), **common)
+        for key, items in months.items():
+            uri = page_uri("month", key)
+            label = f"{items[0].published:%B %Y}"
+            pages[uri] = self._page("month.md.j2", uri, label, f"Articles published in {label}.",
+                                    label=label, timeline=_by_day(items), **common)
+        by_source = sorted(sources.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        pages[page_uri("sources")] = self._page(
+            "sources.md.j2", page_uri("sources"), "Sources", "Every outlet and its articles.",
+            sources=by_source, **common)
+        for key, items in by_source:
+            uri = page_uri("source", key)
+            name = items[0].source
+            pages[uri] = self._page("source.md.j2", uri, name, f"Articles from {name}.",
+                                    name=name, items=items, **common)
+        nav: list[dict[str, object]] = [
+            {"Home": page_uri("home")},
+            {"Topics": [page_uri("topics")] + [{t.topic.title: page_uri("topic", t.topic.id)}
+                                                for t in digest.topics]},
+            {"Archive": page_uri("archive")},
+            {"Sources": page_uri("sources")},
+        ]
+        return PageSet(pages, nav)
+
+    @staticmethod
+    def _summary(article: Article, digest: Digest) -> tuple[str, ...]:
+        """The editor's summary if given, otherwise the generated one."""
+        if article.summary:
+            return (article.summary,)
+        return digest.analyses[article.slug].summary_sentences()
+
+
+def _by_day(items: Iterable[Article]) -> list[tuple[str, list[Article]]]:
+    """Articles grouped by calendar day, newest day first."""
+    days: dict[str, list[Article]] = defaultdict(list)
+    for a in sorted(items, key=lambda a: a.published, reverse=True):
+        days[a.day.isoformat()].append(a)
+    return list(days.items())
+

@@ -1,0 +1,164 @@
+"""Text analysis primitives: Markdown to plain paragraphs, sentences, terms.
+
+Pure functions with no MkDocs imports, shared by the summariser and the benchmarks.
+Sentences are returned verbatim (only surrounding whitespace is trimmed) so every
+summary sentence can be checked against its article's text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import snowballstemmer
+
+__all__ = ["markdown_paragraphs", "plain_text", "split_sentences", "terms"]
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_SKIP_LINE = re.compile(r"^\s*(#{1,6}\s|\||<[^>]+>\s*$|[-*_]{3,}\s*$|\[[^\]]+\]:\s)")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_INLINE = [
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),             # images
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),          # [text](url)
+    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),         # [text][ref]
+    (re.compile(r"\[\^[^\]]+\]"), ""),                      # footnote refs
+    (re.compile(r"<(https?://[^>]+)>"), r"\1"),             # autolinks
+    (re.compile(r"</?[A-Za-z][^>]*>"), ""),                 # inline HTML tags
+    (re.compile(r"`([^`]*)`"), r"\1"),                      # code spans
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
+    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\*)"), r"\1"),  # emphasis
+    (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),
+]
+
+
+def _inline(text: str) -> str:
+    for pattern, repl in _INLINE:
+        text = pattern.sub(repl, text)
+    return " ".join(text.split())
+
+
+def markdown_paragraphs(body: str) -> list[str]:
+    """The prose paragraphs of a Markdown body as plain text (no code, headings or tables)."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    in_fence = False
+
+    def flush() -> None:
+        if current:
+            text = _inline(" ".join(current))
+            if text:
+                paragraphs.append(text)
+            current.clear()
+
+    for line in body.splitlines():
+        if _FENCE.match(line):
+            flush()
+            in_fence = not in_fence
+            continue
+        if in_fence or line.startswith(("    ", "\t")) and not current:
+            continue
+        if not line.strip() or _SKIP_LINE.match(line):
+            flush()
+            continue
+        line = re.sub(r"^\s*(?:>\s?)+", "", line)
+        if _LIST_ITEM.match(line):
+            flush()
+            line = _LIST_ITEM.sub("", line)
+        current.append(line.strip())
+    flush()
+    return paragraphs
+
+
+def plain_text(body: str) -> str:
+    """The article's prose as plain text, one paragraph per line."""
+    return "\n".join(markdown_paragraphs(body))
+
+
+# Words that end with a full stop without ending a sentence.
+_ABBREVIATIONS = frozenset("""
+mr mrs ms dr prof sr jr st mt ft col gen lt sgt capt cpt maj cmdr adm brig cpl pvt
+sen rep gov pres supt insp det rev fr hon amb messrs mme mlle
+inc ltd co corp bros plc llc dept univ assn est approx vs etc al fig
+jan feb mar apr jun jul aug sep sept oct nov dec no nos vol pp op
+""".split())
+_STARTERS = frozenset("""
+the a an it he she they we i this that these those but and in on at for after
+however meanwhile while when there his her its their our as if so yet mr mrs ms
+""".split())
+_BOUNDARY = re.compile(r"[.!?…]+['\"”’)\]]*\s+")
+_WORD_BEFORE = re.compile(r"([\w.'’-]+)[.!?…]+['\"”’)\]]*\s+$")
+
+
+def _is_boundary(text: str, match: re.Match[str], cased: bool) -> bool:
+    """Whether the punctuation at `match` ends a sentence."""
+    nxt = text[match.end():match.end() + 1]
+    if not nxt:
+        return False
+    punct = match.group().strip()
+    before = _WORD_BEFORE.search(text, 0, match.end())
+    word = before.group(1) if before else ""
+    if punct.startswith(".") and not punct.startswith("..."):
+        bare = word.rstrip(".").lower()
+        if bare in _ABBREVIATIONS and not punct.endswith(("'", '"', "”", "’")):
+            return False
+        if re.fullmatch(r"[A-Za-z]", word):               # an initial: "J. Smith"
+            return False
+        if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word):  # U.S. / e.g. / U.N.
+            following = re.match(r"[\w']+", text[match.end():])
+            return bool(following and following.group().lower() in _STARTERS and cased
+                        and following.group()[0].isupper())
+    if cased:
+        return nxt.isupper() or nxt.isdigit() or nxt in "\"'“‘(["
+    return nxt.isalnum() or nxt in "\"'“‘(["
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split plain text into sentences, verbatim, aware of abbreviations and initials."""
+    sentences: list[str] = []
+    for paragraph in text.split("\n"):
+        paragraph = paragraph.strip()
+        if not paragraph:
+            continue
+        cased = any(c.isupper() for c in paragraph)
+        start = 0
+        for match in _BOUNDARY.finditer(paragraph):
+            if _is_boundary(paragraph, match, cased):
+                sentence = paragraph[start:match.end()].strip()
+                if sentence:
+                    sentences.append(sentence)
+                start = match.end()
+        rest = paragraph[start:].strip()
+        if rest:
+            sentences.append(rest)
+    return sentences
+
+
+_STOPWORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before
+being below between both but by can could did do does doing down during each few for from
+further had has have having he her here hers herself him himself his how i if in into is it
+its itself just me more most my myself no nor not now of off on once only or other our ours
+ourselves out over own same she should so some such than that the their theirs them
+themselves then there these they this those through to too under until up very was we were
+what when where which while who whom why will with would you your yours yourself yourselves
+said says say told mr mrs ms one two new year years would could may might must shall also
+""".split())
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return _STEMMER.stemWord(word)
+
+
+def terms(sentence: str) -> list[str]:
+    """Content-word stems of a sentence, lowercased, stopwords removed."""
+    out = []
+    for token in _TOKEN.findall(sentence.lower()):
+        token = token.replace("’", "'")
+        if token.endswith("'s"):
+            token = token[:-2]
+        if len(token) > 1 and token not in _STOPWORDS:
+            out.append(_stem(token))
+    return out
