@@ -26,6 +26,17 @@ __all__ = ["Corpus", "load_corpus", "parse_article", "slugify"]
 REQUIRED = ("title", "date", "source", "topics")
 OPTIONAL = ("url", "author", "summary", "updated", "draft")
 _HANDLER = frontmatter.YAMLHandler()
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class _TextDatesLoader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so a bad date is reported against its field."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 _DATE_FIX = "use an ISO date like 2020-01-27 or a datetime with offset like 2020-01-27T14:30:00+03:00."
 
 
@@ -65,7 +76,7 @@ def _split(text: str, path: str) -> tuple[dict | None, str, list[Problem]]:
         return None, "", [_problem(path, None, "front matter has no closing '---' line.",
                                    "end the front matter with a line holding only '---'.")]
     try:
-        meta = _HANDLER.load(fm_text)
+        meta = yaml.load(fm_text, Loader=_TextDatesLoader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" at line {mark.line + 2}" if mark is not None else ""
@@ -79,7 +90,7 @@ def _split(text: str, path: str) -> tuple[dict | None, str, list[Problem]]:
         kind = type(meta).__name__
         return None, "", [_problem(path, None, f"front matter is a YAML {kind}, not a mapping.",
                                    "write it as 'key: value' lines, e.g. 'title: My story'.")]
-    return {str(k): v for k, v in meta.items()}, body, []
+    return {str(k): v for k, v in meta.items()}, body.strip("\n"), []
 
 
 def _text(meta: dict, key: str, path: str, problems: list[Problem]) -> str | None:
@@ -99,7 +110,13 @@ def _text(meta: dict, key: str, path: str, problems: list[Problem]) -> str | Non
 
 def _datetime(meta: dict, key: str, path: str, problems: list[Problem]) -> tuple[datetime, bool] | None:
     value = meta.get(key)
-    if isinstance(value, str):
+    if isinstance(value, str) and _DATE_ONLY.match(value.strip()):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            problems.append(_problem(path, key, f"could not parse '{value}' as a date.", _DATE_FIX))
+            return None
+    elif isinstance(value, str):
         try:
             value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
@@ -188,7 +205,8 @@ def _read(file: Path, display: str) -> tuple[str | None, list[Problem]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, [_problem(display, None, f"is not UTF-8 text (byte {exc.start}).",
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [_problem(display, None, f"is not UTF-8 text (line {line}).",
                                "save the file as UTF-8.")]
     if "\x00" in text:
         return None, [_problem(display, None, "contains NUL bytes.",

@@ -97,7 +97,8 @@ class Renderer:
         self.latest = latest
 
     def _page(self, template: str, uri: str, title: str, description: str, **context: object) -> str:
-        here = posixpath.dirname(page_url(uri, self.directory_urls).rstrip("/") + "/x")
+        own = page_url(uri, self.directory_urls)
+        here = own[:-1] if own.endswith("/") else posixpath.dirname(own)
 
         def url(kind: str, key: str = "") -> str:
             target = page_url(page_uri(kind, key), self.directory_urls)

@@ -1,0 +1,82 @@
+"""Shared fixtures: a throw-away content folder and a real MkDocs build of it."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+TOPICS = """\
+topics:
+  - id: iraq-protests
+    title: Iraq protests
+    description: Anti-government protests in Iraq.
+    aliases: [iraq-demonstrations]
+  - id: us-troop-presence
+    title: US troop presence
+    description: American forces in Iraq.
+"""
+
+
+def article(title: str = "A story", date: str = "2020-01-27", source: str = "Desk",
+            topics: str = "[iraq-protests]", body: str = "Some text here. More text follows.",
+            extra: str = "") -> str:
+    """The text of an article file with the given front matter."""
+    fm = f"title: {title}\ndate: {date}\nsource: {source}\ntopics: {topics}\n{extra}"
+    return f"---\n{fm.rstrip()}\n---\n\n{textwrap.dedent(body).strip()}\n"
+
+
+class Project:
+    """A temporary MkDocs project: mkdocs.yml, content/ and a site/ output folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.content = root / "content"
+        self.site = root / "site"
+        (self.content / "articles").mkdir(parents=True)
+        (self.content / "topics.yml").write_text(TOPICS, encoding="utf-8")
+        (root / "mkdocs.yml").write_text(
+            "site_name: Test digest\nsite_url: https://example.org/\ndocs_dir: content\n"
+            "site_dir: site\ntheme:\n  name: material\nplugins:\n  - search\n  - digest\n"
+            "markdown_extensions:\n  - admonition\n  - attr_list\n  - md_in_html\n",
+            encoding="utf-8")
+
+    def add(self, name: str, text: str | bytes) -> Path:
+        path = self.content / "articles" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    def build(self) -> None:
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+
+        build(load_config(str(self.root / "mkdocs.yml")))
+
+    def html(self, page: str) -> str:
+        return (self.site / page / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return Project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own demo content, built once into a temporary folder."""
+    root = tmp_path_factory.mktemp("demo")
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    build(load_config(str(root / "mkdocs.yml")))
+    return root / "site"

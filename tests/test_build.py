@@ -1,0 +1,159 @@
+"""Real MkDocs builds: the generated HTML, its links, drafts, and what a build may touch."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urljoin
+
+import pytest
+
+from conftest import REPO, Project, article
+from digest.analyse import analyse_article
+from digest.loader import load_corpus
+from digest.text import plain_text, split_sentences
+
+QUOTE = re.compile(r'<li class="nd-quote"><q>(.*?)</q> <a class="nd-quote-link" href="([^"#]*)#[^"]*"')
+
+
+def quotes(page_html: str) -> list[tuple[str, str]]:
+    return [(html.unescape(q), href) for q, href in QUOTE.findall(page_html)]
+
+
+def test_demo_site_has_every_page(demo_site: Path) -> None:
+    corpus = load_corpus(REPO / "content")
+    for topic in ("iraq-protests", "us-troop-presence"):
+        assert (demo_site / "topics" / topic / "index.html").is_file()
+    for a in corpus.articles:
+        assert (demo_site / "articles" / a.slug / "index.html").is_file()
+    for page in ("index.html", "topics/index.html", "archive/index.html", "archive/2020-01/index.html",
+                 "sources/index.html", "sources/newsdigest-desk/index.html"):
+        assert (demo_site / page).is_file(), page
+
+
+def test_topic_story_quotes_link_to_the_article_they_come_from(demo_site: Path) -> None:
+    corpus = load_corpus(REPO / "content")
+    by_slug = {a.slug: a for a in corpus.articles}
+    for topic in ("iraq-protests", "us-troop-presence"):
+        page = (demo_site / "topics" / topic / "index.html").read_text()
+        found = quotes(page)
+        assert len(found) >= 3
+        sources = set()
+        for text, href in found:
+            target = urljoin(f"/topics/{topic}/", href)
+            slug = target.strip("/").split("/")[-1]
+            assert target == f"/articles/{slug}/"
+            assert text in split_sentences(plain_text(by_slug[slug].body)), (slug, text)
+            assert topic in by_slug[slug].topics
+            sources.add(slug)
+        assert len(sources) == len(found)       # one quote per article: many voices
+
+
+def test_every_article_summary_is_verbatim_and_in_document_order() -> None:
+    corpus = load_corpus(REPO / "content")
+    for a in corpus.articles + corpus.drafts:
+        analysis = analyse_article(a.title, a.body, 3)
+        sentences = split_sentences(plain_text(a.body))
+        assert len(analysis.summary) == min(3, len(sentences))
+        assert list(analysis.summary) == sorted(set(analysis.summary))
+        for s in analysis.summary_sentences():
+            assert s in sentences and s in plain_text(a.body)
+
+
+def test_article_page_shows_summary_metadata_topics_and_related(demo_site: Path) -> None:
+    page = (demo_site / "articles" / "2020-01-26-rockets-hit-us-embassy-baghdad" / "index.html").read_text()
+    assert "<h1>Rockets strike US embassy compound in Baghdad&#39;s Green Zone</h1>" in page
+    assert '<p class="admonition-title">Summary</p>' in page
+    assert "26 January 2020, 23:00 UTC+03:00" in page and "by Newsdigest staff" in page
+    assert 'href="../../topics/iraq-protests/">Iraq protests</a>' in page
+    assert 'href="../../topics/us-troop-presence/">US troop presence</a>' in page
+    assert '<h2 id="related-articles">Related articles</h2>' in page
+    assert "One reportedly struck the cafeteria while people were eating dinner." in page
+
+
+def test_editor_summary_replaces_the_generated_one(demo_site: Path) -> None:
+    page = (demo_site / "articles" / "2020-01-27-parliament-vote-foreign-troops-questions" / "index.html").read_text()
+    assert "<p class=\"admonition-title\">Editor&#39;s summary</p>" in page
+
+
+def test_drafts_are_not_published(demo_site: Path) -> None:
+    corpus = load_corpus(REPO / "content")
+    assert corpus.drafts
+    index = (demo_site / "search" / "search_index.json").read_text()
+    for d in corpus.drafts:
+        assert not (demo_site / "articles" / d.slug).exists()
+        assert d.title not in index
+        for page in demo_site.rglob("*.html"):
+            assert d.slug not in page.read_text()
+
+
+def test_search_index_holds_articles_and_topics(demo_site: Path) -> None:
+    docs = json.loads((demo_site / "search" / "search_index.json").read_text())["docs"]
+    locations = {d["location"] for d in docs}
+    assert "topics/iraq-protests/" in locations
+    assert "articles/2020-01-26-rockets-hit-us-embassy-baghdad/" in locations
+    rocket = {d["location"].split("#")[0] for d in docs if "rocket" in d["text"].lower()}
+    assert "articles/2020-01-26-rockets-hit-us-embassy-baghdad/" in rocket
+
+
+def test_nav_lists_sections_never_articles(demo_site: Path) -> None:
+    page = (demo_site / "index.html").read_text()
+    nav_links = re.findall(r'class="md-nav__link[^"]*"[^>]*href="([^"]+)"|href="([^"]+)"[^>]*class="md-nav__link', page)
+    hrefs = {a or b for a, b in nav_links}
+    assert any("topics/iraq-protests" in h for h in hrefs)
+    assert any("archive" in h for h in hrefs) and any("sources" in h for h in hrefs)
+    assert not any("articles/" in h for h in hrefs)
+
+
+def _snapshot(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_build_touches_only_the_site_folder(project: Project) -> None:
+    project.add("one.md", article(title="One", body="The first sentence is here. And a second one."))
+    before = _snapshot(project.root)
+    project.build()
+    after = {k: v for k, v in _snapshot(project.root).items()
+             if not k.startswith(("site/", ".cache/"))}
+    assert after == before
+
+
+def test_links_work_without_directory_urls(project: Project) -> None:
+    cfg = project.root / "mkdocs.yml"
+    cfg.write_text(cfg.read_text() + "use_directory_urls: false\n")
+    project.add("one.md", article(title="One", body="Rockets were fired at the base. Officials said so."))
+    project.build()
+    topic = (project.site / "topics" / "iraq-protests.html").read_text()
+    for _, href in quotes(topic):
+        assert (project.site / "topics" / unquote(href)).resolve().is_file()
+
+
+def test_bad_content_stops_mkdocs_with_one_message_and_no_traceback(project: Project) -> None:
+    project.add("good.md", article())
+    project.add("bad.md", article(date="'yesterday'", topics="[iraq-protest]"))
+    project.add("worse.md", "---\n- a list\n---\n")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=project.root,
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "3 problem(s) in content; nothing was built:" in result.stderr
+    assert ("content/articles/bad.md: field 'date': could not parse 'yesterday' as a date." in result.stderr)
+    assert ("content/articles/bad.md: field 'topics': unknown topic 'iraq-protest'. "
+            "Fix: did you mean 'iraq-protests'?") in result.stderr
+    assert "content/articles/worse.md: front matter is a YAML list, not a mapping." in result.stderr
+    assert not (project.site / "index.html").exists()
+
+
+def test_unknown_field_warns_but_builds(project: Project, caplog: pytest.LogCaptureFixture) -> None:
+    project.add("one.md", article(extra="mood: grim\n"))
+    project.build()
+    assert (project.site / "articles" / "one" / "index.html").is_file()
+    assert "content/articles/one.md: field 'mood': is not a known field and is ignored." in caplog.text
