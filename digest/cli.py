@@ -90,14 +90,17 @@ def parser() -> argparse.ArgumentParser:
     new.set_defaults(run=_new)
     check = sub.add_parser("check", help="validate all content and print every problem")
     check.set_defaults(run=_check)
-    build = sub.add_parser("build", help="build the site (runs `mkdocs build`)")
-    build.add_argument("mkdocs_args", nargs=argparse.REMAINDER, help="passed on to mkdocs build")
+    build = sub.add_parser("build", help="build the site (runs `mkdocs build`; other options go to it)")
     build.set_defaults(run=_build)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    p = parser()
+    args, rest = p.parse_known_args(argv)
+    if args.command != "build" and rest:
+        p.error(f"unrecognized arguments: {' '.join(rest)}")
+    args.mkdocs_args = rest
     return int(args.run(args))
 
 

@@ -68,7 +68,7 @@ def test_every_article_summary_is_verbatim_and_in_document_order() -> None:
 
 def test_article_page_shows_summary_metadata_topics_and_related(demo_site: Path) -> None:
     page = (demo_site / "articles" / "2020-01-26-rockets-hit-us-embassy-baghdad" / "index.html").read_text()
-    assert "<h1>Rockets strike US embassy compound in Baghdad&#39;s Green Zone</h1>" in page
+    assert "<h1>Rockets strike US embassy compound in Baghdad&#x27;s Green Zone</h1>" in page
     assert '<p class="admonition-title">Summary</p>' in page
     assert "26 January 2020, 23:00 UTC+03:00" in page and "by Newsdigest staff" in page
     assert 'href="../../topics/iraq-protests/">Iraq protests</a>' in page
