@@ -105,7 +105,8 @@ class Renderer:
             rel = posixpath.relpath(target or ".", here or ".")
             return rel + "/" if target.endswith("/") and not rel.endswith("/") else rel
 
-        meta = {"title": html.escape(title), "description": " ".join(description.split())[:300]}
+        # Material inserts these meta values into the HTML unescaped: escape them here.
+        meta = {"title": html.escape(title), "description": html.escape(" ".join(description.split())[:300])}
         head = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
         body = self.env.get_template(template).render(url=url, **context)
         return head + body

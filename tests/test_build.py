@@ -157,3 +157,17 @@ def test_unknown_field_warns_but_builds(project: Project, caplog: pytest.LogCapt
     project.build()
     assert (project.site / "articles" / "one" / "index.html").is_file()
     assert "content/articles/one.md: field 'mood': is not a known field and is ignored." in caplog.text
+
+
+def test_front_matter_values_reach_html_escaped(project: Project) -> None:
+    project.add("x.md", article(title="'<script>alert(1)</script> & co'", source="'<b>Bold</b> Wire'",
+                                extra="author: '<img src=x onerror=alert(2)>'\n",
+                                body="Rockets were fired at the base. Officials said so."))
+    project.build()
+    for page in project.site.rglob("*.html"):
+        text = page.read_text()
+        assert "<script>alert(1)" not in text and "<b>Bold</b>" not in text, page
+        assert "<img src=x" not in text, page
+    article_page = project.html("articles/x")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in article_page
+    assert "&lt;b&gt;Bold&lt;/b&gt; Wire" in article_page

@@ -1,0 +1,70 @@
+"""`mkdocs serve` rebuilds when an article is added, edited or deleted and when topics.yml changes."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from conftest import TOPICS, Project, article
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, ""
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0, ""
+
+
+def _until(check: Callable[[], bool], timeout: float = 60.0) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if check():
+            return True
+        time.sleep(0.3)
+    return False
+
+
+@pytest.fixture
+def served(project: Project) -> Iterator[tuple[Project, str]]:
+    project.add("first.md", article(title="First story"))
+    port = _free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+                            cwd=project.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        assert _until(lambda: _get(base + "articles/first/")[0] == 200), "mkdocs serve did not start"
+        yield project, base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_serve_rebuilds_on_add_edit_delete_and_topics(served: tuple[Project, str]) -> None:
+    project, base = served
+    second = project.add("second.md", article(title="Second story"))
+    assert _until(lambda: "Second story" in _get(base + "articles/second/")[1])
+    second.write_text(article(title="Second story, edited"))
+    assert _until(lambda: "Second story, edited" in _get(base + "articles/second/")[1])
+    second.unlink()
+    assert _until(lambda: _get(base + "articles/second/")[0] == 404)
+    (project.content / "topics.yml").write_text(
+        TOPICS + "  - id: oil-prices\n    title: Oil prices\n    description: Crude markets.\n")
+    assert _until(lambda: "Oil prices" in _get(base + "topics/oil-prices/")[1])
