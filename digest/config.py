@@ -34,3 +34,24 @@ class DigestConfig(base.Config):
 
     drafts = c.Type(bool, default=False)
     """Publish articles marked `draft: true` (for previews only)."""
+
+    sanitize_html = c.Type(bool, default=True)
+    """Strip scripts, event handlers, iframes and unsafe links from article HTML (nh3 allow-list).
+    Turn off only for a trusted newsroom whose articles need raw HTML such as embeds."""
+
+    max_article_kb = c.Type(int, default=1024)
+    """Largest article file accepted; bigger ones are an error (keeps memory and time bounded)."""
+
+    cache_dir = c.Type(str, default=".cache/digest")
+    """The on-disk analysis cache, relative to mkdocs.yml (keep it out of version control)."""
+
+    cache = c.Type(bool, default=True)
+    """Reuse sentences and summaries of unchanged articles between builds."""
+
+    workers = c.Type(int, default=0)
+    """Processes for the analysis stage: 0 uses every core, 1 analyses in the build process."""
+
+    search_full_text_days = c.Optional(c.Type(int), )
+    """Index the full text only of articles at most this many days older than the newest one;
+    older articles are found by title and summary, which keeps the search index small and the
+    first search fast on large archives. Set to null to index every article in full."""

@@ -4,6 +4,7 @@ Hooks, in build order:
 - on_config: adds our theme overrides and stylesheet to the Material theme.
 - on_files: loads and validates all of content/, analyses it, renders every page and
   swaps the raw article files for the generated pages (nothing is written to disk).
+- on_env: renders the theme's nav once per folder for pages outside the nav (articles).
 - on_serve: also watches site_templates/ (MkDocs already watches content/).
 """
 
@@ -13,17 +14,23 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
-from .analyse import AnalysisOptions, build_digest
+from .analyse import AnalysisOptions, Analyser, build_digest
+from .cache import AnalysisCache
 from .config import DigestConfig
 from .errors import ValidationFailed
 from .loader import Corpus, load_corpus
-from .render import Renderer, templates_dir
+from .navcache import memoise_nav_partials
+from .pipeline import cached_analyser
+from .render import Renderer, page_uri, templates_dir
+from .sanitize import clean_html
 
 __all__ = ["DigestPlugin"]
 
@@ -50,10 +57,28 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             related=self.config.related_articles,
         )
 
+    def analyser(self, config: MkDocsConfig) -> Analyser:
+        """Cached (in `cache_dir`, beside mkdocs.yml) and parallel (`workers`) analysis."""
+        cache = None
+        if self.config.cache:
+            root = Path(config.config_file_path or ".").resolve().parent
+            cache = AnalysisCache(root / self.config.cache_dir)
+        return cached_analyser(self.config.summary_sentences, cache, self.config.workers)
+
+    def full_text_days(self, config: MkDocsConfig) -> int | None:
+        """`search_full_text_days`, if md_in_html is on to keep older bodies out of the index."""
+        days = self.config.search_full_text_days
+        if days is not None and "md_in_html" not in config.markdown_extensions:
+            log.warning("digest: search_full_text_days needs the md_in_html Markdown extension; "
+                        "indexing every article in full")
+            return None
+        return days
+
     def load(self, config: MkDocsConfig) -> Corpus:
         """Load and validate content/; one PluginError lists every problem."""
         try:
-            corpus = load_corpus(Path(config.docs_dir), self.config.topics_file)
+            corpus = load_corpus(Path(config.docs_dir), self.config.topics_file,
+                                 max_bytes=self.config.max_article_kb * 1024)
         except ValidationFailed as exc:
             raise PluginError(str(exc)) from None
         for warning in corpus.warnings:
@@ -65,8 +90,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         corpus = self.load(config)
         articles = corpus.articles + (corpus.drafts if self.config.drafts else ())
-        digest = build_digest(corpus.topics, articles, self.options())
-        renderer = Renderer(config.use_directory_urls, self.config.latest_articles)
+        digest = build_digest(corpus.topics, articles, self.options(), analyser=self.analyser(config))
+        renderer = Renderer(config.use_directory_urls, self.config.latest_articles,
+                            full_text_days=self.full_text_days(config))
         pageset = renderer.render(digest)
         docs = Path(config.docs_dir).resolve()
         for file in list(files):
@@ -87,6 +113,18 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         log.info("digest: %d articles, %d topics, %d pages generated",
                  len(articles), len(corpus.topics), len(pageset.pages))
         return files
+
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str | None:
+        """Article pages carry untrusted HTML from their bodies: sanitise them."""
+        if self.config.sanitize_html and page.file.src_uri.startswith(page_uri("article", "")):
+            return clean_html(html)
+        return html
+
+    def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig,
+               files: Files) -> jinja2.Environment | None:
+        memoise_nav_partials(env)   # the nav is rendered once per folder for articles
+        return env
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer | None:

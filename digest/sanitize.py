@@ -1,0 +1,29 @@
+"""Allow-list sanitising of article HTML with nh3 (bindings to the Rust `ammonia` crate).
+
+Article bodies come from many hands; their raw HTML must not run scripts in readers'
+browsers. The whole rendered article (our own markup included) goes through one
+allow-list: no <script>, <style>, <iframe>, event-handler or style attributes, and
+only http(s)/mailto/relative links survive. `sanitize_html: false` turns it off.
+"""
+
+from __future__ import annotations
+
+import nh3
+
+__all__ = ["ATTRIBUTES", "TAGS", "clean_html"]
+
+TAGS: frozenset[str] = frozenset(nh3.ALLOWED_TAGS)
+
+# nh3's defaults, plus the generic attributes our templates, Markdown's toc/attr_list
+# and Material's styling rely on. `rel` is set by nh3 itself (noopener noreferrer).
+ATTRIBUTES: dict[str, set[str]] = {
+    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+    "*": {"id", "class", "title", "lang", "dir", "data-search-exclude"},
+    "time": {"datetime"},
+}
+
+
+def clean_html(fragment: str) -> str:
+    """The fragment with everything outside the allow-list removed."""
+    return nh3.clean(fragment, tags=set(TAGS), attributes=ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto"}, strip_comments=True)
