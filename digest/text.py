@@ -74,19 +74,31 @@ def plain_text(body: str) -> str:
     return "\n".join(markdown_paragraphs(body))
 
 
-# Words that end with a full stop without ending a sentence.
-_ABBREVIATIONS = frozenset("""
-mr mrs ms dr prof sr jr st mt ft col gen lt sgt capt cpt maj cmdr adm brig cpl pvt
-sen rep gov pres supt insp det rev fr hon amb messrs mme mlle
-inc ltd co corp bros plc llc dept univ assn est approx vs etc al fig
-jan feb mar apr jun jul aug sep sept oct nov dec no nos vol pp op
+# Words that end with a full stop without ending a sentence. Titles always precede a
+# name; months and "No." precede a number; company suffixes and the like may also end
+# a sentence, and do when a capitalised word (or, in lower-cased text, a common
+# sentence opener) follows.
+_TITLES = frozenset("""
+mr mrs ms dr prof st mt ft col gen lt sgt capt cpt maj cmdr adm brig cpl pvt
+sen rep gov pres supt insp det rev fr hon amb messrs mme mlle dept univ assn approx vs fig
+vol pp op
 """.split())
+_BEFORE_NUMBER = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec no nos".split())
+_MAY_END = frozenset("inc ltd co corp bros plc llc jr sr etc al est".split())
 _STARTERS = frozenset("""
 the a an it he she they we i this that these those but and in on at for after
 however meanwhile while when there his her its their our as if so yet mr mrs ms
 """.split())
 _BOUNDARY = re.compile(r"[.!?…]+['\"”’)\]]*\s+")
 _WORD_BEFORE = re.compile(r"([\w.'’-]+)[.!?…]+['\"”’)\]]*\s+$")
+
+
+def _opens_sentence(text: str, at: int, cased: bool) -> bool:
+    """Whether the word at `at` looks like the start of a new sentence."""
+    if cased:
+        return text[at:at + 1].isupper()
+    following = re.match(r"[\w']+", text[at:])
+    return bool(following and following.group() in _STARTERS)
 
 
 def _is_boundary(text: str, match: re.Match[str], cased: bool) -> bool:
@@ -99,8 +111,13 @@ def _is_boundary(text: str, match: re.Match[str], cased: bool) -> bool:
     word = before.group(1) if before else ""
     if punct.startswith(".") and not punct.startswith("..."):
         bare = word.rstrip(".").lower()
-        if bare in _ABBREVIATIONS and not punct.endswith(("'", '"', "”", "’")):
-            return False
+        if not punct.endswith(("'", '"', "”", "’")):
+            if bare in _TITLES:
+                return False
+            if bare in _BEFORE_NUMBER:
+                return not nxt.isdigit()
+            if bare in _MAY_END:
+                return _opens_sentence(text, match.end(), cased)
         if re.fullmatch(r"[A-Za-z]", word):               # an initial: "J. Smith"
             return False
         if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word):  # U.S. / e.g. / U.N.
@@ -148,17 +165,16 @@ _STEMMER = snowballstemmer.stemmer("english")
 
 
 @lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    return _STEMMER.stemWord(word)
+def _term(token: str) -> str | None:
+    """The stem of one lower-cased token, or None for stopwords and single letters."""
+    token = token.replace("’", "'")
+    if token.endswith("'s"):
+        token = token[:-2]
+    if len(token) > 1 and token not in _STOPWORDS:
+        return _STEMMER.stemWord(token)
+    return None
 
 
 def terms(sentence: str) -> list[str]:
     """Content-word stems of a sentence, lowercased, stopwords removed."""
-    out = []
-    for token in _TOKEN.findall(sentence.lower()):
-        token = token.replace("’", "'")
-        if token.endswith("'s"):
-            token = token[:-2]
-        if len(token) > 1 and token not in _STOPWORDS:
-            out.append(_stem(token))
-    return out
+    return [t for t in map(_term, _TOKEN.findall(sentence.lower())) if t is not None]

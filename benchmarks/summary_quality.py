@@ -1,0 +1,249 @@
+"""Summary quality: our summariser against lead-k and sumy's extractors on real news.
+
+    python benchmarks/summary_quality.py --data PATH.csv [--limit N] [--json OUT.json]
+
+Single-document: every method gets the same sentences (our splitter) and the same
+budget per article, the number of sentences in the human reference, and is scored
+with ROUGE-1/2/L F1 (rouge-score, Porter stemming). Speed is articles per second in
+this one process on one core, sentences already in memory, after a warm-up on ten
+articles. Multi-document: articles of one
+category are grouped into topic-sized clusters, and each topic summary is checked
+for sentences that repeat each other and for how many articles it quotes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")     # one core: no threaded BLAS behind numpy
+HERE = Path(__file__).resolve().parent
+for _path in (HERE, HERE.parent):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+import numpy as np  # noqa: E402
+
+from digest.summarize import (DEFAULT, Candidate, SummaryParams, rank_sentences,  # noqa: E402
+                              summarize_topic)
+from digest.text import split_sentences, terms  # noqa: E402
+
+from _baselines import Method, methods  # noqa: E402
+from _bbc import Article, load  # noqa: E402
+
+ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
+TOPIC_SIZE = 10          # articles per topic-sized group
+TOPIC_SENTENCES = 6      # sentences per topic summary (the plugin's default)
+REPEAT_THRESHOLD = 0.5   # two chosen sentences repeat each other above this ROUGE-1 F1
+
+
+def forbid_nltk_downloads() -> None:
+    """Make any attempt to fetch NLTK data fail loudly instead of going to the network."""
+    try:
+        import nltk
+    except ImportError:
+        return
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise RuntimeError(f"NLTK download attempted: {args} {kwargs}")
+
+    nltk.download = refuse  # type: ignore[assignment]
+
+
+def _scorer():
+    from rouge_score import rouge_scorer
+
+    return rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
+
+
+def run_method(method: Method, articles: Sequence[Article], warmup: int = 10
+               ) -> tuple[list[tuple[int, ...]], float]:
+    """Each article's chosen indices, and articles per second after `warmup` articles."""
+    for article in articles[:warmup]:
+        method(article)
+    start = time.perf_counter()
+    chosen = [method(a) for a in articles]
+    elapsed = time.perf_counter() - start
+    return chosen, len(articles) / elapsed if elapsed > 0 else float("inf")
+
+
+def score(articles: Sequence[Article], chosen: Sequence[tuple[int, ...]], scorer=None
+          ) -> dict[str, float]:
+    """Mean ROUGE F1 of the chosen sentences against each article's reference."""
+    scorer = scorer or _scorer()
+    totals = dict.fromkeys(ROUGE_TYPES, 0.0)
+    for article, picks in zip(articles, chosen):
+        assert len(picks) == len(set(picks)) <= article.k, "budget or duplicates violated"
+        summary = " ".join(article.sentences[i] for i in sorted(picks))
+        result = scorer.score(article.reference, summary)
+        for t in ROUGE_TYPES:
+            totals[t] += result[t].fmeasure
+    return {t: totals[t] / max(len(articles), 1) for t in ROUGE_TYPES}
+
+
+def evaluate(articles: Sequence[Article], table: Mapping[str, Method]) -> dict[str, dict[str, float]]:
+    """ROUGE F1 and speed of every method on the same articles."""
+    scorer = _scorer()
+    results: dict[str, dict[str, float]] = {}
+    for name, method in table.items():
+        chosen, speed = run_method(method, articles)
+        results[name] = {**score(articles, chosen, scorer), "articles_per_s": speed}
+    return results
+
+
+# -- multi-document -------------------------------------------------------------------
+
+def topic_groups(articles: Sequence[Article], size: int = TOPIC_SIZE) -> list[list[Article]]:
+    """Topic-sized groups: per category, a seed article and its nearest unassigned peers."""
+    from digest.summarize import _matrix
+
+    groups: list[list[Article]] = []
+    for category in sorted({a.category for a in articles}):
+        members = [a for a in articles if a.category == category]
+        vectors = _matrix([terms(a.title + " " + " ".join(a.sentences)) for a in members])
+        free = list(range(len(members)))
+        while len(free) >= max(5, min(size, len(members))):
+            seed = free[0]
+            ranked = sorted(free[1:], key=lambda j: -float(vectors[seed] @ vectors[j]))
+            group = [seed, *ranked[: size - 1]]
+            groups.append([members[j] for j in group])
+            free = [j for j in free if j not in group]
+    return groups
+
+
+def _candidates(article: Article, per_article: int = 3) -> list[Candidate]:
+    """An article's best sentences, as the site offers them to its topic (all of age 0)."""
+    scores, _ = rank_sentences(article.sentences, article.title)
+    best = float(scores.max()) or 1.0
+    order = np.argsort(-scores, kind="stable")[:per_article]
+    return [Candidate(article.key, int(i), article.sentences[int(i)], 0.0, float(scores[i]) / best)
+            for i in order]
+
+
+def _top_sentences(pool: Sequence[Candidate], n: int) -> list[Candidate]:
+    """Baseline: each article's top sentence, from the n articles whose best is most central."""
+    from digest.summarize import _matrix
+
+    tops = list({c.key: c for c in reversed(pool)}.values())   # pools list best first
+    m = _matrix([terms(c.text) for c in tops])
+    closeness = m @ m.sum(axis=0)
+    return [tops[int(i)] for i in np.argsort(-closeness, kind="stable")[:n]]
+
+
+def topic_redundancy(groups: Sequence[Sequence[Article]], params: SummaryParams = DEFAULT,
+                     n: int = TOPIC_SENTENCES, threshold: float = REPEAT_THRESHOLD
+                     ) -> dict[str, dict[str, float]]:
+    """Share of chosen sentence pairs that repeat each other, and articles quoted per summary."""
+    scorer = _rouge1()
+    pickers = {
+        "digest": lambda pool: summarize_topic(pool, n, params=params),
+        "top-sentence": lambda pool: _top_sentences(pool, n),
+    }
+    out: dict[str, dict[str, float]] = {}
+    for name, pick in pickers.items():
+        pairs = repeats = 0
+        sources: list[int] = []
+        worst: list[float] = []
+        for group in groups:
+            picked = pick([c for a in group for c in _candidates(a)])
+            sims = [scorer.score(a.text, b.text)["rouge1"].fmeasure
+                    for i, a in enumerate(picked) for b in picked[i + 1:]]
+            pairs += len(sims)
+            repeats += sum(s > threshold for s in sims)
+            worst.append(max(sims, default=0.0))
+            sources.append(len({c.key for c in picked}))
+        out[name] = {"repeat_pairs": repeats / max(pairs, 1),
+                     "max_pair_overlap": statistics.mean(worst) if worst else 0.0,
+                     "articles_quoted": statistics.mean(sources) if sources else 0.0}
+    return out
+
+
+def _rouge1():
+    from rouge_score import rouge_scorer
+
+    return rouge_scorer.RougeScorer(["rouge1"], use_stemmer=True)
+
+
+# -- the splitter ------------------------------------------------------------------------
+
+def splitter_speed(articles: Sequence[Article], repeat: int = 3) -> dict[str, float]:
+    """Articles per second of the sentence splitter alone, and of split plus summarise."""
+    from digest.summarize import summarize
+
+    bodies = [a.body for a in articles]
+    best_split = best_total = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        split = [split_sentences(b) for b in bodies]
+        middle = time.perf_counter()
+        for a, sentences in zip(articles, split):
+            summarize(sentences, a.k, a.title)
+        end = time.perf_counter()
+        best_split = min(best_split, middle - start)
+        best_total = min(best_total, end - start)
+    n = len(articles)
+    return {"split_articles_per_s": n / best_split, "split_and_summarize_articles_per_s": n / best_total}
+
+
+# -- report -------------------------------------------------------------------------------
+
+def format_table(results: Mapping[str, Mapping[str, float]]) -> str:
+    lines = ["| method | ROUGE-1 F1 | ROUGE-2 F1 | ROUGE-L F1 | articles/s |",
+             "| --- | ---: | ---: | ---: | ---: |"]
+    for name, r in results.items():
+        lines.append(f"| {name} | {r['rouge1']:.4f} | {r['rouge2']:.4f} | {r['rougeL']:.4f} | "
+                     f"{r['articles_per_s']:,.0f} |")
+    return "\n".join(lines)
+
+
+def format_topics(topics: Mapping[str, Mapping[str, float]], groups: int) -> str:
+    lines = [f"Topic summaries: {groups} groups of up to {TOPIC_SIZE} articles, "
+             f"{TOPIC_SENTENCES} sentences each; a pair repeats if ROUGE-1 F1 > {REPEAT_THRESHOLD}",
+             "| method | repeating pairs | mean worst-pair ROUGE-1 | articles quoted |",
+             "| --- | ---: | ---: | ---: |"]
+    for name, r in topics.items():
+        lines.append(f"| {name} | {r['repeat_pairs']:.1%} | {r['max_pair_overlap']:.3f} | "
+                     f"{r['articles_quoted']:.2f} |")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", required=True, help="CSV with document and summary columns")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N articles")
+    parser.add_argument("--skip", type=int, default=0, help="start after the first N articles")
+    parser.add_argument("--json", dest="json_out", default=None, help="write the results here")
+    args = parser.parse_args(argv)
+
+    forbid_nltk_downloads()
+    articles = load(args.data, args.limit, args.skip)
+    results = evaluate(articles, methods())
+    groups = topic_groups(articles)
+    topics = topic_redundancy(groups)
+    splitter = splitter_speed(articles)
+    report = {"n": len(articles), "methods": results,
+              "budget": "reference sentence count",
+              "topics": {"groups": len(groups), "threshold_rouge1_f1": REPEAT_THRESHOLD,
+                         "methods": topics},
+              "splitter": splitter}
+    print(f"{len(articles)} articles; budget: the reference's sentence count\n")
+    print(format_table(results))
+    print()
+    print(format_topics(topics, len(groups)))
+    print()
+    print(f"Splitter: {splitter['split_articles_per_s']:,.0f} articles/s alone; split + digest "
+          f"summary: {splitter['split_and_summarize_articles_per_s']:,.0f} articles/s")
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return report
+
+
+if __name__ == "__main__":
+    main()

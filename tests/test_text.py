@@ -1,0 +1,63 @@
+"""The splitter and tokenizer on the news text they meet: abbreviations, initials, quotes."""
+
+from __future__ import annotations
+
+import pytest
+
+from digest.text import plain_text, split_sentences, terms
+
+CASES = [
+    ("Col. Myles Caggins III said. The coalition paused operations.",
+     ["Col. Myles Caggins III said.", "The coalition paused operations."]),
+    ("Rockets hit near the U.S. embassy on Sunday. Nobody was hurt.",
+     ["Rockets hit near the U.S. embassy on Sunday.", "Nobody was hurt."]),
+    ("Troops left the U.S. The base closed a week later.",
+     ["Troops left the U.S.", "The base closed a week later."]),
+    ("Mr. J. Smith arrived. He spoke to Dr. A. B. Jones.",
+     ["Mr. J. Smith arrived.", "He spoke to Dr. A. B. Jones."]),
+    ("Sales rose to 3.5 million. Profit fell 2.1%.",
+     ["Sales rose to 3.5 million.", "Profit fell 2.1%."]),
+    ('"We will not leave," he said. "Never."',
+     ['"We will not leave," he said.', '"Never."']),
+    ('He called it "a disgrace." She disagreed.',
+     ['He called it "a disgrace."', "She disagreed."]),
+    ("The vote is on Jan. 5 in Baghdad. Results follow on Feb. 12.",
+     ["The vote is on Jan. 5 in Baghdad.", "Results follow on Feb. 12."]),
+    ("Is it over? Nobody knows! Talks resume on Monday...",
+     ["Is it over?", "Nobody knows!", "Talks resume on Monday..."]),
+    ("He met officials of Acme Inc. on Friday. Shares in Acme Inc. rose.",
+     ["He met officials of Acme Inc. on Friday.", "Shares in Acme Inc. rose."]),
+    ("They sold cars, vans, etc. Prices then fell.",
+     ["They sold cars, vans, etc.", "Prices then fell."]),
+    ("The firm (founded 1990) grew. It now employs 5,196 people.",
+     ["The firm (founded 1990) grew.", "It now employs 5,196 people."]),
+    # the lower-cased BBC text
+    ("mr campbell said: \"i'm glad.\" the bank of england raised rates to 4.75%. "
+     "growth in the u.s. slowed. it fell 0.5%.",
+     ["mr campbell said: \"i'm glad.\"", "the bank of england raised rates to 4.75%.",
+      "growth in the u.s. slowed.", "it fell 0.5%."]),
+    ("mr. blair met gen. jackson. talks went well.",
+     ["mr. blair met gen. jackson.", "talks went well."]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0][:30] for c in CASES])
+def test_split_sentences(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+def test_sentences_are_verbatim_and_paragraphs_never_join() -> None:
+    text = "First line ends here\nSecond paragraph. It has two sentences."
+    out = split_sentences(text)
+    assert out == ["First line ends here", "Second paragraph.", "It has two sentences."]
+    assert all(s in text for s in out)
+
+
+def test_plain_text_drops_markup() -> None:
+    body = "# Heading\n\nSome **bold** and [a link](http://x.org).\n\n```\ncode. Here.\n```\n"
+    assert plain_text(body) == "Some bold and a link."
+
+
+def test_terms_stem_and_drop_stopwords() -> None:
+    assert terms("The Protesters were protesting in Baghdad's streets.") == [
+        "protest", "protest", "baghdad", "street"]
