@@ -51,7 +51,7 @@ class DigestConfig(base.Config):
     workers = c.Type(int, default=0)
     """Processes for the analysis stage: 0 uses every core, 1 analyses in the build process."""
 
-    search_full_text_days = c.Optional(c.Type(int), )
+    search_full_text_days = c.Type(int, default=180)
     """Index the full text only of articles at most this many days older than the newest one;
     older articles are found by title and summary, which keeps the search index small and the
-    first search fast on large archives. Set to null to index every article in full."""
+    first search fast on large archives. 0 indexes every article in full."""

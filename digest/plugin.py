@@ -67,7 +67,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
     def full_text_days(self, config: MkDocsConfig) -> int | None:
         """`search_full_text_days`, if md_in_html is on to keep older bodies out of the index."""
-        days = self.config.search_full_text_days
+        days = self.config.search_full_text_days or None
         if days is not None and "md_in_html" not in config.markdown_extensions:
             log.warning("digest: search_full_text_days needs the md_in_html Markdown extension; "
                         "indexing every article in full")

@@ -9,7 +9,9 @@ always reach the HTML escaped.
 from __future__ import annotations
 
 import html
+import json
 import posixpath
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -86,7 +88,7 @@ class Renderer:
     """Turns a Digest into pages using the jinja2 templates in site_templates/pages."""
 
     def __init__(self, directory_urls: bool = True, latest: int = 10,
-                 template_dir: Path | None = None) -> None:
+                 template_dir: Path | None = None, full_text_days: int | None = None) -> None:
         loader = jinja2.FileSystemLoader(str((template_dir or templates_dir()) / "pages"))
         self.env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
@@ -95,8 +97,10 @@ class Renderer:
         self.env.filters["slug"] = slugify
         self.directory_urls = directory_urls
         self.latest = latest
+        self.full_text_days = full_text_days
 
-    def _page(self, template: str, uri: str, title: str, description: str, **context: object) -> str:
+    def _page(self, template: str, uri: str, title: str, description: str, *,
+              indexed: bool = True, **context: object) -> str:
         own = page_url(uri, self.directory_urls)
         here = own[:-1] if own.endswith("/") else posixpath.dirname(own)
 
@@ -107,7 +111,7 @@ class Renderer:
 
         # Material inserts these meta values into the HTML unescaped: escape them here.
         meta = {"title": html.escape(title), "description": html.escape(" ".join(description.split())[:300])}
-        head = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
+        head = _front_matter(meta if indexed else {**meta, "search": {"exclude": True}})
         body = self.env.get_template(template).render(url=url, **context)
         return head + body
 
@@ -129,11 +133,15 @@ class Renderer:
                                     td.topic.description or " ".join(q.text for q in td.story[:2]),
                                     t=td, timeline=_by_day(td.articles), **common)
         topic_titles = {t.topic.id: t.topic.title for t in digest.topics}
+        # Older articles are indexed for search by title and summary only (keeps the index small).
+        cutoff = (digest.articles[0].published.timestamp() - 86400 * self.full_text_days
+                  if self.full_text_days is not None and digest.articles else float("-inf"))
         for a in digest.articles:
             uri = page_uri("article", a.slug)
             related = [articles[s] for s in digest.related.get(a.slug, ())]
             pages[uri] = self._page("article.md.j2", uri, a.title, " ".join(summaries[a.slug]),
-                                    a=a, related=related, topic_titles=topic_titles, **common)
+                                    a=a, related=related, topic_titles=topic_titles,
+                                    full_text=a.published.timestamp() >= cutoff, **common)
         months: dict[str, list[Article]] = defaultdict(list)
         sources: dict[str, list[Article]] = defaultdict(list)
         for a in digest.articles:
@@ -146,7 +154,7 @@ class Renderer:
             uri = page_uri("month", key)
             label = f"{items[0].published:%B %Y}"
             pages[uri] = self._page("month.md.j2", uri, label, f"Articles published in {label}.",
-                                    label=label, timeline=_by_day(items), **common)
+                                    indexed=False, label=label, timeline=_by_day(items), **common)
         by_source = sorted(sources.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         pages[page_uri("sources")] = self._page(
             "sources.md.j2", page_uri("sources"), "Sources", "Every outlet and its articles.",
@@ -155,7 +163,7 @@ class Renderer:
             uri = page_uri("source", key)
             name = items[0].source
             pages[uri] = self._page("source.md.j2", uri, name, f"Articles from {name}.",
-                                    name=name, items=items, **common)
+                                    indexed=False, name=name, items=items, **common)
         nav: list[dict[str, object]] = [
             {"Home": page_uri("home")},
             {"Topics": [page_uri("topics")] + [{t.topic.title: page_uri("topic", t.topic.id)}
@@ -171,6 +179,17 @@ class Renderer:
         if article.summary:
             return (article.summary,)
         return digest.analyses[article.slug].summary_sentences()
+
+
+def _front_matter(meta: dict[str, object]) -> str:
+    """YAML front matter written as JSON values (valid YAML), far faster than yaml.safe_dump."""
+    text = json.dumps(meta, ensure_ascii=False)
+    if _YAML_UNSAFE.search(text):       # characters YAML refuses even when quoted
+        return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
+    return "---\n" + "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in meta.items()) + "---\n\n"
+
+
+_YAML_UNSAFE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
 
 def _by_day(items: Iterable[Article]) -> list[tuple[str, list[Article]]]:

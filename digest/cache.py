@@ -1,0 +1,107 @@
+"""The on-disk analysis cache: an article's sentences and summary, keyed by what decides them.
+
+key = sha256(code version, summary length, title, body). The code version is a hash of
+the source of the modules that compute an analysis, so editing the sentence splitter or
+the summariser invalidates every entry without anyone remembering to bump a number.
+
+Each entry is one small JSON file, `<dir>/<key[:2]>/<key>.json`, written to a temporary
+file in the same folder and moved into place with `os.replace`, so a crash mid-build
+leaves either the old entry, the new one or none, never half of one. An entry that
+cannot be read or does not have the expected shape is a miss and is rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+from .model import ArticleAnalysis
+
+__all__ = ["AnalysisCache", "code_version"]
+
+#: Bump when the entry layout changes; source edits of ANALYSIS_MODULES are picked up anyway.
+FORMAT = "1"
+#: The modules whose code decides an ArticleAnalysis.
+ANALYSIS_MODULES = ("text.py", "summarize.py", "analyse.py", "model.py")
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A hash of the analysis code's source: changes whenever that code changes."""
+    digest = hashlib.sha256(FORMAT.encode())
+    here = Path(__file__).resolve().parent
+    for name in ANALYSIS_MODULES:
+        digest.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+class AnalysisCache:
+    """Analyses stored on disk by content hash; safe to share between successive builds."""
+
+    def __init__(self, directory: Path, version: str | None = None) -> None:
+        self.directory = Path(directory)
+        self.version = version or code_version()
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, title: str, body: str, summary_sentences: int) -> str:
+        """The entry's name: everything the analysis depends on, hashed."""
+        h = hashlib.sha256()
+        for part in (self.version, str(summary_sentences), title, body):
+            h.update(part.encode("utf-8"))
+            h.update(b"\0")
+        return h.hexdigest()
+
+    def path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> ArticleAnalysis | None:
+        """The stored analysis, or None if absent, unreadable or malformed."""
+        try:
+            raw = json.loads(self.path(key).read_bytes())
+            analysis = _decode(raw)
+        except (OSError, ValueError, TypeError, KeyError):
+            analysis = None
+        if analysis is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return analysis
+
+    def put(self, key: str, analysis: ArticleAnalysis) -> None:
+        """Store atomically: write a temporary file beside the entry, then rename it over."""
+        target = self.path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        data = json.dumps({"sentences": analysis.sentences, "summary": analysis.summary,
+                           "scores": analysis.scores}, ensure_ascii=False, separators=(",", ":"))
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(data)
+            os.replace(tmp, target)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+
+
+def _decode(raw: object) -> ArticleAnalysis | None:
+    """An ArticleAnalysis from an entry's JSON, or None if it is not well formed."""
+    if not isinstance(raw, dict):
+        return None
+    sentences, summary, scores = raw["sentences"], raw["summary"], raw["scores"]
+    if not (isinstance(sentences, list) and all(isinstance(s, str) for s in sentences)):
+        return None
+    n = len(sentences)
+    if not (isinstance(summary, list) and all(isinstance(i, int) and 0 <= i < n for i in summary)):
+        return None
+    if not (isinstance(scores, list) and len(scores) in (0, n)
+            and all(isinstance(s, (int, float)) for s in scores)):
+        return None
+    return ArticleAnalysis(tuple(sentences), tuple(summary), tuple(float(s) for s in scores))

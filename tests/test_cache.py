@@ -1,0 +1,105 @@
+"""The on-disk analysis cache: atomic writes, corrupt entries, invalidation, equality."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from digest.analyse import analyse_article
+from digest.cache import AnalysisCache, code_version
+from digest.model import ArticleAnalysis
+from digest.pipeline import cached_analyser
+
+from conftest import Project, article
+
+TITLE = "Rockets hit the embassy"
+BODY = ("Three rockets struck the embassy compound on Sunday. Officials said one person was hurt. "
+        "The attack followed weeks of protests in the capital. No group claimed responsibility.")
+
+
+def test_cached_result_equals_fresh(tmp_path: Path) -> None:
+    cache = AnalysisCache(tmp_path)
+    key = cache.key(TITLE, BODY, 3)
+    fresh = analyse_article(TITLE, BODY, 3)
+    cache.put(key, fresh)
+    assert AnalysisCache(tmp_path).get(key) == fresh
+
+
+def test_key_depends_on_body_title_length_and_code(tmp_path: Path) -> None:
+    cache = AnalysisCache(tmp_path)
+    key = cache.key(TITLE, BODY, 3)
+    assert cache.key(TITLE, BODY + " More.", 3) != key
+    assert cache.key(TITLE + "!", BODY, 3) != key
+    assert cache.key(TITLE, BODY, 2) != key
+    assert AnalysisCache(tmp_path, version="other").key(TITLE, BODY, 3) != key
+    assert len(code_version()) == 16
+
+
+def test_changed_body_is_a_miss(tmp_path: Path) -> None:
+    cache = AnalysisCache(tmp_path)
+    cache.put(cache.key(TITLE, BODY, 3), analyse_article(TITLE, BODY, 3))
+    assert cache.get(cache.key(TITLE, BODY.replace("Three", "Four"), 3)) is None
+
+
+@pytest.mark.parametrize("content", [b"", b"{\"sentences\": [\"a\"", b"not json", b"[]",
+                                     b'{"sentences": ["a"], "summary": [5], "scores": []}',
+                                     b'{"sentences": [1], "summary": [], "scores": []}'])
+def test_corrupt_entry_is_a_miss_and_is_rewritten(tmp_path: Path, content: bytes) -> None:
+    cache = AnalysisCache(tmp_path)
+    key = cache.key(TITLE, BODY, 3)
+    cache.path(key).parent.mkdir(parents=True)
+    cache.path(key).write_bytes(content)
+    assert cache.get(key) is None
+    analyser = cached_analyser(3, cache, workers=1)
+    project_article = _article()
+    result = analyser([project_article])
+    assert result["rockets"] == analyse_article(TITLE, BODY, 3)
+    assert AnalysisCache(tmp_path).get(key) == result["rockets"]
+
+
+def test_crash_while_writing_leaves_no_entry_and_next_run_recovers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = AnalysisCache(tmp_path)
+    key = cache.key(TITLE, BODY, 3)
+
+    def crash(src: str, dst: str) -> None:
+        raise KeyboardInterrupt("killed mid-build")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        cached_analyser(3, cache, workers=1)([_article()])
+    monkeypatch.undo()
+    assert not cache.path(key).exists()
+    assert list(tmp_path.rglob("*.json")) == []          # no temporary file left behind either
+    result = cached_analyser(3, AnalysisCache(tmp_path), workers=1)([_article()])
+    assert AnalysisCache(tmp_path).get(key) == result["rockets"] == analyse_article(TITLE, BODY, 3)
+
+
+def test_second_build_reuses_the_cache(project: Project) -> None:
+    project.add("a.md", article(title="One", body=BODY))
+    project.add("b.md", article(title="Two", body=BODY.replace("Sunday", "Monday")))
+    project.build()
+    entries = sorted((project.root / ".cache" / "digest").rglob("*.json"))
+    assert len(entries) == 2
+    stamps = [p.stat().st_mtime_ns for p in entries]
+    first = project.html("articles/a")
+    project.build()
+    assert [p.stat().st_mtime_ns for p in entries] == stamps
+    assert project.html("articles/a") == first
+
+
+def _article() -> "object":
+    from datetime import datetime, timezone
+
+    from digest.model import Article
+    return Article(path="content/articles/rockets.md", slug="rockets", title=TITLE,
+                   published=datetime(2020, 1, 27, tzinfo=timezone.utc), source="Desk",
+                   topics=("iraq-protests",), body=BODY)
+
+
+def test_analysis_round_trips_empty(tmp_path: Path) -> None:
+    cache = AnalysisCache(tmp_path)
+    cache.put("00empty", ArticleAnalysis((), ()))
+    assert cache.get("00empty") == ArticleAnalysis((), ())
