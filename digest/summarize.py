@@ -49,14 +49,15 @@ DEFAULT = SummaryParams()
 def _matrix(token_lists: Sequence[Sequence[str]]) -> np.ndarray:
     """Row-normalised TF-IDF matrix, IDF computed over the sentences themselves."""
     vocab: dict[str, int] = {}
-    for tokens in token_lists:
-        for t in tokens:
-            vocab.setdefault(t, len(vocab))
-    m = np.zeros((len(token_lists), max(len(vocab), 1)), dtype=np.float64)
-    for i, tokens in enumerate(token_lists):
-        for t, c in Counter(tokens).items():
-            m[i, vocab[t]] = 1.0 + math.log(c)
-    df = (m > 0).sum(axis=0)
+    cells = [vocab.setdefault(t, len(vocab)) for tokens in token_lists for t in tokens]
+    rows = np.repeat(np.arange(len(token_lists)), [len(t) for t in token_lists])
+    width = max(len(vocab), 1)
+    counts = np.bincount(rows * width + np.asarray(cells, dtype=np.int64),
+                         minlength=len(token_lists) * width).astype(np.float64)
+    m = counts.reshape(len(token_lists), width)
+    present = m > 0
+    m[present] = 1.0 + np.log(m[present])                     # sublinear term frequency
+    df = present.sum(axis=0)
     m *= np.log((1 + len(token_lists)) / (1 + df)) + 1.0
     norms = np.linalg.norm(m, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
