@@ -178,3 +178,18 @@ def test_valid_articles_with_any_text_publish(fields: dict[str, str], body: str)
                                      "content/articles/x.md", "x", INDEX)
     assert result is not None, problems
 
+
+
+def test_fuzzed_articles_never_crash() -> None:
+    """The fuzzer from benchmarks/ on a few hundred mutated articles: 0 crashes."""
+    import importlib.util
+
+    from conftest import REPO
+
+    spec = importlib.util.spec_from_file_location("hostile_inputs", REPO / "benchmarks" / "hostile_inputs.py")
+    assert spec and spec.loader
+    fuzz = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fuzz)
+    counts = fuzz.run(300, seed=7)
+    assert counts["crashes"] == 0
+    assert counts["published"] > 30 and counts["rejected"] > 30     # both paths exercised
