@@ -15,6 +15,9 @@ import snowballstemmer
 __all__ = ["markdown_paragraphs", "plain_text", "split_sentences", "terms"]
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
+# Elements whose content is never prose, and comments: dropped before anything else.
+_NOT_PROSE = re.compile(r"<(script|style|iframe|svg|noscript|template|object)\b.*?</\1\s*>|<!--.*?-->",
+                        re.IGNORECASE | re.DOTALL)
 _SKIP_LINE = re.compile(r"^\s*(#{1,6}\s|\||<[^>]+>\s*$|[-*_]{3,}\s*$|\[[^\]]+\]:\s)")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _INLINE = [
@@ -23,7 +26,7 @@ _INLINE = [
     (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),         # [text][ref]
     (re.compile(r"\[\^[^\]]+\]"), ""),                      # footnote refs
     (re.compile(r"<(https?://[^>]+)>"), r"\1"),             # autolinks
-    (re.compile(r"</?[A-Za-z][^>]*>"), ""),                 # inline HTML tags
+    (re.compile(r"""</?[A-Za-z](?:[^>"']|"[^"]*"|'[^']*')*>"""), ""),  # inline HTML tags
     (re.compile(r"`([^`]*)`"), r"\1"),                      # code spans
     (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
     (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\*)"), r"\1"),  # emphasis
@@ -50,7 +53,7 @@ def markdown_paragraphs(body: str) -> list[str]:
                 paragraphs.append(text)
             current.clear()
 
-    for line in body.splitlines():
+    for line in _NOT_PROSE.sub("", body).splitlines():
         if _FENCE.match(line):
             flush()
             in_fence = not in_fence
@@ -107,7 +110,8 @@ def _is_boundary(text: str, match: re.Match[str], cased: bool) -> bool:
     if not nxt:
         return False
     punct = match.group().strip()
-    before = _WORD_BEFORE.search(text, 0, match.end())
+    # Look back a bounded window: searching from 0 would make long paragraphs quadratic.
+    before = _WORD_BEFORE.search(text, max(0, match.start() - 64), match.end())
     word = before.group(1) if before else ""
     if punct.startswith(".") and not punct.startswith("..."):
         bare = word.rstrip(".").lower()
