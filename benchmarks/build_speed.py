@@ -98,9 +98,21 @@ def _tree_rss_kb(root: int) -> int:
     return total
 
 
-def run(cmd: list[str], cwd: Path, log: Path) -> dict[str, float]:
+def snapshot(work: Path) -> Path:
+    """Copy digest/ and site_templates/ so every build of a run uses the same code,
+    even if the checkout is edited meanwhile (an edit would rightly void the cache)."""
+    src = work / "src"
+    shutil.rmtree(src, ignore_errors=True)
+    for name in ("digest", "site_templates"):
+        shutil.copytree(REPO / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return src
+
+
+def run(cmd: list[str], cwd: Path, log: Path, code: Path | None = None) -> dict[str, float]:
     """Run one build; wall seconds and peak RSS (MB) of its whole process tree."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0")
+    if code is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code), env.get("PYTHONPATH")]))
     peak = 0
     with open(log, "w") as out:
         start = time.perf_counter()
@@ -129,12 +141,13 @@ def bench(n: int, work: Path, pelican: Path | None, skip: set[str]) -> dict[str,
     corpus.write_digest_corpus(digest / "content", articles)
     (digest / "mkdocs.yml").write_text(DIGEST_YML.format(cache=".cache/digest"), encoding="utf-8")
     shutil.rmtree(digest / ".cache", ignore_errors=True)
-    builds["digest_cold"] = run(mkdocs, digest, work / "digest_cold.log")
+    code = snapshot(work)
+    builds["digest_cold"] = run(mkdocs, digest, work / "digest_cold.log", code)
     builds["digest_cold"]["site_mb"] = _size_mb(digest / "site")
     index_mb = _size_mb(digest / "site" / "search" / "search_index.json")
     corpus.write_digest_corpus(digest / "content", list(corpus.generate(1, offset=n)))
     shutil.rmtree(digest / "site")   # every build writes into an empty site/ (rmdir is slow here)
-    builds["digest_warm"] = run(mkdocs, digest, work / "digest_warm.log")
+    builds["digest_warm"] = run(mkdocs, digest, work / "digest_warm.log", code)
 
     if "mkdocs_plain" not in skip:
         plain = work / "plain"
