@@ -67,7 +67,10 @@ def _check(args: argparse.Namespace) -> int:
         return 1
     for p in corpus.warnings:
         print(f"warning: {p}")
-    print(f"ok: {len(corpus.articles)} articles, {len(corpus.drafts)} drafts, "
+    for a in sorted(corpus.scheduled, key=lambda a: (a.published, a.path)):
+        print(f"scheduled: {a.path}: '{a.title}' is embargoed until {a.published.isoformat()}.")
+    scheduled = f", {len(corpus.scheduled)} scheduled" if corpus.scheduled else ""
+    print(f"ok: {len(corpus.articles)} articles, {len(corpus.drafts)} drafts{scheduled}, "
           f"{len(corpus.topics)} topics, {len(corpus.warnings)} warning(s).")
     return 0
 

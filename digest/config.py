@@ -35,6 +35,18 @@ class DigestConfig(base.Config):
     drafts = c.Type(bool, default=False)
     """Publish articles marked `draft: true` (for previews only)."""
 
+    scheduled = c.Type(bool, default=False)
+    """Publish embargoed articles (dated after the build time) now (for previews only)."""
+
+    feeds = c.Type(bool, default=True)
+    """Write Atom, RSS 2.0 and JSON Feed files for the site and for each topic."""
+
+    feed_entries = c.Type(int, default=20)
+    """Newest articles in each feed."""
+
+    chart_period = c.Choice(("auto", "day", "week", "month"), default="auto")
+    """Bars of the coverage charts: articles per day, week or month; auto picks by time span."""
+
     sanitize_html = c.Type(bool, default=True)
     """Strip scripts, event handlers, iframes and unsafe links from article HTML (nh3 allow-list).
     Turn off only for a trusted newsroom whose articles need raw HTML such as embeds."""

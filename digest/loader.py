@@ -7,6 +7,7 @@ of those becomes a Problem naming the file and the field.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -18,13 +19,14 @@ import frontmatter
 import yaml
 
 from .errors import Problem, Severity, ValidationFailed
-from .model import Article, Topic
+from .model import Article, Correction, Topic
 from .topics import TopicIndex, load_topics
 
-__all__ = ["Corpus", "load_corpus", "parse_article", "slugify"]
+__all__ = ["NOW_ENV", "Corpus", "build_time", "load_corpus", "parse_article", "slugify"]
 
 REQUIRED = ("title", "date", "source", "topics")
-OPTIONAL = ("url", "author", "summary", "updated", "draft")
+OPTIONAL = ("url", "author", "summary", "updated", "draft", "corrections")
+NOW_ENV = "NEWSDIGEST_NOW"
 _HANDLER = frontmatter.YAMLHandler()
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -42,7 +44,10 @@ _DATE_FIX = "use an ISO date like 2020-01-27 or a datetime with offset like 2020
 
 @dataclass(frozen=True)
 class Corpus:
-    """The validated content: topics, published articles, drafts and warnings."""
+    """The validated content: topics, published articles, drafts and warnings.
+
+    `scheduled` holds embargoed articles: dated after the build time, so not yet published.
+    """
 
     topics: tuple[Topic, ...]
     articles: tuple[Article, ...]
@@ -66,6 +71,7 @@ def _split(text: str, path: str) -> tuple[dict | None, str, list[Problem]]:
     """Separate front matter from body, turning every failure into a Problem."""
     if not text.strip():
         return None, "", [_problem(path, None, "the file is empty.",
+    scheduled: tuple[Article, ...] = ()
                                    "start it with front matter between '---' lines.")]
     if not _HANDLER.detect(text):
         return None, "", [_problem(path, None, "has no front matter.",
@@ -156,6 +162,51 @@ def _topics(meta: dict, path: str, index: TopicIndex, problems: list[Problem]) -
         elif tid not in resolved:
             resolved.append(tid)
     return tuple(resolved)
+_CORRECTION_FIX = "write each entry as '- {date: 2020-01-28, text: What was corrected.}'."
+
+
+def _corrections(meta: dict, path: str, published: datetime | None,
+                 problems: list[Problem]) -> tuple[Correction, ...]:
+    """The `corrections` list: each entry a mapping with a valid `date` and a non-empty `text`."""
+    value = meta.get("corrections")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        problems.append(_problem(path, "corrections", f"must be a list of corrections, not a {type(value).__name__}.",
+                                 _CORRECTION_FIX))
+        return ()
+    found: list[Correction] = []
+    for number, item in enumerate(value, start=1):
+        if not isinstance(item, Mapping):
+            problems.append(_problem(path, "corrections", f"entry {number} is a {type(item).__name__}, not a date and a text.",
+                                     _CORRECTION_FIX))
+            continue
+        entry = {str(k): v for k, v in item.items()}
+        for key in sorted(set(entry) - {"date", "text"}):
+            problems.append(_problem(path, "corrections", f"entry {number} has an unknown key '{key}', ignored.",
+                                     "give each correction only a date and a text.", Severity.WARNING))
+        mine: list[Problem] = []
+        when = _datetime(entry, "date", path, mine) if entry.get("date") is not None else None
+        text = _text(entry, "text", path, mine)
+        problems += [_problem(path, "corrections", f"entry {number}: 'date' {p.message}", p.fix) for p in mine
+                     if p.field == "date"]
+        problems += [_problem(path, "corrections", f"entry {number}: 'text' {p.message}", p.fix) for p in mine
+                     if p.field == "text"]
+        if entry.get("date") is None:
+            problems.append(_problem(path, "corrections", f"entry {number} has no date.", _CORRECTION_FIX))
+        if entry.get("text") is None:
+            problems.append(_problem(path, "corrections", f"entry {number} has no text.", _CORRECTION_FIX))
+        if when is None or text is None:
+            continue
+        if published is not None and when[0].date() < published.date():
+            problems.append(_problem(path, "corrections",
+                                     f"entry {number} is dated {when[0].date()}, before the article itself.",
+                                     "date the correction on or after the article's date."))
+            continue
+        found.append(Correction(when[0], text))
+    return tuple(sorted(found, key=lambda c: c.date))
+
+
 
 
 def parse_article(text: str, path: str, slug: str, index: TopicIndex) -> tuple[Article | None, list[Problem]]:
@@ -193,7 +244,7 @@ def parse_article(text: str, path: str, slug: str, index: TopicIndex) -> tuple[A
     return Article(path=path, slug=slug, title=title, published=published[0], source=source,
                    topics=topics, body=body, url=url, author=author, summary=summary,
                    updated=updated[0] if updated else None, draft=bool(draft),
-                   date_only=published[1]), problems
+                   date_only=published[1], corrections=corrections), problems
 
 
 def _read(file: Path, display: str) -> tuple[str | None, list[Problem]]:
@@ -210,6 +261,7 @@ def _read(file: Path, display: str) -> tuple[str | None, list[Problem]]:
                                "save the file as UTF-8.")]
     if "\x00" in text:
         return None, [_problem(display, None, "contains NUL bytes.",
+    corrections = _corrections(meta, path, published[0] if published else None, problems)
                                "save it as a plain UTF-8 text file.")]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
@@ -219,8 +271,23 @@ def article_files(content_dir: Path) -> list[Path]:
     return sorted(p for p in content_dir.rglob("*.md") if p.is_file())
 
 
-def load_corpus(content_dir: Path, topics_file: str = "topics.yml") -> Corpus:
-    """Load and validate everything; raise ValidationFailed listing every error."""
+def build_time(environ: Mapping[str, str] | None = None) -> datetime:
+    """The moment a build publishes as of: now, or NEWSDIGEST_NOW (an ISO date) for previews."""
+    value = (os.environ if environ is None else environ).get(NOW_ENV, "").strip()
+    if not value:
+        return datetime.now(timezone.utc)
+    problems: list[Problem] = []
+    parsed = _datetime({NOW_ENV: value}, NOW_ENV, f"environment variable {NOW_ENV}", problems)
+    if parsed is None:
+        raise ValidationFailed(tuple(Problem(p.path, None, p.message, p.fix) for p in problems))
+    return parsed[0]
+
+
+def load_corpus(content_dir: Path, topics_file: str = "topics.yml", now: datetime | None = None) -> Corpus:
+    """Load and validate everything; raise ValidationFailed listing every error.
+
+    Articles dated after `now` (default: build_time()) are embargoed into `scheduled`.
+    """
     root = content_dir.resolve()
     problems: list[Problem] = []
     topics, topic_problems = load_topics(content_dir / topics_file, f"{content_dir.name}/{topics_file}")
@@ -253,6 +320,8 @@ def load_corpus(content_dir: Path, topics_file: str = "topics.yml") -> Corpus:
         raise ValidationFailed(tuple(problems))
     articles.sort(key=lambda a: (a.published, a.slug), reverse=True)
     return Corpus(topics=tuple(topics),
-                  articles=tuple(a for a in articles if not a.draft),
+                  articles=tuple(a for a in articles if not a.draft and a.published <= moment),
                   drafts=tuple(a for a in articles if a.draft),
-                  warnings=tuple(problems))
+                  warnings=tuple(problems),
+                  scheduled=tuple(a for a in articles if not a.draft and a.published > moment))
+    moment = now or build_time()

@@ -16,6 +16,7 @@ __all__ = [
     "Topic",
     "TopicDigest",
 ]
+    "Correction",
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,14 @@ class Article:
     """One validated article: front matter plus its Markdown body."""
 
     path: str
+@dataclass(frozen=True)
+class Correction:
+    """An editor's correction to a published article: when, and what was corrected."""
+
+    date: datetime
+    text: str
+
+
     slug: str
     title: str
     published: datetime
@@ -50,11 +59,18 @@ class Article:
     def day(self) -> date:
         """The calendar day of publication, in the article's own time zone."""
         return self.published.date()
+    corrections: tuple[Correction, ...] = ()
 
 
 @dataclass(frozen=True)
 class ArticleAnalysis:
     """What the text-analysis core found in one article body.
+
+    @property
+    def last_modified(self) -> datetime:
+        """The latest of publication, `updated` and every correction's date."""
+        return max([self.published, *([self.updated] if self.updated else []),
+                    *(c.date for c in self.corrections)])
 
     `sentences` are the article's sentences verbatim, in order; `summary` holds
     the indices of the chosen ones, in document order; `scores` their centrality.

@@ -5,12 +5,14 @@ Hooks, in build order:
 - on_files: loads and validates all of content/, analyses it, renders every page and
   swaps the raw article files for the generated pages (nothing is written to disk).
 - on_env: renders the theme's nav once per folder for pages outside the nav (articles).
+- on_page_context: tells the theme's head (overrides/main.html) which feeds a page links to.
 - on_serve: also watches site_templates/ (MkDocs already watches content/).
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +22,16 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+from mkdocs.utils.templates import TemplateContext
 
 from .analyse import AnalysisOptions, Analyser, build_digest
 from .cache import AnalysisCache
 from .config import DigestConfig
 from .errors import ValidationFailed
+from .feeds import FEED_FILES, MEDIA_TYPES, SiteInfo, build_feeds, feed_paths
 from .loader import Corpus, load_corpus
 from .navcache import memoise_nav_partials
 from .pipeline import cached_analyser
@@ -39,9 +45,19 @@ STYLESHEET = "assets/digest.css"
 
 
 class DigestPlugin(BasePlugin[DigestConfig]):
-    """Builds a news digest from the Markdown articles in docs_dir."""
+    """Builds a news digest from the Markdown articles in docs_dir.
+
+    `now` is the moment the build publishes as of (embargo); None means build_time(),
+    i.e. the clock or NEWSDIGEST_NOW. Tests set it directly.
+    """
+
+    now: datetime | None = None
+    _topic_pages: dict[str, tuple[str, str]] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if self.config.feeds and not config.site_url:
+            log.warning("digest: feeds are on but mkdocs.yml has no site_url, so feed and canonical "
+                        "links cannot be absolute. Fix: set site_url to the site's public address.")
         overrides = str(templates_dir() / "overrides")
         if overrides not in config.theme.dirs:
             config.theme.dirs.insert(0, overrides)
@@ -78,7 +94,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         """Load and validate content/; one PluginError lists every problem."""
         try:
             corpus = load_corpus(Path(config.docs_dir), self.config.topics_file,
-                                 max_bytes=self.config.max_article_kb * 1024)
+                                 max_bytes=self.config.max_article_kb * 1024, now=self.now)
         except ValidationFailed as exc:
             raise PluginError(str(exc)) from None
         for warning in corpus.warnings:
@@ -86,13 +102,18 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         return corpus
 
     # Runs after other plugins' on_files so that generated pages are not re-filtered by them.
+        if corpus.scheduled and not self.config.scheduled:
+            log.info("digest: %d scheduled article(s) held back until their date (see `digest check`)",
+                     len(corpus.scheduled))
     @event_priority(-50)
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         corpus = self.load(config)
-        articles = corpus.articles + (corpus.drafts if self.config.drafts else ())
+        articles = (corpus.articles + (corpus.drafts if self.config.drafts else ())
+                    + (corpus.scheduled if self.config.scheduled else ()))
         digest = build_digest(corpus.topics, articles, self.options(), analyser=self.analyser(config))
         renderer = Renderer(config.use_directory_urls, self.config.latest_articles,
-                            full_text_days=self.full_text_days(config))
+                            full_text_days=self.full_text_days(config), chart_period=self.config.chart_period,
+                            feeds=FEED_FILES if self.config.feeds else None)
         pageset = renderer.render(digest)
         docs = Path(config.docs_dir).resolve()
         for file in list(files):
@@ -112,6 +133,15 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             config.nav = pageset.nav
         log.info("digest: %d articles, %d topics, %d pages generated",
                  len(articles), len(corpus.topics), len(pageset.pages))
+        if self.config.feeds:
+            site = SiteInfo(config.site_name, config.site_description or "", config.site_url or "",
+                            config.use_directory_urls, str(config.theme.get("language") or "en"))
+            for path, text in build_feeds(digest, site, self.config.feed_entries).items():
+                existing = files.get_file_from_path(path)
+                if existing is not None:
+                    files.remove(existing)
+                files.append(File.generated(config, path, content=text))
+        self._topic_pages = {page_uri("topic", t.id): (t.id, t.title) for t in corpus.topics}
         return files
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
@@ -125,6 +155,23 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                files: Files) -> jinja2.Environment | None:
         memoise_nav_partials(env)   # the nav is rendered once per folder for articles
         return env
+    def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> TemplateContext | None:
+        """`digest_feeds`: the feeds this page links to from its head, its topic's first."""
+        if not self.config.feeds:
+            return context
+        names = {"atom": "Atom", "rss": "RSS", "json": "JSON Feed"}
+        groups = [(None, config.site_name)]
+        if page.file.src_uri in self._topic_pages:
+            tid, title = self._topic_pages[page.file.src_uri]
+            groups.insert(0, (tid, f"{title} · {config.site_name}"))
+        base = (config.site_url or "").rstrip("/") + "/" if config.site_url else ""
+        context["digest_feeds"] = [
+            {"type": MEDIA_TYPES[kind], "title": f"{title} ({names[kind]})",
+             "href": base + path if base else get_relative_url(path, page.url)}
+            for tid, title in groups for kind, path in feed_paths(tid).items()]
+        return context
+
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer | None:

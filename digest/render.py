@@ -22,6 +22,7 @@ from urllib.parse import quote
 import jinja2
 import yaml
 
+from .charts import activity_chart, source_chart, topics_chart
 from .loader import slugify
 from .model import Article, Digest
 
@@ -88,13 +89,18 @@ class Renderer:
     """Turns a Digest into pages using the jinja2 templates in site_templates/pages."""
 
     def __init__(self, directory_urls: bool = True, latest: int = 10,
-                 template_dir: Path | None = None, full_text_days: int | None = None) -> None:
+                 template_dir: Path | None = None, full_text_days: int | None = None,
+                 chart_period: str = "auto", feeds: dict[str, str] | None = None) -> None:
         loader = jinja2.FileSystemLoader(str((template_dir or templates_dir()) / "pages"))
         self.env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         self.env.filters["date"] = fmt_date
         self.env.filters["fragment"] = text_fragment
         self.env.filters["slug"] = slugify
+        # Charts (digest/charts.py) are laid out from the templates; `feeds` (kind -> file name,
+        # e.g. {"atom": "feed.xml"}) are linked from the home and topic pages when given.
+        self.env.globals.update(activity_chart=activity_chart, source_chart=source_chart,
+                                topics_chart=topics_chart, chart_period=chart_period, feeds=feeds or {})
         self.directory_urls = directory_urls
         self.latest = latest
         self.full_text_days = full_text_days
@@ -109,10 +115,14 @@ class Renderer:
             rel = posixpath.relpath(target or ".", here or ".")
             return rel + "/" if target.endswith("/") and not rel.endswith("/") else rel
 
+        def file(path: str) -> str:
+            """A link to any file of the site (e.g. a feed), relative to this page."""
+            return posixpath.relpath(path, here or ".")
+
         # Material inserts these meta values into the HTML unescaped: escape them here.
         meta = {"title": html.escape(title), "description": html.escape(" ".join(description.split())[:300])}
         head = _front_matter(meta if indexed else {**meta, "search": {"exclude": True}})
-        body = self.env.get_template(template).render(url=url, **context)
+        body = self.env.get_template(template).render(url=url, file=file, **context)
         return head + body
 
     def render(self, digest: Digest, drafts: Iterable[Article] = ()) -> PageSet:

@@ -26,7 +26,7 @@ import numpy as np
 
 from .text import terms
 
-__all__ = ["Candidate", "SummaryParams", "rank_sentences", "summarize", "summarize_topic"]
+__all__ = ["Candidate", "SummaryParams", "rank_sentences", "select", "summarize", "summarize_topic"]
 
 
 @dataclass(frozen=True)
@@ -133,10 +133,16 @@ def summarize(sentences: Sequence[str], n: int = 3, title: str | None = None,
     if n <= 0 or not sentences:
         return ()
     scores, sim = rank_sentences(sentences, title, params)
+    return select(scores, sim, n, params)
+
+
+def select(scores: np.ndarray, sim: np.ndarray, n: int, params: SummaryParams = DEFAULT) -> tuple[int, ...]:
+    """The summary from already-ranked sentences: MMR picks, topped up if redundancy left gaps."""
+    total = len(scores)
     chosen = _mmr(scores, sim, n, params.redundancy)
-    if len(chosen) < min(n, len(sentences)):       # fill up if redundancy left gaps
+    if len(chosen) < min(n, total):
         rest = [int(i) for i in np.argsort(-scores, kind="stable") if int(i) not in chosen]
-        chosen += rest[: min(n, len(sentences)) - len(chosen)]
+        chosen += rest[: min(n, total) - len(chosen)]
     return tuple(sorted(chosen))
 
 

@@ -71,15 +71,15 @@ def test_article_page_shows_summary_metadata_topics_and_related(demo_site: Path)
     assert "<h1>Rockets strike US embassy compound in Baghdad&#x27;s Green Zone</h1>" in page
     assert '<p class="admonition-title">Summary</p>' in page
     assert "26 January 2020, 23:00 UTC+03:00" in page and "by Newsdigest staff" in page
-    assert 'href="../../topics/iraq-protests/">Iraq protests</a>' in page
-    assert 'href="../../topics/us-troop-presence/">US troop presence</a>' in page
+    assert re.search(r'href="../../topics/iraq-protests/"[^>]*>Iraq protests</a>', page)
+    assert re.search(r'href="../../topics/us-troop-presence/"[^>]*>US troop presence</a>', page)
     assert '<h2 id="related-articles">Related articles</h2>' in page
     assert "One reportedly struck the cafeteria while people were eating dinner." in page
 
 
 def test_editor_summary_replaces_the_generated_one(demo_site: Path) -> None:
     page = (demo_site / "articles" / "2020-01-27-parliament-vote-foreign-troops-questions" / "index.html").read_text()
-    assert "<p class=\"admonition-title\">Editor&#39;s summary</p>" in page
+    assert "<p class=\"admonition-title\">Editor's summary</p>" in html.unescape(page)
 
 
 def test_drafts_are_not_published(demo_site: Path) -> None:
