@@ -32,7 +32,14 @@ _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class _TextDatesLoader(yaml.SafeLoader):
-    """Safe YAML that leaves dates as text, so a bad date is reported against its field."""
+    """Safe YAML that leaves dates as text (so a bad date is reported against its field)
+    and refuses aliases, which front matter never needs and "billion laughs" abuses."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed", mark)
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
 
 
 _TextDatesLoader.yaml_implicit_resolvers = {
@@ -40,6 +47,17 @@ _TextDatesLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _DATE_FIX = "use an ISO date like 2020-01-27 or a datetime with offset like 2020-01-27T14:30:00+03:00."
+YEARS = (1800, 2200)     # a news date outside this range is a typo, and would break date arithmetic
+MAX_ARTICLE_BYTES = 1024 * 1024
+_MAX_TOPIC_PROBLEMS = 10   # one article listing thousands of bad topics gets a short report
+
+
+def _shown(value: object, limit: int = 40) -> str:
+    """A short, safe rendering of a user's value for an error message (never a huge repr)."""
+    if isinstance(value, (list, dict, tuple, set)):
+        return f"a {type(value).__name__}"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 @dataclass(frozen=True)
@@ -53,6 +71,7 @@ class Corpus:
     articles: tuple[Article, ...]
     drafts: tuple[Article, ...]
     warnings: tuple[Problem, ...]
+    scheduled: tuple[Article, ...] = ()
 
 
 def slugify(text: str) -> str:
@@ -71,7 +90,6 @@ def _split(text: str, path: str) -> tuple[dict | None, str, list[Problem]]:
     """Separate front matter from body, turning every failure into a Problem."""
     if not text.strip():
         return None, "", [_problem(path, None, "the file is empty.",
-    scheduled: tuple[Article, ...] = ()
                                    "start it with front matter between '---' lines.")]
     if not _HANDLER.detect(text):
         return None, "", [_problem(path, None, "has no front matter.",
@@ -120,14 +138,18 @@ def _datetime(meta: dict, key: str, path: str, problems: list[Problem]) -> tuple
         try:
             value = date.fromisoformat(value.strip())
         except ValueError:
-            problems.append(_problem(path, key, f"could not parse '{value}' as a date.", _DATE_FIX))
+            problems.append(_problem(path, key, f"could not parse {_shown(value)} as a date.", _DATE_FIX))
             return None
     elif isinstance(value, str):
         try:
             value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
-            problems.append(_problem(path, key, f"could not parse '{value}' as a date.", _DATE_FIX))
+            problems.append(_problem(path, key, f"could not parse {_shown(value)} as a date.", _DATE_FIX))
             return None
+    if isinstance(value, (date, datetime)) and not YEARS[0] <= value.year <= YEARS[1]:
+        problems.append(_problem(path, key, f"the year {value.year} is out of range ({YEARS[0]}-{YEARS[1]}).",
+                                 "check the date for a typo."))
+        return None
     if isinstance(value, datetime):
         if value.tzinfo is None:
             problems.append(_problem(path, key, f"'{value.isoformat()}' has a time but no UTC offset.",
@@ -140,28 +162,6 @@ def _datetime(meta: dict, key: str, path: str, problems: list[Problem]) -> tuple
     return None
 
 
-def _topics(meta: dict, path: str, index: TopicIndex, problems: list[Problem]) -> tuple[str, ...]:
-    value = meta.get("topics")
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not value:
-        problems.append(_problem(path, "topics", "must be a non-empty list of topic ids.",
-                                 "write topics: [topic-id] with ids from content/topics.yml."))
-        return ()
-    resolved: list[str] = []
-    for name in value:
-        if not isinstance(name, str):
-            problems.append(_problem(path, "topics", f"{name!r} is not a topic id.",
-                                     "write topic ids as text, e.g. topics: [iraq-protests]."))
-            continue
-        tid = index.resolve(name)
-        if tid is None:
-            near = index.suggest(name)
-            hint = f"did you mean '{near}'?" if near else "declare it in content/topics.yml."
-            problems.append(_problem(path, "topics", f"unknown topic '{name}'.", hint))
-        elif tid not in resolved:
-            resolved.append(tid)
-    return tuple(resolved)
 _CORRECTION_FIX = "write each entry as '- {date: 2020-01-28, text: What was corrected.}'."
 
 
@@ -207,6 +207,33 @@ def _corrections(meta: dict, path: str, published: datetime | None,
     return tuple(sorted(found, key=lambda c: c.date))
 
 
+def _topics(meta: dict, path: str, index: TopicIndex, problems: list[Problem]) -> tuple[str, ...]:
+    value = meta.get("topics")
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        problems.append(_problem(path, "topics", "must be a non-empty list of topic ids.",
+                                 "write topics: [topic-id] with ids from content/topics.yml."))
+        return ()
+    resolved: list[str] = []
+    bad: list[Problem] = []
+    for name in value:
+        if not isinstance(name, str):
+            bad.append(_problem(path, "topics", f"{_shown(name)} is not a topic id.",
+                                "write topic ids as text, e.g. topics: [iraq-protests]."))
+            continue
+        tid = index.resolve(name)
+        if tid is None:
+            near = index.suggest(name) if len(name) <= 100 else None
+            hint = f"did you mean '{near}'?" if near else "declare it in content/topics.yml."
+            bad.append(_problem(path, "topics", f"unknown topic {_shown(name, 60)}.", hint))
+        elif tid not in resolved:
+            resolved.append(tid)
+    problems += bad[:_MAX_TOPIC_PROBLEMS]
+    if len(bad) > _MAX_TOPIC_PROBLEMS:
+        problems.append(_problem(path, "topics", f"and {len(bad) - _MAX_TOPIC_PROBLEMS} more topic problems.",
+                                 "list only topic ids declared in content/topics.yml."))
+    return tuple(resolved)
 
 
 def parse_article(text: str, path: str, slug: str, index: TopicIndex) -> tuple[Article | None, list[Problem]]:
@@ -234,9 +261,10 @@ def parse_article(text: str, path: str, slug: str, index: TopicIndex) -> tuple[A
     published = _datetime(meta, "date", path, problems) if meta.get("date") is not None else None
     updated = _datetime(meta, "updated", path, problems) if meta.get("updated") is not None else None
     topics = _topics(meta, path, index, problems) if meta.get("topics") is not None else ()
+    corrections = _corrections(meta, path, published[0] if published else None, problems)
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):
-        problems.append(_problem(path, "draft", f"must be true or false, not {draft!r}.",
+        problems.append(_problem(path, "draft", f"must be true or false, not {_shown(draft)}.",
                                  "write draft: true or draft: false."))
     if any(p.severity is Severity.ERROR for p in problems):
         return None, problems
@@ -247,8 +275,13 @@ def parse_article(text: str, path: str, slug: str, index: TopicIndex) -> tuple[A
                    date_only=published[1], corrections=corrections), problems
 
 
-def _read(file: Path, display: str) -> tuple[str | None, list[Problem]]:
+def _read(file: Path, display: str, max_bytes: int) -> tuple[str | None, list[Problem]]:
     try:
+        size = file.stat().st_size
+        if size > max_bytes:
+            return None, [_problem(display, None,
+                                   f"is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:g} MB limit for one article.",
+                                   "split it into several articles, or raise the plugin's max_article_kb option.")]
         raw = file.read_bytes()
     except OSError as exc:
         return None, [_problem(display, None, f"could not be read ({exc.strerror}).",
@@ -261,7 +294,6 @@ def _read(file: Path, display: str) -> tuple[str | None, list[Problem]]:
                                "save the file as UTF-8.")]
     if "\x00" in text:
         return None, [_problem(display, None, "contains NUL bytes.",
-    corrections = _corrections(meta, path, published[0] if published else None, problems)
                                "save it as a plain UTF-8 text file.")]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
@@ -283,7 +315,8 @@ def build_time(environ: Mapping[str, str] | None = None) -> datetime:
     return parsed[0]
 
 
-def load_corpus(content_dir: Path, topics_file: str = "topics.yml", now: datetime | None = None) -> Corpus:
+def load_corpus(content_dir: Path, topics_file: str = "topics.yml", now: datetime | None = None,
+                max_bytes: int = MAX_ARTICLE_BYTES) -> Corpus:
     """Load and validate everything; raise ValidationFailed listing every error.
 
     Articles dated after `now` (default: build_time()) are embargoed into `scheduled`.
@@ -301,7 +334,7 @@ def load_corpus(content_dir: Path, topics_file: str = "topics.yml", now: datetim
             problems.append(_problem(display, None, "is a link to a file outside the content folder.",
                                      "copy the article into the content folder instead of linking it."))
             continue
-        text, read_problems = _read(file, display)
+        text, read_problems = _read(file, display, max_bytes)
         problems += read_problems
         if text is None:
             continue
@@ -319,9 +352,9 @@ def load_corpus(content_dir: Path, topics_file: str = "topics.yml", now: datetim
     if any(p.severity is Severity.ERROR for p in problems):
         raise ValidationFailed(tuple(problems))
     articles.sort(key=lambda a: (a.published, a.slug), reverse=True)
+    moment = now or build_time()
     return Corpus(topics=tuple(topics),
                   articles=tuple(a for a in articles if not a.draft and a.published <= moment),
                   drafts=tuple(a for a in articles if a.draft),
                   warnings=tuple(problems),
                   scheduled=tuple(a for a in articles if not a.draft and a.published > moment))
-    moment = now or build_time()

@@ -11,12 +11,12 @@ from datetime import date, datetime
 __all__ = [
     "Article",
     "ArticleAnalysis",
+    "Correction",
     "Digest",
     "Quote",
     "Topic",
     "TopicDigest",
 ]
-    "Correction",
 
 
 @dataclass(frozen=True)
@@ -30,11 +30,6 @@ class Topic:
 
 
 @dataclass(frozen=True)
-class Article:
-    """One validated article: front matter plus its Markdown body."""
-
-    path: str
-@dataclass(frozen=True)
 class Correction:
     """An editor's correction to a published article: when, and what was corrected."""
 
@@ -42,6 +37,11 @@ class Correction:
     text: str
 
 
+@dataclass(frozen=True)
+class Article:
+    """One validated article: front matter plus its Markdown body."""
+
+    path: str
     slug: str
     title: str
     published: datetime
@@ -54,23 +54,23 @@ class Correction:
     updated: datetime | None = None
     draft: bool = False
     date_only: bool = False
+    corrections: tuple[Correction, ...] = ()
 
     @property
     def day(self) -> date:
         """The calendar day of publication, in the article's own time zone."""
         return self.published.date()
-    corrections: tuple[Correction, ...] = ()
-
-
-@dataclass(frozen=True)
-class ArticleAnalysis:
-    """What the text-analysis core found in one article body.
 
     @property
     def last_modified(self) -> datetime:
         """The latest of publication, `updated` and every correction's date."""
         return max([self.published, *([self.updated] if self.updated else []),
                     *(c.date for c in self.corrections)])
+
+
+@dataclass(frozen=True)
+class ArticleAnalysis:
+    """What the text-analysis core found in one article body.
 
     `sentences` are the article's sentences verbatim, in order; `summary` holds
     the indices of the chosen ones, in document order; `scores` their centrality.

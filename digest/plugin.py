@@ -99,12 +99,12 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             raise PluginError(str(exc)) from None
         for warning in corpus.warnings:
             log.warning(str(warning))
-        return corpus
-
-    # Runs after other plugins' on_files so that generated pages are not re-filtered by them.
         if corpus.scheduled and not self.config.scheduled:
             log.info("digest: %d scheduled article(s) held back until their date (see `digest check`)",
                      len(corpus.scheduled))
+        return corpus
+
+    # Runs after other plugins' on_files so that generated pages are not re-filtered by them.
     @event_priority(-50)
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         corpus = self.load(config)
@@ -115,6 +115,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                             full_text_days=self.full_text_days(config), chart_period=self.config.chart_period,
                             feeds=FEED_FILES if self.config.feeds else None)
         pageset = renderer.render(digest)
+        self.article_uris = frozenset(page_uri("article", a.slug) for a in digest.articles)
         docs = Path(config.docs_dir).resolve()
         for file in list(files):
             if file.abs_src_path is None:
@@ -129,10 +130,6 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 files.remove(existing)
             inclusion = InclusionLevel.UNDEFINED if uri in in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, uri, content=content, inclusion=inclusion))
-        if self.config.build_nav and config.nav is None:
-            config.nav = pageset.nav
-        log.info("digest: %d articles, %d topics, %d pages generated",
-                 len(articles), len(corpus.topics), len(pageset.pages))
         if self.config.feeds:
             site = SiteInfo(config.site_name, config.site_description or "", config.site_url or "",
                             config.use_directory_urls, str(config.theme.get("language") or "en"))
@@ -142,19 +139,19 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                     files.remove(existing)
                 files.append(File.generated(config, path, content=text))
         self._topic_pages = {page_uri("topic", t.id): (t.id, t.title) for t in corpus.topics}
+        if self.config.build_nav and config.nav is None:
+            config.nav = pageset.nav
+        log.info("digest: %d articles, %d topics, %d pages generated",
+                 len(articles), len(corpus.topics), len(pageset.pages))
         return files
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:
         """Article pages carry untrusted HTML from their bodies: sanitise them."""
-        if self.config.sanitize_html and page.file.src_uri.startswith(page_uri("article", "")):
+        if self.config.sanitize_html and page.file.src_uri in self.article_uris:
             return clean_html(html)
         return html
 
-    def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig,
-               files: Files) -> jinja2.Environment | None:
-        memoise_nav_partials(env)   # the nav is rendered once per folder for articles
-        return env
     def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> TemplateContext | None:
         """`digest_feeds`: the feeds this page links to from its head, its topic's first."""
@@ -172,6 +169,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             for tid, title in groups for kind, path in feed_paths(tid).items()]
         return context
 
+    def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig,
+               files: Files) -> jinja2.Environment | None:
+        memoise_nav_partials(env)   # the nav is rendered once per folder for articles
+        return env
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer | None:

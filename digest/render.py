@@ -176,7 +176,7 @@ class Renderer:
                                     indexed=False, name=name, items=items, **common)
         nav: list[dict[str, object]] = [
             {"Home": page_uri("home")},
-            {"Topics": [page_uri("topics")] + [{t.topic.title: page_uri("topic", t.topic.id)}
+            {"Topics": [page_uri("topics")] + [{html.escape(t.topic.title): page_uri("topic", t.topic.id)}
                                                 for t in digest.topics]},
             {"Archive": page_uri("archive")},
             {"Sources": page_uri("sources")},
