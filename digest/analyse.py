@@ -1,4 +1,5 @@
-"""From a validated corpus to a Digest: per-article analysis, topic stories, related links.
+"""From a validated corpus to a Digest: per-article analysis, topic stories, related links,
+near-duplicate stories and the figures that sources report differently.
 
 Pure: no MkDocs and no file I/O, so it can be cached, parallelised or reused by
 another site generator.
@@ -10,11 +11,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from .duplicates import DEFAULT_THRESHOLD, Story, copy_map, find_duplicates
+from .figures import Claim, extract_claims, find_conflicts
 from .model import Article, ArticleAnalysis, Digest, Quote, Topic, TopicDigest
+from .similarity import DEFAULT_MIN_SCORE, related, vectorise
 from .summarize import Candidate, summarize_topic, rank_sentences, summarize
 from .text import plain_text, split_sentences
 
-__all__ = ["AnalysisOptions", "analyse_article", "build_digest", "related_articles"]
+__all__ = ["AnalysisOptions", "analyse_article", "article_claims", "build_digest", "related_articles"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,9 @@ class AnalysisOptions:
     topic_half_life_days: float = 7.0
     candidates_per_article: int = 3
     related: int = 5
+    related_min_score: float = DEFAULT_MIN_SCORE
+    duplicate_threshold: float = DEFAULT_THRESHOLD
+    figure_window_days: float = 3.0
 
 
 def analyse_article(title: str, body: str, n: int) -> ArticleAnalysis:
@@ -62,26 +69,19 @@ def topic_story(articles: Iterable[Article], analyses: Mapping[str, ArticleAnaly
     return tuple(Quote(c.text, c.key, c.index) for c in picked)
 
 
-def related_articles(groups: Mapping[str, list[Article]], limit: int,
-                     window: int = 8) -> dict[str, tuple[str, ...]]:
-    """For each article, up to `limit` others sharing its topics, closest in time first.
+def related_articles(articles: Iterable[Article], limit: int,
+                     min_score: float = DEFAULT_MIN_SCORE) -> dict[str, tuple[str, ...]]:
+    """For each article, up to `limit` others across all topics whose text is similar
+    (TF-IDF cosine of headline and prose at least `min_score`), most similar first."""
+    items = list(articles)
+    corpus = vectorise({a.slug: f"{a.title}\n{a.title}\n{plain_text(a.body)}" for a in items})
+    return related(corpus, limit, min_score)
 
-    Only neighbours within `window` places in each topic's timeline are compared,
-    so the cost stays linear in the number of articles.
-    """
-    shared: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    when: dict[str, float] = {}
-    for items in groups.values():
-        for pos, article in enumerate(items):
-            when[article.slug] = article.published.timestamp()
-            for other in items[max(0, pos - window): pos + window + 1]:
-                if other.slug != article.slug:
-                    shared[article.slug][other.slug] += 1
-    result: dict[str, tuple[str, ...]] = {}
-    for slug, others in shared.items():
-        ranked = sorted(others, key=lambda o: (-others[o], abs(when[o] - when[slug]), o))
-        result[slug] = tuple(ranked[:limit])
-    return result
+
+def article_claims(article: Article, analysis: ArticleAnalysis) -> list[Claim]:
+    """The numeric claims in an article's sentences, attributed and dated."""
+    return extract_claims(analysis.sentences, slug=article.slug, source=article.source,
+                          published=article.published)
 
 
 Analyser = Callable[[Iterable[Article]], dict[str, ArticleAnalysis]]
@@ -100,10 +100,22 @@ def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: 
     published = tuple(articles)
     index = TopicIndex(topics)
     analyses = (analyser or (lambda items: analyse_all(items, options.summary_sentences)))(published)
-    groups = index.group(published)
+    # Syndicated copies are shown once: topics, stories, related links and figures use
+    # the earliest copy only; a later copy keeps its page and its original's related links.
+    duplicates = find_duplicates((Story(a.slug, a.published, f"{a.title}\n{plain_text(a.body)}")
+                                  for a in published), options.duplicate_threshold)
+    copies = copy_map(duplicates)
+    shown = tuple(a for a in published if a.slug not in copies)
+    groups = index.group(shown)
     digests = tuple(
         TopicDigest(topic, tuple(groups[topic.id]), topic_story(groups[topic.id], analyses, options))
         for topic in index.topics.values()
     )
-    return Digest(articles=published, topics=digests, analyses=analyses,
-                  related=related_articles(groups, options.related))
+    links = related_articles(shown, options.related, options.related_min_score)
+    links.update({copy: links.get(original, ()) for copy, original in copies.items()})
+    claims = {a.slug: article_claims(a, analyses[a.slug]) for a in shown}
+    conflicts = {tid: find_conflicts((c for a in items for c in claims[a.slug]),
+                                     options.figure_window_days)
+                 for tid, items in groups.items()}
+    return Digest(articles=published, topics=digests, analyses=analyses, related=links,
+                  duplicates=duplicates, conflicts=conflicts)

@@ -12,6 +12,7 @@ import yaml
 
 from .errors import Severity, ValidationFailed
 from .loader import load_corpus, slugify
+from .suggest import topic_suggestions
 from .topics import TopicIndex, load_topics
 
 __all__ = ["main"]
@@ -62,17 +63,28 @@ def _check(args: argparse.Namespace) -> int:
     except ValidationFailed as exc:
         for p in exc.problems:
             print(f"{p.severity.value}: {p}", file=sys.stderr if p.severity is Severity.ERROR else sys.stdout)
+        _print_suggestions(args)
         errors = sum(p.severity is Severity.ERROR for p in exc.problems)
         print(f"{errors} error(s); the site cannot be built until they are fixed.", file=sys.stderr)
         return 1
     for p in corpus.warnings:
         print(f"warning: {p}")
+    _print_suggestions(args)
     for a in sorted(corpus.scheduled, key=lambda a: (a.published, a.path)):
         print(f"scheduled: {a.path}: '{a.title}' is embargoed until {a.published.isoformat()}.")
     scheduled = f", {len(corpus.scheduled)} scheduled" if corpus.scheduled else ""
     print(f"ok: {len(corpus.articles)} articles, {len(corpus.drafts)} drafts{scheduled}, "
           f"{len(corpus.topics)} topics, {len(corpus.warnings)} warning(s).")
     return 0
+
+
+def _print_suggestions(args: argparse.Namespace) -> None:
+    """Topics an article's text fits much better than its own (or, if it names none, the closest)."""
+    content = Path(args.content)
+    topics, problems = load_topics(content / args.topics_file, f"{content.name}/{args.topics_file}")
+    if not problems:
+        for line in topic_suggestions(content, TopicIndex(topics)):
+            print(line)
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -8,6 +8,21 @@ from mkdocs.config import config_options as c
 __all__ = ["DigestConfig"]
 
 
+class _Fraction(c.Type):
+    """A number between 0 and 1, such as a similarity threshold."""
+
+    def __init__(self, default: float, zero_ok: bool = False) -> None:
+        super().__init__((int, float), default=default)
+        self.zero_ok = zero_ok
+
+    def run_validation(self, value: object) -> float:
+        number = float(super().run_validation(value))
+        if not (0 <= number <= 1 if self.zero_ok else 0 < number <= 1):
+            span = "from 0 to 1" if self.zero_ok else "above 0 and at most 1"
+            raise c.ValidationError(f"must be a number {span}, not {value!r}.")
+        return number
+
+
 class DigestConfig(base.Config):
     """Options of the `digest` plugin in mkdocs.yml (`plugins: - digest: {...}`)."""
 
@@ -25,6 +40,15 @@ class DigestConfig(base.Config):
 
     related_articles = c.Type(int, default=5)
     """Related articles listed under each article."""
+
+    related_min_score = _Fraction(0.12, zero_ok=True)
+    """Text similarity (TF-IDF cosine, 0 to 1) an article needs to be listed as related."""
+
+    duplicate_threshold = _Fraction(0.3)
+    """Share of five-word runs (Jaccard, 0 to 1) two articles must share to be one story."""
+
+    figure_window_days = c.Type((int, float), default=3)
+    """Figures reported this many days apart or more are about different events."""
 
     latest_articles = c.Type(int, default=10)
     """Articles in the home page's 'latest developments'."""

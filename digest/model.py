@@ -7,6 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:   # records of the cross-source modules, used in annotations only
+    from .duplicates import DuplicateGroup
+    from .figures import Conflict
 
 __all__ = [
     "Article",
@@ -110,3 +115,15 @@ class Digest:
     topics: tuple[TopicDigest, ...]
     analyses: dict[str, ArticleAnalysis] = field(default_factory=dict)
     related: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Near-duplicate stories (digest/duplicates.py): each shown once, as its earliest copy.
+    duplicates: tuple[DuplicateGroup, ...] = ()
+    #: Per topic id, the figures its sources report differently (digest/figures.py).
+    conflicts: dict[str, tuple[Conflict, ...]] = field(default_factory=dict)
+
+    def original_of(self, slug: str) -> str | None:
+        """The earliest copy of the story `slug` re-runs, or None if it is not a later copy."""
+        return next((g.original for g in self.duplicates if slug in g.copies), None)
+
+    def copies_of(self, slug: str) -> tuple[str, ...]:
+        """The later copies of the story first published as `slug`."""
+        return next((g.copies for g in self.duplicates if g.original == slug), ())

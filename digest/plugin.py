@@ -71,6 +71,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             topic_sentences=self.config.topic_sentences,
             topic_half_life_days=float(self.config.topic_half_life_days),
             related=self.config.related_articles,
+            related_min_score=self.config.related_min_score,
+            duplicate_threshold=self.config.duplicate_threshold,
+            figure_window_days=float(self.config.figure_window_days),
         )
 
     def analyser(self, config: MkDocsConfig) -> Analyser:

@@ -129,19 +129,25 @@ class Renderer:
         """Every page of the site; nothing is written here."""
         articles = {a.slug: a for a in digest.articles}
         summaries = {slug: self._summary(a, digest) for slug, a in articles.items()}
-        common = {"articles": articles, "summaries": summaries, "digest": digest}
+        # A syndicated story is listed once, as its earliest copy "also reported by" the others.
+        also_by = {g.original: tuple(articles[c] for c in g.copies) for g in digest.duplicates}
+        copy_of = {c: articles[g.original] for g in digest.duplicates for c in g.copies}
+        common = {"articles": articles, "summaries": summaries, "digest": digest,
+                  "also_by": also_by, "copy_of": copy_of}
         pages: dict[str, str] = {}
         lead = {t.topic.id: (t.story[-1] if t.story else None) for t in digest.topics}
         pages[page_uri("home")] = self._page(
             "home.md.j2", page_uri("home"), "Home", "Summarised news by topic.",
-            latest=digest.articles[: self.latest], lead=lead, **common)
+            latest=[a for a in digest.articles if a.slug not in copy_of][: self.latest],
+            lead=lead, **common)
         pages[page_uri("topics")] = self._page(
             "topics.md.j2", page_uri("topics"), "Topics", "All topics.", lead=lead, **common)
         for td in digest.topics:
             uri = page_uri("topic", td.topic.id)
             pages[uri] = self._page("topic.md.j2", uri, td.topic.title,
                                     td.topic.description or " ".join(q.text for q in td.story[:2]),
-                                    t=td, timeline=_by_day(td.articles), **common)
+                                    t=td, timeline=_by_day(td.articles),
+                                    conflicts=digest.conflicts.get(td.topic.id, ()), **common)
         topic_titles = {t.topic.id: t.topic.title for t in digest.topics}
         # Older articles are indexed for search by title and summary only (keeps the index small).
         cutoff = (digest.articles[0].published.timestamp() - 86400 * self.full_text_days
@@ -155,7 +161,8 @@ class Renderer:
         months: dict[str, list[Article]] = defaultdict(list)
         sources: dict[str, list[Article]] = defaultdict(list)
         for a in digest.articles:
-            months[f"{a.published:%Y-%m}"].append(a)
+            if a.slug not in copy_of:
+                months[f"{a.published:%Y-%m}"].append(a)
             sources[slugify(a.source)].append(a)   # one page per address
         pages[page_uri("archive")] = self._page(
             "archive.md.j2", page_uri("archive"), "Archive", "Every article by month.",

@@ -1,0 +1,361 @@
+"""Numeric claims in news sentences, grouped by what they count, and where reports differ.
+
+A claim is a number (digits, "one".."ninety", "a single", "a dozen", "1.5 million")
+with its qualifier ("at least", "as many as", "more than", "up to", "about", "or
+more" ...), the thing it counts and its time scope. The counted thing is the head
+noun after the number, stemmed with `digest.text.terms`; for casualties it is the
+event instead ("three people were wounded", "a single injury" and "200 wounded" all
+count *wounded*), so "protesters killed" and "people died" both count deaths.
+Objects keep their verb, so "five rockets were fired" and "three rockets hit" are
+different counts. The scope ("over the past three days", "since October", "in the
+same period" = the previous sentence's scope) is part of the key, so a three-day toll
+is never compared with a toll since October. Vague amounts ("thousands", "dozens"),
+times, dates, percentages and money are not claims.
+
+The source of a claim is the outlet named in its sentence as the subject of
+"reported / said / according to" (the nearest one before the number, else after),
+falling back to the article's source. Claims about the same thing published within a
+few days of each other form a group; a group whose figures differ is a `Conflict`.
+Pure: no MkDocs and no file I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from .text import terms
+
+__all__ = ["Claim", "Conflict", "extract_claims", "find_conflicts", "group_claims", "same_thing"]
+
+_UNITS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split())
+         if w != "_"}
+_SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_QUALIFIERS = {  # phrase before the number -> bound
+    "at least": "lower", "more than": "lower", "over": "lower", "upwards of": "lower",
+    "no fewer than": "lower", "in excess of": "lower",
+    "as many as": "upper", "up to": "upper", "as high as": "upper", "fewer than": "upper",
+    "less than": "upper", "at most": "upper", "nearly": "upper", "almost": "upper",
+    "under": "upper", "no more than": "upper",
+    "about": "approx", "around": "approx", "roughly": "approx", "approximately": "approx",
+    "some": "approx", "an estimated": "approx", "estimated": "approx",
+}
+_POSTFIX = {"or more": "lower", "or so": "approx"}
+_TIME_UNITS = frozenset("second seconds minute minutes hour hours day days week weeks month months "
+                        "year years decade decades times percent per % o'clock am pm".split())
+_MONTHS = ("january february march april may june july august september october november "
+           "december").split()
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+_STOP = frozenset("""
+is are was were be been being have has had will would could can may might must shall do did does
+of in on at to from by for with into onto over under and or but nor that which who whom whose
+as than the a an this those these its their his her our your it they he she we reportedly
+said say says also still now then there here since after before during while when where
+not no only just all both each every more most less about around some such so very
+""".split())
+_PERSONS = frozenset(terms(" ".join("""people person persons others civilians protesters
+demonstrators soldiers troops police policemen officers men women children residents workers
+students victims individuals fighters militants members pilgrims migrants refugees
+""".split())) + ["other", "men", "women"])
+_DETERMINERS = frozenset("the this any each every no".split())
+
+
+_EVENT_WORDS = {
+    "deaths": "killed kill killing died die dying dead death deaths slain lives fatalities fatal",
+    "wounded": "wounded wounding injured injuring injuries injury hurt",
+    "arrests": "arrested arresting arrests detained detaining detentions",
+    "casualties": "casualties",
+    "fired": "fired firing launched launching",
+    "hit": "hit hitting landed landing struck impacted",
+}
+_EVENTS = {stem: cls for cls, words in _EVENT_WORDS.items() for stem in terms(words)}
+_CASUALTY = frozenset({"deaths", "wounded", "arrests", "casualties"})
+_LABELS = {"deaths": "deaths", "wounded": "people wounded", "arrests": "arrests",
+           "casualties": "casualties"}
+_EVENT_LABELS = {"fired": "fired", "hit": "that hit"}
+
+_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|[A-Za-z]+(?:[-'’][A-Za-z]+)*|[%$€£]|[^\s\w]")
+_OUTLET = r"((?:[A-Z][\w&'’.-]*)(?:\s+(?:of\s+|de\s+)?[A-Z][\w&'’.-]*){0,3})"
+_ATTRIBUTION = [
+    re.compile(r"\baccording to (?:the )?" + _OUTLET),
+    re.compile(_OUTLET + r"(?:,\s*(?:which|who)\s+|\s+)(?:has |had |also |is |was |were |are )?"
+                         r"(?:reported|reports|reporting|said|says|told|estimated|estimates|put|puts"
+                         r"|counted|citing|cited|tallied)\b"),
+]
+_GENERIC = frozenset("""reports report officials official sources source witnesses police authorities
+residents rights groups group doctors medics he she they it we i this that the a an these those
+there news agency agencies statement spokesperson spokesman spokeswoman some many others both
+neither earlier later initial local state media""".split())
+_NUM_WORD = "|".join([*_UNITS, *_TENS]) + r"|\d+"
+_DURATION = re.compile(r"\b(?:over|in|during|within|for)\s+(?:just\s+|only\s+)?(?:the\s+)?"
+                       r"(?:past\s+|last\s+|previous\s+|first\s+)?(?:(" + _NUM_WORD + r")\s+)?"
+                       r"(hours?|days?|weeks?|months?|years?)\b", re.IGNORECASE)
+_PERIOD = re.compile(r"\b(this|last|past)\s+(week|month|year)\b|\b(today|yesterday)\b", re.IGNORECASE)
+_SINCE = re.compile(r"\bsince\s+([^,.;:]+)", re.IGNORECASE)
+_SAME = re.compile(r"\b(?:the same period|that period|the same time|that time|the same days)\b",
+                   re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One number in one sentence, with what it counts, its scope and who said it."""
+
+    slug: str
+    index: int             # the sentence's position in its article
+    sentence: str
+    value: float
+    bound: str             # "exact", "lower", "upper" or "approx"
+    figure: str            # as it reads: "at least three"
+    thing: str             # normalised key of what is counted: "wounded", "rocket/fired"
+    label: str             # the thing for readers: "people wounded", "rockets fired"
+    scope: str             # normalised time scope: "3 days", "since october", "" for none
+    scope_label: str
+    source: str            # the outlet named in the sentence, else the article's source
+    published: datetime
+
+    @property
+    def figure_key(self) -> tuple[float, str]:
+        """Figures agree when value and bound direction agree ("at least 12" = "12 or more")."""
+        return self.value, self.bound if self.bound in ("lower", "upper") else "point"
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Claims about the same thing, in the same scope, whose figures differ."""
+
+    label: str
+    scope_label: str
+    claims: tuple[Claim, ...]
+
+
+def _number(tokens: list[str], i: int) -> tuple[float, int, str] | None:
+    """The number starting at token i: (value, index after it, surface text)."""
+    low = tokens[i].lower()
+    nxt = tokens[i + 1].lower() if i + 1 < len(tokens) else ""
+    if low == "a" and nxt in ("single", "dozen"):
+        value, end, surface = (1.0, i + 2, "one") if nxt == "single" else (12.0, i + 2, "a dozen")
+    elif re.fullmatch(r"\d[\d,]*(?:\.\d+)?", low):
+        if "," in low and not re.fullmatch(r"\d{1,3}(?:,\d{3})+", low):
+            return None
+        value, end, surface = float(low.replace(",", "")), i + 1, tokens[i]
+    elif low in _UNITS or low in _TENS or re.fullmatch(r"(\w+)-(\w+)", low):
+        parts = low.split("-")
+        if len(parts) == 2 and not (parts[0] in _TENS and parts[1] in _UNITS):
+            return None
+        value = float(sum(_TENS.get(p, _UNITS.get(p, 0)) for p in parts))
+        if not value:
+            return None
+        end, surface = i + 1, low
+    else:
+        return None
+    if end < len(tokens) and tokens[end].lower() in _SCALE:
+        value *= _SCALE[tokens[end].lower()]
+        surface += " " + tokens[end].lower()
+        end += 1
+    return value, end, surface
+
+
+def _qualifier(lower: list[str], start: int, end: int) -> tuple[str, str, int, int]:
+    """(phrase, bound, first token, token after) of the claim's qualifier, if any."""
+    for size in (3, 2, 1):
+        phrase = " ".join(lower[max(0, start - size):start])
+        if start - size >= 0 and phrase in _QUALIFIERS:
+            return phrase, _QUALIFIERS[phrase], start - size, end
+    return "", "exact", start, end
+
+
+def _is_head(word: str, singular_ok: bool) -> bool:
+    low = word.lower()
+    if not word.isalpha() or low in _STOP or low.endswith("ly"):
+        return False
+    stem = (terms(low) or [low])[0]
+    if stem in _PERSONS or _EVENTS.get(stem) in _CASUALTY:
+        return True
+    if stem in _EVENTS:
+        return False
+    return singular_ok or (low.endswith("s") and not low.endswith("ss") and len(low) > 3)
+
+
+def _event(lower: list[str], start: int, stop: int) -> str | None:
+    for tok in lower[start:stop]:
+        if tok in ",;:()" or tok in ("while", "whereas", "but"):
+            return None
+        cls = _EVENTS.get((terms(tok) or [""])[0])
+        if cls:
+            return cls
+    return None
+
+
+def _verb_before(lower: list[str], start: int) -> str | None:
+    """The event of a verb right before the number: "killing 12", "hit by three rockets"."""
+    k = start - 2 if start >= 2 and lower[start - 1] == "by" else start - 1
+    word = lower[k] if k >= 0 else ""
+    if word.endswith(("ing", "ed")) or word in ("hit", "struck"):
+        return _EVENTS.get((terms(word) or [""])[0])
+    return None
+
+
+def _scopes(sentence: str, previous: str) -> list[tuple[int, str, str]]:
+    """Time scopes named in a sentence: (position, key, label)."""
+    found: list[tuple[int, str, str]] = []
+    for m in _DURATION.finditer(sentence):
+        n, unit = (m.group(1) or "one").lower(), m.group(2).lower().rstrip("s")
+        count = int(n) if n.isdigit() else _UNITS.get(n, _TENS.get(n, 1))
+        key = f"{count} {unit}s" if count != 1 else f"1 {unit}"
+        found.append((m.start(), key, f"over {key}"))
+    durations = [m.span() for m in _DURATION.finditer(sentence)]
+    for m in _PERIOD.finditer(sentence):
+        if any(a <= m.start() < b for a, b in durations) or (m.group(1) or "").lower() == "past":
+            continue                                   # "over the past week": a duration
+        key = (m.group(3) or f"{m.group(1)} {m.group(2)}").lower()
+        found.append((m.start(), key, key))
+    for m in _SINCE.finditer(sentence):
+        words = m.group(1).split()[:8]
+        named = [w for w in words if w.lower() in _MONTHS + _WEEKDAYS or re.fullmatch(r"(19|20)\d\d", w)]
+        anchor = " ".join(named) if named else " ".join(terms(" ".join(words[:3])))
+        found.append((m.start(), "since " + anchor.lower(), "since " + (" ".join(named) or " ".join(words[:3]))))
+    if _SAME.search(sentence) and previous:
+        found += [(_SAME.search(sentence).start(), key, label)  # type: ignore[union-attr]
+                  for _, key, label in _scopes(previous, "")[:1]]
+    return sorted(found)
+
+
+def _attributions(sentence: str) -> list[tuple[int, str]]:
+    found = []
+    for pattern in _ATTRIBUTION:
+        for m in pattern.finditer(sentence):
+            name = m.group(1).strip(" .")
+            if name and not all(w.lower().strip(".") in _GENERIC for w in name.split()):
+                found.append((m.start(), name))
+    return sorted(found)
+
+
+def extract_claims(sentences: Sequence[str], *, slug: str = "", source: str = "",
+                   published: datetime | None = None) -> list[Claim]:
+    """Every numeric claim in an article's sentences (in order)."""
+    when = published or datetime.min
+    claims: list[Claim] = []
+    previous_scoped = ""
+    for index, sentence in enumerate(sentences):
+        spans = [(m.start(), m.group()) for m in _TOKEN.finditer(sentence)]
+        tokens = [t for _, t in spans]
+        lower = [t.lower() for t in tokens]
+        scopes = _scopes(sentence, previous_scoped)
+        if scopes and not _SAME.search(sentence):
+            previous_scoped = sentence
+        attributions = _attributions(sentence)
+        i = 0
+        while i < len(tokens):
+            parsed = _number(tokens, i)
+            if parsed is None:
+                i += 1
+                continue
+            value, end, surface = parsed
+            claim = _claim(tokens, lower, i, end, value, surface)
+            i = end
+            if claim is None:
+                continue
+            thing, label, bound, figure = claim
+            pos = spans[i - 1][0]
+            scope = next(((k, lab) for p, k, lab in scopes if p > pos), None) or \
+                next(((k, lab) for p, k, lab in reversed(scopes) if p < pos), ("", ""))
+            before = [name for p, name in attributions if p < pos]
+            after = [name for p, name in attributions if p > pos]
+            said_by = before[-1] if before else (after[0] if after else source)
+            claims.append(Claim(slug, index, sentence, value, bound, figure, thing, label,
+                                scope[0], scope[1], said_by, when))
+    return claims
+
+
+def _claim(tokens: list[str], lower: list[str], start: int, end: int, value: float,
+           surface: str) -> tuple[str, str, str, str] | None:
+    """(thing, label, bound, figure) of the number at tokens[start:end], or None."""
+    prev = lower[start - 1] if start else ""
+    if prev in _DETERMINERS or prev in ("number", "no", "$", "€", "£", "page", "article", "resolution") \
+            or prev in _MONTHS or (end < len(lower) and lower[end] in _MONTHS):
+        return None
+    if 1800 <= value <= 2100 and "," not in tokens[start] and "." not in tokens[start]:
+        return None
+    phrase, bound, qstart, j = _qualifier(lower, start, end)
+    if j + 1 < len(lower) and " ".join(lower[j:j + 2]) in _POSTFIX:
+        phrase, bound = " ".join(lower[j:j + 2]), _POSTFIX[" ".join(lower[j:j + 2])]
+        j += 2
+    if j < len(lower) and lower[j] in _TIME_UNITS:
+        return None
+    if j < len(lower) and lower[j] == "of":           # partitive: "three of the rockets"
+        if j + 1 < len(lower) and lower[j + 1] in ("the", "those", "these"):
+            j += 2
+        else:
+            return None
+    head = None
+    for k in range(j, min(j + 3, len(tokens))):
+        if _is_head(tokens[k], value == 1):
+            head = k
+            break
+        if lower[k] in _STOP or not tokens[k].isalpha() or (terms(lower[k]) or [""])[0] in _EVENTS:
+            break
+    after = (head if head is not None else j - 1) + 1
+    if head is not None and after + 1 < len(lower) and " ".join(lower[after:after + 2]) in _POSTFIX:
+        phrase, bound = " ".join(lower[after:after + 2]), _POSTFIX[" ".join(lower[after:after + 2])]
+    event = _event(lower, after, after + 7) or _verb_before(lower, qstart)
+    stem = (terms(lower[head]) or [lower[head]])[0] if head is not None else None
+    if stem is not None and _EVENTS.get(stem) in _CASUALTY:
+        thing = _EVENTS[stem]
+    elif event in _CASUALTY:       # "three passengers were hurt" counts the wounded
+        thing = event
+    elif stem is None:
+        return None
+    else:
+        thing = stem + (f"/{event}" if event and event not in _CASUALTY else "")
+    if thing in _CASUALTY:
+        label = _LABELS[thing]
+    else:
+        noun = lower[head] if value != 1 else lower[head] + "s"  # type: ignore[index]
+        label = noun + (f" {_EVENT_LABELS[event]}" if event in _EVENT_LABELS else "")
+    qualifier = phrase if phrase not in _POSTFIX else ""
+    figure = " ".join(x for x in (qualifier, surface) if x) + (f" {phrase}" if phrase in _POSTFIX else "")
+    return thing, label, bound, figure
+
+
+def same_thing(a: Claim, b: Claim, window_days: float = 3.0) -> bool:
+    """Whether two claims count the same thing: same key and scope, close in time."""
+    close = abs((a.published - b.published).total_seconds()) <= window_days * 86400
+    return a.thing == b.thing and a.scope == b.scope and close
+
+
+def group_claims(claims: Iterable[Claim], window_days: float = 3.0) -> list[list[Claim]]:
+    """Claims about the same thing, split where reports are more than `window_days` apart."""
+    by_key: dict[tuple[str, str], list[Claim]] = {}
+    for c in claims:
+        by_key.setdefault((c.thing, c.scope), []).append(c)
+    groups: list[list[Claim]] = []
+    for items in by_key.values():
+        items.sort(key=lambda c: (c.published, c.slug, c.index))
+        current = [items[0]]
+        for c in items[1:]:
+            if (c.published - current[-1].published).total_seconds() > window_days * 86400:
+                groups.append(current)
+                current = []
+            current.append(c)
+        groups.append(current)
+    return groups
+
+
+def find_conflicts(claims: Iterable[Claim], window_days: float = 3.0) -> tuple[Conflict, ...]:
+    """Groups whose figures differ, each figure once per source (its earliest mention)."""
+    conflicts = []
+    for group in group_claims(claims, window_days):
+        if len({c.figure_key for c in group}) < 2:
+            continue
+        seen: dict[tuple[tuple[float, str], str], Claim] = {}
+        for c in group:
+            seen.setdefault((c.figure_key, c.source.lower()), c)
+        rows = sorted(seen.values(), key=lambda c: (c.published, c.value))
+        conflicts.append(Conflict(group[0].label, group[0].scope_label, tuple(rows)))
+    conflicts.sort(key=lambda x: (x.claims[0].published, x.label))
+    return tuple(conflicts)

@@ -1,0 +1,202 @@
+"""Related coverage and topic suggestions from TF-IDF similarity of whole articles.
+
+Each article (headline counted twice, then its prose) becomes a sparse TF-IDF
+vector over `digest.text.terms` stems: sublinear term frequency, smoothed inverse
+document frequency, unit length. Related articles come from sparse matrix products
+(scipy), a block of articles at a time, so the work grows with the pairs of
+articles that share terms rather than with every pair, and memory stays bounded.
+Only neighbours scoring at least `min_score` are kept, so an unrelated article
+never appears however few related ones there are.
+
+Topic suggestions compare an article with each topic's centroid (the mean of its
+articles' vectors, leaving the article itself out): an article much closer to
+another topic than to its own is worth a second look by an editor.
+Pure: no MkDocs and no file I/O.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from .text import terms
+
+__all__ = ["DEFAULT_MIN_SCORE", "Corpus", "Suggestion", "TopicScore", "Vector", "cosine",
+           "related", "suggest_topics", "topic_scores", "vectorise"]
+
+#: Cosine similarity below which two articles are not related.
+DEFAULT_MIN_SCORE = 0.12
+#: ...and never more than this many postings, so finding candidates stays linear in N.
+_DF_CAP_MAX = 200
+
+Vector = dict[str, float]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Unit-length TF-IDF vectors by key, with the idf they were weighed with."""
+
+    vectors: dict[str, Vector]
+    idf: dict[str, float]
+
+    def embed(self, text: str) -> Vector:
+        """A new text's vector in this corpus's weighting (unseen terms ignored)."""
+        return _weigh(Counter(terms(text)), self.idf)
+
+
+@dataclass(frozen=True)
+class TopicScore:
+    topic: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A topic an article may belong to, with its similarity and the article's best own score."""
+
+    key: str
+    topic: str
+    score: float
+    own: float
+    candidates: tuple[TopicScore, ...] = ()
+
+
+def _weigh(counts: Mapping[str, int], idf: Mapping[str, float]) -> Vector:
+    vec = {t: (1.0 + math.log(n)) * idf[t] for t, n in counts.items() if t in idf}
+    norm = math.sqrt(sum(w * w for w in vec.values()))
+    return {t: w / norm for t, w in vec.items()} if norm else {}
+
+
+def vectorise(texts: Mapping[str, str]) -> Corpus:
+    """TF-IDF vectors of texts by key."""
+    counts = {key: Counter(terms(text)) for key, text in texts.items()}
+    df: Counter[str] = Counter()
+    for c in counts.values():
+        df.update(c.keys())
+    n = len(counts)
+    idf = {t: math.log((1 + n) / (1 + d)) + 1.0 for t, d in df.items()}
+    return Corpus({key: _weigh(c, idf) for key, c in counts.items()}, idf)
+
+
+def cosine(a: Vector, b: Vector) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
+
+
+def _matrix(corpus: Corpus, keys: Sequence[str]) -> sparse.csr_matrix:
+    """The corpus as a sparse (articles x terms) matrix of unit rows, in `keys` order."""
+    columns: dict[str, int] = {}
+    indptr, indices, data = [0], [], []
+    for key in keys:
+        for t, w in corpus.vectors[key].items():
+            indices.append(columns.setdefault(t, len(columns)))
+            data.append(w)
+        indptr.append(len(indices))
+    return sparse.csr_matrix((np.array(data, dtype=np.float64), np.array(indices, dtype=np.int64),
+                              np.array(indptr, dtype=np.int64)), shape=(len(keys), max(1, len(columns))))
+
+
+def related(corpus: Corpus, limit: int, min_score: float = DEFAULT_MIN_SCORE,
+            block: int = 256) -> dict[str, tuple[str, ...]]:
+    """For each article, up to `limit` others scoring at least `min_score`, best first.
+
+    Cosines come from sparse matrix products, a block of rows at a time, so memory
+    stays bounded and only articles that share a term are ever scored.
+    """
+    keys = list(corpus.vectors)
+    if not keys:
+        return {}
+    matrix = _matrix(corpus, keys)
+    transposed = matrix.T.tocsr()
+    result: dict[str, tuple[str, ...]] = {}
+    for start in range(0, len(keys), block):
+        scores = (matrix[start:start + block] @ transposed).tocsr()
+        for row in range(scores.shape[0]):
+            i = start + row
+            lo, hi = scores.indptr[row], scores.indptr[row + 1]
+            found = [(round(float(v), 9), keys[j]) for j, v in zip(scores.indices[lo:hi], scores.data[lo:hi])
+                     if j != i and v >= min_score]
+            best = heapq.nsmallest(limit, found, key=lambda s: (-s[0], s[1]))
+            result[keys[i]] = tuple(k for _, k in best)
+    return result
+
+
+@dataclass(frozen=True)
+class _Centroid:
+    total: Vector      # the sum of the topic's unit vectors (cosine ignores scale)
+    norm2: float
+    count: int
+
+
+def _centroids(corpus: Corpus, members: Mapping[str, Sequence[str]]) -> dict[str, _Centroid]:
+    out: dict[str, _Centroid] = {}
+    for topic, keys in members.items():
+        total: dict[str, float] = defaultdict(float)
+        for k in keys:
+            for t, w in corpus.vectors.get(k, {}).items():
+                total[t] += w
+        out[topic] = _Centroid(dict(total), sum(w * w for w in total.values()), len(keys))
+    return out
+
+
+def _score(vec: Vector, c: _Centroid, leave_out: bool) -> float:
+    """Cosine of `vec` with a topic centroid; with `leave_out`, as if `vec` were not in it.
+
+    cos(v, T - v) = (v.T - v.v) / |T - v|, and |T - v|^2 = |T|^2 - 2 v.T + v.v: linear in |v|.
+    """
+    dot = sum(w * c.total.get(t, 0.0) for t, w in vec.items())
+    norm2 = c.norm2
+    if leave_out:
+        vv = sum(w * w for w in vec.values())
+        dot, norm2 = dot - vv, norm2 - 2 * dot + vv
+    return dot / math.sqrt(norm2) if norm2 > 1e-12 else 0.0
+
+
+def topic_scores(corpus: Corpus, members: Mapping[str, Sequence[str]], vec: Vector,
+                 own_key: str | None = None, min_articles: int = 1,
+                 centroids: Mapping[str, _Centroid] | None = None) -> list[TopicScore]:
+    """Similarity of a vector to every topic with at least `min_articles` (other) articles."""
+    scores = []
+    for topic, c in (centroids if centroids is not None else _centroids(corpus, members)).items():
+        inside = own_key is not None and own_key in members[topic]
+        if c.count - inside < max(1, min_articles):
+            continue
+        scores.append(TopicScore(topic, round(_score(vec, c, inside), 4)))
+    return sorted(scores, key=lambda s: (-s.score, s.topic))
+
+
+def suggest_topics(corpus: Corpus, assigned: Mapping[str, Sequence[str]], *,
+                   ratio: float = 1.5, min_score: float = 0.2,
+                   min_articles: int = 2) -> list[Suggestion]:
+    """Articles much closer to another topic than to any of their own.
+
+    `assigned` maps each article key to its topics. A topic is suggested when the
+    article's similarity to it is at least `min_score` and `ratio` times its best
+    similarity to an own topic. Only topics with `min_articles` other articles are
+    judged, on either side: a topic of one article says nothing about fit.
+    """
+    members: dict[str, list[str]] = defaultdict(list)
+    for key, topics in assigned.items():
+        for t in topics:
+            members[t].append(key)
+    centroids = _centroids(corpus, members)
+    sets = {t: set(keys) for t, keys in members.items()}
+    suggestions = []
+    for key, topics in assigned.items():
+        scores = topic_scores(corpus, sets, corpus.vectors[key], key, min_articles, centroids)
+        own = [s.score for s in scores if s.topic in topics]
+        if not own:
+            continue
+        best_own = max(own)
+        for s in scores:
+            if s.topic not in topics and s.score >= min_score and s.score >= ratio * best_own:
+                suggestions.append(Suggestion(key, s.topic, s.score, best_own, tuple(scores)))
+                break
+    return suggestions

@@ -1,0 +1,79 @@
+"""Topic suggestions for `digest check`: articles whose text fits another topic better.
+
+Works on the raw files (front matter read leniently) so that it can also help when
+validation failed, e.g. for an article that names no topic yet: there it prints the
+closest topics. The similarity itself is `digest.similarity`; this module only
+gathers the texts and words the `suggestion:` lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import frontmatter
+
+from .similarity import suggest_topics, topic_scores, vectorise
+from .text import plain_text
+from .topics import TopicIndex
+
+__all__ = ["RawArticle", "read_articles", "topic_suggestions"]
+
+#: Closest topics listed for an article that names none.
+CANDIDATES = 3
+
+
+@dataclass(frozen=True)
+class RawArticle:
+    """An article file as far as the suggestions need it: where, its text, its topics."""
+
+    path: str
+    text: str
+    topics: tuple[str, ...]
+    names_topics: bool
+
+
+def read_articles(content: Path, index: TopicIndex) -> Iterator[RawArticle]:
+    """Every readable article under `content`; unknown topic names are left out."""
+    for file in sorted(p for p in content.rglob("*.md") if p.is_file()):
+        try:
+            post = frontmatter.loads(file.read_text(encoding="utf-8-sig"))
+            meta = dict(post.metadata)
+        except Exception:  # noqa: BLE001 - validation reports broken files; skip them here
+            continue
+        title = meta.get("title") if isinstance(meta.get("title"), str) else ""
+        names = meta.get("topics")
+        names = [names] if isinstance(names, str) else names if isinstance(names, list) else []
+        resolved = tuple(dict.fromkeys(t for n in names if isinstance(n, str)
+                                       for t in [index.resolve(n)] if t))
+        display = f"{content.name}/{file.relative_to(content).as_posix()}"
+        yield RawArticle(display, f"{title}\n{title}\n{plain_text(post.content)}", resolved,
+                         bool(names))
+
+
+def topic_suggestions(content: Path, index: TopicIndex) -> list[str]:
+    """`suggestion: ...` lines, in file order; none when every article fits its topics."""
+    items = list(read_articles(content, index))
+    if len(index.topics) < 2 or not items:
+        return []
+    corpus = vectorise({a.path: a.text for a in items})
+    tagged = {a.path: a.topics for a in items if a.topics}
+    lines: dict[str, str] = {}
+    for s in suggest_topics(corpus, tagged):
+        own = ", ".join(tagged[s.key])
+        lines[s.key] = (f"suggestion: {s.key}: its text is much closer to topic '{s.topic}' "
+                        f"(similarity {s.score:.2f}) than to its own ({own}: {s.own:.2f}). "
+                        f"Fix: add '{s.topic}' to its topics if it belongs there.")
+    members: dict[str, list[str]] = {}
+    for path, topics in tagged.items():
+        for t in topics:
+            members.setdefault(t, []).append(path)
+    for a in items:
+        if a.names_topics:
+            continue
+        best = [s for s in topic_scores(corpus, members, corpus.vectors[a.path]) if s.score > 0]
+        if best:
+            listed = ", ".join(f"{s.topic} ({s.score:.2f})" for s in best[:CANDIDATES])
+            lines[a.path] = f"suggestion: {a.path}: names no topic; the closest are {listed}."
+    return [lines[a.path] for a in items if a.path in lines]

@@ -1,0 +1,106 @@
+"""Reading across sources on the built demo site, and the detectors' labelled evaluation."""
+
+from __future__ import annotations
+
+import html
+import re
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urljoin
+
+import pytest
+
+from conftest import REPO, Project, article
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+import cross_source_eval  # noqa: E402
+
+AFP = "2020-01-27-afp-one-wounded-embassy-rocket-strike"
+REUTERS = "2020-01-27-reuters-at-least-three-wounded-embassy-attack"
+PM = "2020-01-27-iraqi-pm-condemns-embassy-attack"
+WIRE = "2020-01-27-wire-iraqi-pm-denounces-embassy-attack"
+
+FIGURE = re.compile(r'<li class="nd-figure"><span class="nd-figure-value">(.*?)</span> '
+                    r'<span class="nd-figure-source">\((.*?)\)</span> · <time datetime="[^"]+">(.*?)</time> · '
+                    r'<a class="nd-figure-link" href="([^"]+)"')
+
+
+def panel(page: str) -> str:
+    start = page.index('<h2 id="where-reports-differ">')
+    return page[start:page.index("</div>", start)]
+
+
+def anchors(page: str) -> list[tuple[str, str]]:
+    """(href, text) of every link, text unescaped (other plugins may add attributes)."""
+    return [(href, html.unescape(text)) for href, text in re.findall(r'<a href="([^"]+)"[^>]*>(.*?)</a>', page)]
+
+
+def article_links(page: str) -> list[str]:
+    return re.findall(r'<a class="nd-item-title" href="\.\./\.\./articles/([^/"]+)/"', page)
+
+
+@pytest.mark.parametrize("topic", ["iraq-protests", "us-troop-presence"])
+def test_topic_page_shows_where_the_wounded_counts_differ(demo_site: Path, topic: str) -> None:
+    page = (demo_site / "topics" / topic / "index.html").read_text(encoding="utf-8")
+    found = panel(page)
+    assert "<strong>People wounded</strong>" in found
+    rows = [(html.unescape(v), html.unescape(s), d, unquote(href)) for v, s, d, href in FIGURE.findall(found)]
+    assert [(v, s, d) for v, s, d, _ in rows] == [("one", "AFP", "27 January 2020"),
+                                                 ("at least three", "Reuters", "27 January 2020")]
+    (one_href, three_href) = (href for *_, href in rows)
+    assert one_href.startswith(f"../../articles/{AFP}/#:~:text=AFP reported that one person")
+    assert three_href.startswith(f"../../articles/{REUTERS}/#:~:text=Reuters reported that at least")
+    for href, slug in ((one_href, AFP), (three_href, REUTERS)):
+        target = urljoin(f"/topics/{topic}/", href.split("#")[0])
+        assert target == f"/articles/{slug}/" and (demo_site / target.strip("/") / "index.html").is_file()
+    # Figures that agree (five rockets fired, in four articles) are not shown as a conflict.
+    assert "rockets" not in found.lower()
+
+
+def test_a_syndicated_copy_is_listed_once_with_also_reported_by(demo_site: Path) -> None:
+    for page_path in ("topics/iraq-protests", "topics/us-troop-presence", "", "archive/2020-01"):
+        page = (demo_site / page_path / "index.html").read_text(encoding="utf-8")
+        assert WIRE not in page, page_path
+        assert "Also reported by 1 other: Newsdigest Wire" in page, page_path
+    listed = article_links((demo_site / "topics" / "iraq-protests" / "index.html").read_text(encoding="utf-8"))
+    assert PM in listed and len(listed) == len(set(listed))
+    original = (demo_site / "articles" / PM / "index.html").read_text(encoding="utf-8")
+    box = original[original.index('id="also-reported-by"'):]
+    assert (f"../{WIRE}/", "Iraq's prime minister denounces rocket attack on US embassy") in anchors(box)
+    copy = (demo_site / "articles" / WIRE / "index.html").read_text(encoding="utf-8")
+    assert "First published by Newsdigest Desk" in copy
+    assert (f"../{PM}/", "Iraqi prime minister condemns attack on US embassy") in anchors(copy)
+    source = (demo_site / "sources" / "newsdigest-wire" / "index.html").read_text(encoding="utf-8")
+    assert f"../../articles/{WIRE}/" in source and "Re-run of" in source
+
+
+def test_article_pages_list_related_coverage_by_similarity(demo_site: Path) -> None:
+    page = (demo_site / "articles" / "2020-01-26-shia-cleric-withdraws-protest-support" / "index.html").read_text()
+    related = article_links(page[page.index('id="related-articles"'):].replace('href="../', 'href="../../articles/'))
+    assert related[0] == "2020-01-27-iraq-crackdown-deaths-rise"
+    assert "2020-01-27-parliament-vote-foreign-troops-questions" in related   # shares no topic
+    assert WIRE not in related
+
+
+def test_options_reach_the_build_and_are_validated(project: Project) -> None:
+    body = "Police said 40 protesters were arrested on Saturday. Officials confirmed the arrests."
+    project.add("a.md", article(title="Arrests", date="2020-05-03", source="Desk", body=body))
+    project.add("b.md", article(title="Arrests", date="2020-05-04", source="Wire", body=body))
+    project.build()
+    assert "Also reported by 1 other: Wire" in project.html("topics/iraq-protests")
+    cfg = project.root / "mkdocs.yml"
+    cfg.write_text(cfg.read_text().replace("  - digest\n", "  - digest:\n      duplicate_threshold: 1.5\n"))
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    with pytest.raises(Abort):
+        load_config(str(cfg))
+
+
+def test_detectors_stay_above_their_floor_on_the_labelled_sets() -> None:
+    """Floors: duplicates precision 0.95 and recall 0.90; figure grouping precision 0.85, recall 0.80."""
+    duplicates = cross_source_eval.evaluate_duplicates()
+    figures = cross_source_eval.evaluate_figures()
+    assert duplicates.pairs >= 40 and figures.pairs >= 40
+    assert duplicates.precision >= 0.95 and duplicates.recall >= 0.90, duplicates.line("duplicates")
+    assert figures.precision >= 0.85 and figures.recall >= 0.80, figures.line("figures")

@@ -1,0 +1,119 @@
+"""Near-duplicate detection: syndicated copies grouped, different stories kept apart."""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from conftest import REPO
+from digest.duplicates import (DEFAULT_THRESHOLD, DuplicateGroup, Story, copy_map, find_duplicates,
+                               jaccard, shingles)
+from digest.loader import load_corpus
+from digest.text import plain_text
+
+T0 = datetime(2031, 5, 3, 9, 0, tzinfo=timezone.utc)
+
+WIRE = """Firefighters battled a blaze at a timber yard on the edge of Brackwell through the night,
+and nearby homes were evacuated as a precaution. The fire started in a storage shed shortly before
+midnight and spread quickly to stacks of seasoned wood.
+Crews from four stations attended, and a high-volume pump was brought in to draw water from the
+canal. Police closed the ring road for several hours while smoke drifted across the town.
+The owner of the yard said nobody had been working on the site at the time. The cause of the fire
+is being investigated, and the fire service asked residents to keep windows closed.
+Families who left their homes spent the night at the leisure centre, where volunteers handed out
+blankets and food. Most were allowed home by breakfast time."""
+
+EDITED = """Firefighters battled a blaze at a timber yard on the edge of Brackwell through the night,
+and nearby homes were evacuated as a precaution. The fire started in a storage shed shortly before
+midnight and spread quickly to stacks of seasoned wood.
+Four fire stations sent crews, and a powerful pump was used to take water from the canal. The ring
+road was shut by police for hours as smoke blew over the town.
+The owner of the yard said nobody had been working on the site at the time. The cause of the fire
+is being investigated, and the fire service asked residents to keep windows closed.
+Families who left their homes spent the night at the leisure centre, where volunteers handed out
+blankets and food. Most were allowed home by breakfast time."""
+
+OTHER_ACCOUNT = """Residents of streets near Brackwell's timber yard were woken after midnight and
+told to leave as flames tore through piles of wood. Dozens of people were taken to the leisure
+centre to wait for news. Fire officers said the heat was intense and that water had to be pumped
+from the canal because hydrants could not supply enough. An investigation into how the fire began
+has started; the yard had been closed for the evening."""
+
+
+def story(slug: str, title: str, body: str, hours: float = 0) -> Story:
+    return Story(slug, T0 + timedelta(hours=hours), f"{title}\n{body}")
+
+
+def test_shingles_ignore_case_and_punctuation() -> None:
+    assert shingles("The fire, it SPREAD quickly!") == shingles("the fire it spread quickly")
+    assert shingles("one two three four five six", k=5) == {"one two three four five", "two three four five six"}
+    assert shingles("too short") == {"too short"}
+    assert shingles("") == frozenset()
+    assert jaccard(frozenset(), frozenset()) == 0.0
+
+
+def test_an_exact_copy_is_one_story_shown_as_its_earliest() -> None:
+    groups = find_duplicates([story("wire-copy", "Timber yard fire", WIRE, hours=5),
+                              story("original", "Timber yard fire", WIRE)])
+    assert groups == (DuplicateGroup("original", ("wire-copy",), (1.0,)),)
+
+
+def test_a_copy_with_a_new_headline_and_an_edited_paragraph_is_a_duplicate() -> None:
+    original = story("original", "Night blaze at Brackwell timber yard", WIRE)
+    copy = story("rerun", "Homes evacuated as timber yard burns", EDITED, hours=3)
+    (group,) = find_duplicates([copy, original])
+    assert (group.original, group.copies) == ("original", ("rerun",))
+    assert DEFAULT_THRESHOLD <= group.similarity[0] < 1.0
+
+
+def test_different_stories_on_the_same_event_stay_separate() -> None:
+    assert find_duplicates([story("a", "Night blaze at Brackwell timber yard", WIRE),
+                            story("b", "Residents flee timber yard fire", OTHER_ACCOUNT, hours=1)]) == ()
+
+
+def test_the_demo_agency_reports_on_one_attack_are_not_duplicates() -> None:
+    corpus = load_corpus(REPO / "content")
+    by_slug = {a.slug: a for a in corpus.articles}
+    afp = by_slug["2020-01-27-afp-one-wounded-embassy-rocket-strike"]
+    reuters = by_slug["2020-01-27-reuters-at-least-three-wounded-embassy-attack"]
+    stories = [Story(a.slug, a.published, f"{a.title}\n{plain_text(a.body)}") for a in (afp, reuters)]
+    assert find_duplicates(stories) == ()
+
+
+def test_the_demo_wire_rerun_is_found() -> None:
+    corpus = load_corpus(REPO / "content")
+    stories = [Story(a.slug, a.published, f"{a.title}\n{plain_text(a.body)}") for a in corpus.articles]
+    assert copy_map(find_duplicates(stories)) == {
+        "2020-01-27-wire-iraqi-pm-denounces-embassy-attack": "2020-01-27-iraqi-pm-condemns-embassy-attack"}
+
+
+def test_copies_of_copies_join_one_group_and_the_threshold_is_configurable() -> None:
+    stories = [story("c", "Fire", EDITED, hours=2), story("a", "Fire", WIRE), story("b", "Fire", WIRE, hours=1)]
+    (group,) = find_duplicates(stories)
+    assert group.members == ("a", "b", "c")
+    strict = find_duplicates(stories, threshold=0.99)
+    assert [g.members for g in strict] == [("a", "b")]
+
+
+def test_same_time_ties_break_on_the_slug_and_output_is_stable() -> None:
+    stories = [story("zeta", "Fire", WIRE), story("alpha", "Fire", WIRE)]
+    assert find_duplicates(stories) == find_duplicates(list(reversed(stories)))
+    assert find_duplicates(stories)[0].original == "alpha"
+
+
+@pytest.mark.parametrize("bad", [0, -0.1, 1.5])
+def test_threshold_outside_zero_one_is_refused(bad: float) -> None:
+    with pytest.raises(ValueError, match="duplicate threshold"):
+        find_duplicates([], threshold=bad)
+
+
+def test_many_distinct_stories_produce_no_groups_quickly() -> None:
+    rng = random.Random(7)
+    words = [f"w{i}" for i in range(5000)]
+    stories = [story(f"s{n}", f"Story {n}", " ".join(rng.choices(words, k=150))) for n in range(300)]
+    start = time.perf_counter()
+    assert find_duplicates(stories) == ()
+    assert time.perf_counter() - start < 10

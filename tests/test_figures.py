@@ -1,0 +1,151 @@
+"""Numeric claims: extraction, attribution, grouping by counted thing and scope, conflicts."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from conftest import REPO
+from digest.figures import Claim, extract_claims, find_conflicts, group_claims, same_thing
+from digest.loader import load_corpus
+from digest.text import plain_text, split_sentences
+
+DAY = datetime(2020, 1, 27, 9, 0, tzinfo=timezone.utc)
+
+
+def claims(*sentences: str, slug: str = "a", source: str = "Desk", when: datetime = DAY) -> list[Claim]:
+    return extract_claims(list(sentences), slug=slug, source=source, published=when)
+
+
+def one(sentence: str, **kw: object) -> Claim:
+    (c,) = claims(sentence, **kw)  # type: ignore[arg-type]
+    return c
+
+
+def test_the_demo_wounded_counts_are_attributed_to_the_agencies() -> None:
+    afp = one("AFP reported that one person was wounded in the attack, citing officials who spoke anonymously.")
+    reuters = one("Reuters reported that at least three people were wounded, according to officials who were not named.")
+    assert (afp.figure, afp.value, afp.bound, afp.thing, afp.source) == ("one", 1, "exact", "wounded", "AFP")
+    assert (reuters.figure, reuters.value, reuters.bound, reuters.source) == ("at least three", 3, "lower", "Reuters")
+    assert same_thing(afp, reuters) and afp.label == "people wounded"
+
+
+def test_each_figure_takes_the_outlet_named_nearest_before_it() -> None:
+    afp, reuters = claims("As for the injuries, AFP is reporting one person was wounded, "
+                          "while Reuters is reporting at least three were wounded.")
+    assert (afp.figure, afp.source) == ("one", "AFP")
+    assert (reuters.figure, reuters.source, reuters.thing) == ("at least three", "Reuters", "wounded")
+    (later,) = claims("Five people died, according to the Associated Press.")
+    assert later.source == "Associated Press"
+
+
+def test_without_a_named_outlet_the_article_source_is_used() -> None:
+    assert one("Reports say five rockets were launched into the Green Zone.", source="Desk").source == "Desk"
+    assert one("Officials said 14 people were hurt.", source="Desk").source == "Desk"
+
+
+@pytest.mark.parametrize(("sentence", "figure", "value", "bound"), [
+    ("At least 12 people have died.", "at least 12", 12, "lower"),
+    ("As many as 600 people have been killed.", "as many as 600", 600, "upper"),
+    ("More than 200 others were injured.", "more than 200", 200, "lower"),
+    ("The unrest has cost up to 600 lives.", "up to 600", 600, "upper"),
+    ("About 5,000 protesters gathered.", "about 5,000", 5000, "approx"),
+    ("Reports put deaths at 12 or more, with 12 deaths or more confirmed.", "12 or more", 12, "lower"),
+    ("Thirty-five people were injured in the crush.", "thirty-five", 35, "exact"),
+    ("The AFP count is lower: it reported a single injury.", "one", 1, "exact"),
+    ("Some 1.5 million people voted.", "some 1.5 million", 1_500_000, "approx"),
+])
+def test_numbers_and_qualifiers(sentence: str, figure: str, value: float, bound: str) -> None:
+    c = claims(sentence)[-1]
+    assert (c.figure, c.value, c.bound) == (figure, value, bound)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The protests have gone on for three days.",
+    "The rally took place on January 24, two days before the attack.",
+    "The movement began in 2019 and grew in October.",
+    "Thousands of demonstrators and dozens of police filled the square.",
+    "He said its number one priority remains the protection of its personnel.",
+    "The Reuters tally is higher than the one given by the other agency.",
+    "One reportedly struck the cafeteria.",
+    "Turnout was 64 percent.",
+    "No one has claimed responsibility.",
+])
+def test_times_dates_vague_amounts_and_pronouns_are_not_claims(sentence: str) -> None:
+    assert claims(sentence) == []
+
+
+def test_casualty_wording_is_normalised_to_what_is_counted() -> None:
+    things = {c.figure: c.thing for c in claims(
+        "Three passengers were hurt.", "Medics said the blast left six dead.",
+        "Gunmen killed 5 villagers.", "Police detained 16 suspects.", "Nine officers were injured.",
+        "Organisers said 20,000 protesters joined the march.")}
+    assert things == {"three": "wounded", "six": "deaths", "5": "deaths", "16": "arrests", "nine": "wounded",
+                      "20,000": "protest"}
+
+
+def test_objects_keep_their_verb_so_fired_and_hit_are_not_merged() -> None:
+    fired = one("Five rockets were fired into the Green Zone.")
+    hit = one("Three of those rockets are said to have landed on the embassy itself.")
+    assert (fired.thing, hit.thing) == ("rocket/fired", "rocket/hit")
+    assert (fired.label, hit.label) == ("rockets fired", "rockets that hit")
+    assert not same_thing(fired, hit)
+    assert find_conflicts([fired, hit]) == ()
+
+
+def test_figures_that_agree_are_not_a_conflict() -> None:
+    a = one("At least 12 people have died over the past three days.", slug="a")
+    b = one("Twelve or more people have died in three days.", slug="b")
+    c = one("As many as 600 people have been killed since October.", slug="c")
+    d = one("Rights groups say up to 600 people have died since October.", slug="d")
+    assert a.figure_key == b.figure_key and c.figure_key == d.figure_key
+    assert same_thing(a, b) and same_thing(c, d)
+    assert find_conflicts([a, b, c, d]) == ()
+
+
+def test_deaths_in_three_days_and_deaths_since_october_are_not_merged() -> None:
+    three_days = one("Reports say at least 12 people have died over the past three days.")
+    since = one("They estimate that as many as 600 people have been killed since the protests started in October.")
+    assert (three_days.scope, since.scope) == ("3 days", "since october")
+    assert (three_days.scope_label, since.scope_label) == ("over 3 days", "since October")
+    assert not same_thing(three_days, since)
+    assert find_conflicts([three_days, since]) == ()
+
+
+def test_the_same_period_takes_the_scope_of_the_sentence_before() -> None:
+    deaths, injured = claims("Reports say at least 12 people have died over the past three days.",
+                             "More than 200 others have reportedly been injured in the same period.")
+    assert injured.thing == "wounded" and injured.scope == deaths.scope == "3 days"
+    unscoped = one("AFP reported that one person was wounded.")
+    assert not same_thing(injured, unscoped)
+
+
+def test_reports_days_apart_are_about_different_events() -> None:
+    a = one("The storm killed seven people.", when=DAY)
+    b = one("The storm killed four people.", slug="b", when=DAY + timedelta(days=20))
+    assert not same_thing(a, b)
+    assert len(group_claims([a, b])) == 2 and find_conflicts([a, b]) == ()
+    assert same_thing(a, b, window_days=30)
+
+
+def test_a_conflict_lists_each_figure_once_per_source_earliest_first() -> None:
+    afp = one("AFP reported that one person was wounded.", slug="afp", when=DAY)
+    reuters = one("Reuters reported that at least three people were wounded.", slug="reuters",
+                  when=DAY + timedelta(minutes=30))
+    echo = claims("The Reuters tally is higher than the one given by AFP, which reported a single injury.",
+                  slug="reuters", when=DAY + timedelta(minutes=30))
+    (conflict,) = find_conflicts([reuters, *echo, afp])
+    assert conflict.label == "people wounded" and conflict.scope_label == ""
+    assert [(c.figure, c.source, c.slug) for c in conflict.claims] == [
+        ("one", "AFP", "afp"), ("at least three", "Reuters", "reuters")]
+
+
+def test_demo_content_has_exactly_the_wounded_conflict() -> None:
+    corpus = load_corpus(REPO / "content")
+    found = [c for a in corpus.articles
+             for c in extract_claims(split_sentences(plain_text(a.body)), slug=a.slug, source=a.source,
+                                     published=a.published)]
+    conflicts = find_conflicts(found)
+    assert [(x.label, [(c.figure, c.source) for c in x.claims]) for x in conflicts] == [
+        ("people wounded", [("one", "AFP"), ("at least three", "Reuters")])]
