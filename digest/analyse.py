@@ -7,12 +7,11 @@ another site generator.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from .duplicates import DEFAULT_THRESHOLD, Story, copy_map, find_duplicates
-from .figures import Claim, extract_claims, find_conflicts
+from .figures import Claim, claims_of, find_conflicts
 from .model import Article, ArticleAnalysis, Digest, Quote, Topic, TopicDigest
 from .similarity import DEFAULT_MIN_SCORE, related, vectorise
 from .summarize import Candidate, summarize_topic, rank_sentences, summarize
@@ -78,10 +77,9 @@ def related_articles(articles: Iterable[Article], limit: int,
     return related(corpus, limit, min_score)
 
 
-def article_claims(article: Article, analysis: ArticleAnalysis) -> list[Claim]:
+def article_claims(article: Article, analysis: ArticleAnalysis) -> tuple[Claim, ...]:
     """The numeric claims in an article's sentences, attributed and dated."""
-    return extract_claims(analysis.sentences, slug=article.slug, source=article.source,
-                          published=article.published)
+    return claims_of(tuple(analysis.sentences), article.slug, article.source, article.published)
 
 
 Analyser = Callable[[Iterable[Article]], dict[str, ArticleAnalysis]]

@@ -25,10 +25,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from .text import terms
 
-__all__ = ["Claim", "Conflict", "extract_claims", "find_conflicts", "group_claims", "same_thing"]
+__all__ = ["Claim", "Conflict", "claims_of", "extract_claims", "find_conflicts", "group_claims",
+           "same_thing"]
 
 _UNITS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -79,6 +81,10 @@ _LABELS = {"deaths": "deaths", "wounded": "people wounded", "arrests": "arrests"
            "casualties": "casualties"}
 _EVENT_LABELS = {"fired": "fired", "hit": "that hit"}
 
+_DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
+_MAYBE_NUMBER = re.compile(r"\d|\b(?:" + "|".join([*_UNITS, *_TENS, "single", "dozen"]) + r")\b",
+                           re.IGNORECASE)
 _TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|[A-Za-z]+(?:[-'’][A-Za-z]+)*|[%$€£]|[^\s\w]")
 _OUTLET = r"((?:[A-Z][\w&'’.-]*)(?:\s+(?:of\s+|de\s+)?[A-Z][\w&'’.-]*){0,3})"
 _ATTRIBUTION = [
@@ -136,16 +142,18 @@ class Conflict:
 def _number(tokens: list[str], i: int) -> tuple[float, int, str] | None:
     """The number starting at token i: (value, index after it, surface text)."""
     low = tokens[i].lower()
-    nxt = tokens[i + 1].lower() if i + 1 < len(tokens) else ""
-    if low == "a" and nxt in ("single", "dozen"):
-        value, end, surface = (1.0, i + 2, "one") if nxt == "single" else (12.0, i + 2, "a dozen")
-    elif re.fullmatch(r"\d[\d,]*(?:\.\d+)?", low):
-        if "," in low and not re.fullmatch(r"\d{1,3}(?:,\d{3})+", low):
+    if low[0].isdigit():
+        if not _DIGITS.fullmatch(low) or ("," in low and not _GROUPED.fullmatch(low)):
             return None
         value, end, surface = float(low.replace(",", "")), i + 1, tokens[i]
-    elif low in _UNITS or low in _TENS or re.fullmatch(r"(\w+)-(\w+)", low):
+    elif low == "a":
+        nxt = tokens[i + 1].lower() if i + 1 < len(tokens) else ""
+        if nxt not in ("single", "dozen"):
+            return None
+        value, end, surface = (1.0, i + 2, "one") if nxt == "single" else (12.0, i + 2, "a dozen")
+    elif low in _UNITS or low in _TENS or ("-" in low and low.split("-")[0] in _TENS):
         parts = low.split("-")
-        if len(parts) == 2 and not (parts[0] in _TENS and parts[1] in _UNITS):
+        if len(parts) > 2 or (len(parts) == 2 and parts[1] not in _UNITS):
             return None
         value = float(sum(_TENS.get(p, _UNITS.get(p, 0)) for p in parts))
         if not value:
@@ -242,6 +250,10 @@ def extract_claims(sentences: Sequence[str], *, slug: str = "", source: str = ""
     claims: list[Claim] = []
     previous_scoped = ""
     for index, sentence in enumerate(sentences):
+        if not _MAYBE_NUMBER.search(sentence):          # most sentences: no number at all
+            if not _SAME.search(sentence) and any(p.search(sentence) for p in (_DURATION, _SINCE, _PERIOD)):
+                previous_scoped = sentence
+            continue
         spans = [(m.start(), m.group()) for m in _TOKEN.finditer(sentence)]
         tokens = [t for _, t in spans]
         lower = [t.lower() for t in tokens]
@@ -320,6 +332,12 @@ def _claim(tokens: list[str], lower: list[str], start: int, end: int, value: flo
     qualifier = phrase if phrase not in _POSTFIX else ""
     figure = " ".join(x for x in (qualifier, surface) if x) + (f" {phrase}" if phrase in _POSTFIX else "")
     return thing, label, bound, figure
+
+
+@lru_cache(maxsize=65536)
+def claims_of(sentences: tuple[str, ...], slug: str, source: str, published: datetime) -> tuple[Claim, ...]:
+    """`extract_claims`, remembered between builds of one process (`mkdocs serve`)."""
+    return tuple(extract_claims(sentences, slug=slug, source=source, published=published))
 
 
 def same_thing(a: Claim, b: Claim, window_days: float = 3.0) -> bool:

@@ -21,6 +21,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -73,9 +74,15 @@ def _weigh(counts: Mapping[str, int], idf: Mapping[str, float]) -> Vector:
     return {t: w / norm for t, w in vec.items()} if norm else {}
 
 
+@lru_cache(maxsize=65536)
+def _counts(text: str) -> Counter[str]:
+    """Term counts of a text, remembered between builds of one process; never mutated."""
+    return Counter(terms(text))
+
+
 def vectorise(texts: Mapping[str, str]) -> Corpus:
     """TF-IDF vectors of texts by key."""
-    counts = {key: Counter(terms(text)) for key, text in texts.items()}
+    counts = {key: _counts(text) for key, text in texts.items()}
     df: Counter[str] = Counter()
     for c in counts.values():
         df.update(c.keys())
