@@ -14,7 +14,7 @@ from .duplicates import DEFAULT_THRESHOLD, Story, copy_map, find_duplicates
 from .figures import Claim, claims_of, find_conflicts
 from .model import Article, ArticleAnalysis, Digest, Quote, Topic, TopicDigest
 from .similarity import DEFAULT_MIN_SCORE, related, vectorise
-from .summarize import Candidate, summarize_topic, rank_sentences, summarize
+from .summarize import Candidate, rank_sentences, select, summarize_topic
 from .text import plain_text, split_sentences
 
 __all__ = ["AnalysisOptions", "analyse_article", "article_claims", "build_digest", "related_articles"]
@@ -39,8 +39,8 @@ def analyse_article(title: str, body: str, n: int) -> ArticleAnalysis:
     sentences = tuple(split_sentences(plain_text(body)))
     if not sentences:
         return ArticleAnalysis((), ())
-    scores, _ = rank_sentences(sentences, title)
-    chosen = summarize(sentences, n, title)
+    scores, sim = rank_sentences(sentences, title)
+    chosen = select(scores, sim, n) if n > 0 else ()
     return ArticleAnalysis(sentences, chosen, tuple(round(float(s), 6) for s in scores))
 
 
