@@ -50,6 +50,9 @@ class DigestConfig(base.Config):
     figure_window_days = c.Type((int, float), default=3)
     """Figures reported this many days apart or more are about different events."""
 
+    topic_page_articles = c.Type(int, default=50)
+    """Articles listed (and in the timeline) on a topic page, newest first; older ones are in the archive."""
+
     latest_articles = c.Type(int, default=10)
     """Articles in the home page's 'latest developments'."""
 

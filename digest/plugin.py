@@ -35,7 +35,7 @@ from .feeds import FEED_FILES, MEDIA_TYPES, SiteInfo, build_feeds, feed_paths
 from .loader import Corpus, load_corpus
 from .navcache import memoise_nav_partials
 from .pipeline import cached_analyser
-from .render import Renderer, page_uri, templates_dir
+from .render import PageSet, Renderer, page_uri, templates_dir
 from .sanitize import clean_html
 
 __all__ = ["DigestPlugin"]
@@ -53,6 +53,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
     now: datetime | None = None
     _topic_pages: dict[str, tuple[str, str]] = {}
+    article_uris: frozenset[str] = frozenset()
+    pageset: PageSet | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if self.config.feeds and not config.site_url:
@@ -116,8 +118,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         digest = build_digest(corpus.topics, articles, self.options(), analyser=self.analyser(config))
         renderer = Renderer(config.use_directory_urls, self.config.latest_articles,
                             full_text_days=self.full_text_days(config), chart_period=self.config.chart_period,
-                            feeds=FEED_FILES if self.config.feeds else None)
-        pageset = renderer.render(digest)
+                            feeds=FEED_FILES if self.config.feeds else None,
+                            topic_articles=self.config.topic_page_articles)
+        pageset = self.pageset = renderer.render(digest)
         self.article_uris = frozenset(page_uri("article", a.slug) for a in digest.articles)
         docs = Path(config.docs_dir).resolve()
         for file in list(files):
@@ -150,10 +153,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:
-        """Article pages carry untrusted HTML from their bodies: sanitise them."""
+        """Sanitise article pages (their bodies are untrusted), then put our own HTML back."""
         if self.config.sanitize_html and page.file.src_uri in self.article_uris:
-            return clean_html(html)
-        return html
+            html = clean_html(html)
+        return self.pageset.fill(page.file.src_uri, html) if self.pageset else html
 
     def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> TemplateContext | None:

@@ -12,14 +12,16 @@ import html
 import json
 import posixpath
 import re
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
+import markupsafe
 import yaml
 
 from .charts import activity_chart, source_chart, topics_chart
@@ -79,10 +81,24 @@ def fmt_date(value: datetime, with_time: bool = False) -> str:
 
 @dataclass(frozen=True)
 class PageSet:
-    """Generated pages by source path, and the nav that lists the section pages."""
+    """Generated pages by source path, and the nav that lists the section pages.
+
+    Our own HTML never goes through Markdown (slow on big HTML blocks, and it is already
+    escaped): templates put it in `slots`, leaving a `<!--nd:NONCE:i-->` placeholder in
+    the Markdown; `fill` puts it back into the converted page.
+    """
 
     pages: dict[str, str]
     nav: list[dict[str, object]]
+    slots: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    nonce: str = ""
+
+    def fill(self, uri: str, html_text: str) -> str:
+        """A converted page with its slots put back in place of their placeholders."""
+        chunks = self.slots.get(uri)
+        if not chunks:
+            return html_text
+        return re.sub(f"<!--nd:{self.nonce}:(\\d+)-->", lambda m: chunks[int(m.group(1))], html_text)
 
 
 class Renderer:
@@ -90,7 +106,8 @@ class Renderer:
 
     def __init__(self, directory_urls: bool = True, latest: int = 10,
                  template_dir: Path | None = None, full_text_days: int | None = None,
-                 chart_period: str = "auto", feeds: dict[str, str] | None = None) -> None:
+                 chart_period: str = "auto", feeds: dict[str, str] | None = None,
+                 topic_articles: int = 50) -> None:
         loader = jinja2.FileSystemLoader(str((template_dir or templates_dir()) / "pages"))
         self.env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
@@ -104,6 +121,16 @@ class Renderer:
         self.directory_urls = directory_urls
         self.latest = latest
         self.full_text_days = full_text_days
+        self.topic_articles = topic_articles
+        self.nonce = secrets.token_hex(6)      # placeholders cannot be forged by article text
+        self._slots: list[str] = []
+        self.slots: dict[str, tuple[str, ...]] = {}
+        self.env.filters["slot"] = self._slot
+
+    def _slot(self, chunk: str) -> str:
+        """Jinja filter: keep a rendered HTML chunk aside; Markdown only sees a placeholder."""
+        self._slots.append(str(chunk))
+        return markupsafe.Markup(f"<!--nd:{self.nonce}:{len(self._slots) - 1}-->")
 
     def _page(self, template: str, uri: str, title: str, description: str, *,
               indexed: bool = True, **context: object) -> str:
@@ -122,7 +149,9 @@ class Renderer:
         # Material inserts these meta values into the HTML unescaped: escape them here.
         meta = {"title": html.escape(title), "description": html.escape(" ".join(description.split())[:300])}
         head = _front_matter(meta if indexed else {**meta, "search": {"exclude": True}})
+        self._slots = []
         body = self.env.get_template(template).render(url=url, file=file, **context)
+        self.slots[uri] = tuple(self._slots)
         return head + body
 
     def render(self, digest: Digest, drafts: Iterable[Article] = ()) -> PageSet:
@@ -146,7 +175,8 @@ class Renderer:
             uri = page_uri("topic", td.topic.id)
             pages[uri] = self._page("topic.md.j2", uri, td.topic.title,
                                     td.topic.description or " ".join(q.text for q in td.story[:2]),
-                                    t=td, timeline=_by_day(td.articles),
+                                    t=td, recent=td.articles[: self.topic_articles],
+                                    timeline=_by_day(td.articles[: self.topic_articles]),
                                     conflicts=digest.conflicts.get(td.topic.id, ()), **common)
         topic_titles = {t.topic.id: t.topic.title for t in digest.topics}
         # Older articles are indexed for search by title and summary only (keeps the index small).
@@ -188,7 +218,7 @@ class Renderer:
             {"Archive": page_uri("archive")},
             {"Sources": page_uri("sources")},
         ]
-        return PageSet(pages, nav)
+        return PageSet(pages, nav, dict(self.slots), self.nonce)
 
     @staticmethod
     def _summary(article: Article, digest: Digest) -> tuple[str, ...]:
