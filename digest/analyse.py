@@ -7,15 +7,16 @@ another site generator.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from .duplicates import DEFAULT_THRESHOLD, Story, copy_map, find_duplicates
-from .figures import Claim, claims_of, find_conflicts
+from .duplicates import DEFAULT_THRESHOLD, Story, copy_map, find_duplicates, signature
+from .figures import Claim, attach_claims, find_conflicts, raw_claims
 from .model import Article, ArticleAnalysis, Digest, Quote, Topic, TopicDigest
-from .similarity import DEFAULT_MIN_SCORE, related, vectorise
+from .similarity import DEFAULT_MIN_SCORE, related, vectorise, vectorise_counts
 from .summarize import Candidate, rank_sentences, select, summarize_topic
-from .text import plain_text, split_sentences
+from .text import plain_text, split_sentences, terms
 
 __all__ = ["AnalysisOptions", "analyse_article", "article_claims", "build_digest", "related_articles"]
 
@@ -35,13 +36,22 @@ class AnalysisOptions:
 
 
 def analyse_article(title: str, body: str, n: int) -> ArticleAnalysis:
-    """Split an article into sentences and choose its summary. Depends only on its text."""
+    """Everything about one article that depends only on its text: sentences, summary, and
+    the per-article inputs of duplicate detection, related coverage and figure conflicts."""
     sentences = tuple(split_sentences(plain_text(body)))
+    prose = " ".join(sentences)
+    sig = signature(f"{title}\n{prose}")
+    features = {
+        "minhash": tuple(int(v) for v in sig.hashvalues) if sig is not None else (),
+        "term_counts": tuple(sorted(Counter(terms(f"{title}\n{title}\n{prose}")).items())),
+        "claims": raw_claims(sentences),
+    }
     if not sentences:
-        return ArticleAnalysis((), ())
+        return ArticleAnalysis((), (), **features)  # type: ignore[arg-type]
     scores, sim = rank_sentences(sentences, title)
     chosen = select(scores, sim, n) if n > 0 else ()
-    return ArticleAnalysis(sentences, chosen, tuple(round(float(s), 6) for s in scores))
+    return ArticleAnalysis(sentences, chosen, tuple(round(float(s), 6) for s in scores),
+                           **features)  # type: ignore[arg-type]
 
 
 def _candidates(article: Article, analysis: ArticleAnalysis, newest: float,
@@ -68,18 +78,21 @@ def topic_story(articles: Iterable[Article], analyses: Mapping[str, ArticleAnaly
     return tuple(Quote(c.text, c.key, c.index) for c in picked)
 
 
-def related_articles(articles: Iterable[Article], limit: int,
-                     min_score: float = DEFAULT_MIN_SCORE) -> dict[str, tuple[str, ...]]:
+def related_articles(articles: Iterable[Article], limit: int, min_score: float = DEFAULT_MIN_SCORE,
+                     analyses: Mapping[str, ArticleAnalysis] | None = None) -> dict[str, tuple[str, ...]]:
     """For each article, up to `limit` others across all topics whose text is similar
     (TF-IDF cosine of headline and prose at least `min_score`), most similar first."""
     items = list(articles)
-    corpus = vectorise({a.slug: f"{a.title}\n{a.title}\n{plain_text(a.body)}" for a in items})
+    if analyses is not None:
+        corpus = vectorise_counts({a.slug: dict(analyses[a.slug].term_counts) for a in items})
+    else:
+        corpus = vectorise({a.slug: f"{a.title}\n{a.title}\n{plain_text(a.body)}" for a in items})
     return related(corpus, limit, min_score)
 
 
 def article_claims(article: Article, analysis: ArticleAnalysis) -> tuple[Claim, ...]:
     """The numeric claims in an article's sentences, attributed and dated."""
-    return claims_of(tuple(analysis.sentences), article.slug, article.source, article.published)
+    return attach_claims(analysis.claims, analysis.sentences, article.slug, article.source, article.published)
 
 
 Analyser = Callable[[Iterable[Article]], dict[str, ArticleAnalysis]]
@@ -100,8 +113,9 @@ def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: 
     analyses = (analyser or (lambda items: analyse_all(items, options.summary_sentences)))(published)
     # Syndicated copies are shown once: topics, stories, related links and figures use
     # the earliest copy only; a later copy keeps its page and its original's related links.
-    duplicates = find_duplicates((Story(a.slug, a.published, f"{a.title}\n{plain_text(a.body)}")
-                                  for a in published), options.duplicate_threshold)
+    duplicates = find_duplicates((Story(a.slug, a.published, f"{a.title}\n{' '.join(analyses[a.slug].sentences)}",
+                                        analyses[a.slug].minhash) for a in published),
+                                 options.duplicate_threshold)
     copies = copy_map(duplicates)
     shown = tuple(a for a in published if a.slug not in copies)
     groups = index.group(shown)
@@ -109,7 +123,7 @@ def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: 
         TopicDigest(topic, tuple(groups[topic.id]), topic_story(groups[topic.id], analyses, options))
         for topic in index.topics.values()
     )
-    links = related_articles(shown, options.related, options.related_min_score)
+    links = related_articles(shown, options.related, options.related_min_score, analyses)
     links.update({copy: links.get(original, ()) for copy, original in copies.items()})
     claims = {a.slug: article_claims(a, analyses[a.slug]) for a in shown}
     conflicts = {tid: find_conflicts((c for a in items for c in claims[a.slug]),

@@ -24,9 +24,9 @@ from .model import ArticleAnalysis
 __all__ = ["AnalysisCache", "code_version"]
 
 #: Bump when the entry layout changes; source edits of ANALYSIS_MODULES are picked up anyway.
-FORMAT = "1"
+FORMAT = "2"
 #: The modules whose code decides an ArticleAnalysis.
-ANALYSIS_MODULES = ("text.py", "summarize.py", "analyse.py", "model.py")
+ANALYSIS_MODULES = ("text.py", "summarize.py", "analyse.py", "model.py", "duplicates.py", "figures.py")
 
 
 @lru_cache(maxsize=1)
@@ -77,7 +77,9 @@ class AnalysisCache:
         target = self.path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         data = json.dumps({"sentences": analysis.sentences, "summary": analysis.summary,
-                           "scores": analysis.scores}, ensure_ascii=False, separators=(",", ":"))
+                           "scores": analysis.scores, "minhash": analysis.minhash,
+                           "term_counts": analysis.term_counts, "claims": analysis.claims},
+                          ensure_ascii=False, separators=(",", ":"))
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -104,4 +106,14 @@ def _decode(raw: object) -> ArticleAnalysis | None:
     if not (isinstance(scores, list) and len(scores) in (0, n)
             and all(isinstance(s, (int, float)) for s in scores)):
         return None
-    return ArticleAnalysis(tuple(sentences), tuple(summary), tuple(float(s) for s in scores))
+    minhash, counts, claims = raw["minhash"], raw["term_counts"], raw["claims"]
+    if not (isinstance(minhash, list) and all(isinstance(v, int) for v in minhash)):
+        return None
+    if not (isinstance(counts, list) and all(isinstance(p, list) and len(p) == 2 for p in counts)):
+        return None
+    if not (isinstance(claims, list) and all(isinstance(c, list) and len(c) == 9
+                                             and isinstance(c[0], int) and 0 <= c[0] < n for c in claims)):
+        return None
+    return ArticleAnalysis(tuple(sentences), tuple(summary), tuple(float(s) for s in scores),
+                           tuple(minhash), tuple((str(t), int(c)) for t, c in counts),
+                           tuple(tuple(c) for c in claims))

@@ -45,6 +45,7 @@ class Story:
     slug: str
     published: datetime
     text: str
+    minhash: tuple[int, ...] = ()   # precomputed `signature(text).hashvalues`, if known
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,15 @@ def signature(text: str, k: int = SHINGLE_WORDS) -> MinHash | None:
     m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32)
     m.update_batch([s.encode("utf-8") for s in items])
     return m
+
+
+def _from_values(values: tuple[int, ...]) -> MinHash:
+    """A MinHash rebuilt from stored hash values (as cached with an article's analysis)."""
+    extra = {"scheme": _SCHEME} if _SCHEME else {}        # datasketch >= 2 records its hash scheme
+    return MinHash(num_perm=len(values), seed=1, hashvalues=np.array(values, dtype=np.uint64), **extra)
+
+
+_SCHEME = getattr(MinHash(num_perm=1, seed=1), "scheme", None)
 
 
 def candidate_pairs(signatures: Sequence[MinHash | None], threshold: float) -> set[tuple[int, int]]:
@@ -135,7 +145,8 @@ def find_duplicates(stories: Iterable[Story], threshold: float = DEFAULT_THRESHO
             i = parent[i]
         return i
 
-    for i, j in sorted(candidate_pairs([signature(s.text, k) for s in items], threshold)):
+    signatures = [_from_values(s.minhash) if s.minhash else signature(s.text, k) for s in items]
+    for i, j in sorted(candidate_pairs(signatures, threshold)):
         if jaccard(shingled(i), shingled(j)) >= threshold:
             a, b = root(i), root(j)
             parent[max(a, b)] = min(a, b)   # the earlier article stays the root

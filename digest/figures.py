@@ -29,8 +29,8 @@ from functools import lru_cache
 
 from .text import terms
 
-__all__ = ["Claim", "Conflict", "claims_of", "extract_claims", "find_conflicts", "group_claims",
-           "same_thing"]
+__all__ = ["Claim", "Conflict", "attach_claims", "claims_of", "extract_claims", "find_conflicts",
+           "group_claims", "raw_claims", "same_thing"]
 
 _UNITS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -332,6 +332,23 @@ def _claim(tokens: list[str], lower: list[str], start: int, end: int, value: flo
     qualifier = phrase if phrase not in _POSTFIX else ""
     figure = " ".join(x for x in (qualifier, surface) if x) + (f" {phrase}" if phrase in _POSTFIX else "")
     return thing, label, bound, figure
+
+
+def raw_claims(sentences: Sequence[str]) -> tuple[tuple[object, ...], ...]:
+    """An article's claims without its slug, source and date: the part worth caching.
+
+    Each is (sentence index, value, bound, figure, thing, label, scope, scope label,
+    the outlet named in the sentence or "")."""
+    return tuple((c.index, c.value, c.bound, c.figure, c.thing, c.label, c.scope, c.scope_label, c.source)
+                 for c in extract_claims(sentences))
+
+
+def attach_claims(raw: Iterable[tuple[object, ...]], sentences: Sequence[str], slug: str, source: str,
+                  published: datetime) -> tuple[Claim, ...]:
+    """Claims from `raw_claims`, attributed to the article (its source when no outlet is named)."""
+    return tuple(Claim(slug, int(i), sentences[int(i)], float(v), str(b), str(f), str(t),  # type: ignore[call-overload]
+                       str(lab), str(sc), str(sl), str(said) or source, published)
+                 for i, v, b, f, t, lab, sc, sl, said in raw)
 
 
 @lru_cache(maxsize=65536)

@@ -42,10 +42,27 @@ class _TextDatesLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)  # type: ignore[no-any-return]
 
 
-_TextDatesLoader.yaml_implicit_resolvers = {
+_NO_TIMESTAMPS = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_TextDatesLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
+_FastLoader: type | None = None
+if hasattr(yaml, "CSafeLoader"):            # libyaml: the same safe rules, parsed in C
+    class _FastLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+        """_TextDatesLoader's rules for front matter that cannot hold an anchor or alias."""
+
+    _FastLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
+
+
+def _load_yaml(text: str) -> object:
+    """Front matter as Python data: libyaml when no '&' or '*' can start an anchor or alias."""
+    if _FastLoader is not None and "&" not in text and "*" not in text:
+        try:
+            return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a safe loader
+        except yaml.YAMLError:
+            pass        # parse again below, for the pure-Python parser's clearer message
+    return yaml.load(text, Loader=_TextDatesLoader)  # noqa: S506 - a safe loader
 _DATE_FIX = "use an ISO date like 2020-01-27 or a datetime with offset like 2020-01-27T14:30:00+03:00."
 YEARS = (1800, 2200)     # a news date outside this range is a typo, and would break date arithmetic
 MAX_ARTICLE_BYTES = 1024 * 1024
@@ -100,7 +117,7 @@ def _split(text: str, path: str) -> tuple[dict | None, str, list[Problem]]:
         return None, "", [_problem(path, None, "front matter has no closing '---' line.",
                                    "end the front matter with a line holding only '---'.")]
     try:
-        meta = yaml.load(fm_text, Loader=_TextDatesLoader)  # noqa: S506 - a SafeLoader
+        meta = _load_yaml(fm_text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" at line {mark.line + 2}" if mark is not None else ""

@@ -29,7 +29,7 @@ from scipy import sparse
 from .text import terms
 
 __all__ = ["DEFAULT_MIN_SCORE", "Corpus", "Suggestion", "TopicScore", "Vector", "cosine",
-           "related", "suggest_topics", "topic_scores", "vectorise"]
+           "related", "suggest_topics", "topic_scores", "vectorise", "vectorise_counts"]
 
 #: Cosine similarity below which two articles are not related.
 DEFAULT_MIN_SCORE = 0.12
@@ -82,7 +82,11 @@ def _counts(text: str) -> Counter[str]:
 
 def vectorise(texts: Mapping[str, str]) -> Corpus:
     """TF-IDF vectors of texts by key."""
-    counts = {key: _counts(text) for key, text in texts.items()}
+    return vectorise_counts({key: _counts(text) for key, text in texts.items()})
+
+
+def vectorise_counts(counts: Mapping[str, Mapping[str, int]]) -> Corpus:
+    """TF-IDF vectors from term counts already taken (e.g. cached with each article)."""
     df: Counter[str] = Counter()
     for c in counts.values():
         df.update(c.keys())
