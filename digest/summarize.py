@@ -40,6 +40,12 @@ class SummaryParams:
     lead_decay: float = 2.0        # ... falling as (1 + position) ** -lead_decay
     length: float = 0.1            # log count of content words: longer sentences say more
     redundancy: float = 0.5        # cosine above which a sentence repeats a chosen one
+    # Topic summaries: sentences from different reports restate one event in different
+    # words, so repetition across articles shows at a lower cosine; and an article's own
+    # rank (mostly its lede, which stands on its own) counts for more than closeness to
+    # the topic, which favours sentences that merely restate the topic's words.
+    topic_redundancy: float = 0.35
+    topic_rank: float = 0.6
     min_terms: int = 4             # shorter sentences are chosen only if nothing else is left
 
 
@@ -178,7 +184,7 @@ def summarize_topic(candidates: Sequence[Candidate], n: int = 5, half_life_days:
     norm = np.linalg.norm(centroid)
     closeness = m @ (centroid / norm) if norm > 0 else np.zeros(len(candidates))
     weights = np.array([c.weight for c in candidates])
-    scores = (0.6 * _unit(closeness) + 0.4 * weights) * (0.4 + 0.6 * recency)
+    scores = ((1 - params.topic_rank) * _unit(closeness) + params.topic_rank * weights) * (0.4 + 0.6 * recency)
     per: Counter[str] = Counter()
     chosen: list[int] = []
     for i in np.argsort(-scores, kind="stable"):
@@ -187,7 +193,7 @@ def summarize_topic(candidates: Sequence[Candidate], n: int = 5, half_life_days:
         c = candidates[int(i)]
         if per[c.key] >= per_article:
             continue
-        if chosen and float((m[chosen] @ m[int(i)]).max()) > params.redundancy:
+        if chosen and float((m[chosen] @ m[int(i)]).max()) > params.topic_redundancy:
             continue
         chosen.append(int(i))
         per[c.key] += 1

@@ -171,3 +171,12 @@ def test_front_matter_values_reach_html_escaped(project: Project) -> None:
     article_page = project.html("articles/x")
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in article_page
     assert "&lt;b&gt;Bold&lt;/b&gt; Wire" in article_page
+
+
+def test_topic_story_quotes_both_sides_of_the_casualty_dispute(demo_site: Path) -> None:
+    """Ledes outrank sentences that only restate the topic, so both reports are quoted."""
+    found = [text for text, _ in quotes((demo_site / "topics" / "iraq-protests" / "index.html").read_text())]
+    assert "AFP reported that one person was wounded in the attack, citing officials who spoke anonymously." in found
+    assert ("Reuters reported that at least three people were wounded, according to officials who were "
+            "not named.") in found
+    assert not any(t.startswith(("The count relates", "The news agency's account")) for t in found)
