@@ -133,3 +133,24 @@ def test_dangerous_markup_is_gone_from_the_html(hostile_site: Path) -> None:
         assert not [a for a in attrs if a.startswith("on") or a == "style"], (tag, attrs)
         for a in ("href", "src"):
             assert not attrs.get(a, "").lower().startswith(("javascript:", "data:")), (tag, attrs)
+
+
+def test_payloads_stay_text_in_feeds_and_search_index(hostile_site: Path) -> None:
+    import json
+    import xml.etree.ElementTree as ET
+
+    atom = ET.parse(hostile_site / "feed.xml").getroot()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [e.findtext("a:title", namespaces=ns) for e in atom.findall("a:entry", ns)]
+    assert P["title"] in titles                                   # the exact text, as text
+    rss = ET.parse(hostile_site / "rss.xml").getroot()
+    assert P["title"] in [i.findtext("title") for i in rss.iter("item")]
+    feed = json.loads((hostile_site / "feed.json").read_text())
+    assert P["title"] in [i["title"] for i in feed["items"]]
+    for name in ("feed.xml", "rss.xml"):
+        raw = (hostile_site / name).read_text()
+        assert "<script>" not in raw and "<img src=x" not in raw and "<svg onload" not in raw
+    index = json.loads((hostile_site / "search" / "search_index.json").read_text())
+    for doc in index["docs"]:
+        for field in ("title", "text"):
+            assert "<script" not in doc[field] and "<img src=x" not in doc[field], doc
