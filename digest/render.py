@@ -136,15 +136,15 @@ class Renderer:
               indexed: bool = True, **context: object) -> str:
         own = page_url(uri, self.directory_urls)
         here = own[:-1] if own.endswith("/") else posixpath.dirname(own)
+        # Every target is addressed from the site root: climb out of this page's folder.
+        prefix = "../" * (here.count("/") + 1) if here else ""
 
         def url(kind: str, key: str = "") -> str:
-            target = page_url(page_uri(kind, key), self.directory_urls)
-            rel = posixpath.relpath(target or ".", here or ".")
-            return rel + "/" if target.endswith("/") and not rel.endswith("/") else rel
+            return prefix + page_url(page_uri(kind, key), self.directory_urls) or "./"
 
         def file(path: str) -> str:
             """A link to any file of the site (e.g. a feed), relative to this page."""
-            return posixpath.relpath(path, here or ".")
+            return prefix + path
 
         # Material inserts these meta values into the HTML unescaped: escape them here.
         meta = {"title": html.escape(title), "description": html.escape(" ".join(description.split())[:300])}

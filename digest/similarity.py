@@ -16,7 +16,6 @@ Pure: no MkDocs and no file I/O.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -119,22 +118,35 @@ def related(corpus: Corpus, limit: int, min_score: float = DEFAULT_MIN_SCORE,
     """For each article, up to `limit` others scoring at least `min_score`, best first.
 
     Cosines come from sparse matrix products, a block of rows at a time, so memory
-    stays bounded and only articles that share a term are ever scored.
+    stays bounded and only articles that share a term are ever scored. Terms found in
+    more than `_DF_CAP_MAX` articles (and 5% of them) carry little topical signal and
+    would make every pair of articles "share a term": they are left out of the product,
+    which keeps the work near linear in the number of articles on large archives.
     """
     keys = list(corpus.vectors)
     if not keys:
         return {}
     matrix = _matrix(corpus, keys)
+    cap = max(_DF_CAP_MAX, len(keys) // 20)
+    df = np.diff(matrix.tocsc().indptr)
+    if (df > cap).any():
+        matrix = (matrix @ sparse.diags((df <= cap).astype(np.float64))).tocsr()
+        matrix.eliminate_zeros()
     transposed = matrix.T.tocsr()
+    names = np.array(keys, dtype=object)
     result: dict[str, tuple[str, ...]] = {}
     for start in range(0, len(keys), block):
         scores = (matrix[start:start + block] @ transposed).tocsr()
         for row in range(scores.shape[0]):
             i = start + row
             lo, hi = scores.indptr[row], scores.indptr[row + 1]
-            found = [(round(float(v), 9), keys[j]) for j, v in zip(scores.indices[lo:hi], scores.data[lo:hi])
-                     if j != i and v >= min_score]
-            best = heapq.nsmallest(limit, found, key=lambda s: (-s[0], s[1]))
+            idx, val = scores.indices[lo:hi], np.round(scores.data[lo:hi], 9)
+            keep = (val >= min_score) & (idx != i)
+            idx, val = idx[keep], val[keep]
+            if len(val) > limit:        # keep the best, ties at the edge included, then sort exactly
+                edge = np.partition(val, len(val) - limit)[len(val) - limit]
+                idx, val = idx[val >= edge], val[val >= edge]
+            best = sorted(zip((-val).tolist(), names[idx].tolist()))[:limit]
             result[keys[i]] = tuple(k for _, k in best)
     return result
 

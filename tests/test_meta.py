@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+from urllib.parse import urljoin
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,9 @@ def test_topic_page_links_its_feeds_first_then_the_site_feeds(demo_site: Path) -
     assert links[0][1] == "Iraq protests · newsdigest (Atom)"
     assert meta(page, "property", "og:type") == ["website"]
     follow = re.search(r'<p class="nd-feeds">Follow this topic: (.*?)</p>', page).group(1)
-    assert re.findall(r'href="([^"]+)"', follow) == ["feed.xml", "rss.xml", "feed.json"]
+    hrefs = [urljoin("/topics/iraq-protests/", h) for h in re.findall(r'href="([^"]+)"', follow)]
+    assert hrefs == ["/topics/iraq-protests/feed.xml", "/topics/iraq-protests/rss.xml",
+                     "/topics/iraq-protests/feed.json"]
     for name in ("feed.xml", "rss.xml", "feed.json"):
         assert (demo_site / "topics" / "iraq-protests" / name).is_file()
 
