@@ -15,7 +15,7 @@ import re
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -25,6 +25,7 @@ import markupsafe
 import yaml
 
 from .charts import activity_chart, source_chart, topics_chart
+from .figures import Conflict
 from .loader import slugify
 from .model import Article, Digest
 
@@ -177,7 +178,8 @@ class Renderer:
                                     td.topic.description or " ".join(q.text for q in td.story[:2]),
                                     t=td, recent=td.articles[: self.topic_articles],
                                     timeline=_by_day(td.articles[: self.topic_articles]),
-                                    conflicts=digest.conflicts.get(td.topic.id, ()), **common)
+                                    conflicts=_latest_conflicts(digest.conflicts.get(td.topic.id, ())),
+                                    **common)
         topic_titles = {t.topic.id: t.topic.title for t in digest.topics}
         # Older articles are indexed for search by title and summary only (keeps the index small).
         cutoff = (digest.articles[0].published.timestamp() - 86400 * self.full_text_days
@@ -237,6 +239,20 @@ def _front_matter(meta: dict[str, object]) -> str:
 
 
 _YAML_UNSAFE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+
+
+#: A topic page shows the most recent disputes, each with its most recent figures.
+MAX_CONFLICTS, MAX_FIGURES = 10, 8
+
+
+def _latest_conflicts(conflicts: Iterable[Conflict]) -> list[Conflict]:
+    """The newest MAX_CONFLICTS conflicts, each trimmed to its newest MAX_FIGURES claims."""
+    def newest(c: Conflict) -> datetime:
+        return max(cl.published for cl in c.claims)
+    picked = sorted(conflicts, key=newest, reverse=True)[:MAX_CONFLICTS]
+    return [c if len(c.claims) <= MAX_FIGURES else
+            replace(c, claims=tuple(sorted(c.claims, key=lambda cl: cl.published)[-MAX_FIGURES:]))
+            for c in picked]
 
 
 def _by_day(items: Iterable[Article]) -> list[tuple[str, list[Article]]]:
