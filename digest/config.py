@@ -90,7 +90,7 @@ class DigestConfig(base.Config):
     workers = c.Type(int, default=0)
     """Processes for the analysis stage: 0 uses every core, 1 analyses in the build process."""
 
-    search_full_text_days = c.Type(int, default=180)
+    search_full_text_days = c.Type(int, default=30)
     """Index the full text only of articles at most this many days older than the newest one;
     older articles are found by title and summary, which keeps the search index small and the
     first search fast on large archives. 0 indexes every article in full."""
