@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .model import ArticleAnalysis
 
-__all__ = ["AnalysisCache", "code_version"]
+__all__ = ["AnalysisCache", "PageCache", "code_version", "write_atomic"]
 
 #: Bump when the entry layout changes; source edits of ANALYSIS_MODULES are picked up anyway.
 FORMAT = "2"
@@ -74,23 +74,63 @@ class AnalysisCache:
 
     def put(self, key: str, analysis: ArticleAnalysis) -> None:
         """Store atomically: write a temporary file beside the entry, then rename it over."""
-        target = self.path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
         data = json.dumps({"sentences": analysis.sentences, "summary": analysis.summary,
                            "scores": analysis.scores, "minhash": analysis.minhash,
                            "term_counts": analysis.term_counts, "claims": analysis.claims},
                           ensure_ascii=False, separators=(",", ":"))
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+        write_atomic(self.path(key), data)
+
+
+def write_atomic(target: Path, data: str) -> None:
+    """Write a temporary file beside `target`, then rename it over: never half an entry."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(data)
-            os.replace(tmp, target)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+class PageCache:
+    """Converted (and sanitised) article HTML with its table of contents, by content hash.
+
+    `context` must hash everything else the conversion depends on (Markdown extensions
+    and their options, URL style, library versions); the key adds the page's address
+    and its Markdown. A warm build then skips Markdown and the sanitiser for every
+    unchanged article.
+    """
+
+    def __init__(self, directory: Path, context: str) -> None:
+        self.directory = Path(directory)
+        self.context = context
+
+    def key(self, uri: str, markdown: str) -> str:
+        h = hashlib.sha256()
+        for part in (FORMAT, self.context, uri, markdown):
+            h.update(part.encode("utf-8"))
+            h.update(b"\0")
+        return h.hexdigest()
+
+    def path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> tuple[str, list[dict[str, object]]] | None:
+        """(html, toc tokens), or None if absent or unreadable."""
+        try:
+            raw = json.loads(self.path(key).read_bytes())
+            html, toc = raw["html"], raw["toc"]
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+        return (html, toc) if isinstance(html, str) and isinstance(toc, list) else None
+
+    def put(self, key: str, html: str, toc: list[dict[str, object]]) -> None:
+        write_atomic(self.path(key), json.dumps({"html": html, "toc": toc}, ensure_ascii=False))
 
 
 def _decode(raw: object) -> ArticleAnalysis | None:

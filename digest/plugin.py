@@ -11,12 +11,17 @@ Hooks, in build order:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import markdown
+import mkdocs
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -24,11 +29,12 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
 from .analyse import AnalysisOptions, Analyser, build_digest
-from .cache import AnalysisCache
+from .cache import AnalysisCache, PageCache
 from .config import DigestConfig
 from .errors import ValidationFailed
 from .feeds import FEED_FILES, MEDIA_TYPES, SiteInfo, build_feeds, feed_paths
@@ -36,7 +42,7 @@ from .loader import Corpus, load_corpus
 from .navcache import memoise_nav_partials
 from .pipeline import cached_analyser
 from .render import PageSet, Renderer, page_uri, templates_dir
-from .sanitize import clean_html
+from .sanitize import clean_html, sanitize_version
 
 __all__ = ["DigestPlugin"]
 
@@ -55,6 +61,19 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     _topic_pages: dict[str, tuple[str, str]] = {}
     article_uris: frozenset[str] = frozenset()
     pageset: PageSet | None = None
+    page_cache: PageCache | None = None
+    _page_keys: dict[str, str] = {}
+    _page_hits: dict[str, tuple[str, list[dict[str, object]]]] = {}
+
+    def _page_cache(self, config: MkDocsConfig) -> PageCache | None:
+        """The cache of converted article HTML, keyed also by everything conversion depends on."""
+        if not self.config.cache:
+            return None
+        context = json.dumps([mkdocs.__version__, markdown.__version__, config.use_directory_urls,
+                              [str(e) for e in config.markdown_extensions], repr(config.mdx_configs),
+                              self.config.sanitize_html, sanitize_version()], default=str)
+        root = Path(config.config_file_path or ".").resolve().parent
+        return PageCache(root / self.config.cache_dir / "pages", hashlib.sha256(context.encode()).hexdigest())
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if self.config.feeds and not config.site_url:
@@ -121,6 +140,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                             feeds=FEED_FILES if self.config.feeds else None,
                             topic_articles=self.config.topic_page_articles)
         pageset = self.pageset = renderer.render(digest)
+        self.page_cache = self._page_cache(config)
+        self._page_keys, self._page_hits = {}, {}
         self.article_uris = frozenset(page_uri("article", a.slug) for a in digest.articles)
         docs = Path(config.docs_dir).resolve()
         for file in list(files):
@@ -151,12 +172,34 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                  len(articles), len(corpus.topics), len(pageset.pages))
         return files
 
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str | None:
+        """An unchanged article's converted HTML comes from the page cache: Markdown gets nothing."""
+        uri = page.file.src_uri
+        if self.page_cache is None or self.pageset is None or uri not in self.article_uris:
+            return markdown
+        key = self.page_cache.key(uri, markdown.replace(self.pageset.nonce, _NONCE))
+        hit = self.page_cache.get(key)
+        if hit is None:
+            self._page_keys[uri] = key
+            return markdown
+        self._page_hits[uri] = hit
+        return ""
+
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:
         """Sanitise article pages (their bodies are untrusted), then put our own HTML back."""
-        if self.config.sanitize_html and page.file.src_uri in self.article_uris:
-            html = clean_html(html)
-        return self.pageset.fill(page.file.src_uri, html) if self.pageset else html
+        uri = page.file.src_uri
+        nonce = self.pageset.nonce if self.pageset else ""
+        if uri in self._page_hits:
+            cached, toc = self._page_hits.pop(uri)
+            html, page.toc = cached.replace(_NONCE, nonce), get_toc(toc)  # type: ignore[arg-type]
+        else:
+            if self.config.sanitize_html and uri in self.article_uris:
+                html = clean_html(html)
+            if self.page_cache is not None and uri in self._page_keys:
+                self.page_cache.put(self._page_keys.pop(uri), html.replace(nonce, _NONCE), _toc_tokens(page.toc))
+        return self.pageset.fill(uri, html) if self.pageset else html
 
     def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> TemplateContext | None:
@@ -184,6 +227,14 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                  builder: Any) -> LiveReloadServer | None:
         server.watch(str(templates_dir()))
         return server
+
+
+_NONCE = "\x00nd-nonce\x00"    # stands for the build's random slot nonce in cached HTML
+
+
+def _toc_tokens(toc: Iterable[AnchorLink]) -> list[dict[str, object]]:
+    """A table of contents back as the tokens `get_toc` reads (to cache it as JSON)."""
+    return [{"level": a.level, "id": a.id, "name": a.title, "children": _toc_tokens(a.children)} for a in toc]
 
 
 def _uris(item: object) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import nh3
 
-__all__ = ["ATTRIBUTES", "TAGS", "clean_html"]
+__all__ = ["ATTRIBUTES", "TAGS", "clean_html", "sanitize_version"]
 
 TAGS: frozenset[str] = frozenset(nh3.ALLOWED_TAGS)
 
@@ -29,3 +29,8 @@ def clean_html(fragment: str) -> str:
     # placeholders (whose random nonce article text cannot forge).
     return nh3.clean(fragment, tags=set(TAGS), attributes=ATTRIBUTES,
                      url_schemes={"http", "https", "mailto"}, strip_comments=False)
+
+
+def sanitize_version() -> str:
+    """What decides the sanitiser's output: nh3's version and this allow-list (for cache keys)."""
+    return f"{nh3.__version__ if hasattr(nh3, '__version__') else ''}|{sorted(TAGS)}|{sorted((k, sorted(v)) for k, v in ATTRIBUTES.items())}"

@@ -81,7 +81,7 @@ def test_second_build_reuses_the_cache(project: Project) -> None:
     project.add("a.md", article(title="One", body=BODY))
     project.add("b.md", article(title="Two", body=BODY.replace("Sunday", "Monday")))
     project.build()
-    entries = sorted((project.root / ".cache" / "digest").rglob("*.json"))
+    entries = sorted(p for p in (project.root / ".cache" / "digest").rglob("*.json") if "pages" not in p.parts)
     assert len(entries) == 2
     stamps = [p.stat().st_mtime_ns for p in entries]
     first = project.html("articles/a")
@@ -103,3 +103,23 @@ def test_analysis_round_trips_empty(tmp_path: Path) -> None:
     cache = AnalysisCache(tmp_path)
     cache.put("00empty", ArticleAnalysis((), ()))
     assert cache.get("00empty") == ArticleAnalysis((), ())
+
+
+def test_article_html_is_reused_and_never_stale(tmp_path: Path) -> None:
+    """A warm build takes unchanged articles' converted HTML from the page cache; the site
+    is byte-for-byte the same, and an edited article is converted afresh."""
+    from conftest import Project, article
+
+    project = Project(tmp_path)
+    project.add("one.md", article(title="One", body="## A heading\n\nRockets were fired. Officials said so."))
+    project.add("two.md", article(title="Two", body="Protesters marched. Police watched."))
+    project.build()
+    first = {p: p.read_bytes() for p in project.site.rglob("*.html")}
+    pages = list((tmp_path / ".cache" / "digest" / "pages").rglob("*.json"))
+    assert len(pages) == 2
+    project.build()
+    assert {p: p.read_bytes() for p in project.site.rglob("*.html")} == first
+    assert 'href="#a-heading"' in project.html("articles/one")          # the cached table of contents
+    project.add("one.md", article(title="One", body="## A heading\n\nRockets were fired again. Officials said so."))
+    project.build()
+    assert "Rockets were fired again." in project.html("articles/one")
