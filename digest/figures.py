@@ -25,11 +25,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
 from .text import terms
 
-__all__ = ["Claim", "Conflict", "attach_claims", "claims_of", "extract_claims", "find_conflicts",
+__all__ = ["Claim", "Conflict", "attach_claims", "extract_claims", "find_conflicts",
            "group_claims", "raw_claims", "same_thing"]
 
 _UNITS = {w: i for i, w in enumerate(
@@ -349,12 +348,6 @@ def attach_claims(raw: Iterable[tuple[object, ...]], sentences: Sequence[str], s
     return tuple(Claim(slug, int(i), sentences[int(i)], float(v), str(b), str(f), str(t),  # type: ignore[call-overload]
                        str(lab), str(sc), str(sl), str(said) or source, published)
                  for i, v, b, f, t, lab, sc, sl, said in raw)
-
-
-@lru_cache(maxsize=65536)
-def claims_of(sentences: tuple[str, ...], slug: str, source: str, published: datetime) -> tuple[Claim, ...]:
-    """`extract_claims`, remembered between builds of one process (`mkdocs serve`)."""
-    return tuple(extract_claims(sentences, slug=slug, source=source, published=published))
 
 
 def same_thing(a: Claim, b: Claim, window_days: float = 3.0) -> bool:
