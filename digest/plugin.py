@@ -58,12 +58,19 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     """
 
     now: datetime | None = None
-    _topic_pages: dict[str, tuple[str, str]] = {}
-    article_uris: frozenset[str] = frozenset()
-    pageset: PageSet | None = None
-    page_cache: PageCache | None = None
-    _page_keys: dict[str, str] = {}
-    _page_hits: dict[str, tuple[str, list[dict[str, object]]]] = {}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._topic_pages: dict[str, tuple[str, str]] = {}
+        self.article_uris: frozenset[str] = frozenset()
+        self.pageset: PageSet | None = None
+        self.page_cache: PageCache | None = None
+        self._page_keys: dict[str, str] = {}            # article -> cache key to store under
+        self._page_hits: dict[str, tuple[str, list[dict[str, object]]]] = {}   # article -> cached
+
+    def _cache_dir(self, config: MkDocsConfig) -> Path:
+        """`cache_dir`, relative to the folder of mkdocs.yml."""
+        return Path(config.config_file_path or ".").resolve().parent / self.config.cache_dir
 
     def _page_cache(self, config: MkDocsConfig) -> PageCache | None:
         """The cache of converted article HTML, keyed also by everything conversion depends on."""
@@ -72,8 +79,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         context = json.dumps([mkdocs.__version__, markdown.__version__, config.use_directory_urls,
                               [str(e) for e in config.markdown_extensions], repr(config.mdx_configs),
                               self.config.sanitize_html, sanitize_version()], default=str)
-        root = Path(config.config_file_path or ".").resolve().parent
-        return PageCache(root / self.config.cache_dir / "pages", hashlib.sha256(context.encode()).hexdigest())
+        return PageCache(self._cache_dir(config) / "pages", hashlib.sha256(context.encode()).hexdigest())
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if self.config.feeds and not config.site_url:
@@ -99,20 +105,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
     def analyser(self, config: MkDocsConfig) -> Analyser:
         """Cached (in `cache_dir`, beside mkdocs.yml) and parallel (`workers`) analysis."""
-        cache = None
-        if self.config.cache:
-            root = Path(config.config_file_path or ".").resolve().parent
-            cache = AnalysisCache(root / self.config.cache_dir)
+        cache = AnalysisCache(self._cache_dir(config)) if self.config.cache else None
         return cached_analyser(self.config.summary_sentences, cache, self.config.workers)
-
-    def full_text_days(self, config: MkDocsConfig) -> int | None:
-        """`search_full_text_days`, if md_in_html is on to keep older bodies out of the index."""
-        days = self.config.search_full_text_days or None
-        if days is not None and "md_in_html" not in config.markdown_extensions:
-            log.warning("digest: search_full_text_days needs the md_in_html Markdown extension; "
-                        "indexing every article in full")
-            return None
-        return days
 
     def load(self, config: MkDocsConfig) -> Corpus:
         """Load and validate content/; one PluginError lists every problem."""
@@ -136,7 +130,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                     + (corpus.scheduled if self.config.scheduled else ()))
         digest = build_digest(corpus.topics, articles, self.options(), analyser=self.analyser(config))
         renderer = Renderer(config.use_directory_urls, self.config.latest_articles,
-                            full_text_days=self.full_text_days(config), chart_period=self.config.chart_period,
+                            full_text_days=self.config.search_full_text_days or None, chart_period=self.config.chart_period,
                             feeds=FEED_FILES if self.config.feeds else None,
                             topic_articles=self.config.topic_page_articles)
         pageset = self.pageset = renderer.render(digest)
