@@ -258,7 +258,7 @@ def _feed(digest: Digest, site: SiteInfo, articles: Iterable[Article], limit: in
 
 def build_feeds(digest: Digest, site: SiteInfo, limit: int = 20) -> dict[str, str]:
     """Every feed file by site path: the whole site's three feeds, then each topic's."""
-    feeds = [(None, _feed(digest, site, digest.articles, limit, None, site.name,
+    feeds: list[tuple[str | None, Feed]] = [(None, _feed(digest, site, digest.articles, limit, None, site.name,
                           site.description or f"The latest from {site.name}."))]
     for td in digest.topics:
         feeds.append((td.topic.id, _feed(digest, site, td.articles, limit, td.topic.id,

@@ -345,7 +345,7 @@ def raw_claims(sentences: Sequence[str]) -> tuple[tuple[object, ...], ...]:
 def attach_claims(raw: Iterable[tuple[object, ...]], sentences: Sequence[str], slug: str, source: str,
                   published: datetime) -> tuple[Claim, ...]:
     """Claims from `raw_claims`, attributed to the article (its source when no outlet is named)."""
-    return tuple(Claim(slug, int(i), sentences[int(i)], float(v), str(b), str(f), str(t),  # type: ignore[call-overload]
+    return tuple(Claim(slug, int(i), sentences[int(i)], float(v), str(b), str(f), str(t),  # type: ignore[call-overload, arg-type]
                        str(lab), str(sc), str(sl), str(said) or source, published)
                  for i, v, b, f, t, lab, sc, sl, said in raw)
 

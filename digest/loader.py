@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import frontmatter
 import yaml
@@ -47,12 +48,13 @@ _NO_TIMESTAMPS = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _TextDatesLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
-_FastLoader: type | None = None
+_FastLoader: Any = None
 if hasattr(yaml, "CSafeLoader"):            # libyaml: the same safe rules, parsed in C
-    class _FastLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+    class _CTextDatesLoader(yaml.CSafeLoader):
         """_TextDatesLoader's rules for front matter that cannot hold an anchor or alias."""
 
-    _FastLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
+    _CTextDatesLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
+    _FastLoader = _CTextDatesLoader
 
 
 def _load_yaml(text: str) -> object:

@@ -201,12 +201,12 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if not self.config.feeds:
             return context
         names = {"atom": "Atom", "rss": "RSS", "json": "JSON Feed"}
-        groups = [(None, config.site_name)]
+        groups: list[tuple[str | None, str]] = [(None, config.site_name)]
         if page.file.src_uri in self._topic_pages:
             tid, title = self._topic_pages[page.file.src_uri]
             groups.insert(0, (tid, f"{title} · {config.site_name}"))
         base = (config.site_url or "").rstrip("/") + "/" if config.site_url else ""
-        context["digest_feeds"] = [
+        context["digest_feeds"] = [  # type: ignore[typeddict-unknown-key]
             {"type": MEDIA_TYPES[kind], "title": f"{title} ({names[kind]})",
              "href": base + path if base else get_relative_url(path, page.url)}
             for tid, title in groups for kind, path in feed_paths(tid).items()]

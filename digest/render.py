@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import jinja2
@@ -134,7 +135,7 @@ class Renderer:
         return markupsafe.Markup(f"<!--nd:{self.nonce}:{len(self._slots) - 1}-->")
 
     def _page(self, template: str, uri: str, title: str, description: str, *,
-              indexed: bool = True, **context: object) -> str:
+              indexed: bool = True, **context: Any) -> str:
         own = page_url(uri, self.directory_urls)
         here = own[:-1] if own.endswith("/") else posixpath.dirname(own)
         # Every target is addressed from the site root: climb out of this page's folder.
@@ -148,21 +149,22 @@ class Renderer:
             return prefix + path
 
         # Material inserts these meta values into the HTML unescaped: escape them here.
-        meta = {"title": html.escape(title), "description": html.escape(" ".join(description.split())[:300])}
+        meta: dict[str, object] = {"title": html.escape(title),
+                                   "description": html.escape(" ".join(description.split())[:300])}
         head = _front_matter(meta if indexed else {**meta, "search": {"exclude": True}})
         self._slots = []
         body = self.env.get_template(template).render(url=url, file=file, **context)
         self.slots[uri] = tuple(self._slots)
         return head + body
 
-    def render(self, digest: Digest, drafts: Iterable[Article] = ()) -> PageSet:
+    def render(self, digest: Digest) -> PageSet:
         """Every page of the site; nothing is written here."""
         articles = {a.slug: a for a in digest.articles}
         summaries = {slug: self._summary(a, digest) for slug, a in articles.items()}
         # A syndicated story is listed once, as its earliest copy "also reported by" the others.
         also_by = {g.original: tuple(articles[c] for c in g.copies) for g in digest.duplicates}
         copy_of = {c: articles[g.original] for g in digest.duplicates for c in g.copies}
-        common = {"articles": articles, "summaries": summaries, "digest": digest,
+        common: dict[str, Any] = {"articles": articles, "summaries": summaries, "digest": digest,
                   "also_by": also_by, "copy_of": copy_of}
         pages: dict[str, str] = {}
         lead = {t.topic.id: (t.story[-1] if t.story else None) for t in digest.topics}

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -158,7 +158,7 @@ class _Centroid:
     count: int
 
 
-def _centroids(corpus: Corpus, members: Mapping[str, Sequence[str]]) -> dict[str, _Centroid]:
+def _centroids(corpus: Corpus, members: Mapping[str, Collection[str]]) -> dict[str, _Centroid]:
     out: dict[str, _Centroid] = {}
     for topic, keys in members.items():
         total: dict[str, float] = defaultdict(float)
@@ -182,7 +182,7 @@ def _score(vec: Vector, c: _Centroid, leave_out: bool) -> float:
     return dot / math.sqrt(norm2) if norm2 > 1e-12 else 0.0
 
 
-def topic_scores(corpus: Corpus, members: Mapping[str, Sequence[str]], vec: Vector,
+def topic_scores(corpus: Corpus, members: Mapping[str, Collection[str]], vec: Vector,
                  own_key: str | None = None, min_articles: int = 1,
                  centroids: Mapping[str, _Centroid] | None = None) -> list[TopicScore]:
     """Similarity of a vector to every topic with at least `min_articles` (other) articles."""
@@ -210,7 +210,7 @@ def suggest_topics(corpus: Corpus, assigned: Mapping[str, Sequence[str]], *,
         for t in topics:
             members[t].append(key)
     centroids = _centroids(corpus, members)
-    sets = {t: set(keys) for t, keys in members.items()}
+    sets = {t: frozenset(keys) for t, keys in members.items()}
     suggestions = []
     for key, topics in assigned.items():
         scores = topic_scores(corpus, sets, corpus.vectors[key], key, min_articles, centroids)

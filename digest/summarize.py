@@ -17,7 +17,6 @@ MMR with a cap per article. Everything is linear in the number of candidates.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
