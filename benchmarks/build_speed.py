@@ -31,32 +31,26 @@ REPO = Path(__file__).resolve().parent.parent
 PY = sys.executable
 DEFAULT_PELICAN = REPO / ".cache" / "pelican-venv" / "bin" / "pelican"
 
-DIGEST_YML = """\
-site_name: Benchmark digest
+# Both mkdocs builds share everything but the plugins and the nav.
+_COMMON_YML = """\
 site_url: https://example.org/
 docs_dir: content
 site_dir: site
 theme:
   name: material
   features: [navigation.tabs, search.suggest, search.highlight]
+markdown_extensions: [admonition, attr_list, md_in_html, {toc: {permalink: true}}]
+"""
+DIGEST_YML = "site_name: Benchmark digest\n" + _COMMON_YML + """\
 plugins:
   - search
   - digest:
       cache_dir: {cache}
-markdown_extensions: [admonition, attr_list, md_in_html, {{toc: {{permalink: true}}}}]
 """
-PLAIN_YML = """\
-site_name: Benchmark plain
-site_url: https://example.org/
-docs_dir: content
-site_dir: site
-theme:
-  name: material
-  features: [navigation.tabs, search.suggest, search.highlight]
+PLAIN_YML = "site_name: Benchmark plain\n" + _COMMON_YML + """\
 plugins: [search]
 nav: [index.md]
 not_in_nav: /articles/
-markdown_extensions: [admonition, attr_list, md_in_html, {toc: {permalink: true}}]
 """
 PELICAN_CONF = """\
 AUTHOR = "bench"
@@ -138,7 +132,7 @@ def bench(n: int, work: Path, pelican: Path | None, skip: set[str]) -> dict[str,
 
     digest = work / "digest"
     corpus.write_digest_corpus(digest / "content", articles)
-    (digest / "mkdocs.yml").write_text(DIGEST_YML.format(cache=".cache/digest"), encoding="utf-8")
+    (digest / "mkdocs.yml").write_text(DIGEST_YML.replace("{cache}", ".cache/digest"), encoding="utf-8")
     shutil.rmtree(digest / ".cache", ignore_errors=True)
     code = snapshot(work)
     builds["digest_cold"] = run(mkdocs, digest, work / "digest_cold.log", code)
