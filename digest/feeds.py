@@ -232,13 +232,6 @@ class _Links:
         return self.page(kind, key) if self.base else f"urn:newsdigest:{kind}:{key or 'site'}"
 
 
-def _summary(article: Article, digest: Digest) -> str:
-    if article.summary:
-        return article.summary
-    analysis = digest.analyses.get(article.slug)
-    return " ".join(analysis.summary_sentences()) if analysis else ""
-
-
 def _feed(digest: Digest, site: SiteInfo, articles: Iterable[Article], limit: int,
           topic: str | None, title: str, description: str) -> Feed:
     paths = feed_paths(topic)
@@ -246,7 +239,7 @@ def _feed(digest: Digest, site: SiteInfo, articles: Iterable[Article], limit: in
     names = {t.topic.id: t.topic.title for t in digest.topics}
     entries = tuple(
         FeedEntry(id=links.id("article", a.slug), title=a.title, link=links.page("article", a.slug),
-                  published=a.published, updated=a.last_modified, summary=_summary(a, digest),
+                  published=a.published, updated=a.last_modified, summary=" ".join(digest.summary_of(a)),
                   source=a.source, source_link=links.page("source", slugify(a.source)), author=a.author,
                   original=a.url, topics=tuple(names.get(t, t) for t in a.topics), corrections=a.corrections)
         for a in sorted(articles, key=lambda a: (a.published, a.slug), reverse=True)[:limit])

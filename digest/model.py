@@ -128,6 +128,13 @@ class Digest:
     #: Per topic id, the figures its sources report differently (digest/figures.py).
     conflicts: dict[str, tuple[Conflict, ...]] = field(default_factory=dict)
 
+    def summary_of(self, article: Article) -> tuple[str, ...]:
+        """The editor's `summary` if given, otherwise the generated sentences (pages and feeds)."""
+        if article.summary:
+            return (article.summary,)
+        analysis = self.analyses.get(article.slug)
+        return analysis.summary_sentences() if analysis else ()
+
     def original_of(self, slug: str) -> str | None:
         """The earliest copy of the story `slug` re-runs, or None if it is not a later copy."""
         return next((g.original for g in self.duplicates if slug in g.copies), None)

@@ -160,7 +160,7 @@ class Renderer:
     def render(self, digest: Digest) -> PageSet:
         """Every page of the site; nothing is written here."""
         articles = {a.slug: a for a in digest.articles}
-        summaries = {slug: self._summary(a, digest) for slug, a in articles.items()}
+        summaries = {slug: digest.summary_of(a) for slug, a in articles.items()}
         # A syndicated story is listed once, as its earliest copy "also reported by" the others.
         also_by = {g.original: tuple(articles[c] for c in g.copies) for g in digest.duplicates}
         copy_of = {c: articles[g.original] for g in digest.duplicates for c in g.copies}
@@ -223,13 +223,6 @@ class Renderer:
             {"Sources": page_uri("sources")},
         ]
         return PageSet(pages, nav, dict(self.slots), self.nonce)
-
-    @staticmethod
-    def _summary(article: Article, digest: Digest) -> tuple[str, ...]:
-        """The editor's summary if given, otherwise the generated one."""
-        if article.summary:
-            return (article.summary,)
-        return digest.analyses[article.slug].summary_sentences()
 
 
 def _front_matter(meta: dict[str, object]) -> str:
