@@ -19,6 +19,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+from .convert import Converted
 from .model import ArticleAnalysis
 
 __all__ = ["AnalysisCache", "PageCache", "code_version", "write_atomic"]
@@ -98,21 +99,21 @@ def write_atomic(target: Path, data: str) -> None:
 
 
 class PageCache:
-    """Converted (and sanitised) article HTML with its table of contents, by content hash.
+    """Converted (and sanitised) article bodies with their tables of contents, by content hash.
 
-    `context` must hash everything else the conversion depends on (Markdown extensions
-    and their options, URL style, library versions); the key adds the page's address
-    and its Markdown. A warm build then skips Markdown and the sanitiser for every
-    unchanged article.
+    `context` must hash everything else the conversion depends on (`MarkdownSettings.
+    fingerprint()`: extensions and their options, library versions, sanitising); the key
+    adds the body. A warm build then skips Markdown and the sanitiser for every unchanged
+    article.
     """
 
     def __init__(self, directory: Path, context: str) -> None:
         self.directory = Path(directory)
         self.context = context
 
-    def key(self, uri: str, markdown: str) -> str:
+    def key(self, body: str) -> str:
         h = hashlib.sha256()
-        for part in (FORMAT, self.context, uri, markdown):
+        for part in (FORMAT, self.context, body):
             h.update(part.encode("utf-8"))
             h.update(b"\0")
         return h.hexdigest()
@@ -120,17 +121,21 @@ class PageCache:
     def path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> tuple[str, list[dict[str, object]]] | None:
-        """(html, toc tokens), or None if absent or unreadable."""
+    def get(self, key: str) -> Converted | None:
+        """The stored conversion, or None if absent, unreadable or malformed."""
         try:
             raw = json.loads(self.path(key).read_bytes())
-            html, toc = raw["html"], raw["toc"]
+            html, toc, fallback = raw["html"], raw["toc"], raw["needs_mkdocs"]
         except (OSError, ValueError, TypeError, KeyError):
             return None
-        return (html, toc) if isinstance(html, str) and isinstance(toc, list) else None
+        if not (isinstance(html, str) and isinstance(toc, list) and isinstance(fallback, bool)
+                and all(isinstance(t, dict) for t in toc)):
+            return None
+        return Converted(html, tuple(toc), fallback)
 
-    def put(self, key: str, html: str, toc: list[dict[str, object]]) -> None:
-        write_atomic(self.path(key), json.dumps({"html": html, "toc": toc}, ensure_ascii=False))
+    def put(self, key: str, body: Converted) -> None:
+        write_atomic(self.path(key), json.dumps({"html": body.html, "toc": body.toc,
+                                                 "needs_mkdocs": body.needs_mkdocs}, ensure_ascii=False))
 
 
 def _decode(raw: object) -> ArticleAnalysis | None:

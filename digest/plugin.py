@@ -11,17 +11,13 @@ Hooks, in build order:
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-from collections.abc import Iterable
+import pickle
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
-import markdown
-import mkdocs
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -29,20 +25,22 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import AnchorLink, get_toc
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
-from .analyse import AnalysisOptions, Analyser, build_digest
+from .analyse import AnalysisOptions, build_digest
 from .cache import AnalysisCache, PageCache
 from .config import DigestConfig
+from .convert import MarkdownSettings
 from .errors import ValidationFailed
 from .feeds import FEED_FILES, MEDIA_TYPES, SiteInfo, build_feeds, feed_paths
 from .loader import Corpus, load_corpus
 from .navcache import memoise_nav_partials
-from .pipeline import cached_analyser
+from .pipeline import Pipeline
 from .render import PageSet, Renderer, page_uri, templates_dir
-from .sanitize import clean_html, sanitize_version
+from .sanitize import clean_html
+from .searchindex import add_to_index, article_entries
 
 __all__ = ["DigestPlugin"]
 
@@ -64,22 +62,24 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._topic_pages: dict[str, tuple[str, str]] = {}
         self.article_uris: frozenset[str] = frozenset()
         self.pageset: PageSet | None = None
-        self.page_cache: PageCache | None = None
-        self._page_keys: dict[str, str] = {}            # article -> cache key to store under
-        self._page_hits: dict[str, tuple[str, list[dict[str, object]]]] = {}   # article -> cached
+        self._tocs: dict[str, list[dict[str, object]]] = {}    # article page -> toc of its converted body
+        self._search_entries: list[dict[str, str]] = []
 
     def _cache_dir(self, config: MkDocsConfig) -> Path:
         """`cache_dir`, relative to the folder of mkdocs.yml."""
         return Path(config.config_file_path or ".").resolve().parent / self.config.cache_dir
 
-    def _page_cache(self, config: MkDocsConfig) -> PageCache | None:
-        """The cache of converted article HTML, keyed also by everything conversion depends on."""
-        if not self.config.cache:
+    def _markdown(self, config: MkDocsConfig) -> MarkdownSettings | None:
+        """The site's Markdown settings for converting bodies in the worker pool, or None
+        (MkDocs converts every page itself) if they cannot be sent to another process."""
+        settings = MarkdownSettings(tuple(config.markdown_extensions), dict(config.mdx_configs or {}),
+                                    self.config.sanitize_html)
+        try:
+            pickle.dumps(settings)
+        except Exception:  # noqa: BLE001 - any unpicklable extension option means "not here"
+            log.debug("digest: Markdown settings cannot be pickled; MkDocs converts article bodies")
             return None
-        context = json.dumps([mkdocs.__version__, markdown.__version__, config.use_directory_urls,
-                              [str(e) for e in config.markdown_extensions], repr(config.mdx_configs),
-                              self.config.sanitize_html, sanitize_version()], default=str)
-        return PageCache(self._cache_dir(config) / "pages", hashlib.sha256(context.encode()).hexdigest())
+        return settings
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if self.config.feeds and not config.site_url:
@@ -103,10 +103,15 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             figure_window_days=float(self.config.figure_window_days),
         )
 
-    def analyser(self, config: MkDocsConfig) -> Analyser:
-        """Cached (in `cache_dir`, beside mkdocs.yml) and parallel (`workers`) analysis."""
+    def pipeline(self, config: MkDocsConfig) -> Pipeline:
+        """Cached (in `cache_dir`, beside mkdocs.yml) and parallel (`workers`) analysis and
+        body conversion."""
+        markdown = self._markdown(config)
         cache = AnalysisCache(self._cache_dir(config)) if self.config.cache else None
-        return cached_analyser(self.config.summary_sentences, cache, self.config.workers)
+        pages = (PageCache(self._cache_dir(config) / "pages", markdown.fingerprint())
+                 if self.config.cache and markdown is not None else None)
+        return Pipeline(self.config.summary_sentences, cache, self.config.workers,
+                        markdown=markdown, page_cache=pages)
 
     def load(self, config: MkDocsConfig) -> Corpus:
         """Load and validate content/; one PluginError lists every problem."""
@@ -128,14 +133,18 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         corpus = self.load(config)
         articles = (corpus.articles + (corpus.drafts if self.config.drafts else ())
                     + (corpus.scheduled if self.config.scheduled else ()))
-        digest = build_digest(corpus.topics, articles, self.options(), analyser=self.analyser(config))
+        pipeline = self.pipeline(config)
+        digest = build_digest(corpus.topics, articles, self.options(), analyser=pipeline)
         renderer = Renderer(config.use_directory_urls, self.config.latest_articles,
-                            full_text_days=self.config.search_full_text_days or None, chart_period=self.config.chart_period,
+                            chart_period=self.config.chart_period,
                             feeds=FEED_FILES if self.config.feeds else None,
                             topic_articles=self.config.topic_page_articles)
-        pageset = self.pageset = renderer.render(digest)
-        self.page_cache = self._page_cache(config)
-        self._page_keys, self._page_hits = {}, {}
+        converted = {slug: c for slug, c in pipeline.bodies.items() if not c.needs_mkdocs}
+        pageset = self.pageset = renderer.render(digest, {slug: c.html for slug, c in converted.items()})
+        self._tocs = {page_uri("article", slug): list(c.toc) for slug, c in converted.items()}
+        self._search_entries = article_entries(digest, {t.id: t.title for t in corpus.topics},
+                                               config.use_directory_urls,
+                                               self.config.search_full_text_days or None)
         self.article_uris = frozenset(page_uri("article", a.slug) for a in digest.articles)
         docs = Path(config.docs_dir).resolve()
         for file in list(files):
@@ -166,33 +175,15 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                  len(articles), len(corpus.topics), len(pageset.pages))
         return files
 
-    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
-                         files: Files) -> str | None:
-        """An unchanged article's converted HTML comes from the page cache: Markdown gets nothing."""
-        uri = page.file.src_uri
-        if self.page_cache is None or self.pageset is None or uri not in self.article_uris:
-            return markdown
-        key = self.page_cache.key(uri, markdown.replace(self.pageset.nonce, _NONCE))
-        hit = self.page_cache.get(key)
-        if hit is None:
-            self._page_keys[uri] = key
-            return markdown
-        self._page_hits[uri] = hit
-        return ""
-
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:
-        """Sanitise article pages (their bodies are untrusted), then put our own HTML back."""
+        """Put our own HTML (and pre-converted bodies) in place of their placeholders; a body
+        MkDocs converted itself is sanitised first (article text is untrusted)."""
         uri = page.file.src_uri
-        nonce = self.pageset.nonce if self.pageset else ""
-        if uri in self._page_hits:
-            cached, toc = self._page_hits.pop(uri)
-            html, page.toc = cached.replace(_NONCE, nonce), get_toc(toc)  # type: ignore[arg-type]
-        else:
-            if self.config.sanitize_html and uri in self.article_uris:
-                html = clean_html(html)
-            if self.page_cache is not None and uri in self._page_keys:
-                self.page_cache.put(self._page_keys.pop(uri), html.replace(nonce, _NONCE), _toc_tokens(page.toc))
+        if uri in self._tocs:
+            page.toc = get_toc(self._tocs[uri])  # type: ignore[arg-type]
+        elif self.config.sanitize_html and uri in self.article_uris:
+            html = clean_html(html)
         return self.pageset.fill(uri, html) if self.pageset else html
 
     def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
@@ -217,18 +208,16 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         memoise_nav_partials(env)   # the nav is rendered once per folder for articles
         return env
 
+    # After the theme's search plugin has written its index (priority 0).
+    @event_priority(-100)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Article entries go into the theme's search index (see digest/searchindex.py)."""
+        add_to_index(Path(config.site_dir) / "search" / "search_index.json", self._search_entries)
+
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer | None:
         server.watch(str(templates_dir()))
         return server
-
-
-_NONCE = "\x00nd-nonce\x00"    # stands for the build's random slot nonce in cached HTML
-
-
-def _toc_tokens(toc: Iterable[AnchorLink]) -> list[dict[str, object]]:
-    """A table of contents back as the tokens `get_toc` reads (to cache it as JSON)."""
-    return [{"level": a.level, "id": a.id, "name": a.title, "children": _toc_tokens(a.children)} for a in toc]
 
 
 def _uris(item: object) -> list[str]:

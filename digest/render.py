@@ -14,7 +14,7 @@ import posixpath
 import re
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -107,7 +107,7 @@ class Renderer:
     """Turns a Digest into pages using the jinja2 templates in site_templates/pages."""
 
     def __init__(self, directory_urls: bool = True, latest: int = 10,
-                 template_dir: Path | None = None, full_text_days: int | None = None,
+                 template_dir: Path | None = None,
                  chart_period: str = "auto", feeds: dict[str, str] | None = None,
                  topic_articles: int = 50) -> None:
         loader = jinja2.FileSystemLoader(str((template_dir or templates_dir()) / "pages"))
@@ -122,7 +122,6 @@ class Renderer:
                                 topics_chart=topics_chart, chart_period=chart_period, feeds=feeds or {})
         self.directory_urls = directory_urls
         self.latest = latest
-        self.full_text_days = full_text_days
         self.topic_articles = topic_articles
         self.nonce = secrets.token_hex(6)      # placeholders cannot be forged by article text
         self._slots: list[str] = []
@@ -157,8 +156,10 @@ class Renderer:
         self.slots[uri] = tuple(self._slots)
         return head + body
 
-    def render(self, digest: Digest) -> PageSet:
-        """Every page of the site; nothing is written here."""
+    def render(self, digest: Digest, bodies: Mapping[str, str] | None = None) -> PageSet:
+        """Every page of the site; nothing is written here. `bodies` holds article bodies
+        already converted to HTML, by slug; the others are left to MkDocs' Markdown."""
+        bodies = bodies or {}
         articles = {a.slug: a for a in digest.articles}
         summaries = {slug: digest.summary_of(a) for slug, a in articles.items()}
         # A syndicated story is listed once, as its earliest copy "also reported by" the others.
@@ -183,15 +184,13 @@ class Renderer:
                                     conflicts=_latest_conflicts(digest.conflicts.get(td.topic.id, ())),
                                     **common)
         topic_titles = {t.topic.id: t.topic.title for t in digest.topics}
-        # Older articles are indexed for search by title and summary only (keeps the index small).
-        cutoff = (digest.articles[0].published.timestamp() - 86400 * self.full_text_days
-                  if self.full_text_days is not None and digest.articles else float("-inf"))
+        # Article pages are left out of the theme's search index: digest/searchindex.py adds them.
         for a in digest.articles:
             uri = page_uri("article", a.slug)
             related = [articles[s] for s in digest.related.get(a.slug, ())]
             pages[uri] = self._page("article.md.j2", uri, a.title, " ".join(summaries[a.slug]),
-                                    a=a, related=related, topic_titles=topic_titles,
-                                    full_text=a.published.timestamp() >= cutoff, **common)
+                                    indexed=False, a=a, related=related, topic_titles=topic_titles,
+                                    body_html=bodies.get(a.slug), **common)
         months: dict[str, list[Article]] = defaultdict(list)
         sources: dict[str, list[Article]] = defaultdict(list)
         for a in digest.articles:

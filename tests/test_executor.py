@@ -7,7 +7,8 @@ from pathlib import Path
 
 from digest.executor import PoolExecutor, SerialExecutor, choose_executor
 from digest.loader import load_corpus
-from digest.pipeline import _analyse_job, cached_analyser
+from digest.convert import MarkdownSettings
+from digest.pipeline import _run_job, cached_analyser
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import corpus  # noqa: E402
@@ -15,13 +16,15 @@ import corpus  # noqa: E402
 ARTICLES = list(corpus.generate(12, seed=7))
 
 
-def test_pool_and_serial_give_identical_analyses() -> None:
-    jobs = [(a.title, a.body, 3) for a in ARTICLES]
-    serial = list(SerialExecutor().map(_analyse_job, jobs))
+def test_pool_and_serial_give_identical_analyses_and_html() -> None:
+    settings = MarkdownSettings(("toc", "tables", "attr_list"), {"toc": {"permalink": True}})
+    jobs = [(a.title, a.body, 3, True, settings) for a in ARTICLES]
+    serial = list(SerialExecutor().map(_run_job, jobs))
     with PoolExecutor(workers=2, chunksize=2) as pool:
-        parallel = list(pool.map(_analyse_job, jobs))
+        parallel = list(pool.map(_run_job, jobs))
     assert parallel == serial
-    assert all(a.summary for a in serial)
+    assert all(a is not None and a.summary for a, _ in serial)
+    assert all(c is not None and c.html.startswith("<p>") for _, c in serial)
 
 
 def test_pipeline_through_a_pool_matches_serial(tmp_path: Path) -> None:
