@@ -203,9 +203,20 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             for tid, title in groups for kind, path in feed_paths(tid).items()]
         return context
 
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        """Article pages whose body arrived converted are `_SlotPage`s (see there)."""
+        for uri in self._tocs:
+            file = files.get_file_from_path(uri)
+            if file is not None and file.page is not None and not file.inclusion.is_in_nav():
+                _SlotPage(None, file, config, self.pageset)
+        return nav
+
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig,
                files: Files) -> jinja2.Environment | None:
         memoise_nav_partials(env)   # the nav is rendered once per folder for articles
+        # A build gets a fresh environment (also under `mkdocs serve`), so templates cannot
+        # change during one: skip the file-system check Jinja makes on every include.
+        env.auto_reload = False
         return env
 
     # After the theme's search plugin has written its index (priority 0).
@@ -218,6 +229,22 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                  builder: Any) -> LiveReloadServer | None:
         server.watch(str(templates_dir()))
         return server
+
+
+class _SlotPage(Page):
+    """An article page whose Markdown is nothing but our slot placeholders, because its
+    body came converted from the worker pool: rendering it is the identity, so no Markdown
+    instance is built for it. If another plugin added Markdown to it, it renders as usual."""
+
+    def __init__(self, title: str | None, file: File, config: MkDocsConfig, pageset: PageSet | None) -> None:
+        super().__init__(title, file, config)
+        self._pageset = pageset
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        if self.markdown is not None and self._pageset is not None and self._pageset.only_slots(self.markdown):
+            self.content = self.markdown
+            return
+        super().render(config, files)
 
 
 def _uris(item: object) -> list[str]:

@@ -95,6 +95,10 @@ class PageSet:
     slots: dict[str, tuple[str, ...]] = field(default_factory=dict)
     nonce: str = ""
 
+    def only_slots(self, text: str) -> bool:
+        """Whether a page's Markdown is nothing but placeholders (then it needs no Markdown)."""
+        return re.fullmatch(f"(?:\\s*<!--nd:{self.nonce}:\\d+-->)*\\s*", text) is not None
+
     def fill(self, uri: str, html_text: str) -> str:
         """A converted page with its slots put back in place of their placeholders."""
         chunks = self.slots.get(uri)

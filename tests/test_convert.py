@@ -1,0 +1,92 @@
+"""Article bodies converted in the worker pool: the same HTML as MkDocs' own conversion,
+sanitised, with the table of contents, and MkDocs as the fallback for relative links."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import Project, article
+
+from digest.convert import MarkdownSettings, convert_body
+from digest.plugin import DigestPlugin
+
+RICH = """\
+Rockets were fired at the base. Officials said so.
+
+## What happened next {: #next .lead }
+
+| Day | Rockets |
+| --- | ---: |
+| Sunday | 3 |
+
+!!! note "Context"
+    The embassy sits in the Green Zone.
+
+<div markdown="1">
+*Emphasis* inside HTML, and a [link](https://example.org/a?b=1&c=2).
+</div>
+
+<script>alert("PWNED")</script><img src="https://example.org/x.png" onerror="alert(1)">
+"""
+
+
+def _pages(project: Project) -> dict[str, str]:
+    """Article pages by path, whitespace between tags collapsed (it renders the same)."""
+    return {str(p.relative_to(project.site)): re.sub(r">\s+<", "><", p.read_text(encoding="utf-8"))
+            for p in sorted((project.site / "articles").rglob("*.html"))}
+
+
+def test_pool_conversion_matches_mkdocs_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every article page is the same (up to whitespace between tags) whether its body came from digest/convert.py or
+    from MkDocs' Markdown (forced by refusing the Markdown settings)."""
+    pooled, own = Project(tmp_path / "pooled"), Project(tmp_path / "own")
+    for p in (pooled, own):
+        p.add("rich.md", article(title="Rich", body=RICH))
+        p.add("plain.md", article(title="Plain", body="Police watched. Protesters marched on."))
+        cfg = p.root / "mkdocs.yml"
+        cfg.write_text(cfg.read_text().replace("  - md_in_html\n", "  - md_in_html\n  - tables\n"
+                                               "  - toc:\n      permalink: true\n"))
+    pooled.build()
+    monkeypatch.setattr(DigestPlugin, "_markdown", lambda self, config: None)
+    own.build()
+    assert _pages(pooled) == _pages(own)
+    page = pooled.html("articles/rich")
+    assert 'id="next"' in page and 'href="#next"' in page              # attr_list id, toc entry
+    assert "<table>" in page and 'class="admonition note"' in page
+    assert "<em>Emphasis</em>" in page and "PWNED" not in page.split("</article>")[0].split("<article")[1]
+    assert "onerror" not in page
+
+
+def test_relative_link_falls_back_to_mkdocs(project: Project) -> None:
+    project.add("one.md", article(title="One", body="See [the other story](two.md). Police said so.\n\n"
+                                                   "<script>alert('PWNED')</script>"))
+    project.add("two.md", article(title="Two", body="Protesters marched. Police watched."))
+    body = "See [the other story](two.md). Police said so."
+    assert convert_body(body, MarkdownSettings(("toc",))).needs_mkdocs
+    project.build()
+    page = project.html("articles/one")
+    assert "the other story</a>" in page and "alert('PWNED')" not in page
+
+
+def test_conversion_is_sanitised_unless_turned_off() -> None:
+    body = "Text <b onclick=\"x()\">bold</b>.\n\n<iframe src=\"https://evil.example\"></iframe>"
+    safe = convert_body(body, MarkdownSettings(("toc",)))
+    raw = convert_body(body, MarkdownSettings(("toc",), sanitize=False))
+    assert safe.html == "<p>Text <b>bold</b>.</p>\n"
+    assert "onclick" in raw.html and "<iframe" in raw.html
+
+
+def test_toc_tokens_round_trip_to_mkdocs() -> None:
+    converted = convert_body("## One\n\nText.\n\n### Two\n\nMore.", MarkdownSettings(("toc",)))
+    assert converted.toc == ({"level": 2, "id": "one", "name": "One",
+                              "children": [{"level": 3, "id": "two", "name": "Two", "children": []}]},)
+
+
+def test_settings_fingerprint_changes_with_options() -> None:
+    a = MarkdownSettings(("toc",), {"toc": {"permalink": True}})
+    assert a.fingerprint() == MarkdownSettings(("toc",), {"toc": {"permalink": True}}).fingerprint()
+    assert a.fingerprint() != MarkdownSettings(("toc",), {"toc": {"permalink": False}}).fingerprint()
+    assert a.fingerprint() != MarkdownSettings(("toc", "tables")).fingerprint()
+    assert a.fingerprint() != MarkdownSettings(("toc",), {"toc": {"permalink": True}}, False).fingerprint()
