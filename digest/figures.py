@@ -22,9 +22,10 @@ Pure: no MkDocs and no file I/O.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from .text import terms
 
@@ -82,8 +83,11 @@ _EVENT_LABELS = {"fired": "fired", "hit": "that hit"}
 
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
-_MAYBE_NUMBER = re.compile(r"\d|\b(?:" + "|".join([*_UNITS, *_TENS, "single", "dozen"]) + r")\b",
-                           re.IGNORECASE)
+_NUMBER_WORDS = (*_UNITS, *_TENS, "single", "dozen")
+_MAYBE_NUMBER = re.compile(r"\d|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
+_ANY_NUMBER_WORD = re.compile("|".join(_NUMBER_WORDS))
+_ANY_DIGIT = re.compile(r"\d")
+_NUMBER_STARTS = frozenset([*_UNITS, *_TENS, "a"])   # the tokens `_number` can start from
 _TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|[A-Za-z]+(?:[-'’][A-Za-z]+)*|[%$€£]|[^\s\w]")
 _OUTLET = r"((?:[A-Z][\w&'’.-]*)(?:\s+(?:of\s+|de\s+)?[A-Z][\w&'’.-]*){0,3})"
 _ATTRIBUTION = [
@@ -96,14 +100,47 @@ _GENERIC = frozenset("""reports report officials official sources source witness
 residents rights groups group doctors medics he she they it we i this that the a an these those
 there news agency agencies statement spokesperson spokesman spokeswoman some many others both
 neither earlier later initial local state media""".split())
+# re.IGNORECASE matches four non-ASCII letters to ASCII ones (see the `re` docs on [a-z]).
+_FOLD_LETTERS = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
+_FOLD = str.maketrans(_FOLD_LETTERS)
+
+
+def _fold(text: str) -> str:
+    """`text` lower-cased, those four letters folded too: if a case-insensitive pattern of
+    ASCII words matches `text`, its words occur in this, character for character."""
+    return (text if text.isascii() else text.translate(_FOLD)).lower()
+
+
+class _Keyed:
+    """A case-insensitive pattern whose every match contains one of `words` (lower-case).
+
+    Most sentences contain none of them, and a substring test on the folded sentence is
+    much cheaper than the regex, so the regex only runs where it can match.
+    """
+
+    def __init__(self, pattern: str, *words: str) -> None:
+        self.pattern = re.compile(pattern, re.IGNORECASE)
+        self.words = words
+        self._any_word = re.compile("|".join(words))
+
+    def search(self, text: str, folded: str) -> re.Match[str] | None:
+        return self.pattern.search(text) if self._any_word.search(folded) else None
+
+    def finditer(self, text: str, folded: str) -> Iterator[re.Match[str]]:
+        return self.pattern.finditer(text) if self._any_word.search(folded) else iter(())
+
+
 _NUM_WORD = "|".join([*_UNITS, *_TENS]) + r"|\d+"
-_DURATION = re.compile(r"\b(?:over|in|during|within|for)\s+(?:just\s+|only\s+)?(?:the\s+)?"
-                       r"(?:past\s+|last\s+|previous\s+|first\s+)?(?:(" + _NUM_WORD + r")\s+)?"
-                       r"(hours?|days?|weeks?|months?|years?)\b", re.IGNORECASE)
-_PERIOD = re.compile(r"\b(this|last|past)\s+(week|month|year)\b|\b(today|yesterday)\b", re.IGNORECASE)
-_SINCE = re.compile(r"\bsince\s+([^,.;:]+)", re.IGNORECASE)
-_SAME = re.compile(r"\b(?:the same period|that period|the same time|that time|the same days)\b",
-                   re.IGNORECASE)
+_DURATION = _Keyed(r"\b(?:over|in|during|within|for)\s+(?:just\s+|only\s+)?(?:the\s+)?"
+                   r"(?:past\s+|last\s+|previous\s+|first\s+)?(?:(" + _NUM_WORD + r")\s+)?"
+                   r"(hours?|days?|weeks?|months?|years?)\b", "hour", "day", "week", "month", "year")
+_PERIOD = _Keyed(r"\b(this|last|past)\s+(week|month|year)\b|\b(today|yesterday)\b",
+                 "week", "month", "year", "today", "yesterday")
+_SINCE = _Keyed(r"\bsince\s+([^,.;:]+)", "since")
+_SAME = _Keyed(r"\b(?:the same period|that period|the same time|that time|the same days)\b",
+               "same period", "that period", "same time", "that time", "same days")
+#: One of the words of the four patterns above: without any, a sentence names no time scope.
+_TIMED = re.compile("|".join(w for k in (_DURATION, _PERIOD, _SINCE, _SAME) for w in k.words))
 
 
 @dataclass(frozen=True)
@@ -176,11 +213,25 @@ def _qualifier(lower: list[str], start: int, end: int) -> tuple[str, str, int, i
     return "", "exact", start, end
 
 
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str | None:
+    """The first stem `terms` finds in a word, None if none; cached, as words recur."""
+    found = terms(word)
+    return found[0] if found else None
+
+
+def _head_stem(word: str) -> str:
+    """The stem of a head noun, the word itself when `terms` keeps none of it."""
+    stem = _stem(word)
+    return word if stem is None else stem
+
+
+@lru_cache(maxsize=65536)
 def _is_head(word: str, singular_ok: bool) -> bool:
     low = word.lower()
     if not word.isalpha() or low in _STOP or low.endswith("ly"):
         return False
-    stem = (terms(low) or [low])[0]
+    stem = _head_stem(low)
     if stem in _PERSONS or _EVENTS.get(stem) in _CASUALTY:
         return True
     if stem in _EVENTS:
@@ -192,7 +243,7 @@ def _event(lower: list[str], start: int, stop: int) -> str | None:
     for tok in lower[start:stop]:
         if tok in ",;:()" or tok in ("while", "whereas", "but"):
             return None
-        cls = _EVENTS.get((terms(tok) or [""])[0])
+        cls = _EVENTS.get(_stem(tok) or "")
         if cls:
             return cls
     return None
@@ -203,32 +254,35 @@ def _verb_before(lower: list[str], start: int) -> str | None:
     k = start - 2 if start >= 2 and lower[start - 1] == "by" else start - 1
     word = lower[k] if k >= 0 else ""
     if word.endswith(("ing", "ed")) or word in ("hit", "struck"):
-        return _EVENTS.get((terms(word) or [""])[0])
+        return _EVENTS.get(_stem(word) or "")
     return None
 
 
-def _scopes(sentence: str, previous: str) -> list[tuple[int, str, str]]:
+def _scopes(sentence: str, previous: str, folded: str | None = None) -> list[tuple[int, str, str]]:
     """Time scopes named in a sentence: (position, key, label)."""
+    folded = _fold(sentence) if folded is None else folded
+    if not _TIMED.search(folded):
+        return []
     found: list[tuple[int, str, str]] = []
-    for m in _DURATION.finditer(sentence):
+    durations = list(_DURATION.finditer(sentence, folded))
+    for m in durations:
         n, unit = (m.group(1) or "one").lower(), m.group(2).lower().rstrip("s")
         count = int(n) if n.isdigit() else _UNITS.get(n, _TENS.get(n, 1))
         key = f"{count} {unit}s" if count != 1 else f"1 {unit}"
         found.append((m.start(), key, f"over {key}"))
-    durations = [m.span() for m in _DURATION.finditer(sentence)]
-    for m in _PERIOD.finditer(sentence):
-        if any(a <= m.start() < b for a, b in durations) or (m.group(1) or "").lower() == "past":
+    for m in _PERIOD.finditer(sentence, folded):
+        if any(d.start() <= m.start() < d.end() for d in durations) or (m.group(1) or "").lower() == "past":
             continue                                   # "over the past week": a duration
         key = (m.group(3) or f"{m.group(1)} {m.group(2)}").lower()
         found.append((m.start(), key, key))
-    for m in _SINCE.finditer(sentence):
+    for m in _SINCE.finditer(sentence, folded):
         words = m.group(1).split()[:8]
         named = [w for w in words if w.lower() in _MONTHS + _WEEKDAYS or re.fullmatch(r"(19|20)\d\d", w)]
         anchor = " ".join(named) if named else " ".join(terms(" ".join(words[:3])))
         found.append((m.start(), "since " + anchor.lower(), "since " + (" ".join(named) or " ".join(words[:3]))))
-    if _SAME.search(sentence) and previous:
-        found += [(_SAME.search(sentence).start(), key, label)  # type: ignore[union-attr]
-                  for _, key, label in _scopes(previous, "")[:1]]
+    same = _SAME.search(sentence, folded)
+    if same and previous:
+        found += [(same.start(), key, label) for _, key, label in _scopes(previous, "")[:1]]
     return sorted(found)
 
 
@@ -242,6 +296,27 @@ def _attributions(sentence: str) -> list[tuple[int, str]]:
     return sorted(found)
 
 
+def _maybe_number(sentence: str, folded: str) -> bool:
+    """`_MAYBE_NUMBER.search(sentence)`, with the regex run only where a number word occurs."""
+    if _ANY_DIGIT.search(sentence):
+        return True
+    return bool(_ANY_NUMBER_WORD.search(folded) and _MAYBE_NUMBER.search(sentence))
+
+
+def _numbers(tokens: list[str], lower: list[str]) -> Iterator[tuple[int, float, int, str]]:
+    """(start, value, index after, surface) of each number, left to right, never overlapping."""
+    after = 0
+    # Only digits and the words in _NUMBER_STARTS can begin a number.
+    for i in [i for i, low in enumerate(lower)
+              if low in _NUMBER_STARTS or low[0].isdigit() or ("-" in low and low.partition("-")[0] in _TENS)]:
+        if i < after:
+            continue
+        parsed = _number(tokens, i)
+        if parsed is not None:
+            value, after, surface = parsed
+            yield i, value, after, surface
+
+
 def extract_claims(sentences: Sequence[str], *, slug: str = "", source: str = "",
                    published: datetime | None = None) -> list[Claim]:
     """Every numeric claim in an article's sentences (in order)."""
@@ -249,30 +324,26 @@ def extract_claims(sentences: Sequence[str], *, slug: str = "", source: str = ""
     claims: list[Claim] = []
     previous_scoped = ""
     for index, sentence in enumerate(sentences):
-        if not _MAYBE_NUMBER.search(sentence):          # most sentences: no number at all
-            if not _SAME.search(sentence) and any(p.search(sentence) for p in (_DURATION, _SINCE, _PERIOD)):
+        folded = _fold(sentence)
+        timed = _TIMED.search(folded)
+        same = timed and _SAME.search(sentence, folded)
+        if not _maybe_number(sentence, folded):          # most sentences: no number at all
+            if timed and not same and any(p.search(sentence, folded) for p in (_DURATION, _SINCE, _PERIOD)):
                 previous_scoped = sentence
             continue
-        spans = [(m.start(), m.group()) for m in _TOKEN.finditer(sentence)]
-        tokens = [t for _, t in spans]
+        tokens = _TOKEN.findall(sentence)
         lower = [t.lower() for t in tokens]
-        scopes = _scopes(sentence, previous_scoped)
-        if scopes and not _SAME.search(sentence):
+        scopes = _scopes(sentence, previous_scoped, folded)
+        if scopes and not same:
             previous_scoped = sentence
+        found = [(value, end, c) for start, value, end, surface in _numbers(tokens, lower)
+                 if (c := _claim(tokens, lower, start, end, value, surface)) is not None]
+        if not found:
+            continue
+        positions = [m.start() for m in _TOKEN.finditer(sentence)]
         attributions = _attributions(sentence)
-        i = 0
-        while i < len(tokens):
-            parsed = _number(tokens, i)
-            if parsed is None:
-                i += 1
-                continue
-            value, end, surface = parsed
-            claim = _claim(tokens, lower, i, end, value, surface)
-            i = end
-            if claim is None:
-                continue
-            thing, label, bound, figure = claim
-            pos = spans[i - 1][0]
+        for value, end, (thing, label, bound, figure) in found:
+            pos = positions[end - 1]
             scope = next(((k, lab) for p, k, lab in scopes if p > pos), None) or \
                 next(((k, lab) for p, k, lab in reversed(scopes) if p < pos), ("", ""))
             before = [name for p, name in attributions if p < pos]
@@ -308,13 +379,13 @@ def _claim(tokens: list[str], lower: list[str], start: int, end: int, value: flo
         if _is_head(tokens[k], value == 1):
             head = k
             break
-        if lower[k] in _STOP or not tokens[k].isalpha() or (terms(lower[k]) or [""])[0] in _EVENTS:
+        if lower[k] in _STOP or not tokens[k].isalpha() or _stem(lower[k]) in _EVENTS:
             break
     after = (head if head is not None else j - 1) + 1
     if head is not None and after + 1 < len(lower) and " ".join(lower[after:after + 2]) in _POSTFIX:
         phrase, bound = " ".join(lower[after:after + 2]), _POSTFIX[" ".join(lower[after:after + 2])]
     event = _event(lower, after, after + 7) or _verb_before(lower, qstart)
-    stem = (terms(lower[head]) or [lower[head]])[0] if head is not None else None
+    stem = _head_stem(lower[head]) if head is not None else None
     if stem is not None and _EVENTS.get(stem) in _CASUALTY:
         thing = _EVENTS[stem]
     elif event in _CASUALTY:       # "three passengers were hurt" counts the wounded
