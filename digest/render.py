@@ -189,12 +189,22 @@ class Renderer:
                                     **common)
         topic_titles = {t.topic.id: t.topic.title for t in digest.topics}
         # Article pages are left out of the theme's search index: digest/searchindex.py adds them.
+        # All article pages sit at the same depth, so an article's entry in others' "related"
+        # lists is the same HTML everywhere: rendered once, reused (a macro call costs).
+        article_item = self.env.get_template("_macros.j2").module.article_item  # type: ignore[attr-defined]
+        items: dict[str, markupsafe.Markup] = {}
+
+        def related_item(r: Article, url: Any) -> markupsafe.Markup:
+            if r.slug not in items:
+                items[r.slug] = article_item(r, url, summaries, False)
+            return items[r.slug]
+
         for a in digest.articles:
             uri = page_uri("article", a.slug)
             related = [articles[s] for s in digest.related.get(a.slug, ())]
             pages[uri] = self._page("article.md.j2", uri, a.title, " ".join(summaries[a.slug]),
                                     indexed=False, a=a, related=related, topic_titles=topic_titles,
-                                    body_html=bodies.get(a.slug), **common)
+                                    body_html=bodies.get(a.slug), related_item=related_item, **common)
         months: dict[str, list[Article]] = defaultdict(list)
         sources: dict[str, list[Article]] = defaultdict(list)
         for a in digest.articles:
