@@ -40,9 +40,8 @@ def analyse_article(title: str, body: str, n: int) -> ArticleAnalysis:
     the per-article inputs of duplicate detection, related coverage and figure conflicts."""
     sentences = tuple(split_sentences(plain_text(body)))
     prose = " ".join(sentences)
-    sig = signature(f"{title}\n{prose}")
     features = {
-        "minhash": tuple(int(v) for v in sig.hashvalues) if sig is not None else (),
+        "minhash": signature(f"{title}\n{prose}"),
         "term_counts": tuple(sorted(Counter(terms(f"{title}\n{title}\n{prose}")).items())),
         "claims": raw_claims(sentences),
     }

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
+from scipy import sparse
 
 __all__ = ["DEFAULT_THRESHOLD", "DuplicateGroup", "Story", "copy_map", "find_duplicates",
            "jaccard", "shingles", "signature"]
@@ -65,62 +66,112 @@ class DuplicateGroup:
         return (self.original, *self.copies)
 
 
+def _runs(text: str, k: int) -> Iterator[str]:
+    """The k-word runs of a text, lowercased, words joined by one space (all of them if fewer)."""
+    words = _WORD.findall(text.lower().replace("’", "'"))
+    if len(words) <= k:
+        return iter([" ".join(words)] if words else [])
+    return map(" ".join, zip(*(words[i:] for i in range(k))))
+
+
 def shingles(text: str, k: int = SHINGLE_WORDS) -> frozenset[str]:
     """The set of k-word runs of a text, lowercased, punctuation and case ignored."""
-    words = [w.replace("’", "'") for w in _WORD.findall(text.lower())]
-    if len(words) <= k:
-        return frozenset([" ".join(words)]) if words else frozenset()
-    return frozenset(" ".join(words[i:i + k]) for i in range(len(words) - k + 1))
+    return frozenset(_runs(text, k))
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     """|a ∩ b| / |a ∪ b|, 0 for two empty sets."""
-    union = len(a | b)
-    return len(a & b) / union if union else 0.0
-
-
-@lru_cache(maxsize=65536)
-def signature(text: str, k: int = SHINGLE_WORDS) -> MinHash | None:
-    """The MinHash of a text's shingles (None for an empty text), remembered between builds
-    of one process (`mkdocs serve`). CRC-32 is a fast, stable 32-bit hash for the shingles."""
-    items = shingles(text, k)
-    if not items:
-        return None
-    m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32)
-    m.update_batch([s.encode("utf-8") for s in items])
-    return m
-
-
-def _from_values(values: tuple[int, ...]) -> MinHash:
-    """A MinHash rebuilt from stored hash values (as cached with an article's analysis)."""
-    extra = {"scheme": _SCHEME} if _SCHEME else {}        # datasketch >= 2 records its hash scheme
-    return MinHash(num_perm=len(values), seed=1, hashvalues=np.array(values, dtype=np.uint64), **extra)
+    common = len(a & b)
+    union = len(a) + len(b) - common
+    return common / union if union else 0.0
 
 
 _SCHEME = getattr(MinHash(num_perm=1, seed=1), "scheme", None)
+_SCHEME_ARG = {"scheme": _SCHEME} if _SCHEME else {}     # datasketch >= 2 records its hash scheme
+_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=1).permutations
 
 
-def candidate_pairs(signatures: Sequence[MinHash | None], threshold: float) -> set[tuple[int, int]]:
+@lru_cache(maxsize=65536)
+def signature(text: str, k: int = SHINGLE_WORDS) -> tuple[int, ...]:
+    """The MinHash values of a text's shingles, () for a text without words; remembered
+    between builds of one process (`mkdocs serve`). CRC-32 is a fast, stable 32-bit hash
+    for the shingles. A repeated shingle cannot change a minimum, so the runs are hashed
+    without first making a set of them, with the permutations drawn once per process."""
+    runs = list(map(str.encode, _runs(text, k)))
+    if not runs:
+        return ()
+    m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32, permutations=_PERMUTATIONS, **_SCHEME_ARG)
+    m.update_batch(runs)
+    return tuple(m.hashvalues.tolist())
+
+
+@lru_cache(maxsize=16)
+def _bands(threshold: float) -> tuple[int, int]:
+    """(bands, values per band) that datasketch's MinHashLSH picks for `threshold`."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
+
+
+def _column_ids(values: np.ndarray) -> np.ndarray:
+    """Each value replaced by its rank among the distinct values of its column: equal
+    exactly where the values are, in an integer type of half or a quarter of the bytes."""
+    ids = np.empty(values.shape, dtype=np.uint16 if len(values) <= 1 << 16 else np.uint32)
+    for column in range(values.shape[1]):
+        ids[:, column] = np.unique(values[:, column], return_inverse=True)[1].ravel()
+    return ids
+
+
+def _buckets(values: np.ndarray, bands: int, width: int) -> sparse.csr_matrix:
+    """Rows x buckets, 1 where a row falls in a bucket: one bucket per distinct band of values."""
+    n = len(values)
+    columns = np.zeros((n, bands), dtype=np.int64)
+    offset = 0
+    for band in range(bands):
+        keys = np.ascontiguousarray(values[:, band * width:(band + 1) * width]).view(f"V{values.itemsize * width}")
+        ids = np.unique(keys.ravel(), return_inverse=True)[1].ravel()
+        columns[:, band] = ids + offset
+        offset += int(ids.max(initial=-1)) + 1
+    return sparse.csr_matrix((np.ones(n * bands, dtype=np.int32), columns.ravel(), np.arange(0, n * bands + 1, bands)),
+                             shape=(n, max(offset, 1)))
+
+
+def _collisions(values: np.ndarray, bands: int, width: int, block: int = 256,
+                chunk: int = 16384) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Pairs of rows i < j whose values agree on all of at least one band, in chunks.
+
+    Rows sharing a bucket are found with sparse products, a block of rows at a time, so
+    each pair comes out once however many bands it shares and memory stays bounded.
+    """
+    member = _buckets(values, bands, width)
+    transposed = member.T.tocsr()
+    for start in range(0, len(values), block):
+        shared = (member[start:start + block] @ transposed).tocoo()
+        first, second = shared.row.astype(np.int64) + start, shared.col.astype(np.int64)
+        later = second > first
+        first, second = first[later], second[later]
+        for at in range(0, len(first), chunk):
+            yield first[at:at + chunk], second[at:at + chunk]
+
+
+def candidate_pairs(signatures: Sequence[tuple[int, ...]], threshold: float) -> set[tuple[int, int]]:
     """Index pairs whose MinHash signatures collide in an LSH band tuned to `threshold`
     and whose estimated Jaccard is not far below it.
 
     Both are set a little below the real threshold (the estimate's standard error
     with 128 permutations is about 0.04) so that pairs just above it are rarely
-    missed; the exact check afterwards removes the extra candidates.
+    missed; the exact check afterwards removes the extra candidates. The bands are
+    those of datasketch's MinHashLSH, without an index object or a MinHash per
+    article. Empty signatures pair with nothing.
     """
     margin = 0.12
-    lsh = MinHashLSH(threshold=max(0.05, threshold - margin), num_perm=NUM_PERM)
-    values = np.array([sig.hashvalues if sig is not None else np.zeros(NUM_PERM, np.uint64)
-                       for sig in signatures]).reshape(len(signatures), NUM_PERM)
+    bands, width = _bands(max(0.05, threshold - margin))
+    present = np.array([i for i, sig in enumerate(signatures) if sig], dtype=np.int64)
+    ids = _column_ids(np.array([signatures[i] for i in present], dtype=np.uint64).reshape(len(present), NUM_PERM))
     pairs: set[tuple[int, int]] = set()
-    for i, sig in enumerate(signatures):
-        if sig is None:
-            continue
-        found = np.array([int(j) for j in lsh.query(sig)], dtype=np.int64)
-        if found.size:
-            estimate = (values[found] == values[i]).mean(axis=1)   # MinHash Jaccard, all at once
-            pairs.update((int(j), i) for j in found[estimate >= threshold - margin])
-        lsh.insert(str(i), sig)
+    for first, second in _collisions(ids, bands, width):
+        estimate = (ids[first] == ids[second]).mean(axis=1)   # MinHash Jaccard, all at once
+        keep = estimate >= threshold - margin
+        pairs.update(zip(present[first[keep]].tolist(), present[second[keep]].tolist()))
     return pairs
 
 
@@ -145,7 +196,7 @@ def find_duplicates(stories: Iterable[Story], threshold: float = DEFAULT_THRESHO
             i = parent[i]
         return i
 
-    signatures = [_from_values(s.minhash) if s.minhash else signature(s.text, k) for s in items]
+    signatures = [s.minhash or signature(s.text, k) for s in items]
     for i, j in sorted(candidate_pairs(signatures, threshold)):
         if jaccard(shingled(i), shingled(j)) >= threshold:
             a, b = root(i), root(j)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import random
 import time
+import zlib
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from datasketch import MinHash, MinHashLSH
 
 from conftest import REPO
-from digest.duplicates import (DEFAULT_THRESHOLD, DuplicateGroup, Story, copy_map, find_duplicates,
-                               jaccard, shingles)
+from digest.duplicates import (DEFAULT_THRESHOLD, NUM_PERM, DuplicateGroup, Story, candidate_pairs, copy_map,
+                               find_duplicates, jaccard, shingles, signature)
 from digest.loader import load_corpus
 from digest.text import plain_text
 
@@ -117,3 +119,36 @@ def test_many_distinct_stories_produce_no_groups_quickly() -> None:
     start = time.perf_counter()
     assert find_duplicates(stories) == ()
     assert time.perf_counter() - start < 10
+
+
+def _minhash(text: str) -> MinHash:
+    """A MinHash made the plain datasketch way, over the set of shingles."""
+    m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32)
+    m.update_batch([s.encode("utf-8") for s in shingles(text)])
+    return m
+
+
+@pytest.mark.parametrize("text", [WIRE, EDITED, "too short", "a b c d e", "Ünïcode’s “quotes” — and the the the the the"])
+def test_signatures_are_datasketch_minhashes_of_the_shingle_set(text: str) -> None:
+    assert signature(text) == tuple(int(v) for v in _minhash(text).hashvalues)
+    assert signature("") == signature(" ,.; ") == ()
+
+
+@pytest.mark.parametrize("threshold", [0.1, 0.3, 0.6, 1.0])
+def test_candidate_pairs_are_those_of_a_datasketch_lsh_index(threshold: float) -> None:
+    rng = random.Random(3)
+    words = [f"w{i}" for i in range(400)]
+    bases = [rng.choices(words, k=80) for _ in range(6)]
+    texts = [" ".join(w if rng.random() > rate else rng.choice(words) for w in rng.choice(bases))
+             for rate in [rng.choice([0.0, 0.05, 0.2, 0.5, 1.0]) for _ in range(120)]] + ["", "short"]
+    signatures = [signature(t) for t in texts]
+    expected: set[tuple[int, int]] = set()
+    lsh = MinHashLSH(threshold=max(0.05, threshold - 0.12), num_perm=NUM_PERM)
+    for i, text in enumerate(texts):
+        if not signatures[i]:
+            continue
+        m = _minhash(text)
+        expected |= {(int(j), i) for j in lsh.query(m) if _minhash(texts[int(j)]).jaccard(m) >= threshold - 0.12}
+        lsh.insert(str(i), m)
+    assert expected and candidate_pairs(signatures, threshold) == expected
+    assert candidate_pairs([], threshold) == set() and candidate_pairs([(), ()], threshold) == set()
