@@ -125,17 +125,15 @@ class PageCache:
         """The stored conversion, or None if absent, unreadable or malformed."""
         try:
             raw = json.loads(self.path(key).read_bytes())
-            html, toc, fallback = raw["html"], raw["toc"], raw["needs_mkdocs"]
+            html, toc = raw["html"], raw["toc"]
         except (OSError, ValueError, TypeError, KeyError):
             return None
-        if not (isinstance(html, str) and isinstance(toc, list) and isinstance(fallback, bool)
-                and all(isinstance(t, dict) for t in toc)):
+        if not (isinstance(html, str) and isinstance(toc, list) and all(isinstance(t, dict) for t in toc)):
             return None
-        return Converted(html, tuple(toc), fallback)
+        return Converted(html, tuple(toc))
 
     def put(self, key: str, body: Converted) -> None:
-        write_atomic(self.path(key), json.dumps({"html": body.html, "toc": body.toc,
-                                                 "needs_mkdocs": body.needs_mkdocs}, ensure_ascii=False))
+        write_atomic(self.path(key), json.dumps({"html": body.html, "toc": body.toc}, ensure_ascii=False))
 
 
 def _decode(raw: object) -> ArticleAnalysis | None:

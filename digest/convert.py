@@ -6,8 +6,8 @@ hash), so MkDocs only sees a placeholder for the body and the build process neve
 Markdown on it. The conversion uses the site's own `markdown_extensions` and their
 options, so the HTML is what MkDocs itself would produce for the body, with one
 exception handled by falling back: a body with a relative link or image needs MkDocs
-to resolve it against the site's files, so it is reported as `needs_mkdocs` and the
-plugin lets MkDocs convert that page as usual.
+to resolve it against the site's files, so `needs_mkdocs` picks those out beforehand
+(cautiously: anything that looks like one) and the plugin lets MkDocs convert them.
 
 No MkDocs imports: the plugin builds the `MarkdownSettings` from its config.
 """
@@ -24,7 +24,7 @@ import markdown
 
 from .sanitize import clean_html, sanitize_version
 
-__all__ = ["Converted", "MarkdownSettings", "convert_body"]
+__all__ = ["Converted", "MarkdownSettings", "convert_body", "needs_mkdocs"]
 
 
 @dataclass(frozen=True)
@@ -44,16 +44,23 @@ class MarkdownSettings:
 
 @dataclass(frozen=True)
 class Converted:
-    """A converted body: its HTML and table of contents (Markdown's toc tokens), or
-    `needs_mkdocs` when the body links to site files only MkDocs can resolve."""
+    """A converted body: its HTML and table of contents (Markdown's toc tokens)."""
 
     html: str
     toc: tuple[dict[str, Any], ...] = ()
-    needs_mkdocs: bool = False
 
 
-#: A link or image target that is neither absolute (scheme, `//host`, `/path`) nor an anchor.
-_RELATIVE = re.compile(r"""\s(?:href|src)=["'](?![a-zA-Z][a-zA-Z0-9+.-]*:|#|/)[^"']""")
+# A link or image target that is neither absolute (scheme, `//host`, `/path`), an anchor
+# nor empty, after an inline link, a reference definition or an HTML attribute.
+_REL = r"""(?![a-zA-Z][a-zA-Z0-9+.\-]*:|/|#|[)>"'\s])"""
+_RELATIVE = re.compile(r"\]\(\s*<?" + _REL + r"|^ {0,3}\[[^\]]+\]:\s*<?" + _REL
+                       + r"""|\b(?:href|src|srcset|poster)\s*=\s*["']?""" + _REL, re.MULTILINE | re.IGNORECASE)
+
+
+def needs_mkdocs(body: str) -> bool:
+    """Whether the body may link to a file of the site by a relative address, which only
+    MkDocs can resolve (it knows every page's final URL)."""
+    return _RELATIVE.search(body) is not None
 
 _converters: dict[str, markdown.Markdown] = {}
 
@@ -74,8 +81,6 @@ def convert_body(body: str, settings: MarkdownSettings) -> Converted:
     md = _converter(settings)
     md.reset()
     html = md.convert(body)
-    if _RELATIVE.search(html):
-        return Converted("", (), needs_mkdocs=True)
     toc = tuple(getattr(md, "toc_tokens", ()))
     return Converted(clean_html(html) if settings.sanitize else html, _plain(toc))
 

@@ -62,7 +62,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._topic_pages: dict[str, tuple[str, str]] = {}
         self.article_uris: frozenset[str] = frozenset()
         self.pageset: PageSet | None = None
-        self._tocs: dict[str, list[dict[str, object]]] = {}    # article page -> toc of its converted body
+        self._pipeline: Pipeline | None = None
+        self._bodies: dict[str, str] = {}     # article page -> slug, for bodies the pipeline converts
         self._search_entries: list[dict[str, str]] = []
 
     def _cache_dir(self, config: MkDocsConfig) -> Path:
@@ -133,15 +134,16 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         corpus = self.load(config)
         articles = (corpus.articles + (corpus.drafts if self.config.drafts else ())
                     + (corpus.scheduled if self.config.scheduled else ()))
-        pipeline = self.pipeline(config)
+        if self._pipeline is not None:
+            self._pipeline.close()
+        pipeline = self._pipeline = self.pipeline(config)
         digest = build_digest(corpus.topics, articles, self.options(), analyser=pipeline)
         renderer = Renderer(config.use_directory_urls, self.config.latest_articles,
                             chart_period=self.config.chart_period,
                             feeds=FEED_FILES if self.config.feeds else None,
                             topic_articles=self.config.topic_page_articles)
-        converted = {slug: c for slug, c in pipeline.bodies.items() if not c.needs_mkdocs}
-        pageset = self.pageset = renderer.render(digest, {slug: c.html for slug, c in converted.items()})
-        self._tocs = {page_uri("article", slug): list(c.toc) for slug, c in converted.items()}
+        pageset = self.pageset = renderer.render(digest, pipeline.converted)
+        self._bodies = {page_uri("article", slug): slug for slug in pipeline.converted}
         self._search_entries = article_entries(digest, {t.id: t.title for t in corpus.topics},
                                                config.use_directory_urls,
                                                self.config.search_full_text_days or None)
@@ -180,14 +182,24 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         """Put our own HTML (and pre-converted bodies) in place of their placeholders; a body
         MkDocs converted itself is sanitised first (article text is untrusted)."""
         uri = page.file.src_uri
-        if uri in self._tocs:
-            page.toc = get_toc(self._tocs[uri])  # type: ignore[arg-type]
-        elif self.config.sanitize_html and uri in self.article_uris:
+        if self.config.sanitize_html and uri in self.article_uris and uri not in self._bodies:
             html = clean_html(html)
         return self.pageset.fill(uri, html) if self.pageset else html
 
+    # Before other plugins read the page's content for the template (e.g. a search index).
+    @event_priority(100)
     def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> TemplateContext | None:
+        """An article's converted body (and table of contents) goes in now, as late as the
+        theme allows, so the pool has converted it while the rest of the build went on."""
+        slug = self._bodies.get(page.file.src_uri)
+        body = self._pipeline.body(slug) if slug is not None and self._pipeline is not None else None
+        if body is not None and self.pageset is not None and page.content is not None:
+            page.content = page.content.replace(self.pageset.body_marker, body.html, 1)
+            page.toc = get_toc(list(body.toc))  # type: ignore[arg-type]
+        return self._feeds(context, page, config)
+
+    def _feeds(self, context: TemplateContext, page: Page, config: MkDocsConfig) -> TemplateContext:
         """`digest_feeds`: the feeds this page links to from its head, its topic's first."""
         if not self.config.feeds:
             return context
@@ -205,7 +217,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         """Article pages whose body arrived converted are `_SlotPage`s (see there)."""
-        for uri in self._tocs:
+        for uri in self._bodies:
             file = files.get_file_from_path(uri)
             if file is not None and file.page is not None and not file.inclusion.is_in_nav():
                 _SlotPage(None, file, config, self.pageset)
@@ -223,7 +235,17 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Article entries go into the theme's search index (see digest/searchindex.py)."""
+        self._close()
         add_to_index(Path(config.site_dir) / "search" / "search_index.json", self._search_entries)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._close()
+
+    def _close(self) -> None:
+        """Release the pipeline's workers (every page has its body by now, or the build failed)."""
+        if self._pipeline is not None:
+            self._pipeline.close()
+            self._pipeline = None
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer | None:

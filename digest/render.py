@@ -14,7 +14,7 @@ import posixpath
 import re
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -95,9 +95,14 @@ class PageSet:
     slots: dict[str, tuple[str, ...]] = field(default_factory=dict)
     nonce: str = ""
 
+    @property
+    def body_marker(self) -> str:
+        """Stands for an article body converted outside MkDocs, put in by the plugin."""
+        return f"<!--nd:{self.nonce}:body-->"
+
     def only_slots(self, text: str) -> bool:
         """Whether a page's Markdown is nothing but placeholders (then it needs no Markdown)."""
-        return re.fullmatch(f"(?:\\s*<!--nd:{self.nonce}:\\d+-->)*\\s*", text) is not None
+        return re.fullmatch(f"(?:\\s*<!--nd:{self.nonce}:(?:\\d+|body)-->)*\\s*", text) is not None
 
     def fill(self, uri: str, html_text: str) -> str:
         """A converted page with its slots put back in place of their placeholders."""
@@ -160,10 +165,11 @@ class Renderer:
         self.slots[uri] = tuple(self._slots)
         return head + body
 
-    def render(self, digest: Digest, bodies: Mapping[str, str] | None = None) -> PageSet:
-        """Every page of the site; nothing is written here. `bodies` holds article bodies
-        already converted to HTML, by slug; the others are left to MkDocs' Markdown."""
-        bodies = bodies or {}
+    def render(self, digest: Digest, converted: Collection[str] = frozenset()) -> PageSet:
+        """Every page of the site; nothing is written here. The bodies of the `converted`
+        articles (by slug) are converted outside MkDocs and stand as `PageSet.body_marker`;
+        the others are left to MkDocs' Markdown."""
+        body_marker = markupsafe.Markup(PageSet({}, [], nonce=self.nonce).body_marker)
         articles = {a.slug: a for a in digest.articles}
         summaries = {slug: digest.summary_of(a) for slug, a in articles.items()}
         # A syndicated story is listed once, as its earliest copy "also reported by" the others.
@@ -192,19 +198,20 @@ class Renderer:
         # All article pages sit at the same depth, so an article's entry in others' "related"
         # lists is the same HTML everywhere: rendered once, reused (a macro call costs).
         article_item = self.env.get_template("_macros.j2").module.article_item  # type: ignore[attr-defined]
-        items: dict[str, markupsafe.Markup] = {}
+        item_html: dict[str, markupsafe.Markup] = {}
 
         def related_item(r: Article, url: Any) -> markupsafe.Markup:
-            if r.slug not in items:
-                items[r.slug] = article_item(r, url, summaries, False)
-            return items[r.slug]
+            if r.slug not in item_html:
+                item_html[r.slug] = article_item(r, url, summaries, False)
+            return item_html[r.slug]
 
         for a in digest.articles:
             uri = page_uri("article", a.slug)
             related = [articles[s] for s in digest.related.get(a.slug, ())]
             pages[uri] = self._page("article.md.j2", uri, a.title, " ".join(summaries[a.slug]),
                                     indexed=False, a=a, related=related, topic_titles=topic_titles,
-                                    body_html=bodies.get(a.slug), related_item=related_item, **common)
+                                    body_slot=body_marker if a.slug in converted else None,
+                                    related_item=related_item, **common)
         months: dict[str, list[Article]] = defaultdict(list)
         sources: dict[str, list[Article]] = defaultdict(list)
         for a in digest.articles:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import Project, article
 
-from digest.convert import MarkdownSettings, convert_body
+from digest.convert import MarkdownSettings, convert_body, needs_mkdocs
 from digest.plugin import DigestPlugin
 
 RICH = """\
@@ -63,11 +63,20 @@ def test_relative_link_falls_back_to_mkdocs(project: Project) -> None:
     project.add("one.md", article(title="One", body="See [the other story](two.md). Police said so.\n\n"
                                                    "<script>alert('PWNED')</script>"))
     project.add("two.md", article(title="Two", body="Protesters marched. Police watched."))
-    body = "See [the other story](two.md). Police said so."
-    assert convert_body(body, MarkdownSettings(("toc",))).needs_mkdocs
     project.build()
     page = project.html("articles/one")
     assert "the other story</a>" in page and "alert('PWNED')" not in page
+
+
+@pytest.mark.parametrize(("body", "relative"), [
+    ("See [x](two.md).", True), ("![map](img/map.png)", True), ("[x]: ../two.md", True),
+    ('<a href="two.md">x</a>', True), ("[x]( <two.md> )", True), ("<img src='a.png'>", True),
+    ("See [x](https://example.org/two.md).", False), ("[x](#anchor)", False), ("[x](/abs/)", False),
+    ('<a href="mailto:desk@example.org">x</a>', False), ("[x]: //cdn.example.org/a", False),
+    ("Plain text ] ( and [brackets].", False), ("[e]()", False),
+])
+def test_relative_targets_are_left_to_mkdocs(body: str, relative: bool) -> None:
+    assert needs_mkdocs(body) is relative
 
 
 def test_conversion_is_sanitised_unless_turned_off() -> None:
