@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from itertools import chain
 from dataclasses import dataclass
 
 from .duplicates import DEFAULT_THRESHOLD, Story, copy_map, find_duplicates, signature
 from .figures import Claim, attach_claims, find_conflicts, raw_claims
 from .model import Article, ArticleAnalysis, Digest, Quote, Topic, TopicDigest
 from .similarity import DEFAULT_MIN_SCORE, related, vectorise, vectorise_counts
-from .summarize import Candidate, rank_sentences, select, summarize_topic
+from .summarize import Candidate, rank_terms, select, summarize_topic
 from .text import plain_text, split_sentences, terms
 
 __all__ = ["AnalysisOptions", "analyse_article", "article_claims", "build_digest", "related_articles"]
@@ -39,15 +40,17 @@ def analyse_article(title: str, body: str, n: int) -> ArticleAnalysis:
     """Everything about one article that depends only on its text: sentences, summary, and
     the per-article inputs of duplicate detection, related coverage and figure conflicts."""
     sentences = tuple(split_sentences(plain_text(body)))
-    prose = " ".join(sentences)
+    # Terms are taken per sentence and reused: those of "title, title, prose" are the same.
+    sentence_terms = [terms(s) for s in sentences]
+    title_terms = terms(title)
     features = {
-        "minhash": signature(f"{title}\n{prose}"),
-        "term_counts": tuple(sorted(Counter(terms(f"{title}\n{title}\n{prose}")).items())),
+        "minhash": signature(f"{title}\n{' '.join(sentences)}"),
+        "term_counts": tuple(sorted(Counter(chain(title_terms, title_terms, *sentence_terms)).items())),
         "claims": raw_claims(sentences),
     }
     if not sentences:
         return ArticleAnalysis((), (), **features)  # type: ignore[arg-type]
-    scores, sim = rank_sentences(sentences, title)
+    scores, sim = rank_terms(sentence_terms, title_terms)
     chosen = select(scores, sim, n) if n > 0 else ()
     return ArticleAnalysis(sentences, chosen, tuple(round(float(s), 6) for s in scores),
                            **features)  # type: ignore[arg-type]

@@ -112,35 +112,35 @@ def _fold(text: str) -> str:
 
 
 class _Keyed:
-    """A case-insensitive pattern whose every match contains one of `words` (lower-case).
+    """A case-insensitive pattern, and a `gate` that finds something every match contains
+    (lower-case, case-sensitive) in the folded text.
 
-    Most sentences contain none of them, and a substring test on the folded sentence is
-    much cheaper than the regex, so the regex only runs where it can match.
+    Most sentences fail the gate, which is much cheaper than the pattern, so the
+    pattern only runs where it can match.
     """
 
-    def __init__(self, pattern: str, *words: str) -> None:
+    def __init__(self, pattern: str, gate: str) -> None:
         self.pattern = re.compile(pattern, re.IGNORECASE)
-        self.words = words
-        self._any_word = re.compile("|".join(words))
+        self.gate = re.compile(gate)
 
     def search(self, text: str, folded: str) -> re.Match[str] | None:
-        return self.pattern.search(text) if self._any_word.search(folded) else None
+        return self.pattern.search(text) if self.gate.search(folded) else None
 
     def finditer(self, text: str, folded: str) -> Iterator[re.Match[str]]:
-        return self.pattern.finditer(text) if self._any_word.search(folded) else iter(())
+        return self.pattern.finditer(text) if self.gate.search(folded) else iter(())
 
 
 _NUM_WORD = "|".join([*_UNITS, *_TENS]) + r"|\d+"
 _DURATION = _Keyed(r"\b(?:over|in|during|within|for)\s+(?:just\s+|only\s+)?(?:the\s+)?"
                    r"(?:past\s+|last\s+|previous\s+|first\s+)?(?:(" + _NUM_WORD + r")\s+)?"
-                   r"(hours?|days?|weeks?|months?|years?)\b", "hour", "day", "week", "month", "year")
+                   r"(hours?|days?|weeks?|months?|years?)\b", r"\s(?:hour|day|week|month|year)")
 _PERIOD = _Keyed(r"\b(this|last|past)\s+(week|month|year)\b|\b(today|yesterday)\b",
-                 "week", "month", "year", "today", "yesterday")
+                 r"(?:this|last|past)\s+(?:week|month|year)|today|yesterday")
 _SINCE = _Keyed(r"\bsince\s+([^,.;:]+)", "since")
 _SAME = _Keyed(r"\b(?:the same period|that period|the same time|that time|the same days)\b",
-               "same period", "that period", "same time", "that time", "same days")
-#: One of the words of the four patterns above: without any, a sentence names no time scope.
-_TIMED = re.compile("|".join(w for k in (_DURATION, _PERIOD, _SINCE, _SAME) for w in k.words))
+               "same period|that period|same time|that time|same days")
+#: The four gates at once: a sentence that fails it names no time scope.
+_TIMED = re.compile("|".join(k.gate.pattern for k in (_DURATION, _PERIOD, _SINCE, _SAME)))
 
 
 @dataclass(frozen=True)
@@ -333,7 +333,7 @@ def extract_claims(sentences: Sequence[str], *, slug: str = "", source: str = ""
             continue
         tokens = _TOKEN.findall(sentence)
         lower = [t.lower() for t in tokens]
-        scopes = _scopes(sentence, previous_scoped, folded)
+        scopes = _scopes(sentence, previous_scoped, folded) if timed else []
         if scopes and not same:
             previous_scoped = sentence
         found = [(value, end, c) for start, value, end, surface in _numbers(tokens, lower)

@@ -25,7 +25,8 @@ import numpy as np
 
 from .text import terms
 
-__all__ = ["Candidate", "SummaryParams", "rank_sentences", "select", "summarize", "summarize_topic"]
+__all__ = ["Candidate", "SummaryParams", "rank_sentences", "rank_terms", "select", "summarize",
+           "summarize_topic"]
 
 
 @dataclass(frozen=True)
@@ -93,12 +94,16 @@ def _unit(x: np.ndarray) -> np.ndarray:
 def rank_sentences(sentences: Sequence[str], title: str | None = None,
                    params: SummaryParams = DEFAULT) -> tuple[np.ndarray, np.ndarray]:
     """Score each sentence; returns (scores, similarity matrix)."""
-    n = len(sentences)
+    return rank_terms([terms(s) for s in sentences], terms(title) if title else [], params)
+
+
+def rank_terms(token_lists: Sequence[list[str]], title_tokens: list[str],
+               params: SummaryParams = DEFAULT) -> tuple[np.ndarray, np.ndarray]:
+    """`rank_sentences` from the terms of the sentences and the title, when already taken."""
+    n = len(token_lists)
     if n == 0:
         return np.zeros(0), np.zeros((0, 0))
-    token_lists = [terms(s) for s in sentences]
-    title_tokens = terms(title) if title else []
-    m = _matrix(token_lists + [title_tokens])
+    m = _matrix([*token_lists, title_tokens])
     vectors, title_vec = m[:n], m[n]
     sim = vectors @ vectors.T
     centroid = vectors.sum(axis=0)

@@ -20,23 +20,26 @@ _NOT_PROSE = re.compile(r"<(script|style|iframe|svg|noscript|template|object)\b.
                         re.IGNORECASE | re.DOTALL)
 _SKIP_LINE = re.compile(r"^\s*(#{1,6}\s|\||<[^>]+>\s*$|[-*_]{3,}\s*$|\[[^\]]+\]:\s)")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+# (pattern, replacement, text every match contains): most prose has none of the markup,
+# and looking for it is much cheaper than running the pattern.
 _INLINE = [
-    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),             # images
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),          # [text](url)
-    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),         # [text][ref]
-    (re.compile(r"\[\^[^\]]+\]"), ""),                      # footnote refs
-    (re.compile(r"<(https?://[^>]+)>"), r"\1"),             # autolinks
-    (re.compile(r"""</?[A-Za-z](?:[^>"']|"[^"]*"|'[^']*')*>"""), ""),  # inline HTML tags
-    (re.compile(r"`([^`]*)`"), r"\1"),                      # code spans
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
-    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\*)"), r"\1"),  # emphasis
-    (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), "", ("![",)),             # images
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1", ("](",)),          # [text](url)
+    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1", ("][",)),         # [text][ref]
+    (re.compile(r"\[\^[^\]]+\]"), "", ("[^",)),                      # footnote refs
+    (re.compile(r"<(https?://[^>]+)>"), r"\1", ("<http",)),          # autolinks
+    (re.compile(r"""</?[A-Za-z](?:[^>"']|"[^"]*"|'[^']*')*>"""), "", ("<",)),  # inline HTML tags
+    (re.compile(r"`([^`]*)`"), r"\1", ("`",)),                      # code spans
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2", ("**", "__")),  # strong
+    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\*)"), r"\1", ("*",)),  # emphasis
+    (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1", ("_",)),
 ]
 
 
 def _inline(text: str) -> str:
-    for pattern, repl in _INLINE:
-        text = pattern.sub(repl, text)
+    for pattern, repl, needles in _INLINE:
+        if any(n in text for n in needles):
+            text = pattern.sub(repl, text)
     return " ".join(text.split())
 
 
@@ -94,14 +97,29 @@ however meanwhile while when there his her its their our as if so yet mr mrs ms
 """.split())
 _BOUNDARY = re.compile(r"[.!?…]+['\"”’)\]]*\s+")
 _WORD_BEFORE = re.compile(r"([\w.'’-]+)[.!?…]+['\"”’)\]]*\s+$")
+_NEXT_WORD = re.compile(r"[\w']+")
+_INITIAL = re.compile(r"[A-Za-z]")
+_DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 
 
 def _opens_sentence(text: str, at: int, cased: bool) -> bool:
     """Whether the word at `at` looks like the start of a new sentence."""
     if cased:
         return text[at:at + 1].isupper()
-    following = re.match(r"[\w']+", text[at:])
+    following = _NEXT_WORD.match(text, at)
     return bool(following and following.group() in _STARTERS)
+
+
+def _word_before(text: str, match: re.Match[str]) -> str:
+    """The word the punctuation at `match` ends, "" if none.
+
+    Looks back a bounded window (searching from 0 would make long paragraphs quadratic),
+    and from the last space in it: a match has no space before its punctuation, so none
+    starts earlier, and the search tries a few positions instead of 64.
+    """
+    low = max(0, match.start() - 64)
+    before = _WORD_BEFORE.search(text, max(low, text.rfind(" ", low, match.start()) + 1), match.end())
+    return before.group(1) if before else ""
 
 
 def _is_boundary(text: str, match: re.Match[str], cased: bool) -> bool:
@@ -110,9 +128,7 @@ def _is_boundary(text: str, match: re.Match[str], cased: bool) -> bool:
     if not nxt:
         return False
     punct = match.group().strip()
-    # Look back a bounded window: searching from 0 would make long paragraphs quadratic.
-    before = _WORD_BEFORE.search(text, max(0, match.start() - 64), match.end())
-    word = before.group(1) if before else ""
+    word = _word_before(text, match)
     if punct.startswith(".") and not punct.startswith("..."):
         bare = word.rstrip(".").lower()
         if not punct.endswith(("'", '"', "”", "’")):
@@ -122,10 +138,10 @@ def _is_boundary(text: str, match: re.Match[str], cased: bool) -> bool:
                 return not nxt.isdigit()
             if bare in _MAY_END:
                 return _opens_sentence(text, match.end(), cased)
-        if re.fullmatch(r"[A-Za-z]", word):               # an initial: "J. Smith"
+        if _INITIAL.fullmatch(word):                      # an initial: "J. Smith"
             return False
-        if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word):  # U.S. / e.g. / U.N.
-            following = re.match(r"[\w']+", text[match.end():])
+        if _DOTTED.fullmatch(word):                       # U.S. / e.g. / U.N.
+            following = _NEXT_WORD.match(text, match.end())
             return bool(following and following.group().lower() in _STARTERS and cased
                         and following.group()[0].isupper())
     if cased:

@@ -163,7 +163,8 @@ def test_the_fold_covers_every_letter_ignorecase_matches_to_an_ascii_one() -> No
 TRICKY = ["Over the past ſix days, ſince Monday, ſome 12 died.", "\u0130n three days, the toll rose.",
           "THE SAME PERIOD saw five deaths.", "In the same days nine were hurt.", "ONE died toDAY.",
           "No number here, only words.", "Twenty-one rockets hit since last week.",
-          "A dozen homes burned over the past \u212a days.", "It rained yesterday; sixty were rescued."]
+          "A dozen homes burned over the past \u212a days.", "It rained yesterday; sixty were rescued.",
+          "Over the past three\u00a0DAYS, 40 died.", "For\ttwo\u2003weeks, 3 were held. On Tuesday, 5 were freed."]
 
 
 @pytest.mark.parametrize("sentence", TRICKY + [s for a in load_corpus(REPO / "content").articles

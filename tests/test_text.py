@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from digest.text import plain_text, split_sentences, terms
+from digest.text import _BOUNDARY, _WORD_BEFORE, _word_before, plain_text, split_sentences, terms
 
 CASES = [
     ("Col. Myles Caggins III said. The coalition paused operations.",
@@ -61,3 +61,21 @@ def test_plain_text_drops_markup() -> None:
 def test_terms_stem_and_drop_stopwords() -> None:
     assert terms("The Protesters were protesting in Baghdad's streets.") == [
         "protest", "protest", "baghdad", "street"]
+
+
+WINDOWS = ["Mr.\tSmith went. He said the U.S.\u00a0troops left.  Then", "x" * 100 + ". Next one. " + "y-" * 40 + "z. End",
+           "“Quoted.” Then (a.b.c.) d. e.g. Foo", "word-word’s. Next!\u2003Again?! Yes… no", "A.  B. C.\tD"]
+
+
+@pytest.mark.parametrize("text", WINDOWS + [c[0] for c in CASES])
+def test_the_word_before_punctuation_is_the_one_the_bounded_window_finds(text: str) -> None:
+    for m in _BOUNDARY.finditer(text):
+        window = _WORD_BEFORE.search(text, max(0, m.start() - 64), m.end())
+        assert _word_before(text, m) == (window.group(1) if window else "")
+
+
+def test_terms_of_joined_sentences_are_the_terms_of_each_in_order() -> None:
+    title, body = "ΟΔΟΣ rises: Baghdad’s rally", "He said ΣΟΦΟΣ. 'Σίγμα' twice’s. Protesters’ march, again.\nNew day."
+    sentences = split_sentences(body)
+    assert terms(f"{title}\n{title}\n{' '.join(sentences)}") == [
+        *terms(title), *terms(title), *(t for s in sentences for t in terms(s))]
