@@ -12,12 +12,12 @@ from collections.abc import Callable, Iterable, Mapping
 from itertools import chain
 from dataclasses import dataclass
 
-from .duplicates import DEFAULT_THRESHOLD, Story, copy_map, find_duplicates, signature
+from .duplicates import DEFAULT_THRESHOLD, Story, copy_map, find_duplicates, signature_of_words
 from .figures import Claim, attach_claims, find_conflicts, raw_claims
 from .model import Article, ArticleAnalysis, Digest, Quote, Topic, TopicDigest
 from .similarity import DEFAULT_MIN_SCORE, related, vectorise, vectorise_counts
 from .summarize import Candidate, rank_terms, select, summarize_topic
-from .text import plain_text, split_sentences, terms
+from .text import plain_text, split_sentences, words_and_terms
 
 __all__ = ["AnalysisOptions", "analyse_article", "article_claims", "build_digest", "related_articles"]
 
@@ -40,11 +40,13 @@ def analyse_article(title: str, body: str, n: int) -> ArticleAnalysis:
     """Everything about one article that depends only on its text: sentences, summary, and
     the per-article inputs of duplicate detection, related coverage and figure conflicts."""
     sentences = tuple(split_sentences(plain_text(body)))
-    # Terms are taken per sentence and reused: those of "title, title, prose" are the same.
-    sentence_terms = [terms(s) for s in sentences]
-    title_terms = terms(title)
+    # Each sentence is split into words and terms once, for the shingles, the term counts
+    # and the ranking: the words (terms) of "title, prose" are those of its parts in turn.
+    title_words, title_terms = words_and_terms(title)
+    split = [words_and_terms(s) for s in sentences]
+    sentence_terms = [found for _, found in split]
     features = {
-        "minhash": signature(f"{title}\n{' '.join(sentences)}"),
+        "minhash": signature_of_words([*title_words, *chain.from_iterable(found for found, _ in split)]),
         "term_counts": tuple(sorted(Counter(chain(title_terms, title_terms, *sentence_terms)).items())),
         "claims": raw_claims(sentences),
     }

@@ -16,7 +16,6 @@ Pure: no MkDocs and no file I/O.
 
 from __future__ import annotations
 
-import re
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -27,8 +26,10 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 from scipy import sparse
 
+from .text import words
+
 __all__ = ["DEFAULT_THRESHOLD", "DuplicateGroup", "Story", "copy_map", "find_duplicates",
-           "jaccard", "shingles", "signature"]
+           "jaccard", "shingles", "signature", "signature_of_words"]
 
 #: Shingle Jaccard at or above which two articles are copies of one story. On the
 #: labelled set (tests/data/duplicates_eval.json) lightly edited copies score 0.53 and
@@ -36,7 +37,6 @@ __all__ = ["DEFAULT_THRESHOLD", "DuplicateGroup", "Story", "copy_map", "find_dup
 DEFAULT_THRESHOLD = 0.3
 SHINGLE_WORDS = 5
 NUM_PERM = 128
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
 @dataclass(frozen=True)
@@ -66,17 +66,16 @@ class DuplicateGroup:
         return (self.original, *self.copies)
 
 
-def _runs(text: str, k: int) -> Iterator[str]:
-    """The k-word runs of a text, lowercased, words joined by one space (all of them if fewer)."""
-    words = _WORD.findall(text.lower().replace("’", "'"))
-    if len(words) <= k:
-        return iter([" ".join(words)] if words else [])
-    return map(" ".join, zip(*(words[i:] for i in range(k))))
+def _runs(found: Sequence[str], k: int) -> Iterator[str]:
+    """The k-word runs of a text's words, joined by one space (all of them if fewer)."""
+    if len(found) <= k:
+        return iter([" ".join(found)] if found else [])
+    return map(" ".join, zip(*(found[i:] for i in range(k))))
 
 
 def shingles(text: str, k: int = SHINGLE_WORDS) -> frozenset[str]:
     """The set of k-word runs of a text, lowercased, punctuation and case ignored."""
-    return frozenset(_runs(text, k))
+    return frozenset(_runs(words(text), k))
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -94,10 +93,16 @@ _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=1).permutations
 @lru_cache(maxsize=65536)
 def signature(text: str, k: int = SHINGLE_WORDS) -> tuple[int, ...]:
     """The MinHash values of a text's shingles, () for a text without words; remembered
-    between builds of one process (`mkdocs serve`). CRC-32 is a fast, stable 32-bit hash
-    for the shingles. A repeated shingle cannot change a minimum, so the runs are hashed
-    without first making a set of them, with the permutations drawn once per process."""
-    runs = list(map(str.encode, _runs(text, k)))
+    between builds of one process (`mkdocs serve`)."""
+    return signature_of_words(words(text), k)
+
+
+def signature_of_words(found: Sequence[str], k: int = SHINGLE_WORDS) -> tuple[int, ...]:
+    """`signature` of a text with these words (`digest.text.words`). CRC-32 is a fast,
+    stable 32-bit hash for the shingles. A repeated shingle cannot change a minimum, so
+    the runs are hashed without first making a set of them, with the permutations drawn
+    once per process."""
+    runs = list(map(str.encode, _runs(found, k)))
     if not runs:
         return ()
     m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32, permutations=_PERMUTATIONS, **_SCHEME_ARG)

@@ -139,8 +139,9 @@ _PERIOD = _Keyed(r"\b(this|last|past)\s+(week|month|year)\b|\b(today|yesterday)\
 _SINCE = _Keyed(r"\bsince\s+([^,.;:]+)", "since")
 _SAME = _Keyed(r"\b(?:the same period|that period|the same time|that time|the same days)\b",
                "same period|that period|same time|that time|same days")
-#: The four gates at once: a sentence that fails it names no time scope.
-_TIMED = re.compile("|".join(k.gate.pattern for k in (_DURATION, _PERIOD, _SINCE, _SAME)))
+#: A word in every match of the four gates (and far cheaper to look for than all of them):
+#: a sentence without one names no time scope.
+_TIMED = re.compile("hour|day|week|month|year|since|period|time")
 
 
 @dataclass(frozen=True)

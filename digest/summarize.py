@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -54,8 +55,9 @@ DEFAULT = SummaryParams()
 
 def _matrix(token_lists: Sequence[Sequence[str]]) -> np.ndarray:
     """Row-normalised TF-IDF matrix, IDF computed over the sentences themselves."""
-    vocab: dict[str, int] = {}
-    cells = [vocab.setdefault(t, len(vocab)) for tokens in token_lists for t in tokens]
+    flat = list(chain.from_iterable(token_lists))
+    vocab = {t: i for i, t in enumerate(dict.fromkeys(flat))}     # columns in order of first use
+    cells = list(map(vocab.__getitem__, flat))
     rows = np.repeat(np.arange(len(token_lists)), [len(t) for t in token_lists])
     width = max(len(vocab), 1)
     counts = np.bincount(rows * width + np.asarray(cells, dtype=np.int64),
@@ -78,8 +80,9 @@ def _lexrank(sim: np.ndarray, damping: float = 0.85, iterations: int = 50) -> np
     rows = weights.sum(axis=1, keepdims=True)
     transition = np.where(rows > 0, weights / np.where(rows > 0, rows, 1.0), 1.0 / n)
     scores = np.full(n, 1.0 / n)
+    step = damping * transition.T      # the same product every iteration: taken once
     for _ in range(iterations):
-        new = (1 - damping) / n + damping * transition.T @ scores
+        new = (1 - damping) / n + step @ scores
         if np.abs(new - scores).sum() < 1e-6:
             return new
         scores = new

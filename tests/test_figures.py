@@ -173,6 +173,7 @@ def test_the_keyword_pre_checks_agree_with_the_patterns(sentence: str) -> None:
     folded = figures._fold(sentence)
     for keyed in (figures._DURATION, figures._PERIOD, figures._SINCE, figures._SAME):
         assert bool(keyed.search(sentence, folded)) == bool(keyed.pattern.search(sentence))
+        assert figures._TIMED.search(folded) or not keyed.gate.search(folded)
         assert [m.span() for m in keyed.finditer(sentence, folded)] == \
             [m.span() for m in keyed.pattern.finditer(sentence)]
     assert figures._maybe_number(sentence, folded) == bool(figures._MAYBE_NUMBER.search(sentence))

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
-from digest.text import _BOUNDARY, _WORD_BEFORE, _word_before, plain_text, split_sentences, terms
+from digest.text import (_BOUNDARY, _GAP, _TOKEN, _WORD, _WORD_BEFORE, _term, _word_before, plain_text,
+                         split_sentences, terms, words, words_and_terms)
 
 CASES = [
     ("Col. Myles Caggins III said. The coalition paused operations.",
@@ -74,8 +78,27 @@ def test_the_word_before_punctuation_is_the_one_the_bounded_window_finds(text: s
         assert _word_before(text, m) == (window.group(1) if window else "")
 
 
-def test_terms_of_joined_sentences_are_the_terms_of_each_in_order() -> None:
+def test_words_and_terms_of_joined_sentences_are_those_of_each_in_order() -> None:
     title, body = "ΟΔΟΣ rises: Baghdad’s rally", "He said ΣΟΦΟΣ. 'Σίγμα' twice’s. Protesters’ march, again.\nNew day."
     sentences = split_sentences(body)
     assert terms(f"{title}\n{title}\n{' '.join(sentences)}") == [
         *terms(title), *terms(title), *(t for s in sentences for t in terms(s))]
+    assert words(f"{title}\n{' '.join(sentences)}") == [*words(title), *(w for s in sentences for w in words(s))]
+
+
+def test_words_and_terms_take_the_fast_path_to_the_same_result() -> None:
+    rng = random.Random(5)
+    pieces = ["Ab", "c", "9", "_", "'", "’", "‘", "“", "”", "—", "–", "…", "\u00a0", " ", ".", ",", "-", "s",
+              "£", "€", "\u24b6", "•", "\u2003", "é", "Σ", "ΟΣ", "İ", "\t", "x'", "'s", "rock'n'roll", "don’t"]
+    plain = [p for p in pieces if p not in ("é", "Σ", "ΟΣ", "İ")]        # these take the pattern
+    texts = ["".join(rng.choices(pool, k=rng.randint(0, 30))) for pool in (pieces, plain) for _ in range(2000)]
+    for text in texts + [c[0] for c in CASES]:
+        assert words(text) == _WORD.findall(text.lower().replace("’", "'")), text
+        assert terms(text) == [t for t in map(_term, _TOKEN.findall(text.lower())) if t is not None], text
+        assert words_and_terms(text) == (words(text), terms(text))
+
+
+def test_characters_that_part_words_still_part_them_lower_cased() -> None:
+    every = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000)
+    gaps = "".join(_GAP.findall(every.replace("’", "")))    # ’ is written as ' first
+    assert len(gaps.lower()) == len(gaps) and not re.search(r"[^\W_]|['’]", gaps.lower())
