@@ -53,6 +53,8 @@ _TIME_UNITS = frozenset("second seconds minute minutes hour hours day days week 
 _MONTHS = ("january february march april may june july august september october november "
            "december").split()
 _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+_DAY_NAMES = frozenset(_MONTHS + _WEEKDAYS)
+_YEAR = re.compile(r"(19|20)\d\d")
 _STOP = frozenset("""
 is are was were be been being have has had will would could can may might must shall do did does
 of in on at to from by for with into onto over under and or but nor that which who whom whose
@@ -260,10 +262,12 @@ def _verb_before(lower: list[str], start: int) -> str | None:
 
 
 def _scopes(sentence: str, previous: str, folded: str | None = None) -> list[tuple[int, str, str]]:
-    """Time scopes named in a sentence: (position, key, label)."""
-    folded = _fold(sentence) if folded is None else folded
-    if not _TIMED.search(folded):
-        return []
+    """Time scopes named in a sentence: (position, key, label). With `folded`, the caller
+    has found a time word in it."""
+    if folded is None:
+        folded = _fold(sentence)
+        if not _TIMED.search(folded):
+            return []
     found: list[tuple[int, str, str]] = []
     durations = list(_DURATION.finditer(sentence, folded))
     for m in durations:
@@ -278,7 +282,7 @@ def _scopes(sentence: str, previous: str, folded: str | None = None) -> list[tup
         found.append((m.start(), key, key))
     for m in _SINCE.finditer(sentence, folded):
         words = m.group(1).split()[:8]
-        named = [w for w in words if w.lower() in _MONTHS + _WEEKDAYS or re.fullmatch(r"(19|20)\d\d", w)]
+        named = [w for w in words if w.lower() in _DAY_NAMES or _YEAR.fullmatch(w)]
         anchor = " ".join(named) if named else " ".join(terms(" ".join(words[:3])))
         found.append((m.start(), "since " + anchor.lower(), "since " + (" ".join(named) or " ".join(words[:3]))))
     same = _SAME.search(sentence, folded)
@@ -332,8 +336,11 @@ def extract_claims(sentences: Sequence[str], *, slug: str = "", source: str = ""
             if timed and not same and any(p.search(sentence, folded) for p in (_DURATION, _SINCE, _PERIOD)):
                 previous_scoped = sentence
             continue
-        tokens = _TOKEN.findall(sentence)
-        lower = [t.lower() for t in tokens]
+        if sentence.isascii():       # lower-casing ASCII moves no token boundary and no test below
+            tokens = lower = _TOKEN.findall(folded)
+        else:
+            tokens = _TOKEN.findall(sentence)
+            lower = [t.lower() for t in tokens]
         scopes = _scopes(sentence, previous_scoped, folded) if timed else []
         if scopes and not same:
             previous_scoped = sentence

@@ -37,10 +37,14 @@ _INLINE = [
 ]
 
 
+_MARKUP = re.compile(r"[\[\]<`*_]")     # a character every pattern of _INLINE needs
+
+
 def _inline(text: str) -> str:
-    for pattern, repl, needles in _INLINE:
-        if any(n in text for n in needles):
-            text = pattern.sub(repl, text)
+    if _MARKUP.search(text):
+        for pattern, repl, needles in _INLINE:
+            if any(n in text for n in needles):
+                text = pattern.sub(repl, text)
     return " ".join(text.split())
 
 
