@@ -194,6 +194,7 @@ _STEMMER = snowballstemmer.stemmer("english")
 # their lower cases), such text is ASCII, and str.translate and str.split find its words
 # much faster than a pattern.
 _GAP = re.compile(r"[^\w\x00-\x7f]")
+_LOOSE = re.compile(r"'(?![a-z0-9])|'[a-z0-9]+'")    # in a _plain text: ' ending no word, or a second '
 _SPLIT = str.maketrans({chr(c): chr(c).lower() if chr(c).isalnum() or chr(c) == "'" else " " for c in range(128)})
 
 
@@ -215,13 +216,21 @@ def _plain(text: str) -> str | None:
     return plain.translate(_SPLIT) if plain.isascii() else None
 
 
+def _split(plain: str) -> list[str] | None:
+    """The words of a `_plain` text by str.split, if that is what _WORD and _TOKEN find
+    in it: no apostrophe at the edge of a word and none twice in one. None otherwise."""
+    if "'" in plain and (plain.startswith("'") or " '" in plain or _LOOSE.search(plain)):
+        return None
+    return plain.split()
+
+
 def _matches(text: str, pattern: re.Pattern[str]) -> list[str]:
-    """`pattern.findall(text.lower())` for _WORD or _TOKEN, ’ written as '. Without an
-    apostrophe both find the runs of letters and digits, which str.split finds faster."""
+    """`pattern.findall(text.lower())` for _WORD or _TOKEN, ’ written as '."""
     plain = _plain(text)
-    if plain is None:
-        return pattern.findall(text.lower().replace("’", "'"))
-    return pattern.findall(plain) if "'" in plain else plain.split()
+    found = None if plain is None else _split(plain)
+    if found is not None:
+        return found
+    return pattern.findall(text.lower().replace("’", "'") if plain is None else plain)
 
 
 def _stems(tokens: list[str]) -> list[str]:
@@ -239,9 +248,9 @@ def terms(sentence: str) -> list[str]:
 
 
 def words_and_terms(text: str) -> tuple[list[str], list[str]]:
-    """`words(text)` and `terms(text)`, splitting the text once when it has no apostrophe."""
+    """`words(text)` and `terms(text)`, splitting the text once where str.split can."""
     plain = _plain(text)
-    if plain is not None and "'" not in plain:
-        found = plain.split()
+    found = None if plain is None else _split(plain)
+    if found is not None:
         return found, _stems(found)
     return words(text), terms(text)
