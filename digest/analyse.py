@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from itertools import chain
 from dataclasses import dataclass
+from itertools import chain
 
 from .duplicates import DEFAULT_THRESHOLD, Story, copy_map, find_duplicates, signature_of_words
 from .figures import Claim, attach_claims, find_conflicts, raw_claims

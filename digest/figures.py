@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from .text import terms
+from .text import GatedPattern, fold, terms
 
 __all__ = ["Claim", "Conflict", "attach_claims", "extract_claims", "find_conflicts",
            "group_claims", "raw_claims", "same_thing"]
@@ -102,45 +102,15 @@ _GENERIC = frozenset("""reports report officials official sources source witness
 residents rights groups group doctors medics he she they it we i this that the a an these those
 there news agency agencies statement spokesperson spokesman spokeswoman some many others both
 neither earlier later initial local state media""".split())
-# re.IGNORECASE matches four non-ASCII letters to ASCII ones (see the `re` docs on [a-z]).
-_FOLD_LETTERS = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
-_FOLD = str.maketrans(_FOLD_LETTERS)
-
-
-def _fold(text: str) -> str:
-    """`text` lower-cased, those four letters folded too: if a case-insensitive pattern of
-    ASCII words matches `text`, its words occur in this, character for character."""
-    return (text if text.isascii() else text.translate(_FOLD)).lower()
-
-
-class _Keyed:
-    """A case-insensitive pattern, and a `gate` that finds something every match contains
-    (lower-case, case-sensitive) in the folded text.
-
-    Most sentences fail the gate, which is much cheaper than the pattern, so the
-    pattern only runs where it can match.
-    """
-
-    def __init__(self, pattern: str, gate: str) -> None:
-        self.pattern = re.compile(pattern, re.IGNORECASE)
-        self.gate = re.compile(gate)
-
-    def search(self, text: str, folded: str) -> re.Match[str] | None:
-        return self.pattern.search(text) if self.gate.search(folded) else None
-
-    def finditer(self, text: str, folded: str) -> Iterator[re.Match[str]]:
-        return self.pattern.finditer(text) if self.gate.search(folded) else iter(())
-
-
 _NUM_WORD = "|".join([*_UNITS, *_TENS]) + r"|\d+"
-_DURATION = _Keyed(r"\b(?:over|in|during|within|for)\s+(?:just\s+|only\s+)?(?:the\s+)?"
-                   r"(?:past\s+|last\s+|previous\s+|first\s+)?(?:(" + _NUM_WORD + r")\s+)?"
-                   r"(hours?|days?|weeks?|months?|years?)\b", r"\s(?:hour|day|week|month|year)")
-_PERIOD = _Keyed(r"\b(this|last|past)\s+(week|month|year)\b|\b(today|yesterday)\b",
-                 r"(?:this|last|past)\s+(?:week|month|year)|today|yesterday")
-_SINCE = _Keyed(r"\bsince\s+([^,.;:]+)", "since")
-_SAME = _Keyed(r"\b(?:the same period|that period|the same time|that time|the same days)\b",
-               "same period|that period|same time|that time|same days")
+_DURATION = GatedPattern(r"\b(?:over|in|during|within|for)\s+(?:just\s+|only\s+)?(?:the\s+)?"
+                         r"(?:past\s+|last\s+|previous\s+|first\s+)?(?:(" + _NUM_WORD + r")\s+)?"
+                         r"(hours?|days?|weeks?|months?|years?)\b", r"\s(?:hour|day|week|month|year)")
+_PERIOD = GatedPattern(r"\b(this|last|past)\s+(week|month|year)\b|\b(today|yesterday)\b",
+                       r"(?:this|last|past)\s+(?:week|month|year)|today|yesterday")
+_SINCE = GatedPattern(r"\bsince\s+([^,.;:]+)", "since")
+_SAME = GatedPattern(r"\b(?:the same period|that period|the same time|that time|the same days)\b",
+                     "same period|that period|same time|that time|same days")
 #: A word in every match of the four gates (and far cheaper to look for than all of them):
 #: a sentence without one names no time scope.
 _TIMED = re.compile("hour|day|week|month|year|since|period|time")
@@ -217,16 +187,10 @@ def _qualifier(lower: list[str], start: int, end: int) -> tuple[str, str, int, i
 
 
 @lru_cache(maxsize=65536)
-def _stem(word: str) -> str | None:
-    """The first stem `terms` finds in a word, None if none; cached, as words recur."""
+def _stem(word: str, default: str = "") -> str:
+    """The first stem `terms` finds in a word, else `default`; cached, as words recur."""
     found = terms(word)
-    return found[0] if found else None
-
-
-def _head_stem(word: str) -> str:
-    """The stem of a head noun, the word itself when `terms` keeps none of it."""
-    stem = _stem(word)
-    return word if stem is None else stem
+    return found[0] if found else default
 
 
 @lru_cache(maxsize=65536)
@@ -234,7 +198,7 @@ def _is_head(word: str, singular_ok: bool) -> bool:
     low = word.lower()
     if not word.isalpha() or low in _STOP or low.endswith("ly"):
         return False
-    stem = _head_stem(low)
+    stem = _stem(low, low)
     if stem in _PERSONS or _EVENTS.get(stem) in _CASUALTY:
         return True
     if stem in _EVENTS:
@@ -246,7 +210,7 @@ def _event(lower: list[str], start: int, stop: int) -> str | None:
     for tok in lower[start:stop]:
         if tok in ",;:()" or tok in ("while", "whereas", "but"):
             return None
-        cls = _EVENTS.get(_stem(tok) or "")
+        cls = _EVENTS.get(_stem(tok))
         if cls:
             return cls
     return None
@@ -257,7 +221,7 @@ def _verb_before(lower: list[str], start: int) -> str | None:
     k = start - 2 if start >= 2 and lower[start - 1] == "by" else start - 1
     word = lower[k] if k >= 0 else ""
     if word.endswith(("ing", "ed")) or word in ("hit", "struck"):
-        return _EVENTS.get(_stem(word) or "")
+        return _EVENTS.get(_stem(word))
     return None
 
 
@@ -265,7 +229,7 @@ def _scopes(sentence: str, previous: str, folded: str | None = None) -> list[tup
     """Time scopes named in a sentence: (position, key, label). With `folded`, the caller
     has found a time word in it."""
     if folded is None:
-        folded = _fold(sentence)
+        folded = fold(sentence)
         if not _TIMED.search(folded):
             return []
     found: list[tuple[int, str, str]] = []
@@ -329,7 +293,7 @@ def extract_claims(sentences: Sequence[str], *, slug: str = "", source: str = ""
     claims: list[Claim] = []
     previous_scoped = ""
     for index, sentence in enumerate(sentences):
-        folded = _fold(sentence)
+        folded = fold(sentence)
         timed = _TIMED.search(folded)
         same = timed and _SAME.search(sentence, folded)
         if not _maybe_number(sentence, folded):          # most sentences: no number at all
@@ -393,7 +357,7 @@ def _claim(tokens: list[str], lower: list[str], start: int, end: int, value: flo
     if head is not None and after + 1 < len(lower) and " ".join(lower[after:after + 2]) in _POSTFIX:
         phrase, bound = " ".join(lower[after:after + 2]), _POSTFIX[" ".join(lower[after:after + 2])]
     event = _event(lower, after, after + 7) or _verb_before(lower, qstart)
-    stem = _head_stem(lower[head]) if head is not None else None
+    stem = _stem(lower[head], lower[head]) if head is not None else None
     if stem is not None and _EVENTS.get(stem) in _CASUALTY:
         thing = _EVENTS[stem]
     elif event in _CASUALTY:       # "three passengers were hurt" counts the wounded

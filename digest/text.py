@@ -8,12 +8,17 @@ summary sentence can be checked against its article's text.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 import snowballstemmer
 
-__all__ = ["markdown_paragraphs", "plain_text", "split_sentences", "terms", "words", "words_and_terms"]
+__all__ = ["FOLD_LETTERS", "GatedPattern", "fold", "markdown_paragraphs", "plain_text", "split_sentences",
+           "terms", "words", "words_and_terms"]
 
+# re.IGNORECASE matches four non-ASCII letters to ASCII ones (see the `re` docs on [a-z]).
+FOLD_LETTERS = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
+_FOLD = str.maketrans(FOLD_LETTERS)
 _FENCE = re.compile(r"^\s*(```|~~~)")
 # Elements whose content is never prose, and comments: dropped before anything else.
 _NOT_PROSE = re.compile(r"<(script|style|iframe|svg|noscript|template|object)\b.*?</\1\s*>|<!--.*?-->",
@@ -35,8 +40,6 @@ _INLINE = [
     (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\*)"), r"\1", ("*",)),  # emphasis
     (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1", ("_",)),
 ]
-
-
 _MARKUP = re.compile(r"[\[\]<`*_]")     # a character every pattern of _INLINE needs
 
 
@@ -254,3 +257,28 @@ def words_and_terms(text: str) -> tuple[list[str], list[str]]:
     if found is not None:
         return found, _stems(found)
     return words(text), terms(text)
+
+
+def fold(text: str) -> str:
+    """`text` lower-cased, the four letters of FOLD_LETTERS folded too: if a case-insensitive
+    pattern of ASCII words matches `text`, its words occur in this, character for character."""
+    return (text if text.isascii() else text.translate(_FOLD)).lower()
+
+
+class GatedPattern:
+    """A case-insensitive pattern, and a `gate`: a case-sensitive pattern that finds, in the
+    `fold` of any text the pattern matches, something every match contains.
+
+    Most texts fail the gate, which is much cheaper than the pattern, so the pattern
+    only runs where it can match.
+    """
+
+    def __init__(self, pattern: str, gate: str) -> None:
+        self.pattern = re.compile(pattern, re.IGNORECASE)
+        self.gate = re.compile(gate)
+
+    def search(self, text: str, folded: str) -> re.Match[str] | None:
+        return self.pattern.search(text) if self.gate.search(folded) else None
+
+    def finditer(self, text: str, folded: str) -> Iterator[re.Match[str]]:
+        return self.pattern.finditer(text) if self.gate.search(folded) else iter(())

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from digest.text import (_BOUNDARY, _GAP, _TOKEN, _WORD, _WORD_BEFORE, _term, _word_before, plain_text,
-                         split_sentences, terms, words, words_and_terms)
+from digest.text import (FOLD_LETTERS, _BOUNDARY, _GAP, _TOKEN, _WORD, _WORD_BEFORE, _term, _word_before,
+                         fold, plain_text, split_sentences, terms, words, words_and_terms)
 
 CASES = [
     ("Col. Myles Caggins III said. The coalition paused operations.",
@@ -102,3 +102,10 @@ def test_characters_that_part_words_still_part_them_lower_cased() -> None:
     every = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000)
     gaps = "".join(_GAP.findall(every.replace("’", "")))    # ’ is written as ' first
     assert len(gaps.lower()) == len(gaps) and not re.search(r"[^\W_]|['’]", gaps.lower())
+
+
+def test_the_fold_covers_every_letter_ignorecase_matches_to_an_ascii_one() -> None:
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    matched = set(re.findall("[a-z]", every, re.IGNORECASE))
+    assert {c for c in matched if not c.isascii()} == set(FOLD_LETTERS)
+    assert all(fold(c) == c.lower() if c.isascii() else fold(c) in "iks" for c in matched)
