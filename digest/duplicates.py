@@ -1,12 +1,13 @@
 """Near-duplicate stories: syndicated and lightly edited copies of one article.
 
 Each article (headline and prose) becomes a set of word shingles (runs of `k`
-words); MinHash signatures estimate the Jaccard similarity of two sets and
-locality-sensitive hashing (`datasketch.MinHashLSH`) finds the candidate pairs
-without comparing every pair. Candidates are then confirmed on their exact
-shingle Jaccard, so the threshold means what it says. Copies are grouped
-transitively (A copies B, B copies C) and each group is shown once: its earliest
-article, "also reported by" the rest.
+words); MinHash signatures (`datasketch.MinHash`) estimate the Jaccard similarity
+of two sets and locality-sensitive hashing (the bands `datasketch.MinHashLSH` would
+use, bucketed with numpy and scipy) finds the candidate pairs without comparing
+every pair. Candidates are then confirmed on their exact shingle Jaccard, so the
+threshold means what it says. Copies are grouped transitively (A copies B, B
+copies C) and each group is shown once: its earliest article, "also reported by"
+the rest.
 
 Different stories on the same event share facts and names but few five-word
 runs, so they stay well below the threshold; a wire story re-run with a new
