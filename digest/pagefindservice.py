@@ -1,0 +1,228 @@
+"""Writes a Pagefind search bundle from ready-made records, in one batch.
+
+The `pagefind` binary comes from the `pagefind[bin]` wheel that pip installed
+(`pagefind.service.get_executable`, which also honours PAGEFIND_BINARY_PATH); nothing
+is downloaded. We drive the binary's service mode (`pagefind --service`) ourselves,
+with the messages `pagefind.index.PagefindIndex` sends: base64-encoded JSON, each
+followed by a comma, on stdin, and replies in the same form on stdout. That wrapper
+waits 0.1 s before reading each reply, so every record costs 0.1 s (over 16 minutes
+for 10,000 articles; Pagefind issue #976), and it waits forever if the binary dies.
+Here all records are written at once while the replies are read as they arrive, and a
+binary that exits or refuses a record ends the build with a SearchIndexError.
+
+`IndexJob` runs the whole batch in a background thread: the plugin starts it as soon as
+the records are known, so the binary (its own process) indexes while MkDocs renders the
+pages, and the build only waits for what is left at the end.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, cast
+
+__all__ = ["IndexJob", "Record", "SearchIndexError", "find_binary", "write_bundle"]
+
+OVERRIDE = "PAGEFIND_BINARY_PATH"     # honoured by pagefind.service.get_executable
+
+
+def _fix() -> str:
+    """How to get a working binary back."""
+    unset = f", or unset {OVERRIDE} (it is set to {os.environ[OVERRIDE]!r})" if os.environ.get(OVERRIDE) else ""
+    return f"Fix: reinstall newsdigest with its dependencies (pip install 'pagefind[bin]>=1.5,<2'){unset}."
+
+
+class SearchIndexError(Exception):
+    """The search index could not be written; the message names the cause and the fix."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """One search result: its address from the site root, the text it is found by, and
+    the metadata a result shows. `content` is HTML-escaped, because the search UI shows
+    excerpts of it as HTML; `meta` is plain text (the UI escapes it)."""
+
+    url: str
+    content: str
+    meta: Mapping[str, str] = field(default_factory=dict)
+
+
+def find_binary() -> Path:
+    """The pagefind executable that the `pagefind[bin]` wheel installed."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        raise SearchIndexError(f"the 'pagefind' package is not installed. {_fix()}") from None
+    try:
+        path = get_executable()
+    except FileNotFoundError:   # pagefind_bin is installed but has no binary for this platform
+        path = None
+    if path is None or not path.is_file():
+        where = (f"{OVERRIDE} names {str(path)!r}, which is not a file" if os.environ.get(OVERRIDE)
+                 else "the 'pagefind_bin' wheel is missing or has no binary for this platform")
+        raise SearchIndexError(f"the pagefind binary was not found ({where}). {_fix()}")
+    return path
+
+
+class _Service:
+    """One `pagefind --service` process: requests out, replies in, by message id."""
+
+    def __init__(self, binary: Path, stderr: IO[bytes]) -> None:
+        try:
+            self.proc = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=stderr)
+        except OSError as exc:
+            raise SearchIndexError(f"the pagefind binary {binary} could not be started ({exc}). "
+                                   f"{_fix()}") from None
+        self.stderr = stderr
+        self.next_id = 0
+        self.buffer = bytearray()
+
+    def encode(self, payload: Mapping[str, Any]) -> tuple[int, bytes]:
+        self.next_id += 1
+        message = json.dumps({"message_id": self.next_id, "payload": payload}, ensure_ascii=False)
+        return self.next_id, base64.b64encode(message.encode("utf-8")) + b","
+
+    def write_all(self, messages: Iterable[bytes]) -> None:
+        """Write every message, then flush; a binary that died shows up as EOF in read()."""
+        assert self.proc.stdin is not None
+        try:
+            for message in messages:
+                self.proc.stdin.write(message)
+            self.proc.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            pass
+
+    def read(self) -> dict[str, Any]:
+        """The next reply, as {message_id, payload}."""
+        stdout = cast(io.BufferedReader, self.proc.stdout)
+        while (cut := self.buffer.find(b",")) < 0:
+            chunk = stdout.read1(1 << 16)
+            if not chunk:
+                raise SearchIndexError(f"the pagefind binary stopped unexpectedly{self.stderr_tail()}. "
+                                       f"{_fix()}")
+            self.buffer += chunk
+        raw = bytes(self.buffer[:cut])
+        del self.buffer[:cut + 1]
+        try:
+            reply = json.loads(base64.b64decode(raw))
+        except ValueError:
+            raise SearchIndexError(f"the pagefind binary answered in an unknown format ({raw[:80]!r}). "
+                                   f"{_fix()}") from None
+        return reply if isinstance(reply, dict) else {}
+
+    def call(self, payload: Mapping[str, Any], what: str) -> dict[str, Any]:
+        """Send one request and wait for its reply."""
+        sent, message = self.encode(payload)
+        self.write_all([message])
+        return _payload(self.read(), {sent: what})
+
+    def stderr_tail(self) -> str:
+        self.stderr.seek(0)
+        text = self.stderr.read()[-2000:].decode("utf-8", "replace").strip()
+        return f": {text}" if text else ""
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+
+    def close(self) -> None:
+        if self.proc.stdin is not None and not self.proc.stdin.closed:
+            try:
+                self.proc.stdin.close()       # the service exits at the end of its input
+            except BrokenPipeError:
+                pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def _payload(reply: Mapping[str, Any], names: Mapping[int, str]) -> dict[str, Any]:
+    """The payload of a reply, or a SearchIndexError naming the request it answers."""
+    payload = reply.get("payload") or {}
+    if payload.get("type") == "Error":
+        what = names.get(reply.get("message_id") or -1, "a request")
+        raise SearchIndexError(f"pagefind refused {what}: {payload.get('message', 'no reason given')}. "
+                               "Fix: report this with the article it names.")
+    return dict(payload)
+
+
+def write_bundle(out_dir: Path, records: Sequence[Record], language: str = "en",
+                 binary: Path | None = None, started: Callable[[_Service], None] | None = None) -> None:
+    """Index the records and write the search bundle (index, UI scripts) into out_dir,
+    replacing what was there. One pagefind process, one pass over the records."""
+    binary = binary or find_binary()
+    out_dir = out_dir.resolve()
+    with tempfile.TemporaryFile() as stderr:
+        service = _Service(binary, stderr)
+        if started is not None:
+            started(service)
+        try:
+            index_id = service.call({"type": "NewIndex", "config": None}, "a new index")["index_id"]
+            names: dict[int, str] = {}
+            messages = []
+            for record in records:
+                sent, message = service.encode({
+                    "type": "AddRecord", "index_id": index_id, "url": record.url, "content": record.content,
+                    "language": language, "meta": dict(record.meta), "filters": None, "sort": None})
+                names[sent] = f"the search record for {record.url}"
+                messages.append(message)
+            writer = threading.Thread(target=service.write_all, args=(messages,), daemon=True)
+            writer.start()
+            for _ in messages:
+                _payload(service.read(), names)
+            writer.join()
+            shutil.rmtree(out_dir, ignore_errors=True)      # no stale chunks from an earlier build
+            service.call({"type": "WriteFiles", "index_id": index_id, "output_path": str(out_dir)},
+                         f"writing the index to {out_dir}")
+        finally:
+            service.close()
+
+
+class IndexJob:
+    """`write_bundle` in a background thread, started at once; `wait` for it (its error is
+    raised there) or `cancel` it (the binary is killed, nothing is raised)."""
+
+    def __init__(self, out_dir: Path, records: Sequence[Record], language: str = "en") -> None:
+        self.records = len(records)
+        self._error: BaseException | None = None
+        self._service: _Service | None = None
+        self._cancelled = False
+        self._thread = threading.Thread(target=self._run, args=(out_dir, records, language),
+                                        name="pagefind-index", daemon=True)
+        self._thread.start()
+
+    def _run(self, out_dir: Path, records: Sequence[Record], language: str) -> None:
+        try:
+            write_bundle(out_dir, records, language, started=self._started)
+        except BaseException as exc:  # noqa: BLE001 - handed to the build thread by wait()
+            self._error = exc
+
+    def _started(self, service: _Service) -> None:
+        self._service = service
+        if self._cancelled:
+            service.kill()
+
+    def wait(self) -> None:
+        """Block until the bundle is written; raise what stopped it."""
+        self._thread.join()
+        if self._error is not None and not self._cancelled:
+            raise self._error
+
+    def cancel(self) -> None:
+        """Stop the job (a failed build): kill the binary and wait for the thread to end."""
+        self._cancelled = True
+        if self._service is not None:
+            self._service.kill()
+        self._thread.join()
