@@ -25,7 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from digest.duplicates import DEFAULT_THRESHOLD, Story, find_duplicates  # noqa: E402
-from digest.figures import Claim, extract_claims, same_thing  # noqa: E402
+from digest.conflicts import same_thing  # noqa: E402
+from digest.figures import Claim, extract_claims  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 

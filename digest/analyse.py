@@ -12,8 +12,15 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import chain
 
-from .duplicates import DEFAULT_THRESHOLD, Story, copy_map, find_duplicates, signature_of_words
-from .figures import Claim, attach_claims, find_conflicts, raw_claims
+from .conflicts import find_conflicts
+from .duplicates import (
+    DEFAULT_THRESHOLD,
+    Story,
+    copy_map,
+    find_duplicates,
+    signature_of_words,
+)
+from .figures import Claim, attach_claims, raw_claims
 from .model import Article, ArticleAnalysis, Digest, Quote, Topic, TopicDigest
 from .similarity import DEFAULT_MIN_SCORE, related, vectorise, vectorise_counts
 from .summarize import Candidate, rank_terms, select, summarize_topic

@@ -14,9 +14,8 @@ times, dates, percentages and money are not claims.
 
 The source of a claim is the outlet named in its sentence as the subject of
 "reported / said / according to" (the nearest one before the number, else after),
-falling back to the article's source. Claims about the same thing published within a
-few days of each other form a group; a group whose figures differ is a `Conflict`.
-Pure: no MkDocs and no file I/O.
+falling back to the article's source. Grouping claims and finding where reports differ
+is digest/conflicts.py. Pure: no MkDocs and no file I/O.
 """
 
 from __future__ import annotations
@@ -29,8 +28,7 @@ from functools import lru_cache
 
 from .text import GatedPattern, fold, terms
 
-__all__ = ["Claim", "Conflict", "attach_claims", "extract_claims", "find_conflicts",
-           "group_claims", "raw_claims", "same_thing"]
+__all__ = ["Claim", "attach_claims", "extract_claims", "raw_claims"]
 
 _UNITS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -137,15 +135,6 @@ class Claim:
     def figure_key(self) -> tuple[float, str]:
         """Figures agree when value and bound direction agree ("at least 12" = "12 or more")."""
         return self.value, self.bound if self.bound in ("lower", "upper") else "point"
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """Claims about the same thing, in the same scope, whose figures differ."""
-
-    label: str
-    scope_label: str
-    claims: tuple[Claim, ...]
 
 
 def _number(tokens: list[str], i: int) -> tuple[float, int, str] | None:
@@ -391,42 +380,3 @@ def attach_claims(raw: Iterable[tuple[object, ...]], sentences: Sequence[str], s
     return tuple(Claim(slug, int(i), sentences[int(i)], float(v), str(b), str(f), str(t),  # type: ignore[call-overload, arg-type]
                        str(lab), str(sc), str(sl), str(said) or source, published)
                  for i, v, b, f, t, lab, sc, sl, said in raw)
-
-
-def same_thing(a: Claim, b: Claim, window_days: float = 3.0) -> bool:
-    """Whether two claims count the same thing: same key and scope, close in time."""
-    close = abs((a.published - b.published).total_seconds()) <= window_days * 86400
-    return a.thing == b.thing and a.scope == b.scope and close
-
-
-def group_claims(claims: Iterable[Claim], window_days: float = 3.0) -> list[list[Claim]]:
-    """Claims about the same thing, split where reports are more than `window_days` apart."""
-    by_key: dict[tuple[str, str], list[Claim]] = {}
-    for c in claims:
-        by_key.setdefault((c.thing, c.scope), []).append(c)
-    groups: list[list[Claim]] = []
-    for items in by_key.values():
-        items.sort(key=lambda c: (c.published, c.slug, c.index))
-        current = [items[0]]
-        for c in items[1:]:
-            if (c.published - current[-1].published).total_seconds() > window_days * 86400:
-                groups.append(current)
-                current = []
-            current.append(c)
-        groups.append(current)
-    return groups
-
-
-def find_conflicts(claims: Iterable[Claim], window_days: float = 3.0) -> tuple[Conflict, ...]:
-    """Groups whose figures differ, each figure once per source (its earliest mention)."""
-    conflicts = []
-    for group in group_claims(claims, window_days):
-        if len({c.figure_key for c in group}) < 2:
-            continue
-        seen: dict[tuple[tuple[float, str], str], Claim] = {}
-        for c in group:
-            seen.setdefault((c.figure_key, c.source.lower()), c)
-        rows = sorted(seen.values(), key=lambda c: (c.published, c.value))
-        conflicts.append(Conflict(group[0].label, group[0].scope_label, tuple(rows)))
-    conflicts.sort(key=lambda x: (x.claims[0].published, x.label))
-    return tuple(conflicts)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:   # records of the cross-source modules, used in annotations only
     from .duplicates import DuplicateGroup
-    from .figures import Conflict
+    from .conflicts import Conflict
 
 __all__ = [
     "Article",
@@ -125,7 +125,7 @@ class Digest:
     related: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Near-duplicate stories (digest/duplicates.py): each shown once, as its earliest copy.
     duplicates: tuple[DuplicateGroup, ...] = ()
-    #: Per topic id, the figures its sources report differently (digest/figures.py).
+    #: Per topic id, the figures its sources report differently (digest/conflicts.py).
     conflicts: dict[str, tuple[Conflict, ...]] = field(default_factory=dict)
 
     def summary_of(self, article: Article) -> tuple[str, ...]:

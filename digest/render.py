@@ -26,7 +26,7 @@ import markupsafe
 import yaml
 
 from .charts import activity_chart, source_chart, topics_chart
-from .figures import Conflict
+from .conflicts import Conflict
 from .loader import slugify
 from .model import Article, Digest
 

@@ -8,7 +8,8 @@ import pytest
 
 from conftest import REPO
 from digest import figures
-from digest.figures import Claim, extract_claims, find_conflicts, group_claims, same_thing
+from digest.conflicts import find_conflicts, group_claims, same_thing
+from digest.figures import Claim, extract_claims
 from digest.loader import load_corpus
 from digest.text import fold, plain_text, split_sentences
 
