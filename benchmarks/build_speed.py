@@ -43,7 +43,6 @@ markdown_extensions: [admonition, attr_list, md_in_html, {toc: {permalink: true}
 """
 DIGEST_YML = "site_name: Benchmark digest\n" + _COMMON_YML + """\
 plugins:
-  - search
   - digest:
       cache_dir: {cache}
 """

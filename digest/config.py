@@ -92,5 +92,7 @@ class DigestConfig(base.Config):
 
     search_full_text_days = c.Type(int, default=30)
     """Index the full text only of articles at most this many days older than the newest one;
-    older articles are found by title and summary, which keeps the search index small and the
-    first search fast on large archives. 0 indexes every article in full."""
+    older articles are found by title, byline, topics and summary. 0 indexes every article in
+    full. Pagefind's first search stays small either way (it loads only the chunks a query
+    needs), but the index is rebuilt on every build and full text costs ~2 ms of CPU per
+    article (about 10 s at 5,000 articles) against ~0.4 ms for title and summary."""

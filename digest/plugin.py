@@ -6,6 +6,8 @@ Hooks, in build order:
   swaps the raw article files for the generated pages (nothing is written to disk).
 - on_env: renders the theme's nav once per folder for pages outside the nav (articles).
 - on_page_context: tells the theme's head (overrides/main.html) which feeds a page links to.
+- on_post_build: waits for the Pagefind search index (site/pagefind/), which on_files started
+  writing in the background (digest/searchindex.py, digest/pagefindservice.py).
 - on_serve: also watches site_templates/ (MkDocs already watches content/).
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import pickle
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -37,10 +40,11 @@ from .errors import ValidationFailed
 from .feeds import FEED_FILES, MEDIA_TYPES, SiteInfo, build_feeds, feed_paths
 from .loader import Corpus, load_corpus
 from .navcache import memoise_nav_partials
+from .pagefindservice import IndexJob, SearchIndexError
 from .pipeline import Pipeline
 from .render import PageSet, Renderer, page_uri, templates_dir
 from .sanitize import clean_html
-from .searchindex import add_to_index, article_entries
+from .searchindex import search_records
 
 __all__ = ["DigestPlugin"]
 
@@ -64,7 +68,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.pageset: PageSet | None = None
         self._pipeline: Pipeline | None = None
         self._bodies: dict[str, str] = {}     # article page -> slug, for bodies the pipeline converts
-        self._search_entries: list[dict[str, str]] = []
+        self._search: IndexJob | None = None    # the search index, written while pages render
 
     def _cache_dir(self, config: MkDocsConfig) -> Path:
         """`cache_dir`, relative to the folder of mkdocs.yml."""
@@ -91,6 +95,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             config.theme.dirs.insert(0, overrides)
         if STYLESHEET not in [str(x) for x in config.extra_css]:
             config.extra_css.append(STYLESHEET)
+        _turn_off_theme_search(config)
         return config
 
     def options(self) -> AnalysisOptions:
@@ -144,9 +149,12 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                             topic_articles=self.config.topic_page_articles)
         pageset = self.pageset = renderer.render(digest, pipeline.converted)
         self._bodies = {page_uri("article", slug): slug for slug in pipeline.converted}
-        self._search_entries = article_entries(digest, {t.id: t.title for t in corpus.topics},
+        self._cancel_search()
+        self._search = IndexJob(Path(config.site_dir) / "pagefind",
+                                search_records(digest, config.site_name, config.site_description or "",
                                                config.use_directory_urls,
-                                               self.config.search_full_text_days or None)
+                                               self.config.search_full_text_days or None),
+                                str(config.theme.get("language") or "en"))
         self.article_uris = frozenset(page_uri("article", a.slug) for a in digest.articles)
         docs = Path(config.docs_dir).resolve()
         for file in list(files):
@@ -231,15 +239,26 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         env.auto_reload = False
         return env
 
-    # After the theme's search plugin has written its index (priority 0).
-    @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Article entries go into the theme's search index (see digest/searchindex.py)."""
+        """The search index, begun in on_files, is complete."""
         self._close()
-        add_to_index(Path(config.site_dir) / "search" / "search_index.json", self._search_entries)
+        if self._search is not None:
+            start, job, self._search = time.perf_counter(), self._search, None
+            try:
+                job.wait()
+            except SearchIndexError as exc:
+                raise PluginError(f"digest: the search index was not written: {exc}") from None
+            log.info("digest: search index of %d pages written (the build waited %.1f s for it)",
+                     job.records, time.perf_counter() - start)
 
     def on_build_error(self, *, error: Exception) -> None:
         self._close()
+        self._cancel_search()
+
+    def _cancel_search(self) -> None:
+        if self._search is not None:
+            self._search.cancel()
+            self._search = None
 
     def _close(self) -> None:
         """Release the pipeline's workers (every page has its body by now, or the build failed)."""
@@ -267,6 +286,17 @@ class _SlotPage(Page):
             self.content = self.markdown
             return
         super().render(config, files)
+
+
+def _turn_off_theme_search(config: MkDocsConfig) -> None:
+    """The theme's own search plugin would parse every page again for an index nothing
+    uses, and draw a second search box: it is turned off, with a warning."""
+    for name in ("material/search", "search"):
+        options = getattr(config.plugins.get(name), "config", None)
+        if options is not None and options.get("enabled", True):
+            options["enabled"] = False
+            log.warning("digest: the theme's search plugin is turned off: newsdigest searches with "
+                        "Pagefind (site/pagefind/). Fix: remove '- search' from plugins in mkdocs.yml.")
 
 
 def _uris(item: object) -> list[str]:

@@ -1,27 +1,37 @@
-"""Article pages in the site's search index, written from what the analysis already knows.
+"""The site's search records, built from what the analysis already knows.
 
-The theme's search plugin learns a page's text by parsing its HTML back apart, which is
-the costliest per-page step of a build, and for articles it would only recover text we
-already hold as sentences. So article pages are marked `search: exclude` for the theme,
-and `add_to_index` appends one entry per article to the `search/search_index.json` the
-theme wrote, in the theme's own format: the title, the byline and topics, the summary
-and, for articles at most `full_text_days` older than the newest one, the full text.
-Older articles stay findable by title, source and summary, which keeps the index small
-and the first search fast on a large archive.
+Pagefind would learn a page's text by parsing its HTML back apart; for our pages that
+text is already at hand as sentences, so each page becomes one custom record instead
+(digest/pagefindservice.py writes them into `site/pagefind/`):
+
+- an article: its title, date and source as metadata (a result shows them), and as
+  text its byline, topics, summary and, for articles at most `full_text_days` older
+  than the newest one, its full text;
+- a topic: its title, description and the quotes of its story so far;
+- the home page: the site's name and description and every topic's title and
+  description.
+
+Archive months and source pages only list articles, so they are not indexed.
+Text is HTML-escaped, as Pagefind's own text from HTML pages is: the search box shows
+excerpts of it as HTML (pagefind.js escapes < and > once more; we do not rely on that).
+Metadata stays plain text, which the search box's template escapes.
 """
 
 from __future__ import annotations
 
 import html
-import json
-from collections.abc import Mapping
-from pathlib import Path
+import re
+from collections.abc import Iterable
 
-from .cache import write_atomic
 from .model import Article, Digest
+from .pagefindservice import Record
 from .render import fmt_date, page_uri, page_url
 
-__all__ = ["add_to_index", "article_entries", "full_text_cutoff"]
+__all__ = ["article_records", "full_text_cutoff", "home_record", "search_records", "topic_records"]
+
+# Words Pagefind reads as its own ranking markers ("___PAGEFIND_WEIGHT___7"); article text
+# is untrusted, so their leading underscores are dropped.
+_MARKER = re.compile(r"(?<!\S)_+(?=(?:END_)?PAGEFIND_)")
 
 
 def full_text_cutoff(articles: tuple[Article, ...], days: int | None) -> float:
@@ -31,37 +41,57 @@ def full_text_cutoff(articles: tuple[Article, ...], days: int | None) -> float:
     return max(a.published.timestamp() for a in articles) - 86400 * days
 
 
-def _paragraph(text: str) -> str:
-    return f"<p>{html.escape(text, quote=False)}</p>"
+def _text(parts: Iterable[str]) -> str:
+    """Record text: the parts joined, HTML-escaped, Pagefind's markers disarmed."""
+    text = html.escape(" ".join(p for p in parts if p), quote=False)
+    return _MARKER.sub("", text) if "PAGEFIND_" in text else text
 
 
-def article_entries(digest: Digest, topic_titles: Mapping[str, str], directory_urls: bool = True,
-                    full_text_days: int | None = None) -> list[dict[str, str]]:
-    """One search entry per article: location, title and text. The theme shows both as HTML,
-    so they are escaped here."""
+def _url(uri: str, directory_urls: bool) -> str:
+    return "/" + page_url(uri, directory_urls)
+
+
+def article_records(digest: Digest, topic_titles: dict[str, str], directory_urls: bool = True,
+                    full_text_days: int | None = None) -> list[Record]:
+    """One record per article; full text only from the cutoff on (see full_text_cutoff), in
+    place of a generated summary, whose sentences it holds already."""
     cutoff = full_text_cutoff(digest.articles, full_text_days)
-    entries = []
+    records = []
     for a in digest.articles:
-        byline = " · ".join(x for x in (a.source, fmt_date(a.published, not a.date_only),
-                                        f"by {a.author}" if a.author else "") if x)
-        parts = [byline, "Topics: " + ", ".join(topic_titles.get(t, t) for t in a.topics),
-                 " ".join(digest.summary_of(a))]
-        if a.published.timestamp() >= cutoff:
-            parts.append(" ".join(digest.analyses[a.slug].sentences))
-        entries.append({"location": page_url(page_uri("article", a.slug), directory_urls),
-                        "title": html.escape(a.title, quote=False), "text": " ".join(_paragraph(p) for p in parts if p)})
-    return entries
+        date = fmt_date(a.published)
+        byline = " · ".join(x for x in (a.source, date, f"by {a.author}" if a.author else "") if x) + "."
+        parts = [byline, "Topics: " + ", ".join(topic_titles.get(t, t) for t in a.topics) + "."]
+        full = a.published.timestamp() >= cutoff and a.slug in digest.analyses
+        if a.summary or not full:
+            parts.extend(digest.summary_of(a))
+        if full:
+            parts.extend(digest.analyses[a.slug].sentences)
+        records.append(Record(_url(page_uri("article", a.slug), directory_urls), _text(parts),
+                              {"title": a.title, "date": date, "source": a.source}))
+    return records
 
 
-def add_to_index(index: Path, entries: list[dict[str, str]]) -> bool:
-    """Append the entries to a search index the theme has written; False if there is none
-    (the search plugin is off), so nothing is written."""
-    try:
-        data = json.loads(index.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    if not isinstance(data, dict) or not isinstance(data.get("docs"), list):
-        return False
-    data["docs"].extend(entries)
-    write_atomic(index, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-    return True
+def topic_records(digest: Digest, directory_urls: bool = True) -> list[Record]:
+    """One record per topic: its description and its story so far."""
+    return [Record(_url(page_uri("topic", td.topic.id), directory_urls),
+                   _text([td.topic.description, *(q.text for q in td.story)]),
+                   {"title": td.topic.title,
+                    "articles": f"{len(td.articles)} article{'' if len(td.articles) == 1 else 's'}"})
+            for td in digest.topics]
+
+
+def home_record(digest: Digest, site_name: str, site_description: str = "",
+                directory_urls: bool = True) -> Record:
+    """The home page: the site and every topic, by title and description."""
+    parts = [site_description] + [f"{td.topic.title}: {td.topic.description}" if td.topic.description
+                                  else td.topic.title for td in digest.topics]
+    return Record(_url(page_uri("home"), directory_urls), _text(parts), {"title": site_name})
+
+
+def search_records(digest: Digest, site_name: str, site_description: str = "", directory_urls: bool = True,
+                   full_text_days: int | None = None) -> list[Record]:
+    """Every record of the site: home, topics, then articles."""
+    titles = {td.topic.id: td.topic.title for td in digest.topics}
+    return [home_record(digest, site_name, site_description, directory_urls),
+            *topic_records(digest, directory_urls),
+            *article_records(digest, titles, directory_urls, full_text_days)]

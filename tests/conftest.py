@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import shutil
 import textwrap
 from pathlib import Path
@@ -41,7 +43,7 @@ class Project:
         (self.content / "topics.yml").write_text(TOPICS, encoding="utf-8")
         (root / "mkdocs.yml").write_text(
             "site_name: Test digest\nsite_url: https://example.org/\ndocs_dir: content\n"
-            "site_dir: site\ntheme:\n  name: material\nplugins:\n  - search\n  - digest\n"
+            "site_dir: site\ntheme:\n  name: material\nplugins:\n  - digest\n"
             "markdown_extensions:\n  - admonition\n  - attr_list\n  - md_in_html\n",
             encoding="utf-8")
 
@@ -62,6 +64,18 @@ class Project:
 
     def html(self, page: str) -> str:
         return (self.site / page / "index.html").read_text(encoding="utf-8")
+
+
+def pagefind_pages(site: Path) -> dict[str, dict]:
+    """The pages in a site's Pagefind index, by URL: what each result would show (url,
+    content, meta), read from the index's fragment files (gzipped JSON behind a signature)."""
+    pages = {}
+    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd"), path
+        page = json.loads(data[len(b"pagefind_dcd"):])
+        pages[page["url"]] = page
+    return pages
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Accessibility: axe-core (npm, tests/a11y/) run in Chromium on the home, topic and article
-pages, in the light and the dark scheme. No serious or critical violation is allowed.
+pages, in the light and the dark scheme, with the header's search results closed and open.
+No serious or critical violation is allowed.
 
 `bash .ci/setup --browser` installs axe-core with `npm ci --prefix tests/a11y`. Under
 CI=true a missing axe-core fails the run instead of skipping it.
@@ -40,19 +41,26 @@ def browser():  # noqa: ANN201 - a Playwright Browser
         b.close()
 
 
+@pytest.mark.parametrize("search", ["closed", "open"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("name", list(PAGES))
 def test_no_serious_or_critical_axe_violations(browser, site_url: str, name: str,  # noqa: ANN001, F811
-                                               scheme: str) -> None:
+                                               scheme: str, search: str) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     try:
         page.goto(site_url + PAGES[name])
         expected = "slate" if scheme == "dark" else "default"
         assert page.locator("body").get_attribute("data-md-color-scheme") == expected
+        if search == "open":
+            page.locator(".nd-search input").click()
+            page.keyboard.type("rocket")
+            page.locator(".nd-search .pf-searchbox-result[href]").first.wait_for(timeout=15_000)
+            page.keyboard.press("ArrowDown")                # one result selected, as when browsing them
+            page.wait_for_timeout(300)                      # the other shown results load
         page.add_script_tag(path=str(axe_path()))
         result = page.evaluate("async () => await axe.run(document)")
         SHOTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"a11y-{name}-{scheme}.png"), full_page=True)
+        page.screenshot(path=str(SHOTS / f"a11y-{name}-{scheme}-search-{search}.png"), full_page=search == "closed")
     finally:
         page.close()
     assert result["testEngine"]["name"] == "axe-core" and result["passes"]

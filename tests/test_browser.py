@@ -32,10 +32,16 @@ def chromium_path() -> str:
     return path
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves files without logging each request."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
 @pytest.fixture(scope="module")
 def site_url(demo_site: Path) -> Iterator[str]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(demo_site))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    handler = functools.partial(QuietHandler, directory=str(demo_site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -58,15 +64,79 @@ def page(site_url: str):  # noqa: ANN201 - a Playwright Page
         assert errors == []
 
 
-def test_search_finds_the_embassy_article(page, site_url: str) -> None:  # noqa: ANN001
-    page.goto(site_url)
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator("input.md-search__input").press_sequentially("rocket", delay=30)
-    results = page.locator(".md-search-result__item a")
+SEARCH_INPUT = ".nd-search input"
+RESULTS = ".nd-search .pf-searchbox-result[href]"
+EMBASSY = "articles/2020-01-26-rockets-hit-us-embassy-baghdad/"
+
+
+def test_search_finds_the_embassy_article_and_goes_there(page, site_url: str) -> None:  # noqa: ANN001
+    page.goto(site_url + "topics/iraq-protests/")            # from a page one folder deep
+    box = page.locator(SEARCH_INPUT)
+    assert box.get_attribute("aria-label") == "Search" and box.get_attribute("role") == "combobox"
+    box.click()
+    box.press_sequentially("rocket", delay=30)
+    results = page.locator(RESULTS)
     results.first.wait_for(timeout=15_000)
     hrefs = [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
     page.screenshot(path=str(SHOTS / "search-rocket.png"))
-    assert any("articles/2020-01-26-rockets-hit-us-embassy-baghdad/" in h for h in hrefs), hrefs
+    assert hrefs[0] == "/" + EMBASSY, hrefs
+    first = results.first.inner_text()
+    assert "Rockets strike US embassy compound in Baghdad's Green Zone" in first
+    assert "Newsdigest Desk · 26 January 2020" in first
+    results.first.click()
+    page.wait_for_load_state("load")
+    assert page.url == site_url + EMBASSY
+    assert "Rockets strike US embassy" in page.locator("h1").first.inner_text()
+
+
+def test_search_works_from_the_keyboard(page, site_url: str) -> None:  # noqa: ANN001
+    page.goto(site_url + "sources/")
+    page.keyboard.press("/")                                  # the shortcut focuses the box
+    assert page.evaluate("document.activeElement.closest('.nd-search') !== null")
+    page.keyboard.type("rocket", delay=20)
+    page.locator(RESULTS).first.wait_for(timeout=15_000)
+    page.keyboard.press("ArrowDown")
+    selected = page.locator(".nd-search [aria-selected='true']")
+    assert selected.count() == 1
+    target = selected.get_attribute("href") or ""
+    assert target.startswith("/articles/") and "rocket" in target
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == site_url + target.lstrip("/")
+    page.goto(site_url)
+    page.keyboard.press("Tab")                                # skip link, then through the header
+    for _ in range(12):
+        if page.evaluate("document.activeElement.closest('.nd-search') !== null"):
+            break
+        page.keyboard.press("Tab")
+    else:
+        pytest.fail("Tab never reached the search box")
+    page.keyboard.type("rocket")
+    page.locator(RESULTS).first.wait_for(timeout=15_000)
+    page.keyboard.press("Escape")
+    assert not page.locator(RESULTS).first.is_visible()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_search_on_a_phone(page, site_url: str, scheme: str) -> None:  # noqa: ANN001
+    phone = page.context.browser.new_page(viewport={"width": 375, "height": 740}, color_scheme=scheme)
+    try:
+        phone.goto(site_url + EMBASSY)
+        box = phone.locator(SEARCH_INPUT)
+        assert box.is_visible()
+        phone.screenshot(path=str(SHOTS / f"search-phone-closed-{scheme}.png"))
+        box.click()
+        box.press_sequentially("rocket", delay=30)
+        results = phone.locator(RESULTS)
+        results.first.wait_for(timeout=15_000)
+        phone.screenshot(path=str(SHOTS / f"search-phone-open-{scheme}.png"))
+        width = phone.evaluate("document.querySelector('.nd-search .pf-searchbox-dropdown').getBoundingClientRect().width")
+        assert width > 330                                     # the results use the screen's width
+        results.first.click()
+        phone.wait_for_load_state("load")
+        assert phone.url == site_url + EMBASSY
+    finally:
+        phone.close()
 
 
 def test_topic_page_summary_sentence_leads_to_its_article(page, site_url: str) -> None:  # noqa: ANN001

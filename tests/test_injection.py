@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Project
+from conftest import Project, pagefind_pages
 from test_browser import CHROMIUM_ARGS, SHOTS, chromium_path
 
 pytestmark = pytest.mark.browser
@@ -21,7 +21,8 @@ P = {  # field -> payload; each tries to run code in a different way
     "title": '<script>console.log("PWNED title")</script><img src=x onerror=alert("title")>',
     "source": '"><svg onload=alert("source")>',
     "author": "<iframe src=javascript:alert('author')></iframe>",
-    "summary": "</p><script>alert('summary')</script>",
+    # "PWNED" makes the search box show this summary in a result's excerpt, which is HTML
+    "summary": "</p><script>alert('summary')</script><img src=x onerror=alert('summary')> PWNED summary",
     "topic": '<img src=x onerror=alert("topic")> & Co',
     "description": "<a href=javascript:alert('desc')>click</a>",
 }
@@ -98,10 +99,15 @@ def test_no_payload_runs_on_any_page(served: str, hostile_site: Path) -> None:
         page.goto(served + "articles/plain/")
         summary = page.locator(".nd-summary").inner_text()
         page.goto(served)
-        page.locator("label.md-search__icon, .md-search__input").first.click()
-        page.locator("input.md-search__input").press_sequentially("PWNED", delay=30)
-        page.wait_for_timeout(1500)
+        page.locator(".nd-search input").click()
+        page.locator(".nd-search input").press_sequentially("PWNED", delay=30)
+        found = page.locator(".nd-search .pf-searchbox-result[href]")
+        found.first.wait_for(timeout=15_000)
+        page.wait_for_timeout(1000)         # every shown result has loaded and rendered
         page.screenshot(path=str(SHOTS / "injection-search.png"))
+        result_titles = page.locator(".nd-search .nd-search-title").all_inner_texts()
+        result_texts = found.all_inner_texts()
+        result_html = page.locator(".nd-search").inner_html()
         browser.close()
     assert events == []
     assert len(pages) >= 8
@@ -110,6 +116,10 @@ def test_no_payload_runs_on_any_page(served: str, hostile_site: Path) -> None:
     assert topic_h1 == P["topic"]
     assert P["summary"] in summary
     assert "Styled paragraph." in body and "Hidden text." in body
+    assert P["title"] in result_titles                      # the search result shows the title as text
+    assert any("<img src=x onerror=alert('summary')> PWNED" in t for t in result_texts)   # and the excerpt
+    assert any(P["source"] in t for t in result_texts)
+    assert "<img src=x" not in result_html and "<script>console" not in result_html
 
 
 class _Tags(HTMLParser):
@@ -150,7 +160,9 @@ def test_payloads_stay_text_in_feeds_and_search_index(hostile_site: Path) -> Non
     for name in ("feed.xml", "rss.xml"):
         raw = (hostile_site / name).read_text()
         assert "<script>" not in raw and "<img src=x" not in raw and "<svg onload" not in raw
-    index = json.loads((hostile_site / "search" / "search_index.json").read_text())
-    for doc in index["docs"]:
-        for field in ("title", "text"):
-            assert "<script" not in doc[field] and "<img src=x" not in doc[field], doc
+    index = pagefind_pages(hostile_site)
+    assert index["/articles/evil/"]["meta"]["title"] == P["title"]   # plain text; the search box escapes it
+    for page in index.values():                 # the text is shown as HTML in excerpts: escaped
+        assert "<script" not in page["content"] and "<img" not in page["content"], page
+        assert "<" not in page["content"] and ">" not in page["content"], page
+    assert "&lt;script&gt;alert(" in index["/articles/plain/"]["content"]     # the summary, escaped

@@ -1,38 +1,101 @@
-"""Article entries in the search index: written by us, once per article, escaped, and
-full text only for recent articles (search_full_text_days)."""
+"""The search index: one Pagefind record per article, topic and home page, queried through
+Pagefind's own search (pagefind.js in Chromium); full text only for recent articles
+(search_full_text_days); a missing or failing binary stops the build with a clear error."""
 
 from __future__ import annotations
 
-import json
+import functools
+import http.server
+import logging
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from conftest import Project, article
+import pytest
 
-from digest.searchindex import add_to_index
+from conftest import Project, article, pagefind_pages
+from digest.pagefindservice import IndexJob, Record, write_bundle
+from test_browser import CHROMIUM_ARGS, QuietHandler, chromium_path
+
+# Every result of a query, with its data, as Pagefind's search API returns them.
+SEARCH = """async (query) => {
+  const pagefind = await import("/pagefind/pagefind.js");
+  const found = await pagefind.search(query);
+  return Promise.all(found.results.map(async (r) => {
+    const d = await r.data();
+    return {url: d.url, meta: d.meta, content: d.content};
+  }));
+}"""
 
 
-def _docs(project: Project) -> list[dict[str, str]]:
-    return json.loads((project.site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+@contextmanager
+def served(site: Path) -> Iterator[str]:
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
 
 
-def test_old_articles_are_indexed_by_title_and_summary_only(project: Project) -> None:
+@pytest.fixture(scope="module")
+def browser():  # noqa: ANN201 - a Playwright Browser
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def search(browser):  # noqa: ANN001, ANN201 - (site, query) -> results
+    """Query a built site through Pagefind in Chromium: (site, query) -> [{url, meta, content}]."""
+    def query(site: Path, text: str) -> list[dict]:
+        with served(site) as url:
+            page = browser.new_page()
+            try:
+                page.goto(url)
+                return page.evaluate(SEARCH, text)
+            finally:
+                page.close()
+
+    return query
+
+
+def urls(results: list[dict]) -> list[str]:
+    return [r["url"] for r in results]
+
+
+def articles(results: list[dict]) -> list[str]:
+    return sorted(u for u in urls(results) if u.startswith("/articles/"))
+
+
+@pytest.mark.browser
+def test_articles_are_found_by_title_summary_and_recent_full_text(project: Project, search) -> None:  # noqa: ANN001
     body = "Rockets hit the embassy compound. A kitchen worker saw the smoke rise."
-    project.add("old.md", article(title="Old story", date="2019-10-01", body=body,
+    project.add("old.md", article(title="Zeppelin story", date="2019-10-01", body=body,
                                   extra="summary: Rockets hit the embassy.\nauthor: Ann Lee"))
     project.add("new.md", article(title="New <b>story</b>", date="2020-01-27", body=body))
     project.build()
-    docs = {d["location"]: d for d in _docs(project) if d["location"].startswith("articles/")}
-    assert sorted(docs) == ["articles/new/", "articles/old/"]        # one entry each, no sections
-    old, new = docs["articles/old/"], docs["articles/new/"]
-    assert old["title"] == "Old story"
-    assert "<p>Rockets hit the embassy.</p>" in old["text"] and "kitchen worker" not in old["text"]
-    assert "<p>Desk · 1 October 2019 · by Ann Lee</p>" in old["text"]
-    assert "<p>Topics: Iraq protests</p>" in old["text"]
-    assert "kitchen worker" in new["text"]
-    assert new["title"] == "New &lt;b&gt;story&lt;/b&gt;"               # the theme shows titles as HTML
+    assert urls(search(project.site, "zeppelin")) == ["/articles/old/"]          # by title
+    assert articles(search(project.site, "embassy")) == ["/articles/new/", "/articles/old/"]
+    assert articles(search(project.site, "kitchen")) == ["/articles/new/"]       # old: no full text
+    old = search(project.site, "zeppelin")[0]
+    assert old["meta"] == {"title": "Zeppelin story", "date": "1 October 2019", "source": "Desk"}
+    assert old["content"].startswith("Desk · 1 October 2019 · by Ann Lee. Topics: Iraq protests. ")
+    new = next(r for r in search(project.site, "kitchen") if r["url"] == "/articles/new/")
+    assert new["meta"]["title"] == "New <b>story</b>"       # plain text: the search box escapes it
 
 
-def test_zero_days_indexes_every_article_in_full(project: Project) -> None:
+@pytest.mark.browser
+def test_zero_days_indexes_every_article_in_full(project: Project, search) -> None:  # noqa: ANN001
     cfg = project.root / "mkdocs.yml"
     cfg.write_text(cfg.read_text().replace("  - digest\n", "  - digest:\n      search_full_text_days: 0\n"))
     project.add("old.md", article(title="Old", date="2015-01-01",
@@ -40,15 +103,105 @@ def test_zero_days_indexes_every_article_in_full(project: Project) -> None:
                                   extra="summary: Rockets hit."))
     project.add("new.md", article(title="New", date="2020-01-27", body="Police watched. Crowds marched."))
     project.build()
-    old = next(d for d in _docs(project) if d["location"] == "articles/old/")
-    assert "kitchen worker" in old["text"]
+    assert articles(search(project.site, "kitchen")) == ["/articles/old/"]
 
 
-def test_no_index_without_the_search_plugin(project: Project) -> None:
-    cfg = project.root / "mkdocs.yml"
-    cfg.write_text(cfg.read_text().replace("  - search\n", ""))
-    project.add("one.md", article())
+@pytest.mark.browser
+def test_topics_and_home_are_found_but_not_archive_or_sources(project: Project, search) -> None:  # noqa: ANN001
+    project.add("one.md", article(title="One", body="Crowds marched on the square. Police watched them."))
     project.build()
+    assert "/topics/iraq-protests/" in urls(search(project.site, "anti-government"))   # description
+    assert "/topics/iraq-protests/" in urls(search(project.site, "square"))            # story quote
+    assert "/" in urls(search(project.site, "American forces"))                        # home: topics
+    everything = set(pagefind_pages(project.site))
+    assert everything == {"/", "/topics/iraq-protests/", "/topics/us-troop-presence/", "/articles/one/"}
+
+
+def test_record_text_is_escaped_and_cannot_steer_the_ranking(project: Project) -> None:
+    project.add("one.md", article(title="One", body="Crowds marched on the square. Police watched them.",
+                                  extra="summary: '<b>Bold</b> & ___PAGEFIND_WEIGHT___10 spam ___END_PAGEFIND_WEIGHT___'"))
+    project.build()
+    index = pagefind_pages(project.site)
+    content = index["/articles/one/"]["content"]
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; PAGEFIND_WEIGHT___10 spam END_PAGEFIND_WEIGHT___" in content
+    assert "Crowds marched on the square." in content                 # recent: full text too
+    assert index["/topics/iraq-protests/"]["meta"]["articles"] == "1 article"
+
+
+@pytest.mark.browser
+def test_results_link_right_from_a_sub_path_without_directory_urls(project: Project, browser) -> None:  # noqa: ANN001
+    cfg = project.root / "mkdocs.yml"
+    cfg.write_text(cfg.read_text() + "use_directory_urls: false\n")
+    project.add("one.md", article(title="Zeppelin over the square", body="Crowds watched. Police too."))
+    project.add("two.md", article(title="Another story", date="2020-01-26"))
+    project.build()
+    with served(project.root) as root:                        # the site is served at /site/
+        page = browser.new_page()
+        try:
+            page.goto(root + "site/articles/two.html")
+            page.locator(".nd-search input").click()
+            page.keyboard.type("zeppelin")
+            result = page.locator(".nd-search .pf-searchbox-result[href]").first
+            result.wait_for(timeout=15_000)
+            assert result.get_attribute("href") == "/site/articles/one.html"
+            result.click()
+            page.wait_for_load_state("load")
+            assert page.url == root + "site/articles/one.html"
+            assert page.locator("h1").first.inner_text() == "Zeppelin over the square"
+        finally:
+            page.close()
+
+
+def test_without_directory_urls_records_point_at_html_files(project: Project) -> None:
+    cfg = project.root / "mkdocs.yml"
+    cfg.write_text(cfg.read_text() + "use_directory_urls: false\n")
+    project.add("one.md", article(title="One"))
+    project.build()
+    for url in pagefind_pages(project.site):
+        target = project.site / url.lstrip("/")
+        assert target.is_file(), url
+    assert "/articles/one.html" in pagefind_pages(project.site)
+
+
+def test_theme_search_plugin_is_turned_off_with_a_warning(project: Project,
+                                                          caplog: pytest.LogCaptureFixture) -> None:
+    cfg = project.root / "mkdocs.yml"
+    cfg.write_text(cfg.read_text().replace("  - digest\n", "  - search\n  - digest\n"))
+    project.add("one.md", article())
+    with caplog.at_level(logging.WARNING):
+        project.build()
+    assert "theme's search plugin is turned off" in caplog.text and "remove '- search'" in caplog.text
     assert not (project.site / "search").exists()
-    assert add_to_index(project.site / "search" / "search_index.json", [{"location": "x"}]) is False
-    assert not (project.site / "search").exists()
+    assert "md-search" not in project.html("articles/one")          # one search box: ours
+    assert 'class="nd-search"' in project.html("articles/one")
+
+
+@pytest.mark.parametrize("binary, cause", [
+    ("/nonexistent/pagefind", "not found (PAGEFIND_BINARY_PATH names '/nonexistent/pagefind', which is not a file)"),
+    ("/bin/false", "the pagefind binary stopped unexpectedly")])
+def test_a_broken_binary_stops_the_build_naming_cause_and_fix(project: Project, binary: str, cause: str) -> None:
+    project.add("one.md", article())
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PAGEFIND_BINARY_PATH": binary}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=project.root,
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "digest: the search index was not written: " in result.stderr and cause in result.stderr
+    assert ("Fix: reinstall newsdigest with its dependencies (pip install 'pagefind[bin]>=1.5,<2'), "
+            f"or unset PAGEFIND_BINARY_PATH (it is set to '{binary}').") in result.stderr
+
+
+def test_a_large_batch_is_indexed_in_one_pass(tmp_path: Path) -> None:
+    records = [Record(f"/articles/a{i}/", f"Story number {i} about rockets and markets.", {"title": f"A{i}"})
+               for i in range(600)]
+    start = time.perf_counter()
+    write_bundle(tmp_path / "pagefind", records)
+    assert time.perf_counter() - start < 20     # PagefindIndex's reader would take 60 s (0.1 s a record)
+    assert len(pagefind_pages(tmp_path)) == 600
+
+
+def test_a_cancelled_job_stops_quietly(tmp_path: Path) -> None:
+    records = [Record(f"/a{i}/", "word " * 2000, {"title": "t"}) for i in range(2000)]
+    job = IndexJob(tmp_path / "pagefind", records)
+    job.cancel()
+    job.wait()                                   # nothing raised
+    assert not (tmp_path / "pagefind" / "pagefind-entry.json").exists()

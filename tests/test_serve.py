@@ -1,7 +1,9 @@
-"""`mkdocs serve` rebuilds when an article is added, edited or deleted and when topics.yml changes."""
+"""`mkdocs serve` rebuilds when an article is added, edited or deleted and when topics.yml changes,
+search index included."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -30,6 +32,12 @@ def _get(url: str) -> tuple[int, str]:
         return e.code, ""
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return 0, ""
+
+
+def _indexed(base: str) -> int:
+    """Pages in the served search index (0 while it cannot be read)."""
+    status, text = _get(base + "pagefind/pagefind-entry.json")
+    return int(json.loads(text)["languages"]["en"]["page_count"]) if status == 200 else 0
 
 
 def _until(check: Callable[[], bool], timeout: float = 60.0) -> bool:
@@ -61,10 +69,12 @@ def test_serve_rebuilds_on_add_edit_delete_and_topics(served: tuple[Project, str
     project, base = served
     second = project.add("second.md", article(title="Second story"))
     assert _until(lambda: "Second story" in _get(base + "articles/second/")[1])
+    assert _until(lambda: _indexed(base) == 5)         # home, two topics, two articles
     second.write_text(article(title="Second story, edited"))
     assert _until(lambda: "Second story, edited" in _get(base + "articles/second/")[1])
     second.unlink()
     assert _until(lambda: _get(base + "articles/second/")[0] == 404)
+    assert _until(lambda: _indexed(base) == 4)
     (project.content / "topics.yml").write_text(
         TOPICS + "  - id: oil-prices\n    title: Oil prices\n    description: Crude markets.\n")
     assert _until(lambda: "Oil prices" in _get(base + "topics/oil-prices/")[1])
