@@ -25,7 +25,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, cast
@@ -170,17 +170,19 @@ def write_bundle(out_dir: Path, records: Sequence[Record], language: str = "en",
             started(service)
         try:
             index_id = service.call({"type": "NewIndex", "config": None}, "a new index")["index_id"]
-            names: dict[int, str] = {}
-            messages = []
-            for record in records:
-                sent, message = service.encode({
-                    "type": "AddRecord", "index_id": index_id, "url": record.url, "content": record.content,
-                    "language": language, "meta": dict(record.meta), "filters": None, "sort": None})
-                names[sent] = f"the search record for {record.url}"
-                messages.append(message)
-            writer = threading.Thread(target=service.write_all, args=(messages,), daemon=True)
+            names: dict[int, str] = {}      # message id -> what it carries, for error messages
+
+            def messages() -> Iterator[bytes]:    # encoded as they are written: no copy of them all
+                for record in records:
+                    sent, message = service.encode({
+                        "type": "AddRecord", "index_id": index_id, "url": record.url, "content": record.content,
+                        "language": language, "meta": dict(record.meta), "filters": None, "sort": None})
+                    names[sent] = f"the search record for {record.url}"
+                    yield message
+
+            writer = threading.Thread(target=service.write_all, args=(messages(),), daemon=True)
             writer.start()
-            for _ in messages:
+            for _ in records:
                 _payload(service.read(), names)
             writer.join()
             shutil.rmtree(out_dir, ignore_errors=True)      # no stale chunks from an earlier build
