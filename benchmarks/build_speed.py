@@ -136,7 +136,7 @@ def bench(n: int, work: Path, pelican: Path | None, skip: set[str]) -> dict[str,
     code = snapshot(work)
     builds["digest_cold"] = run(mkdocs, digest, work / "digest_cold.log", code)
     builds["digest_cold"]["site_mb"] = _size_mb(digest / "site")
-    index_mb = _size_mb(digest / "site" / "search" / "search_index.json")
+    index_mb = _size_mb(digest / "site" / "pagefind")          # Pagefind's chunked index, all files
     corpus.write_digest_corpus(digest / "content", list(corpus.generate(1, offset=n)))
     shutil.rmtree(digest / "site")   # every build writes into an empty site/ (rmdir is slow here)
     builds["digest_warm"] = run(mkdocs, digest, work / "digest_warm.log", code)

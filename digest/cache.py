@@ -8,6 +8,10 @@ Each entry is one small JSON file, `<dir>/<key[:2]>/<key>.json`, written to a te
 file in the same folder and moved into place with `os.replace`, so a crash mid-build
 leaves either the old entry, the new one or none, never half of one. An entry that
 cannot be read or does not have the expected shape is a miss and is rewritten.
+
+The same store holds converted bodies (`PageCache`) and finished article pages
+(`OutputCache`). Each remembers the entries a build used; `prune()` after a successful
+build deletes the rest, so edited and deleted articles do not pile up.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from pathlib import Path
 from .convert import Converted
 from .model import ArticleAnalysis
 
-__all__ = ["AnalysisCache", "PageCache", "code_version", "write_atomic"]
+__all__ = ["AnalysisCache", "OutputCache", "PageCache", "code_version", "write_atomic"]
 
 #: Bump when the entry layout changes; source edits of ANALYSIS_MODULES are picked up anyway.
 FORMAT = "2"
@@ -40,11 +44,53 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-class AnalysisCache:
+class _Store:
+    """Entries `<dir>/<key[:2]>/<key><suffix>`, written atomically, with the keys used."""
+
+    suffix = ".json"
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        self.used: set[str] = set()
+
+    def path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}{self.suffix}"
+
+    def _read(self, key: str) -> bytes | None:
+        self.used.add(key)
+        try:
+            return self.path(key).read_bytes()
+        except OSError:
+            return None
+
+    def _write(self, key: str, data: str) -> None:
+        self.used.add(key)
+        write_atomic(self.path(key), data)
+
+    def prune(self) -> int:
+        """Delete the entries (and leftover temporary files) this build did not use; how many."""
+        removed = 0
+        try:
+            folders = [d for d in os.scandir(self.directory) if d.is_dir() and len(d.name) == 2]
+        except OSError:
+            return 0
+        for folder in folders:
+            for entry in os.scandir(folder.path):
+                stem = entry.name[: -len(self.suffix)] if entry.name.endswith(self.suffix) else ""
+                if stem not in self.used and (stem or entry.name.startswith(".tmp-")):
+                    try:
+                        os.unlink(entry.path)
+                        removed += 1
+                    except OSError:
+                        pass
+        return removed
+
+
+class AnalysisCache(_Store):
     """Analyses stored on disk by content hash; safe to share between successive builds."""
 
     def __init__(self, directory: Path, version: str | None = None) -> None:
-        self.directory = Path(directory)
+        super().__init__(directory)
         self.version = version or code_version()
         self.hits = 0
         self.misses = 0
@@ -57,15 +103,12 @@ class AnalysisCache:
             h.update(b"\0")
         return h.hexdigest()
 
-    def path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.json"
-
     def get(self, key: str) -> ArticleAnalysis | None:
         """The stored analysis, or None if absent, unreadable or malformed."""
         try:
-            raw = json.loads(self.path(key).read_bytes())
-            analysis = _decode(raw)
-        except (OSError, ValueError, TypeError, KeyError):
+            raw = self._read(key)
+            analysis = _decode(json.loads(raw)) if raw is not None else None
+        except (ValueError, TypeError, KeyError):
             analysis = None
         if analysis is None:
             self.misses += 1
@@ -79,7 +122,7 @@ class AnalysisCache:
                            "scores": analysis.scores, "minhash": analysis.minhash,
                            "term_counts": analysis.term_counts, "claims": analysis.claims},
                           ensure_ascii=False, separators=(",", ":"))
-        write_atomic(self.path(key), data)
+        self._write(key, data)
 
 
 def write_atomic(target: Path, data: str) -> None:
@@ -98,7 +141,7 @@ def write_atomic(target: Path, data: str) -> None:
         raise
 
 
-class PageCache:
+class PageCache(_Store):
     """Converted (and sanitised) article bodies with their tables of contents, by content hash.
 
     `context` must hash everything else the conversion depends on (`MarkdownSettings.
@@ -108,7 +151,7 @@ class PageCache:
     """
 
     def __init__(self, directory: Path, context: str) -> None:
-        self.directory = Path(directory)
+        super().__init__(directory)
         self.context = context
 
     def key(self, body: str) -> str:
@@ -118,22 +161,51 @@ class PageCache:
             h.update(b"\0")
         return h.hexdigest()
 
-    def path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.json"
-
     def get(self, key: str) -> Converted | None:
         """The stored conversion, or None if absent, unreadable or malformed."""
         try:
-            raw = json.loads(self.path(key).read_bytes())
-            html, toc = raw["html"], raw["toc"]
-        except (OSError, ValueError, TypeError, KeyError):
+            raw = self._read(key)
+            entry = json.loads(raw) if raw is not None else None
+            html, toc = (entry["html"], entry["toc"]) if entry is not None else (None, None)
+        except (ValueError, TypeError, KeyError):
             return None
         if not (isinstance(html, str) and isinstance(toc, list) and all(isinstance(t, dict) for t in toc)):
             return None
         return Converted(html, tuple(toc))
 
     def put(self, key: str, body: Converted) -> None:
-        write_atomic(self.path(key), json.dumps({"html": body.html, "toc": body.toc}, ensure_ascii=False))
+        self._write(key, json.dumps({"html": body.html, "toc": body.toc}, ensure_ascii=False))
+
+
+class OutputCache(_Store):
+    """Finished article pages (the theme's template output), by a hash of everything that
+    shapes them: the page frame (theme, config, nav and the plugin's head links, as
+    rendered for a sentinel page) and the page's own address, title, meta, content and
+    table of contents. A warm build then skips the theme's template for unchanged pages.
+    """
+
+    suffix = ".html"
+
+    @staticmethod
+    def key(*parts: str) -> str:
+        h = hashlib.sha256(FORMAT.encode())
+        for part in parts:
+            h.update(part.encode("utf-8", "surrogatepass"))
+            h.update(b"\0")
+        return h.hexdigest()
+
+    def get(self, key: str) -> str | None:
+        raw = self._read(key)
+        try:
+            return raw.decode("utf-8") if raw is not None else None
+        except UnicodeDecodeError:
+            return None
+
+    def put(self, key: str, html: str) -> None:
+        try:
+            self._write(key, html)
+        except UnicodeError:      # text UTF-8 cannot hold (a lone surrogate): just not reused
+            pass
 
 
 def _decode(raw: object) -> ArticleAnalysis | None:

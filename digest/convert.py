@@ -60,6 +60,8 @@ _RELATIVE = re.compile(r"\]\(\s*<?" + _REL + r"|^ {0,3}\[[^\]]+\]:\s*<?" + _REL
 def needs_mkdocs(body: str) -> bool:
     """Whether the body may link to a file of the site by a relative address, which only
     MkDocs can resolve (it knows every page's final URL)."""
+    if "](" not in body and "]:" not in body and "=" not in body:     # most bodies: no link at all
+        return False
     return _RELATIVE.search(body) is not None
 
 _converters: dict[str, markdown.Markdown] = {}

@@ -2,12 +2,17 @@
 
 Hooks, in build order:
 - on_config: adds our theme overrides and stylesheet to the Material theme.
-- on_files: loads and validates all of content/, analyses it, renders every page and
-  swaps the raw article files for the generated pages (nothing is written to disk).
+- on_files: loads and validates all of content/, analyses it (digest/pipeline.py: cached,
+  on a process pool, which then goes on converting article bodies), renders every page
+  and swaps the raw article files for the generated pages (nothing is written to disk);
+  articles whose body is converted on the pool skip Markdown (`_SlotPage`).
+- on_page_content: fills our HTML slots; sanitises a body MkDocs converted itself.
 - on_env: renders the theme's nav once per folder for pages outside the nav (articles).
-- on_page_context: tells the theme's head (overrides/main.html) which feeds a page links to.
-- on_post_build: waits for the Pagefind search index (site/pagefind/), which on_files started
-  writing in the background (digest/searchindex.py, digest/pagefindservice.py).
+- on_page_context: puts in the article's converted body, the feed links of the page's
+  head, and an unchanged article page's stored output (digest/reuse.py).
+- on_post_page: stores a freshly rendered article page for reuse.
+- on_post_build: writes the Pagefind search index into site/pagefind/ (digest/searchindex.py)
+  and prunes cache entries the build did not use.
 - on_serve: also watches site_templates/ (MkDocs already watches content/).
 """
 
@@ -33,7 +38,7 @@ from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
 from .analyse import AnalysisOptions, build_digest
-from .cache import AnalysisCache, PageCache
+from .cache import AnalysisCache, OutputCache, PageCache
 from .config import DigestConfig
 from .convert import MarkdownSettings
 from .errors import ValidationFailed
@@ -43,6 +48,7 @@ from .navcache import memoise_nav_partials
 from .pagefindservice import IndexJob, SearchIndexError
 from .pipeline import Pipeline
 from .render import PageSet, Renderer, page_uri, templates_dir
+from .reuse import PageReuse
 from .sanitize import clean_html
 from .searchindex import search_records
 
@@ -67,6 +73,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.article_uris: frozenset[str] = frozenset()
         self.pageset: PageSet | None = None
         self._pipeline: Pipeline | None = None
+        self._reuse: PageReuse | None = None    # unchanged article pages from the output cache
+        self._env: jinja2.Environment | None = None
         self._bodies: dict[str, str] = {}     # article page -> slug, for bodies the pipeline converts
         self._search: IndexJob | None = None    # the search index, written while pages render
 
@@ -148,6 +156,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                             feeds=FEED_FILES if self.config.feeds else None,
                             topic_articles=self.config.topic_page_articles)
         pageset = self.pageset = renderer.render(digest, pipeline.converted)
+        self._reuse = PageReuse(OutputCache(self._cache_dir(config) / "output")) if self.config.cache else None
         self._bodies = {page_uri("article", slug): slug for slug in pipeline.converted}
         self._cancel_search()
         self._search = IndexJob(Path(config.site_dir) / "pagefind",
@@ -169,7 +178,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             if existing is not None:
                 files.remove(existing)
             inclusion = InclusionLevel.UNDEFINED if uri in in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, uri, content=content, inclusion=inclusion))
+            file = File.generated(config, uri, content=content, inclusion=inclusion)
+            files.append(file)
+            if uri in self._bodies:     # MkDocs keeps a page a plugin sets (and makes none)
+                _SlotPage(None, file, config, pageset)
         if self.config.feeds:
             site = SiteInfo(config.site_name, config.site_description or "", config.site_url or "",
                             config.use_directory_urls, str(config.theme.get("language") or "en"))
@@ -205,7 +217,18 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if body is not None and self.pageset is not None and page.content is not None:
             page.content = page.content.replace(self.pageset.body_marker, body.html, 1)
             page.toc = get_toc(list(body.toc))  # type: ignore[arg-type]
-        return self._feeds(context, page, config)
+        context = self._feeds(context, page, config)
+        if self._reuse is not None and page.file.src_uri in self.article_uris \
+                and not page.file.inclusion.is_in_nav():
+            self._reuse.before_template(context, page, config, self._env or config.theme.get_env())
+        return context
+
+    # First, so the stored output is the template's own (later hooks run again on reuse).
+    @event_priority(100)
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self._reuse is not None:
+            self._reuse.after_template(page, output)
+        return output
 
     def _feeds(self, context: TemplateContext, page: Page, config: MkDocsConfig) -> TemplateContext:
         """`digest_feeds`: the feeds this page links to from its head, its topic's first."""
@@ -223,25 +246,24 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             for tid, title in groups for kind, path in feed_paths(tid).items()]
         return context
 
-    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation | None:
-        """Article pages whose body arrived converted are `_SlotPage`s (see there)."""
-        for uri in self._bodies:
-            file = files.get_file_from_path(uri)
-            if file is not None and file.page is not None and not file.inclusion.is_in_nav():
-                _SlotPage(None, file, config, self.pageset)
-        return nav
-
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig,
                files: Files) -> jinja2.Environment | None:
         memoise_nav_partials(env)   # the nav is rendered once per folder for articles
+        self._env = env
         # A build gets a fresh environment (also under `mkdocs serve`), so templates cannot
         # change during one: skip the file-system check Jinja makes on every include.
         env.auto_reload = False
         return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """The search index, begun in on_files, is complete."""
+        """The search index, begun in on_files, is complete; then the
+        caches drop the entries this (complete) build did not use."""
+        stores = ([self._reuse.outputs] if self._reuse else []) + \
+            ([self._pipeline.cache, self._pipeline.page_cache] if self._pipeline else [])
         self._close()
+        removed = sum(store.prune() for store in stores if store is not None)
+        if removed:
+            log.debug("digest: %d unused cache entries removed", removed)
         if self._search is not None:
             start, job, self._search = time.perf_counter(), self._search, None
             try:

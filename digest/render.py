@@ -142,8 +142,7 @@ class Renderer:
         self._slots.append(str(chunk))
         return markupsafe.Markup(f"<!--nd:{self.nonce}:{len(self._slots) - 1}-->")
 
-    def _page(self, template: str, uri: str, title: str, description: str, *,
-              indexed: bool = True, **context: Any) -> str:
+    def _page(self, template: str, uri: str, title: str, description: str, **context: Any) -> str:
         own = page_url(uri, self.directory_urls)
         here = own[:-1] if own.endswith("/") else posixpath.dirname(own)
         # Every target is addressed from the site root: climb out of this page's folder.
@@ -159,7 +158,7 @@ class Renderer:
         # Material inserts these meta values into the HTML unescaped: escape them here.
         meta: dict[str, object] = {"title": html.escape(title),
                                    "description": html.escape(" ".join(description.split())[:300])}
-        head = _front_matter(meta if indexed else {**meta, "search": {"exclude": True}})
+        head = _front_matter(meta)
         self._slots = []
         body = self.env.get_template(template).render(url=url, file=file, **context)
         self.slots[uri] = tuple(self._slots)
@@ -194,7 +193,6 @@ class Renderer:
                                     conflicts=_latest_conflicts(digest.conflicts.get(td.topic.id, ())),
                                     **common)
         topic_titles = {t.topic.id: t.topic.title for t in digest.topics}
-        # Article pages are left out of the theme's search index: digest/searchindex.py adds them.
         # All article pages sit at the same depth, so an article's entry in others' "related"
         # lists is the same HTML everywhere: rendered once, reused (a macro call costs).
         article_item = self.env.get_template("_macros.j2").module.article_item  # type: ignore[attr-defined]
@@ -209,7 +207,7 @@ class Renderer:
             uri = page_uri("article", a.slug)
             related = [articles[s] for s in digest.related.get(a.slug, ())]
             pages[uri] = self._page("article.md.j2", uri, a.title, " ".join(summaries[a.slug]),
-                                    indexed=False, a=a, related=related, topic_titles=topic_titles,
+                                    a=a, related=related, topic_titles=topic_titles,
                                     body_slot=body_marker if a.slug in converted else None,
                                     related_item=related_item, **common)
         months: dict[str, list[Article]] = defaultdict(list)
@@ -225,7 +223,7 @@ class Renderer:
             uri = page_uri("month", key)
             label = f"{items[0].published:%B %Y}"
             pages[uri] = self._page("month.md.j2", uri, label, f"Articles published in {label}.",
-                                    indexed=False, label=label, timeline=_by_day(items), **common)
+                                    label=label, timeline=_by_day(items), **common)
         by_source = sorted(sources.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         pages[page_uri("sources")] = self._page(
             "sources.md.j2", page_uri("sources"), "Sources", "Every outlet and its articles.",
@@ -234,7 +232,7 @@ class Renderer:
             uri = page_uri("source", key)
             name = items[0].source
             pages[uri] = self._page("source.md.j2", uri, name, f"Articles from {name}.",
-                                    indexed=False, name=name, items=items, **common)
+                                    name=name, items=items, **common)
         nav: list[dict[str, object]] = [
             {"Home": page_uri("home")},
             {"Topics": [page_uri("topics")] + [{html.escape(t.topic.title): page_uri("topic", t.topic.id)}

@@ -18,7 +18,7 @@ TAGS: frozenset[str] = frozenset(nh3.ALLOWED_TAGS)
 # and Material's styling rely on. `rel` is set by nh3 itself (noopener noreferrer).
 ATTRIBUTES: dict[str, set[str]] = {
     **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
-    "*": {"id", "class", "title", "lang", "dir", "data-search-exclude"},
+    "*": {"id", "class", "title", "lang", "dir"},
     "time": {"datetime"},
 }
 

@@ -123,3 +123,74 @@ def test_article_html_is_reused_and_never_stale(tmp_path: Path) -> None:
     project.add("one.md", article(title="One", body="## A heading\n\nRockets were fired again. Officials said so."))
     project.build()
     assert "Rockets were fired again." in project.html("articles/one")
+
+
+def test_unchanged_pages_are_reused_and_never_stale(tmp_path: Path) -> None:
+    """A warm build prints unchanged article pages from the output cache; anything that
+    shapes a page (the site's config, a new related article, the article itself) makes it
+    render afresh."""
+    from conftest import Project, article
+
+    project = Project(tmp_path)
+    project.add("a.md", article(title="Rockets hit the embassy", body="Rockets hit the US embassy in Baghdad. "
+                                "Officials said three rockets landed near the embassy compound."))
+    project.add("b.md", article(title="Protest march", body="Protesters marched in Baghdad. Police watched."))
+    project.build()
+    outputs = list((tmp_path / ".cache" / "digest" / "output").rglob("*.html"))
+    assert len(outputs) == 2
+    first = project.html("articles/a")
+    project.build()
+    assert project.html("articles/a") == first
+    assert len(list((tmp_path / ".cache" / "digest" / "output").rglob("*.html"))) == 2   # all reused
+
+    cfg = tmp_path / "mkdocs.yml"
+    cfg.write_text(cfg.read_text().replace("site_name: Test digest", "site_name: Renamed digest"))
+    project.build()
+    assert "Renamed digest" in project.html("articles/a") and "Test digest" not in project.html("articles/a")
+
+    assert "Embassy attack follow-up" not in project.html("articles/a")
+    project.add("c.md", article(title="Embassy attack follow-up", date="2020-01-28",
+                                body="Rockets hit the US embassy in Baghdad again. Officials said three "
+                                     "rockets landed near the embassy compound."))
+    project.build()
+    assert "Embassy attack follow-up" in project.html("articles/a")        # its related list changed
+
+    project.add("a.md", article(title="Rockets hit the embassy", body="Rockets hit the US embassy in Baghdad. "
+                                "Officials said four rockets landed near the embassy compound."))
+    project.build()
+    assert "four rockets" in project.html("articles/a")
+
+
+def test_no_output_cache_when_caching_is_off(tmp_path: Path) -> None:
+    from conftest import Project, article
+
+    project = Project(tmp_path)
+    cfg = tmp_path / "mkdocs.yml"
+    cfg.write_text(cfg.read_text().replace("  - digest\n", "  - digest:\n      cache: false\n"))
+    project.add("a.md", article())
+    project.build()
+    project.build()
+    assert "Some text here." in project.html("articles/a")
+    assert not (tmp_path / ".cache").exists()
+
+
+def test_entries_of_deleted_or_edited_articles_are_pruned(tmp_path: Path) -> None:
+    from conftest import Project, article
+
+    project = Project(tmp_path)
+    project.add("a.md", article(title="One", body=BODY))
+    project.add("b.md", article(title="Two", body=BODY.replace("Sunday", "Monday")))
+    project.build()
+    cache = tmp_path / ".cache" / "digest"
+
+    def entries() -> dict[str, int]:
+        return {kind: len([p for p in cache.rglob(f"*.{ext}") if (kind == "analysis") == (p.parent.parent == cache)
+                           and (kind == "analysis" or kind in p.parts)])
+                for kind, ext in (("analysis", "json"), ("pages", "json"), ("output", "html"))}
+
+    assert entries() == {"analysis": 2, "pages": 2, "output": 2}
+    (project.content / "articles" / "b.md").unlink()
+    project.add("a.md", article(title="One", body=BODY.replace("Sunday", "Friday")))
+    project.build()
+    assert entries() == {"analysis": 1, "pages": 1, "output": 1}
+    assert "Friday" in project.html("articles/a")
