@@ -5,14 +5,15 @@ Hooks, in build order:
 - on_files: loads and validates all of content/, analyses it (digest/pipeline.py: cached,
   on a process pool, which then goes on converting article bodies), renders every page
   and swaps the raw article files for the generated pages (nothing is written to disk);
-  articles whose body is converted on the pool skip Markdown (`_SlotPage`).
+  articles whose body is converted on the pool skip Markdown (`_SlotPage`); starts
+  writing the Pagefind search index in the background (digest/searchindex.py).
 - on_page_content: fills our HTML slots; sanitises a body MkDocs converted itself.
 - on_env: renders the theme's nav once per folder for pages outside the nav (articles).
 - on_page_context: puts in the article's converted body, the feed links of the page's
   head, and an unchanged article page's stored output (digest/reuse.py).
 - on_post_page: stores a freshly rendered article page for reuse.
-- on_post_build: writes the Pagefind search index into site/pagefind/ (digest/searchindex.py)
-  and prunes cache entries the build did not use.
+- on_post_build: waits for the search index (site/pagefind/) and prunes cache entries
+  the build did not use.
 - on_serve: also watches site_templates/ (MkDocs already watches content/).
 """
 
