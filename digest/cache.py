@@ -1,17 +1,15 @@
-"""The on-disk analysis cache: an article's sentences and summary, keyed by what decides them.
+"""The on-disk caches: analyses, converted bodies and finished pages, keyed by what decides them.
 
-key = sha256(code version, summary length, title, body). The code version is a hash of
-the source of the modules that compute an analysis, so editing the sentence splitter or
-the summariser invalidates every entry without anyone remembering to bump a number.
+Analysis key = sha256(code version, summary length, title, body). The code version is a
+hash of the source of the modules that compute an analysis, so editing the sentence
+splitter or the summariser invalidates every entry without anyone remembering to bump
+a number. Bodies are keyed by the body and the Markdown settings, finished pages by
+their frame and content (digest/reuse.py).
 
-Each entry is one small JSON file, `<dir>/<key[:2]>/<key>.json`, written to a temporary
-file in the same folder and moved into place with `os.replace`, so a crash mid-build
-leaves either the old entry, the new one or none, never half of one. An entry that
-cannot be read or does not have the expected shape is a miss and is rewritten.
-
-The same store holds converted bodies (`PageCache`) and finished article pages
-(`OutputCache`). Each remembers the entries a build used; `prune()` after a successful
-build deletes the rest, so edited and deleted articles do not pile up.
+Each store is one SQLite file in the cache folder (see `_Store` for why and how writes
+are grouped). An entry that cannot be read or does not have the expected shape is a
+miss and is rewritten. Each store remembers the entries a build used; `prune()` after
+a successful build deletes the rest, so edited and deleted articles do not pile up.
 """
 
 from __future__ import annotations
@@ -19,14 +17,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
+import sqlite3
 from functools import lru_cache
 from pathlib import Path
 
 from .convert import Converted
 from .model import ArticleAnalysis
 
-__all__ = ["AnalysisCache", "OutputCache", "PageCache", "code_version", "write_atomic"]
+__all__ = ["AnalysisCache", "OutputCache", "PageCache", "code_version"]
 
 #: Bump when the entry layout changes; source edits of ANALYSIS_MODULES are picked up anyway.
 FORMAT = "2"
@@ -45,49 +43,99 @@ def code_version() -> str:
 
 
 class _Store:
-    """Entries `<dir>/<key[:2]>/<key><suffix>`, written atomically, with the keys used."""
+    """Entries (key -> text) in one SQLite file in `directory`, with the keys a build used.
 
-    suffix = ".json"
+    SQLite rather than a file per entry: a cold build of thousands of articles would
+    otherwise create, rename and later delete three files per article, and on a real
+    disk that file-system work cost more than the analysis. Writes are grouped into
+    transactions (`BATCH` at a time, the rest at `flush`/`prune`/`close`): a build that
+    crashes loses at most its uncommitted entries, and an entry is never half there.
+    A file that is not a readable database is set aside and the store starts empty.
+    """
+
+    file_name = "entries.sqlite"
+    BATCH = 500
 
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
+        self.file = self.directory / self.file_name
         self.used: set[str] = set()
+        self._db: sqlite3.Connection | None = None
+        self._pending = 0
 
-    def path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}{self.suffix}"
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            try:
+                self._db = _open(self.file)
+            except sqlite3.DatabaseError:          # not a database (or damaged): start afresh
+                os.replace(self.file, self.file.with_name(self.file.name + ".broken"))
+                self._db = _open(self.file)
+        return self._db
 
-    def _read(self, key: str) -> bytes | None:
+    def _read(self, key: str) -> str | None:
         self.used.add(key)
         try:
-            return self.path(key).read_bytes()
-        except OSError:
+            row = self._connect().execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
             return None
+        return row[0] if row and isinstance(row[0], str) else None
 
     def _write(self, key: str, data: str) -> None:
         self.used.add(key)
-        write_atomic(self.path(key), data)
+        db = self._connect()
+        if not db.in_transaction:
+            db.execute("BEGIN")
+        try:
+            db.execute("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", (key, data))
+        except UnicodeEncodeError:          # text UTF-8 cannot hold (a lone surrogate): not stored
+            return
+        self._pending += 1
+        if self._pending >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit the entries written so far."""
+        if self._db is not None and self._db.in_transaction:
+            self._db.execute("COMMIT")
+        self._pending = 0
 
     def prune(self) -> int:
-        """Delete the entries (and leftover temporary files) this build did not use; how many."""
-        removed = 0
-        try:
-            folders = [d for d in os.scandir(self.directory) if d.is_dir() and len(d.name) == 2]
-        except OSError:
+        """Delete the entries this build did not use (call after a complete build); how many."""
+        if self._db is None and not self.file.exists():
             return 0
-        for folder in folders:
-            for entry in os.scandir(folder.path):
-                stem = entry.name[: -len(self.suffix)] if entry.name.endswith(self.suffix) else ""
-                if stem not in self.used and (stem or entry.name.startswith(".tmp-")):
-                    try:
-                        os.unlink(entry.path)
-                        removed += 1
-                    except OSError:
-                        pass
-        return removed
+        db = self._connect()
+        self.flush()
+        db.execute("BEGIN")
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+        db.execute("DELETE FROM used")
+        db.executemany("INSERT OR IGNORE INTO used (key) VALUES (?)", ((k,) for k in self.used))
+        removed = db.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM used)").rowcount
+        db.execute("COMMIT")
+        return max(0, removed)
+
+    def close(self) -> None:
+        """Commit and release the file."""
+        if self._db is not None:
+            self.flush()
+            self._db.close()
+            self._db = None
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    # Autocommit mode (transactions are explicit); a build under `mkdocs serve` may run on
+    # another thread than the one that opened the store; wait for a concurrent build's lock.
+    db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    return db
 
 
 class AnalysisCache(_Store):
     """Analyses stored on disk by content hash; safe to share between successive builds."""
+
+    file_name = "analyses.sqlite"
 
     def __init__(self, directory: Path, version: str | None = None) -> None:
         super().__init__(directory)
@@ -125,22 +173,6 @@ class AnalysisCache(_Store):
         self._write(key, data)
 
 
-def write_atomic(target: Path, data: str) -> None:
-    """Write a temporary file beside `target`, then rename it over: never half an entry."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 class PageCache(_Store):
     """Converted (and sanitised) article bodies with their tables of contents, by content hash.
 
@@ -149,6 +181,8 @@ class PageCache(_Store):
     adds the body. A warm build then skips Markdown and the sanitiser for every unchanged
     article.
     """
+
+    file_name = "bodies.sqlite"
 
     def __init__(self, directory: Path, context: str) -> None:
         super().__init__(directory)
@@ -184,7 +218,7 @@ class OutputCache(_Store):
     table of contents. A warm build then skips the theme's template for unchanged pages.
     """
 
-    suffix = ".html"
+    file_name = "pages.sqlite"
 
     @staticmethod
     def key(*parts: str) -> str:
@@ -195,17 +229,10 @@ class OutputCache(_Store):
         return h.hexdigest()
 
     def get(self, key: str) -> str | None:
-        raw = self._read(key)
-        try:
-            return raw.decode("utf-8") if raw is not None else None
-        except UnicodeDecodeError:
-            return None
+        return self._read(key)
 
     def put(self, key: str, html: str) -> None:
-        try:
-            self._write(key, html)
-        except UnicodeError:      # text UTF-8 cannot hold (a lone surrogate): just not reused
-            pass
+        self._write(key, html)
 
 
 def _decode(raw: object) -> ArticleAnalysis | None:

@@ -263,6 +263,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             ([self._pipeline.cache, self._pipeline.page_cache] if self._pipeline else [])
         self._close()
         removed = sum(store.prune() for store in stores if store is not None)
+        for store in stores:
+            if store is not None:
+                store.close()
         if removed:
             log.debug("digest: %d unused cache entries removed", removed)
         if self._search is not None:
@@ -284,10 +287,16 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             self._search = None
 
     def _close(self) -> None:
-        """Release the pipeline's workers (every page has its body by now, or the build failed)."""
+        """Release the pipeline's workers (every page has its body by now, or the build failed)
+        and commit what the caches hold."""
         if self._pipeline is not None:
             self._pipeline.close()
+            for store in (self._pipeline.cache, self._pipeline.page_cache):
+                if store is not None:
+                    store.close()
             self._pipeline = None
+        if self._reuse is not None:
+            self._reuse.outputs.close()
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer | None:

@@ -1,8 +1,8 @@
-"""The on-disk analysis cache: atomic writes, corrupt entries, invalidation, equality."""
+"""The on-disk caches: transactional writes, corrupt entries, invalidation, equality, reuse, pruning."""
 
 from __future__ import annotations
 
-import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,8 @@ def test_cached_result_equals_fresh(tmp_path: Path) -> None:
     key = cache.key(TITLE, BODY, 3)
     fresh = analyse_article(TITLE, BODY, 3)
     cache.put(key, fresh)
+    assert cache.get(key) == fresh
+    cache.close()
     assert AnalysisCache(tmp_path).get(key) == fresh
 
 
@@ -43,50 +45,71 @@ def test_changed_body_is_a_miss(tmp_path: Path) -> None:
     assert cache.get(cache.key(TITLE, BODY.replace("Three", "Four"), 3)) is None
 
 
-@pytest.mark.parametrize("content", [b"", b"{\"sentences\": [\"a\"", b"not json", b"[]",
-                                     b'{"sentences": ["a"], "summary": [5], "scores": []}',
-                                     b'{"sentences": [1], "summary": [], "scores": []}'])
-def test_corrupt_entry_is_a_miss_and_is_rewritten(tmp_path: Path, content: bytes) -> None:
+def _rows(db: Path) -> int:
+    """Entries committed to a store's file."""
+    if not db.exists():
+        return 0
+    with sqlite3.connect(db) as con:
+        return int(con.execute("SELECT count(*) FROM entries").fetchone()[0])
+
+
+@pytest.mark.parametrize("content", ["", "{\"sentences\": [\"a\"", "not json", "[]",
+                                     '{"sentences": ["a"], "summary": [5], "scores": []}',
+                                     '{"sentences": [1], "summary": [], "scores": []}'])
+def test_corrupt_entry_is_a_miss_and_is_rewritten(tmp_path: Path, content: str) -> None:
     cache = AnalysisCache(tmp_path)
     key = cache.key(TITLE, BODY, 3)
-    cache.path(key).parent.mkdir(parents=True)
-    cache.path(key).write_bytes(content)
-    assert cache.get(key) is None
+    cache.put(key, analyse_article(TITLE, BODY, 3))
+    cache.close()
+    with sqlite3.connect(cache.file) as con:
+        con.execute("UPDATE entries SET value = ? WHERE key = ?", (content, key))
+    assert AnalysisCache(tmp_path).get(key) is None
     analyser = cached_analyser(3, cache, workers=1)
-    project_article = _article()
-    result = analyser([project_article])
+    result = analyser([_article()])
+    cache.close()
     assert result["rockets"] == analyse_article(TITLE, BODY, 3)
     assert AnalysisCache(tmp_path).get(key) == result["rockets"]
 
 
-def test_crash_while_writing_leaves_no_entry_and_next_run_recovers(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_that_is_no_database_is_set_aside(tmp_path: Path) -> None:
+    (tmp_path / AnalysisCache.file_name).write_bytes(b"this is not a database" * 100)
     cache = AnalysisCache(tmp_path)
     key = cache.key(TITLE, BODY, 3)
+    assert cache.get(key) is None
+    cache.put(key, analyse_article(TITLE, BODY, 3))
+    cache.close()
+    assert AnalysisCache(tmp_path).get(key) == analyse_article(TITLE, BODY, 3)
+    assert (tmp_path / (AnalysisCache.file_name + ".broken")).exists()
 
-    def crash(src: str, dst: str) -> None:
-        raise KeyboardInterrupt("killed mid-build")
 
-    monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(KeyboardInterrupt):
-        cached_analyser(3, cache, workers=1)([_article()])
-    monkeypatch.undo()
-    assert not cache.path(key).exists()
-    assert list(tmp_path.rglob("*.json")) == []          # no temporary file left behind either
-    result = cached_analyser(3, AnalysisCache(tmp_path), workers=1)([_article()])
+def test_crash_mid_build_leaves_no_entry_and_next_run_recovers(tmp_path: Path) -> None:
+    """Entries are committed in batches: a build killed before its commit leaves none
+    of them (never half of one), and the next build computes them again."""
+    cache = AnalysisCache(tmp_path)
+    key = cache.key(TITLE, BODY, 3)
+    cached_analyser(3, cache, workers=1)([_article()])     # written, not yet committed
+    assert AnalysisCache(tmp_path).get(key) is None           # another process sees nothing
+    assert cache._db is not None
+    cache._db.close()                                        # the process dies: no commit
+    assert _rows(cache.file) == 0
+    again = AnalysisCache(tmp_path)
+    result = cached_analyser(3, again, workers=1)([_article()])
+    again.close()
     assert AnalysisCache(tmp_path).get(key) == result["rockets"] == analyse_article(TITLE, BODY, 3)
 
 
-def test_second_build_reuses_the_cache(project: Project) -> None:
+def test_second_build_reuses_the_cache(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     project.add("a.md", article(title="One", body=BODY))
     project.add("b.md", article(title="Two", body=BODY.replace("Sunday", "Monday")))
     project.build()
-    entries = sorted(p for p in (project.root / ".cache" / "digest").rglob("*.json") if "pages" not in p.parts)
-    assert len(entries) == 2
-    stamps = [p.stat().st_mtime_ns for p in entries]
+    assert _rows(project.root / ".cache" / "digest" / "analyses.sqlite") == 2
     first = project.html("articles/a")
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("an unchanged article was analysed again")
+
+    monkeypatch.setattr("digest.pipeline.analyse_article", refuse)
     project.build()
-    assert [p.stat().st_mtime_ns for p in entries] == stamps
     assert project.html("articles/a") == first
 
 
@@ -115,8 +138,7 @@ def test_article_html_is_reused_and_never_stale(tmp_path: Path) -> None:
     project.add("two.md", article(title="Two", body="Protesters marched. Police watched."))
     project.build()
     first = {p: p.read_bytes() for p in project.site.rglob("*.html")}
-    pages = list((tmp_path / ".cache" / "digest" / "pages").rglob("*.json"))
-    assert len(pages) == 2
+    assert _rows(tmp_path / ".cache" / "digest" / "pages" / "bodies.sqlite") == 2
     project.build()
     assert {p: p.read_bytes() for p in project.site.rglob("*.html")} == first
     assert 'href="#a-heading"' in project.html("articles/one")          # the cached table of contents
@@ -136,12 +158,12 @@ def test_unchanged_pages_are_reused_and_never_stale(tmp_path: Path) -> None:
                                 "Officials said three rockets landed near the embassy compound."))
     project.add("b.md", article(title="Protest march", body="Protesters marched in Baghdad. Police watched."))
     project.build()
-    outputs = list((tmp_path / ".cache" / "digest" / "output").rglob("*.html"))
-    assert len(outputs) == 2
+    outputs = tmp_path / ".cache" / "digest" / "output" / "pages.sqlite"
+    assert _rows(outputs) == 2
     first = project.html("articles/a")
     project.build()
     assert project.html("articles/a") == first
-    assert len(list((tmp_path / ".cache" / "digest" / "output").rglob("*.html"))) == 2   # all reused
+    assert _rows(outputs) == 2                                              # all reused
 
     cfg = tmp_path / "mkdocs.yml"
     cfg.write_text(cfg.read_text().replace("site_name: Test digest", "site_name: Renamed digest"))
@@ -184,9 +206,8 @@ def test_entries_of_deleted_or_edited_articles_are_pruned(tmp_path: Path) -> Non
     cache = tmp_path / ".cache" / "digest"
 
     def entries() -> dict[str, int]:
-        return {kind: len([p for p in cache.rglob(f"*.{ext}") if (kind == "analysis") == (p.parent.parent == cache)
-                           and (kind == "analysis" or kind in p.parts)])
-                for kind, ext in (("analysis", "json"), ("pages", "json"), ("output", "html"))}
+        return {"analysis": _rows(cache / "analyses.sqlite"), "pages": _rows(cache / "pages" / "bodies.sqlite"),
+                "output": _rows(cache / "output" / "pages.sqlite")}
 
     assert entries() == {"analysis": 2, "pages": 2, "output": 2}
     (project.content / "articles" / "b.md").unlink()
