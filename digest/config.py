@@ -82,13 +82,13 @@ class DigestConfig(base.Config):
     """Largest article file accepted; bigger ones are an error (keeps memory and time bounded)."""
 
     cache_dir = c.Type(str, default=".cache/digest")
-    """The on-disk analysis cache, relative to mkdocs.yml (keep it out of version control)."""
+    """The on-disk caches (SQLite files), relative to mkdocs.yml (keep it out of version control)."""
 
     cache = c.Type(bool, default=True)
-    """Reuse sentences and summaries of unchanged articles between builds."""
+    """Reuse the analysis, converted body and finished page of unchanged articles between builds."""
 
     workers = c.Type(int, default=0)
-    """Processes for the analysis stage: 0 uses every core, 1 analyses in the build process."""
+    """Processes for analysis and body conversion: 0 uses every core, 1 works in the build process."""
 
     search_full_text_days = c.Type(int, default=30)
     """Index the full text only of articles at most this many days older than the newest one;
