@@ -166,12 +166,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                                                self.config.search_full_text_days or None),
                                 str(config.theme.get("language") or "en"))
         self.article_uris = frozenset(page_uri("article", a.slug) for a in digest.articles)
-        docs = Path(config.docs_dir).resolve()
-        for file in list(files):
-            if file.abs_src_path is None:
-                continue
-            src = Path(file.abs_src_path).resolve()
-            if src.suffix == ".md" or src == docs / self.config.topics_file:
+        topics_uri = Path(self.config.topics_file).as_posix()
+        for file in list(files):       # the sources: every article (read above) and topics.yml
+            if file.abs_src_path is not None and (file.src_uri.endswith(".md") or file.src_uri == topics_uri):
                 files.remove(file)
         in_nav = {uri for item in pageset.nav for uri in _uris(item)}
         for uri, content in pageset.pages.items():
