@@ -42,6 +42,15 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
+def digest_key(*parts: str) -> str:
+    """An entry's name: the parts, each ended by NUL, hashed (SHA-256, hex)."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
 class _Store:
     """Entries (key -> text) in one SQLite file in `directory`, with the keys a build used.
 
@@ -145,11 +154,7 @@ class AnalysisCache(_Store):
 
     def key(self, title: str, body: str, summary_sentences: int) -> str:
         """The entry's name: everything the analysis depends on, hashed."""
-        h = hashlib.sha256()
-        for part in (self.version, str(summary_sentences), title, body):
-            h.update(part.encode("utf-8"))
-            h.update(b"\0")
-        return h.hexdigest()
+        return digest_key(self.version, str(summary_sentences), title, body)
 
     def get(self, key: str) -> ArticleAnalysis | None:
         """The stored analysis, or None if absent, unreadable or malformed."""
@@ -189,11 +194,7 @@ class PageCache(_Store):
         self.context = context
 
     def key(self, body: str) -> str:
-        h = hashlib.sha256()
-        for part in (FORMAT, self.context, body):
-            h.update(part.encode("utf-8"))
-            h.update(b"\0")
-        return h.hexdigest()
+        return digest_key(FORMAT, self.context, body)
 
     def get(self, key: str) -> Converted | None:
         """The stored conversion, or None if absent, unreadable or malformed."""
@@ -222,11 +223,7 @@ class OutputCache(_Store):
 
     @staticmethod
     def key(*parts: str) -> str:
-        h = hashlib.sha256(FORMAT.encode())
-        for part in parts:
-            h.update(part.encode("utf-8", "surrogatepass"))
-            h.update(b"\0")
-        return h.hexdigest()
+        return digest_key(FORMAT, *parts)
 
     def get(self, key: str) -> str | None:
         return self._read(key)
