@@ -197,8 +197,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:
-        """Put our own HTML (and pre-converted bodies) in place of their placeholders; a body
-        MkDocs converted itself is sanitised first (article text is untrusted)."""
+        """Put our own HTML in place of its placeholders; a body MkDocs converted itself is
+        sanitised first (article text is untrusted). Pool-converted bodies come later."""
         uri = page.file.src_uri
         if self.config.sanitize_html and uri in self.article_uris and uri not in self._bodies:
             html = clean_html(html)
