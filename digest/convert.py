@@ -18,6 +18,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import markdown
@@ -35,11 +36,16 @@ class MarkdownSettings:
     configs: dict[str, Any] = field(default_factory=dict)
     sanitize: bool = True
 
-    def fingerprint(self) -> str:
-        """A stable hash of the settings and library versions (part of the cache key)."""
+    @cached_property
+    def _fingerprint(self) -> str:
         text = json.dumps([markdown.__version__, [str(e) for e in self.extensions], repr(self.configs),
                            self.sanitize, sanitize_version() if self.sanitize else ""], default=str)
         return hashlib.sha256(text.encode()).hexdigest()
+
+    def fingerprint(self) -> str:
+        """A stable hash of the settings and library versions (part of the cache key);
+        computed once per settings object, as every converted body looks it up."""
+        return self._fingerprint
 
 
 @dataclass(frozen=True)

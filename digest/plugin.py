@@ -256,13 +256,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """The search index, begun in on_files, is complete; then the
         caches drop the entries this (complete) build did not use."""
-        stores = ([self._reuse.outputs] if self._reuse else []) + \
-            ([self._pipeline.cache, self._pipeline.page_cache] if self._pipeline else [])
-        self._close()
-        removed = sum(store.prune() for store in stores if store is not None)
-        for store in stores:
-            if store is not None:
-                store.close()
+        removed = self._close(prune=True)
         if removed:
             log.debug("digest: %d unused cache entries removed", removed)
         if self._search is not None:
@@ -283,17 +277,21 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             self._search.cancel()
             self._search = None
 
-    def _close(self) -> None:
+    def _close(self, prune: bool = False) -> int:
         """Release the pipeline's workers (every page has its body by now, or the build failed)
-        and commit what the caches hold."""
+        and commit what the caches hold; after a complete build (`prune`) first drop the
+        entries it did not use. Returns how many were dropped."""
+        stores = ([self._pipeline.cache, self._pipeline.page_cache] if self._pipeline else []) + \
+            ([self._reuse.outputs] if self._reuse else [])
         if self._pipeline is not None:
             self._pipeline.close()
-            for store in (self._pipeline.cache, self._pipeline.page_cache):
-                if store is not None:
-                    store.close()
             self._pipeline = None
-        if self._reuse is not None:
-            self._reuse.outputs.close()
+        removed = 0
+        for store in stores:
+            if store is not None:
+                removed += store.prune() if prune else 0
+                store.close()
+        return removed
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer | None:

@@ -98,7 +98,7 @@ class PageSet:
     @property
     def body_marker(self) -> str:
         """Stands for an article body converted outside MkDocs, put in by the plugin."""
-        return f"<!--nd:{self.nonce}:body-->"
+        return _body_marker(self.nonce)
 
     def only_slots(self, text: str) -> bool:
         """Whether a page's Markdown is nothing but placeholders (then it needs no Markdown)."""
@@ -168,7 +168,7 @@ class Renderer:
         """Every page of the site; nothing is written here. The bodies of the `converted`
         articles (by slug) are converted outside MkDocs and stand as `PageSet.body_marker`;
         the others are left to MkDocs' Markdown."""
-        body_marker = markupsafe.Markup(PageSet({}, [], nonce=self.nonce).body_marker)
+        body_marker = markupsafe.Markup(_body_marker(self.nonce))
         articles = {a.slug: a for a in digest.articles}
         summaries = {slug: digest.summary_of(a) for slug, a in articles.items()}
         # A syndicated story is listed once, as its earliest copy "also reported by" the others.
@@ -241,6 +241,10 @@ class Renderer:
             {"Sources": page_uri("sources")},
         ]
         return PageSet(pages, nav, dict(self.slots), self.nonce)
+
+
+def _body_marker(nonce: str) -> str:
+    return f"<!--nd:{nonce}:body-->"
 
 
 def _front_matter(meta: dict[str, object]) -> str:
