@@ -24,7 +24,7 @@ from pathlib import Path
 from .convert import Converted
 from .model import ArticleAnalysis
 
-__all__ = ["AnalysisCache", "OutputCache", "PageCache", "code_version"]
+__all__ = ["AnalysisCache", "PageCache", "code_version"]
 
 #: Bump when the entry layout changes; source edits of ANALYSIS_MODULES are picked up anyway.
 FORMAT = "2"
@@ -210,26 +210,6 @@ class PageCache(_Store):
 
     def put(self, key: str, body: Converted) -> None:
         self._write(key, json.dumps({"html": body.html, "toc": body.toc}, ensure_ascii=False))
-
-
-class OutputCache(_Store):
-    """Finished article pages (the theme's template output), by a hash of everything that
-    shapes them: the page frame (theme, config, nav and the plugin's head links, as
-    rendered for a sentinel page) and the page's own address, title, meta, content and
-    table of contents. A warm build then skips the theme's template for unchanged pages.
-    """
-
-    file_name = "pages.sqlite"
-
-    @staticmethod
-    def key(*parts: str) -> str:
-        return digest_key(FORMAT, *parts)
-
-    def get(self, key: str) -> str | None:
-        return self._read(key)
-
-    def put(self, key: str, html: str) -> None:
-        self._write(key, html)
 
 
 def _decode(raw: object) -> ArticleAnalysis | None:

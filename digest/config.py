@@ -85,7 +85,12 @@ class DigestConfig(base.Config):
     """The on-disk caches (SQLite files), relative to mkdocs.yml (keep it out of version control)."""
 
     cache = c.Type(bool, default=True)
-    """Reuse the analysis, converted body and finished page of unchanged articles between builds."""
+    """Reuse the analysis and converted body of unchanged articles between builds."""
+
+    fill_pages = c.Type(bool, default=True)
+    """Render the theme once around article pages and fill each one in (checked against the
+    theme's own output first). Turn off with a plugin that changes article pages differently
+    on every page through the template context."""
 
     workers = c.Type(int, default=0)
     """Processes for analysis and body conversion: 0 uses every core, 1 works in the build process."""

@@ -9,9 +9,9 @@ Hooks, in build order:
   writing the Pagefind search index in the background (digest/searchindex.py).
 - on_page_content: fills our HTML slots; sanitises a body MkDocs converted itself.
 - on_env: renders the theme's nav once per folder for pages outside the nav (articles).
-- on_page_context: puts in the article's converted body, the feed links of the page's
-  head, and an unchanged article page's stored output (digest/reuse.py).
-- on_post_page: stores a freshly rendered article page for reuse.
+- on_page_context: puts in the article's converted body and the feed links of the page's
+  head; last of all plugins, fills an article page into the theme's frame (digest/frame.py).
+- on_post_page: checks the first filled page of each shape against the theme's own output.
 - on_post_build: waits for the search index (site/pagefind/) and prunes cache entries
   the build did not use.
 - on_serve: also watches site_templates/ (MkDocs already watches content/).
@@ -30,7 +30,7 @@ import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -39,17 +39,17 @@ from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
 from .analyse import AnalysisOptions, build_digest
-from .cache import AnalysisCache, OutputCache, PageCache
+from .cache import AnalysisCache, PageCache
 from .config import DigestConfig
 from .convert import MarkdownSettings
 from .errors import ValidationFailed
+from .frame import FLAG, FrameMaker, page_fields, shape
 from .feeds import FEED_FILES, MEDIA_TYPES, SiteInfo, build_feeds, feed_paths
 from .loader import Corpus, load_corpus
 from .navcache import memoise_nav_partials
 from .pagefindservice import IndexJob, SearchIndexError
 from .pipeline import Pipeline
 from .render import PageSet, Renderer, page_uri, templates_dir
-from .reuse import PageReuse
 from .sanitize import clean_html
 from .searchindex import search_records
 
@@ -74,8 +74,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.article_uris: frozenset[str] = frozenset()
         self.pageset: PageSet | None = None
         self._pipeline: Pipeline | None = None
-        self._reuse: PageReuse | None = None    # unchanged article pages from the output cache
-        self._env: jinja2.Environment | None = None
+        self._frames: FrameMaker | None = None      # the theme's page around article pages
+        self._expected: dict[str, tuple[str, str]] = {}   # page -> (shape, fill) to check
         self._bodies: dict[str, str] = {}     # article page -> slug, for bodies the pipeline converts
         self._search: IndexJob | None = None    # the search index, written while pages render
 
@@ -157,7 +157,6 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                             feeds=FEED_FILES if self.config.feeds else None,
                             topic_articles=self.config.topic_page_articles)
         pageset = self.pageset = renderer.render(digest, pipeline.converted)
-        self._reuse = PageReuse(OutputCache(self._cache_dir(config) / "output")) if self.config.cache else None
         self._bodies = {page_uri("article", slug): slug for slug in pipeline.converted}
         self._cancel_search()
         self._search = IndexJob(Path(config.site_dir) / "pagefind",
@@ -206,8 +205,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
     # Before other plugins read the page's content for the template (e.g. a search index).
     @event_priority(100)
-    def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
-                        nav: Navigation) -> TemplateContext | None:
+    def _put_body(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
+                  nav: Navigation) -> TemplateContext | None:
         """An article's converted body (and table of contents) goes in now, as late as the
         theme allows, so the pool has converted it while the rest of the build went on."""
         slug = self._bodies.get(page.file.src_uri)
@@ -215,17 +214,46 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if body is not None and self.pageset is not None and page.content is not None:
             page.content = page.content.replace(self.pageset.body_marker, body.html, 1)
             page.toc = get_toc(list(body.toc))  # type: ignore[arg-type]
-        context = self._feeds(context, page, config)
-        if self._reuse is not None and page.file.src_uri in self.article_uris \
-                and not page.file.inclusion.is_in_nav():
-            self._reuse.before_template(context, page, config, self._env or config.theme.get_env())
+        return self._feeds(context, page, config)
+
+    # After every other plugin, so the frame is filled with the page as they left it.
+    @event_priority(-100)
+    def _fill_page(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
+                   nav: Navigation) -> TemplateContext | None:
+        """An article page goes into its shape's frame instead of the theme's template
+        (overrides/main.html prints it as it is), once the frame has passed its check."""
+        uri = page.file.src_uri
+        if self._frames is None or uri not in self.article_uris or page.file.inclusion.is_in_nav():
+            return context
+        fields = page_fields(page)
+        key = shape(page, context) if fields is not None else None
+        frame = self._frames.frame(key, page, fields, context) if key is not None and fields else None
+        if key is None or fields is None or frame is None:
+            return context
+        filled = frame.fill(self._frames.values(page, fields))
+        if key in self._frames.verified:
+            page.content, page.meta[FLAG] = filled, True
+            self._frames.filled += 1
+        else:
+            self._expected[uri] = (key, filled)
         return context
 
-    # First, so the stored output is the template's own (later hooks run again on reuse).
+    on_page_context = CombinedEvent(_put_body, _fill_page)
+
+    # First, so the check compares the template's own output.
     @event_priority(100)
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        if self._reuse is not None:
-            self._reuse.after_template(page, output)
+        """A shape's first page is rendered by the theme: its frame is used for the others
+        only if filling it gave the same page."""
+        key, filled = self._expected.pop(page.file.src_uri, (None, ""))
+        if key is not None and self._frames is not None:
+            if filled == output:
+                self._frames.verified.add(key)
+            else:
+                self._frames.frames[key] = None
+                at = next((i for i, (a, b) in enumerate(zip(filled, output)) if a != b), min(len(filled), len(output)))
+                log.debug("digest: the theme renders %s unlike its frame (at %r), so it renders every "
+                          "page of its shape", page.file.src_uri, output[max(0, at - 40):at + 40])
         return output
 
     def _feeds(self, context: TemplateContext, page: Page, config: MkDocsConfig) -> TemplateContext:
@@ -247,7 +275,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig,
                files: Files) -> jinja2.Environment | None:
         memoise_nav_partials(env)   # the nav is rendered once per folder for articles
-        self._env = env
+        self._frames = FrameMaker(env, config) if self.config.fill_pages else None
+        self._expected = {}
         # A build gets a fresh environment (also under `mkdocs serve`), so templates cannot
         # change during one: skip the file-system check Jinja makes on every include.
         env.auto_reload = False
@@ -256,6 +285,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """The search index, begun in on_files, is complete; then the
         caches drop the entries this (complete) build did not use."""
+        if self._frames is not None:
+            log.debug("digest: %d article pages filled into the theme's frame", self._frames.filled)
         removed = self._close(prune=True)
         if removed:
             log.debug("digest: %d unused cache entries removed", removed)
@@ -281,8 +312,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         """Release the pipeline's workers (every page has its body by now, or the build failed)
         and commit what the caches hold; after a complete build (`prune`) first drop the
         entries it did not use. Returns how many were dropped."""
-        stores = ([self._pipeline.cache, self._pipeline.page_cache] if self._pipeline else []) + \
-            ([self._reuse.outputs] if self._reuse else [])
+        stores = [self._pipeline.cache, self._pipeline.page_cache] if self._pipeline else []
         if self._pipeline is not None:
             self._pipeline.close()
             self._pipeline = None

@@ -1,4 +1,4 @@
-"""The on-disk caches: transactional writes, corrupt entries, invalidation, equality, reuse, pruning."""
+"""The on-disk caches: transactional writes, corrupt entries, invalidation, equality, pruning."""
 
 from __future__ import annotations
 
@@ -147,43 +147,7 @@ def test_article_html_is_reused_and_never_stale(tmp_path: Path) -> None:
     assert "Rockets were fired again." in project.html("articles/one")
 
 
-def test_unchanged_pages_are_reused_and_never_stale(tmp_path: Path) -> None:
-    """A warm build prints unchanged article pages from the output cache; anything that
-    shapes a page (the site's config, a new related article, the article itself) makes it
-    render afresh."""
-    from conftest import Project, article
-
-    project = Project(tmp_path)
-    project.add("a.md", article(title="Rockets hit the embassy", body="Rockets hit the US embassy in Baghdad. "
-                                "Officials said three rockets landed near the embassy compound."))
-    project.add("b.md", article(title="Protest march", body="Protesters marched in Baghdad. Police watched."))
-    project.build()
-    outputs = tmp_path / ".cache" / "digest" / "output" / "pages.sqlite"
-    assert _rows(outputs) == 2
-    first = project.html("articles/a")
-    project.build()
-    assert project.html("articles/a") == first
-    assert _rows(outputs) == 2                                              # all reused
-
-    cfg = tmp_path / "mkdocs.yml"
-    cfg.write_text(cfg.read_text().replace("site_name: Test digest", "site_name: Renamed digest"))
-    project.build()
-    assert "Renamed digest" in project.html("articles/a") and "Test digest" not in project.html("articles/a")
-
-    assert "Embassy attack follow-up" not in project.html("articles/a")
-    project.add("c.md", article(title="Embassy attack follow-up", date="2020-01-28",
-                                body="Rockets hit the US embassy in Baghdad again. Officials said three "
-                                     "rockets landed near the embassy compound."))
-    project.build()
-    assert "Embassy attack follow-up" in project.html("articles/a")        # its related list changed
-
-    project.add("a.md", article(title="Rockets hit the embassy", body="Rockets hit the US embassy in Baghdad. "
-                                "Officials said four rockets landed near the embassy compound."))
-    project.build()
-    assert "four rockets" in project.html("articles/a")
-
-
-def test_no_output_cache_when_caching_is_off(tmp_path: Path) -> None:
+def test_no_cache_when_caching_is_off(tmp_path: Path) -> None:
     from conftest import Project, article
 
     project = Project(tmp_path)
@@ -206,12 +170,11 @@ def test_entries_of_deleted_or_edited_articles_are_pruned(tmp_path: Path) -> Non
     cache = tmp_path / ".cache" / "digest"
 
     def entries() -> dict[str, int]:
-        return {"analysis": _rows(cache / "analyses.sqlite"), "pages": _rows(cache / "pages" / "bodies.sqlite"),
-                "output": _rows(cache / "output" / "pages.sqlite")}
+        return {"analysis": _rows(cache / "analyses.sqlite"), "pages": _rows(cache / "pages" / "bodies.sqlite")}
 
-    assert entries() == {"analysis": 2, "pages": 2, "output": 2}
+    assert entries() == {"analysis": 2, "pages": 2}
     (project.content / "articles" / "b.md").unlink()
     project.add("a.md", article(title="One", body=BODY.replace("Sunday", "Friday")))
     project.build()
-    assert entries() == {"analysis": 1, "pages": 1, "output": 1}
+    assert entries() == {"analysis": 1, "pages": 1}
     assert "Friday" in project.html("articles/a")

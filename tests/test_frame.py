@@ -1,0 +1,81 @@
+"""Article pages filled into the theme's frame (digest/frame.py) are the theme's own pages."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from conftest import Project, article
+
+ARTICLES = {
+    "plain.md": article(title="Rockets hit the embassy",
+                        body="Three rockets struck the embassy compound on Sunday. Officials said one person was hurt."),
+    "marks.md": article(title='"Q&A: \\"Who pays?\\" <Baghdad> & the \'deal\'"', date="2020-01-26",
+                        extra="author: Ann O'Neil & Co\nurl: https://example.org/a?x=1&y=2",
+                        body="## What was agreed\n\nThe council said it would pay. Critics said it would not.\n\n"
+                             "## What <comes> next\n\nA vote is due on Friday. It may be delayed again."),
+    "h1.md": article(title="A heading of its own", date="2020-01-25",
+                     body="# The body's own title\n\nProtesters marched in Baghdad. Police watched the march."),
+    "long.md": article(title="A very long title " * 8, date="2020-01-24",
+                       body="Long titles still fit. The march went on for hours in the capital."),
+}
+
+
+# Three of each kind: the first page of a shape checks its frame, the others are filled.
+ARTICLES = {f"{n}{name}": text.replace(
+    "date: 2020-01-2", f"date: 2020-0{n + 1}-2") for n in range(3) for name, text in ARTICLES.items()}
+
+
+def _site(root: Path, extra: str = "", overrides: dict[str, str] | None = None) -> dict[str, str]:
+    project = Project(root)
+    for name, text in ARTICLES.items():
+        project.add(name, text)
+    cfg = root / "mkdocs.yml"
+    text = cfg.read_text().replace("  - digest\n", "  - digest:\n      cache: false\n" + extra)
+    if overrides:
+        text = text.replace("  name: material\n", "  name: material\n  custom_dir: theme\n")
+        for name, body in overrides.items():
+            (root / "theme" / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / "theme" / name).write_text(body)
+    cfg.write_text(text)
+    project.build()
+    return {p.relative_to(project.site).as_posix(): p.read_text() for p in project.site.rglob("*.html")}
+
+
+def _filled(caplog: pytest.LogCaptureFixture) -> int:
+    counts = [r.args[0] for r in caplog.records if "filled into the theme's frame" in r.getMessage()]
+    assert len(counts) == 1
+    return int(counts[0])
+
+
+def test_filled_pages_are_byte_for_byte_the_themes_own(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Titles with markup characters, a body with its own h1, headings (table of contents)
+    or none, a long title: every article page is the page the theme renders itself."""
+    caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.digest")
+    filled = _site(tmp_path / "filled")
+    assert _filled(caplog) >= 8         # the first page of each shape is the theme's, to check the frame
+    theirs = _site(tmp_path / "theme", "      fill_pages: false\n")
+    assert filled.keys() == theirs.keys()
+    for name in filled:
+        assert filled[name] == theirs[name], name
+    page = filled["articles/2marks/index.html"]
+    assert "<title>Q&amp;A: &quot;Who pays?&quot; &lt;Baghdad&gt; &amp; the &#x27;deal&#x27; - Test digest</title>" in page
+    assert 'href="#what-next"' in page and "nd" + "tocx" not in page
+
+
+@pytest.mark.parametrize("partial", [
+    "{{ page.title | upper }}",                                  # printed in a way the frame cannot know
+    "{% if page.title | length > 60 %}long{% endif %}",          # decided by the field's length
+    "{{ page.title | truncate(30) }}",
+])
+def test_a_theme_that_prints_fields_its_own_way_renders_every_page(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, partial: str) -> None:
+    caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.digest")
+    overrides = {"partials/copyright.html": f"<div class='md-copyright'>{partial}</div>"}
+    filled = _site(tmp_path / "filled", overrides=overrides)
+    assert _filled(caplog) == 0
+    theirs = _site(tmp_path / "theme", "      fill_pages: false\n", overrides=overrides)
+    assert filled == theirs
+    assert "A VERY LONG TITLE" in filled["articles/0long/index.html"] or "upper" not in partial
