@@ -18,7 +18,7 @@ from .duplicates import (
     Story,
     copy_map,
     find_duplicates,
-    signature_of_words,
+    sketch_of_words,
 )
 from .figures import Claim, attach_claims, raw_claims
 from .model import Article, ArticleAnalysis, Digest, Quote, Topic, TopicDigest
@@ -52,8 +52,10 @@ def analyse_article(title: str, body: str, n: int) -> ArticleAnalysis:
     title_words, title_terms = words_and_terms(title)
     split = [words_and_terms(s) for s in sentences]
     sentence_terms = [found for _, found in split]
+    minhash, hashes = sketch_of_words([*title_words, *chain.from_iterable(found for found, _ in split)])
     features = {
-        "minhash": signature_of_words([*title_words, *chain.from_iterable(found for found, _ in split)]),
+        "minhash": minhash,
+        "shingles": hashes,
         "term_counts": tuple(sorted(Counter(chain(title_terms, title_terms, *sentence_terms)).items())),
         "claims": raw_claims(sentences),
     }
@@ -114,6 +116,14 @@ def analyse_all(articles: Iterable[Article], n: int) -> dict[str, ArticleAnalysi
     return {a.slug: analyse_article(a.title, a.body, n) for a in articles}
 
 
+def _story(article: Article, analysis: ArticleAnalysis) -> Story:
+    """What duplicate detection needs of an article: its text only if the analysis lacks
+    the text's signature and shingle hashes (joining every text costs, and they are there)."""
+    known = bool(analysis.minhash and analysis.shingles)
+    text = "" if known else f"{article.title}\n{' '.join(analysis.sentences)}"
+    return Story(article.slug, article.published, text, analysis.minhash, analysis.shingles)
+
+
 def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: AnalysisOptions,
                  analyser: Analyser | None = None) -> Digest:
     """Analyse every article, then assemble each topic's story and the related links."""
@@ -124,9 +134,7 @@ def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: 
     analyses = (analyser or (lambda items: analyse_all(items, options.summary_sentences)))(published)
     # Syndicated copies are shown once: topics, stories, related links and figures use
     # the earliest copy only; a later copy keeps its page and its original's related links.
-    duplicates = find_duplicates((Story(a.slug, a.published, f"{a.title}\n{' '.join(analyses[a.slug].sentences)}",
-                                        analyses[a.slug].minhash) for a in published),
-                                 options.duplicate_threshold)
+    duplicates = find_duplicates((_story(a, analyses[a.slug]) for a in published), options.duplicate_threshold)
     copies = copy_map(duplicates)
     shown = tuple(a for a in published if a.slug not in copies)
     groups = index.group(shown)

@@ -14,6 +14,7 @@ a successful build deletes the rest, so edited and deleted articles do not pile 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -173,7 +174,8 @@ class AnalysisCache(_Store):
         """Store atomically: write a temporary file beside the entry, then rename it over."""
         data = json.dumps({"sentences": analysis.sentences, "summary": analysis.summary,
                            "scores": analysis.scores, "minhash": analysis.minhash,
-                           "term_counts": analysis.term_counts, "claims": analysis.claims},
+                           "term_counts": analysis.term_counts, "claims": analysis.claims,
+                           "shingles": base64.b64encode(analysis.shingles).decode("ascii")},
                           ensure_ascii=False, separators=(",", ":"))
         self._write(key, data)
 
@@ -226,6 +228,9 @@ def _decode(raw: object) -> ArticleAnalysis | None:
             and all(isinstance(s, (int, float)) for s in scores)):
         return None
     minhash, counts, claims = raw["minhash"], raw["term_counts"], raw["claims"]
+    shingles = base64.b64decode(raw["shingles"], validate=True)
+    if len(shingles) % 4:
+        return None
     if not (isinstance(minhash, list) and all(isinstance(v, int) for v in minhash)):
         return None
     if not (isinstance(counts, list) and all(isinstance(p, list) and len(p) == 2 for p in counts)):
@@ -235,4 +240,4 @@ def _decode(raw: object) -> ArticleAnalysis | None:
         return None
     return ArticleAnalysis(tuple(sentences), tuple(summary), tuple(float(s) for s in scores),
                            tuple(minhash), tuple((str(t), int(c)) for t, c in counts),
-                           tuple(tuple(c) for c in claims))
+                           tuple(tuple(c) for c in claims), shingles)

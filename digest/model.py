@@ -85,13 +85,15 @@ class ArticleAnalysis:
     summary: tuple[int, ...]
     scores: tuple[float, ...] = ()
     # Per-article inputs of the cross-article steps, computed (and cached) with the rest
-    # so a warm build only has to combine them: the MinHash of the story's shingles
-    # (duplicates), its headline-weighted term counts (related coverage), and its numeric
+    # so a warm build only has to combine them: the MinHash of the story's shingles and
+    # their hashes, sorted 32-bit integers packed as bytes (duplicates), its
+    # headline-weighted term counts (related coverage), and its numeric
     # claims as (sentence index, value, bound, figure, thing, label, scope, scope label,
     # attributed source or "") tuples (where reports differ).
     minhash: tuple[int, ...] = ()
     term_counts: tuple[tuple[str, int], ...] = ()
     claims: tuple[tuple[object, ...], ...] = ()
+    shingles: bytes = b""
 
     def summary_sentences(self) -> tuple[str, ...]:
         return tuple(self.sentences[i] for i in self.summary)

@@ -20,7 +20,9 @@ Hooks, in build order:
 from __future__ import annotations
 
 import logging
+import os
 import pickle
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -49,7 +51,7 @@ from .loader import Corpus, load_corpus
 from .navcache import memoise_nav_partials
 from .pagefindservice import IndexJob, SearchIndexError
 from .pipeline import Pipeline
-from .render import PageSet, Renderer, page_uri, templates_dir
+from .render import PageSet, Renderer, page_uri, page_url, templates_dir
 from .sanitize import clean_html
 from .searchindex import search_records
 
@@ -148,6 +150,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         corpus = self.load(config)
         articles = (corpus.articles + (corpus.drafts if self.config.drafts else ())
                     + (corpus.scheduled if self.config.scheduled else ()))
+        if config.use_directory_urls:
+            _make_folders(Path(config.site_dir), [page_url(page_uri("article", a.slug), True) for a in articles])
         if self._pipeline is not None:
             self._pipeline.close()
         pipeline = self._pipeline = self.pipeline(config)
@@ -343,6 +347,18 @@ class _SlotPage(Page):
             self.content = self.markdown
             return
         super().render(config, files)
+
+
+def _make_folders(site: Path, urls: list[str]) -> None:
+    """Make the article pages' output folders in the background while the articles are
+    analysed: one new folder per article costs the file system more than its page."""
+    def make() -> None:
+        for url in urls:
+            try:
+                os.makedirs(site / url, exist_ok=True)
+            except OSError:     # MkDocs reports it when it writes the page
+                return
+    threading.Thread(target=make, name="digest-folders", daemon=True).start()
 
 
 def _turn_off_theme_search(config: MkDocsConfig) -> None:
