@@ -15,6 +15,7 @@ from itertools import chain
 from .conflicts import find_conflicts
 from .duplicates import (
     DEFAULT_THRESHOLD,
+    PairMemo,
     Story,
     copy_map,
     find_duplicates,
@@ -125,8 +126,9 @@ def _story(article: Article, analysis: ArticleAnalysis) -> Story:
 
 
 def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: AnalysisOptions,
-                 analyser: Analyser | None = None) -> Digest:
-    """Analyse every article, then assemble each topic's story and the related links."""
+                 analyser: Analyser | None = None, pair_memo: PairMemo | None = None) -> Digest:
+    """Analyse every article, then assemble each topic's story and the related links
+    (`pair_memo`: the duplicate candidates of the last build, updated; see PairMemo)."""
     from .topics import TopicIndex
 
     published = tuple(articles)
@@ -134,7 +136,8 @@ def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: 
     analyses = (analyser or (lambda items: analyse_all(items, options.summary_sentences)))(published)
     # Syndicated copies are shown once: topics, stories, related links and figures use
     # the earliest copy only; a later copy keeps its page and its original's related links.
-    duplicates = find_duplicates((_story(a, analyses[a.slug]) for a in published), options.duplicate_threshold)
+    duplicates = find_duplicates((_story(a, analyses[a.slug]) for a in published), options.duplicate_threshold,
+                                 memo=pair_memo)
     copies = copy_map(duplicates)
     shown = tuple(a for a in published if a.slug not in copies)
     groups = index.group(shown)

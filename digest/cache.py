@@ -21,11 +21,13 @@ import os
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from .convert import Converted
+from .duplicates import PairMemo
 from .model import ArticleAnalysis
 
-__all__ = ["AnalysisCache", "PageCache", "code_version"]
+__all__ = ["AnalysisCache", "PageCache", "PairStore", "code_version"]
 
 #: Bump when the entry layout changes; source edits of ANALYSIS_MODULES are picked up anyway.
 FORMAT = "2"
@@ -152,6 +154,14 @@ class AnalysisCache(_Store):
         self.version = version or code_version()
         self.hits = 0
         self.misses = 0
+        self.pairs = PairStore(self.directory, self.version)
+
+    def prune(self) -> int:
+        return super().prune() + self.pairs.prune()
+
+    def close(self) -> None:
+        super().close()
+        self.pairs.close()
 
     def key(self, title: str, body: str, summary_sentences: int) -> str:
         """The entry's name: everything the analysis depends on, hashed."""
@@ -174,10 +184,47 @@ class AnalysisCache(_Store):
         """Store atomically: write a temporary file beside the entry, then rename it over."""
         data = json.dumps({"sentences": analysis.sentences, "summary": analysis.summary,
                            "scores": analysis.scores, "minhash": analysis.minhash,
-                           "term_counts": analysis.term_counts, "claims": analysis.claims,
+                           # Terms (words, no spaces) in one string: a list of pairs decodes ~10x slower.
+                           "term_counts": {"terms": " ".join(t for t, _ in analysis.term_counts),
+                                           "counts": [c for _, c in analysis.term_counts]},
+                           "claims": analysis.claims,
                            "shingles": base64.b64encode(analysis.shingles).decode("ascii")},
                           ensure_ascii=False, separators=(",", ":"))
         self._write(key, data)
+
+
+class PairStore(_Store):
+    """The duplicate candidate pairs of the last build (see `PairMemo`), one entry beside
+    the analyses, so a warm build compares only new articles with the others."""
+
+    file_name = "pairs.sqlite"
+
+    def __init__(self, directory: Path, version: str) -> None:
+        super().__init__(directory)
+        self.version = version
+
+    def load(self) -> PairMemo:
+        """The duplicate candidates of the last build (see PairMemo); empty if there are none
+        or they are not well formed."""
+        try:
+            raw = self._read(self._key())
+            data = json.loads(raw) if raw is not None else None
+            threshold, digests, pairs = data["threshold"], data["digests"], data["pairs"]
+        except (ValueError, TypeError, KeyError):
+            return PairMemo()
+        n = len(digests) if isinstance(digests, list) else -1
+        if not (isinstance(threshold, float) and n >= 0 and _all(digests, str) and isinstance(pairs, list)
+                and all(isinstance(p, list) and len(p) == 2 and _all(p, int) and 0 <= p[0] < p[1] < n
+                        for p in pairs)):
+            return PairMemo()
+        return PairMemo(threshold, tuple(digests), tuple((a, b) for a, b in pairs))
+
+    def keep(self, memo: PairMemo) -> None:
+        data = {"threshold": memo.threshold, "digests": memo.digests, "pairs": memo.pairs}
+        self._write(self._key(), json.dumps(data, separators=(",", ":")))
+
+    def _key(self) -> str:
+        return digest_key(self.version, "duplicate candidate pairs")
 
 
 class PageCache(_Store):
@@ -214,30 +261,36 @@ class PageCache(_Store):
         self._write(key, json.dumps({"html": body.html, "toc": body.toc}, ensure_ascii=False))
 
 
+def _all(values: list[Any], *kinds: type) -> bool:
+    """Every value is exactly of one of these types (bool is not an int here); checked
+    by type set, an order of magnitude faster than a loop over isinstance for long lists."""
+    return set(map(type, values)) <= set(kinds)
+
+
 def _decode(raw: object) -> ArticleAnalysis | None:
     """An ArticleAnalysis from an entry's JSON, or None if it is not well formed."""
     if not isinstance(raw, dict):
         return None
     sentences, summary, scores = raw["sentences"], raw["summary"], raw["scores"]
-    if not (isinstance(sentences, list) and all(isinstance(s, str) for s in sentences)):
+    if not (isinstance(sentences, list) and _all(sentences, str)):
         return None
     n = len(sentences)
-    if not (isinstance(summary, list) and all(isinstance(i, int) and 0 <= i < n for i in summary)):
+    if not (isinstance(summary, list) and _all(summary, int) and (not summary or 0 <= min(summary) <= max(summary) < n)):
         return None
-    if not (isinstance(scores, list) and len(scores) in (0, n)
-            and all(isinstance(s, (int, float)) for s in scores)):
+    if not (isinstance(scores, list) and len(scores) in (0, n) and _all(scores, int, float)):
         return None
     minhash, counts, claims = raw["minhash"], raw["term_counts"], raw["claims"]
     shingles = base64.b64decode(raw["shingles"], validate=True)
     if len(shingles) % 4:
         return None
-    if not (isinstance(minhash, list) and all(isinstance(v, int) for v in minhash)):
+    if not (isinstance(minhash, list) and _all(minhash, int)):
         return None
-    if not (isinstance(counts, list) and all(isinstance(p, list) and len(p) == 2 for p in counts)):
+    terms, tallies = counts["terms"].split(" ") if counts["terms"] else [], counts["counts"]
+    if not (isinstance(tallies, list) and len(tallies) == len(terms) and _all(tallies, int)):
         return None
     if not (isinstance(claims, list) and all(isinstance(c, list) and len(c) == 9
-                                             and isinstance(c[0], int) and 0 <= c[0] < n for c in claims)):
+                                             and type(c[0]) is int and 0 <= c[0] < n for c in claims)):
         return None
-    return ArticleAnalysis(tuple(sentences), tuple(summary), tuple(float(s) for s in scores),
-                           tuple(minhash), tuple((str(t), int(c)) for t, c in counts),
-                           tuple(tuple(c) for c in claims), shingles)
+    return ArticleAnalysis(tuple(sentences), tuple(summary), tuple(map(float, scores)),
+                           tuple(minhash), tuple(zip(terms, tallies)),
+                           tuple(map(tuple, claims)), shingles)

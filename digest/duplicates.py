@@ -17,7 +17,9 @@ Pure: no MkDocs and no file I/O.
 
 from __future__ import annotations
 
+import hashlib
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,7 +31,7 @@ from scipy import sparse
 
 from .text import words
 
-__all__ = ["DEFAULT_THRESHOLD", "DuplicateGroup", "Story", "copy_map", "find_duplicates",
+__all__ = ["DEFAULT_THRESHOLD", "DuplicateGroup", "PairMemo", "Story", "copy_map", "find_duplicates",
            "jaccard", "shingles", "signature", "signature_of_words", "sketch_of_words"]
 
 #: Shingle Jaccard at or above which two articles are copies of one story. On the
@@ -66,6 +68,26 @@ class DuplicateGroup:
     @property
     def members(self) -> tuple[str, ...]:
         return (self.original, *self.copies)
+
+
+@dataclass
+class PairMemo:
+    """The candidate pairs of an earlier run, by the digests of the signatures they pair.
+
+    Whether two signatures are candidates depends on nothing else, so rows whose
+    signature was there before need not be compared with each other again: a warm build
+    compares only the new rows with all. `candidate_pairs` reads it and leaves in it the
+    pairs of the run it made; the plugin keeps it in the cache between builds.
+    """
+
+    threshold: float = -1.0
+    digests: tuple[str, ...] = ()               # each row's signature digest, "" for none
+    pairs: tuple[tuple[int, int], ...] = ()     # rows i < j
+
+
+def signature_digest(sig: Sequence[int]) -> str:
+    """A short, stable digest of a MinHash signature ("" for an empty one)."""
+    return hashlib.blake2b(np.asarray(sig, dtype=np.uint64).tobytes(), digest_size=8).hexdigest() if sig else ""
 
 
 def _runs(found: Sequence[str], k: int) -> Iterator[str]:
@@ -172,25 +194,31 @@ def _buckets(values: np.ndarray, bands: int, width: int) -> sparse.csr_matrix:
                              shape=(n, max(offset, 1)))
 
 
-def _collisions(values: np.ndarray, bands: int, width: int, block: int = 256,
-                chunk: int = 16384) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Pairs of rows i < j whose values agree on all of at least one band, in chunks.
+def _collisions(values: np.ndarray, bands: int, width: int, rows: np.ndarray | None = None,
+                block: int = 256, chunk: int = 16384) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Pairs of rows i < j whose values agree on all of at least one band, in chunks; with
+    `rows`, only the pairs that have one of those rows in them.
 
     Rows sharing a bucket are found with sparse products, a block of rows at a time, so
     each pair comes out once however many bands it shares and memory stays bounded.
     """
     member = _buckets(values, bands, width)
     transposed = member.T.tocsr()
-    for start in range(0, len(values), block):
-        shared = (member[start:start + block] @ transposed).tocoo()
-        first, second = shared.row.astype(np.int64) + start, shared.col.astype(np.int64)
-        later = second > first
-        first, second = first[later], second[later]
+    todo = np.arange(len(values)) if rows is None else rows
+    for start in range(0, len(todo), block):
+        these = todo[start:start + block]
+        shared = (member[these] @ transposed).tocoo()
+        one, other = these[shared.row].astype(np.int64), shared.col.astype(np.int64)
+        first, second = np.minimum(one, other), np.maximum(one, other)
+        # Without `rows` each pair comes from its first row only; with them, from each.
+        keep = (second > first) & ((other > one) if rows is None else True)
+        first, second = first[keep], second[keep]
         for at in range(0, len(first), chunk):
             yield first[at:at + chunk], second[at:at + chunk]
 
 
-def candidate_pairs(signatures: Sequence[tuple[int, ...]], threshold: float) -> set[tuple[int, int]]:
+def candidate_pairs(signatures: Sequence[tuple[int, ...]], threshold: float,
+                    memo: PairMemo | None = None) -> set[tuple[int, int]]:
     """Index pairs whose MinHash signatures collide in an LSH band tuned to `threshold`
     and whose estimated Jaccard is not far below it.
 
@@ -198,23 +226,44 @@ def candidate_pairs(signatures: Sequence[tuple[int, ...]], threshold: float) -> 
     with 128 permutations is about 0.04) so that pairs just above it are rarely
     missed; the exact check afterwards removes the extra candidates. The bands are
     those of datasketch's MinHashLSH, without an index object or a MinHash per
-    article. Empty signatures pair with nothing.
+    article. Empty signatures pair with nothing. With a `memo` of an earlier run, pairs
+    of signatures it had are taken from it (see PairMemo), and it is updated.
     """
     margin = 0.12
     bands, width = _bands(max(0.05, threshold - margin))
+    digests = [signature_digest(sig) for sig in signatures] if memo is not None else []
+    pairs, known = _remembered(memo, digests, threshold) if memo is not None else (set(), set())
     present = np.array([i for i, sig in enumerate(signatures) if sig], dtype=np.int64)
-    ids = _column_ids(np.array([signatures[i] for i in present], dtype=np.uint64).reshape(len(present), NUM_PERM))
-    pairs: set[tuple[int, int]] = set()
-    least = (threshold - margin) * NUM_PERM     # MinHash Jaccard at least threshold - margin
-    for first, second in _collisions(ids, bands, width):
-        keep = np.count_nonzero(ids[first] == ids[second], axis=1) >= least
-        pairs.update(zip(present[first[keep]].tolist(), present[second[keep]].tolist()))
+    fresh = np.array([at for at, i in enumerate(present.tolist()) if i not in known], dtype=np.int64)
+    if len(fresh):
+        ids = _column_ids(np.array([signatures[i] for i in present], dtype=np.uint64).reshape(len(present), NUM_PERM))
+        least = (threshold - margin) * NUM_PERM     # MinHash Jaccard at least threshold - margin
+        rows = None if len(fresh) == len(present) else fresh
+        for first, second in _collisions(ids, bands, width, rows):
+            keep = np.count_nonzero(ids[first] == ids[second], axis=1) >= least
+            pairs.update(zip(present[first[keep]].tolist(), present[second[keep]].tolist()))
+    if memo is not None:
+        memo.threshold, memo.digests, memo.pairs = threshold, tuple(digests), tuple(sorted(pairs))
     return pairs
 
 
+def _remembered(memo: PairMemo, digests: list[str], threshold: float) -> tuple[set[tuple[int, int]], set[int]]:
+    """The memo's pairs among rows it knew (renumbered to these rows), and those rows.
+    A signature that occurs twice now is treated as new (its rows pair with each other)."""
+    if memo.threshold != threshold:
+        return set(), set()
+    times = Counter(digests)
+    row = {d: i for i, d in enumerate(digests) if d and times[d] == 1}
+    then = {j: row[d] for j, d in enumerate(memo.digests) if d in row}
+    pairs = {(min(then[a], then[b]), max(then[a], then[b])) for a, b in memo.pairs
+             if a in then and b in then and then[a] != then[b]}
+    return pairs, set(then.values())
+
+
 def find_duplicates(stories: Iterable[Story], threshold: float = DEFAULT_THRESHOLD,
-                    k: int = SHINGLE_WORDS) -> tuple[DuplicateGroup, ...]:
-    """Groups of near-duplicate stories, earliest first within and across groups."""
+                    k: int = SHINGLE_WORDS, memo: PairMemo | None = None) -> tuple[DuplicateGroup, ...]:
+    """Groups of near-duplicate stories, earliest first within and across groups (`memo`:
+    see PairMemo)."""
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"duplicate threshold must be in (0, 1], not {threshold}")
     items = sorted(stories, key=lambda s: (s.published, s.slug))
@@ -234,7 +283,7 @@ def find_duplicates(stories: Iterable[Story], threshold: float = DEFAULT_THRESHO
         return i
 
     signatures = [s.minhash or signature(s.text, k) for s in items]
-    for i, j in sorted(candidate_pairs(signatures, threshold)):
+    for i, j in sorted(candidate_pairs(signatures, threshold, memo if k == SHINGLE_WORDS else None)):
         if hash_jaccard(shingled(i), shingled(j)) >= threshold:
             a, b = root(i), root(j)
             parent[max(a, b)] = min(a, b)   # the earlier article stays the root

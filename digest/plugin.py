@@ -155,7 +155,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if self._pipeline is not None:
             self._pipeline.close()
         pipeline = self._pipeline = self.pipeline(config)
-        digest = build_digest(corpus.topics, articles, self.options(), analyser=pipeline)
+        memo = pipeline.cache.pairs.load() if pipeline.cache else None
+        digest = build_digest(corpus.topics, articles, self.options(), analyser=pipeline, pair_memo=memo)
+        if pipeline.cache and memo is not None:
+            pipeline.cache.pairs.keep(memo)
         renderer = Renderer(config.use_directory_urls, self.config.latest_articles,
                             chart_period=self.config.chart_period,
                             feeds=FEED_FILES if self.config.feeds else None,

@@ -178,3 +178,22 @@ def test_entries_of_deleted_or_edited_articles_are_pruned(tmp_path: Path) -> Non
     project.build()
     assert entries() == {"analysis": 1, "pages": 1}
     assert "Friday" in project.html("articles/a")
+
+
+def test_duplicate_candidates_are_kept_for_the_next_build(tmp_path: Path) -> None:
+    """The pair memo is stored after a build and read back whole; a damaged one is empty."""
+    from digest.cache import PairStore
+    from digest.duplicates import PairMemo
+
+    project = Project(tmp_path)
+    project.add("a.md", article(title="One", body=BODY))
+    project.add("b.md", article(title="Two", body=BODY + " A late update followed."))
+    project.build()
+    store = PairStore(tmp_path / ".cache" / "digest", code_version())
+    memo = store.load()
+    assert memo.threshold == 0.3 and len(memo.digests) == 2 and memo.pairs == ((0, 1),)
+    store.keep(PairMemo(0.3, ("a", "b"), ((1, 0),)))        # not i < j: not trusted
+    assert store.load() == PairMemo()
+    store.keep(memo)
+    assert store.load() == memo
+    store.close()

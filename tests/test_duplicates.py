@@ -11,10 +11,11 @@ import pytest
 from datasketch import MinHash, MinHashLSH
 
 from conftest import REPO
-from digest.duplicates import (DEFAULT_THRESHOLD, NUM_PERM, DuplicateGroup, Story, candidate_pairs, copy_map,
+from digest.duplicates import (DEFAULT_THRESHOLD, NUM_PERM, DuplicateGroup, PairMemo, Story, candidate_pairs, copy_map,
                                find_duplicates, hash_jaccard, jaccard, shingle_hashes, shingles, signature,
                                sketch_of_words)
 from digest.text import words
+from digest import duplicates
 from digest.loader import load_corpus
 from digest.text import plain_text
 
@@ -168,3 +169,32 @@ def test_candidate_pairs_are_those_of_a_datasketch_lsh_index(threshold: float) -
         lsh.insert(str(i), m)
     assert expected and candidate_pairs(signatures, threshold) == expected
     assert candidate_pairs([], threshold) == set() and candidate_pairs([(), ()], threshold) == set()
+
+
+def test_a_memo_of_the_last_run_gives_the_same_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pairs taken from the memo plus those of new rows equal a run from scratch, whether
+    rows are added, removed, edited or repeated, and whatever order they come in."""
+    rng = random.Random(5)
+    words = [f"w{i}" for i in range(300)]
+    bases = [rng.choices(words, k=60) for _ in range(5)]
+    texts = [" ".join(w if rng.random() > rate else rng.choice(words) for w in rng.choice(bases))
+             for rate in [rng.choice([0.0, 0.1, 0.3, 1.0]) for _ in range(90)]]
+    memo = PairMemo()
+    first = [signature(t) for t in texts]
+    assert candidate_pairs(first, 0.3, memo) == candidate_pairs(first, 0.3) and memo.pairs
+    later = first[10:] + [signature(texts[3] + " w1 w2"), first[20], (), signature(texts[50])]
+    rng.shuffle(later)
+    compared: list[int] = []
+    real = duplicates._collisions
+
+    def spy(values, bands, width, rows=None):  # type: ignore[no-untyped-def]
+        compared.append(len(values) if rows is None else len(rows))
+        return real(values, bands, width, rows)
+
+    monkeypatch.setattr(duplicates, "_collisions", spy)
+    assert candidate_pairs(later, 0.3, memo) == candidate_pairs(later, 0.3)
+    # With the memo only new (or repeated) signatures are compared; without, all of them.
+    assert compared[1] == len(later) - 1 and compared[0] < compared[1] // 2
+    assert candidate_pairs(later, 0.5, memo) == candidate_pairs(later, 0.5)     # another threshold: from scratch
+    again = later[:-5]
+    assert candidate_pairs(again, 0.5, memo) == candidate_pairs(again, 0.5)
