@@ -159,18 +159,19 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         digest = build_digest(corpus.topics, articles, self.options(), analyser=pipeline, pair_memo=memo)
         if pipeline.cache and memo is not None:
             pipeline.cache.pairs.keep(memo)
-        renderer = Renderer(config.use_directory_urls, self.config.latest_articles,
-                            chart_period=self.config.chart_period,
-                            feeds=FEED_FILES if self.config.feeds else None,
-                            topic_articles=self.config.topic_page_articles)
-        pageset = self.pageset = renderer.render(digest, pipeline.converted)
-        self._bodies = {page_uri("article", slug): slug for slug in pipeline.converted}
+        # The search index needs only the digest: it is written while the pages render.
         self._cancel_search()
         self._search = IndexJob(Path(config.site_dir) / "pagefind",
                                 search_records(digest, config.site_name, config.site_description or "",
                                                config.use_directory_urls,
                                                self.config.search_full_text_days or None),
                                 str(config.theme.get("language") or "en"))
+        renderer = Renderer(config.use_directory_urls, self.config.latest_articles,
+                            chart_period=self.config.chart_period,
+                            feeds=FEED_FILES if self.config.feeds else None,
+                            topic_articles=self.config.topic_page_articles)
+        pageset = self.pageset = renderer.render(digest, pipeline.converted)
+        self._bodies = {page_uri("article", slug): slug for slug in pipeline.converted}
         self.article_uris = frozenset(page_uri("article", a.slug) for a in digest.articles)
         topics_uri = Path(self.config.topics_file).as_posix()
         for file in list(files):       # the sources: every article (read above) and topics.yml
