@@ -124,47 +124,81 @@ def _size_mb(path: Path) -> float:
     return round(sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20, 2)
 
 
-def bench(n: int, work: Path, pelican: Path | None, skip: set[str]) -> dict[str, object]:
+def _settle() -> None:
+    """Let the file system finish what earlier deletions started (ext4 trims freed blocks
+    in the background), so that it is not charged to the next build."""
+    os.sync()
+    time.sleep(1)
+
+
+def _fresh(*paths: Path) -> None:
+    for path in paths:
+        shutil.rmtree(path, ignore_errors=True)
+    _settle()
+
+
+def _median(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The run with the median wall time; peak RSS is the largest of all runs."""
+    middle = sorted(runs, key=lambda r: r["wall_s"])[len(runs) // 2]
+    return {**middle, "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+            "runs_s": [r["wall_s"] for r in runs]}
+
+
+def bench(n: int, work: Path, pelican: Path | None, skip: set[str], repeat: int = 1) -> dict[str, object]:
+    """Every build `repeat` times from the same state (cold: no cache; every build: no
+    site/), the median kept; the builds of each repeat run one after another."""
     articles = list(corpus.generate(n))
-    builds: dict[str, dict[str, float]] = {}
+    extra = list(corpus.generate(1, offset=n))
+    runs: dict[str, list[dict[str, float]]] = {}
     mkdocs = [PY, "-m", "mkdocs", "build", "-f", "mkdocs.yml"]
 
     digest = work / "digest"
     corpus.write_digest_corpus(digest / "content", articles)
     (digest / "mkdocs.yml").write_text(DIGEST_YML.replace("{cache}", ".cache/digest"), encoding="utf-8")
-    shutil.rmtree(digest / ".cache", ignore_errors=True)
     code = snapshot(work)
-    builds["digest_cold"] = run(mkdocs, digest, work / "digest_cold.log", code)
-    builds["digest_cold"]["site_mb"] = _size_mb(digest / "site")
-    index_mb = _size_mb(digest / "site" / "pagefind")          # Pagefind's chunked index, all files
-    corpus.write_digest_corpus(digest / "content", list(corpus.generate(1, offset=n)))
-    shutil.rmtree(digest / "site")   # every build writes into an empty site/ (rmdir is slow here)
-    builds["digest_warm"] = run(mkdocs, digest, work / "digest_warm.log", code)
-
+    plain, pel = work / "plain", work / "pelican"
     if "mkdocs_plain" not in skip:
-        plain = work / "plain"
         corpus.write_digest_corpus(plain / "content", articles)
         (plain / "content" / "index.md").write_text("# Benchmark\n\nPlain pages.\n", encoding="utf-8")
         (plain / "mkdocs.yml").write_text(PLAIN_YML, encoding="utf-8")
-        builds["mkdocs_plain"] = run(mkdocs, plain, work / "mkdocs_plain.log")
-        builds["mkdocs_plain"]["site_mb"] = _size_mb(plain / "site")
-        builds["mkdocs_plain"]["search_index_mb"] = _size_mb(plain / "site" / "search" / "search_index.json")
-
-    if "pelican" not in skip and pelican is not None and pelican.exists():
-        pel = work / "pelican"
+    use_pelican = "pelican" not in skip and pelican is not None and pelican.exists()
+    if use_pelican:
         corpus.write_pelican_corpus(pel / "content", articles)
         (pel / "pelicanconf.py").write_text(PELICAN_CONF, encoding="utf-8")
-        builds["pelican"] = run([str(pelican), "content", "-s", "pelicanconf.py", "-o", "output",
-                                 "--delete-output-directory", "-q"], pel, work / "pelican.log")
+    extra_files: set[Path] = set()
+    for _ in range(repeat):
+        for path in extra_files:          # back to the N articles of a cold build
+            path.unlink()
+        _fresh(digest / ".cache", digest / "site")
+        runs.setdefault("digest_cold", []).append(run(mkdocs, digest, work / "digest_cold.log", code))
+        site_mb, index_mb = _size_mb(digest / "site"), _size_mb(digest / "site" / "pagefind")
+        before = set((digest / "content").rglob("*.md"))
+        corpus.write_digest_corpus(digest / "content", extra)
+        extra_files = set((digest / "content").rglob("*.md")) - before
+        _fresh(digest / "site")
+        runs.setdefault("digest_warm", []).append(run(mkdocs, digest, work / "digest_warm.log", code))
+        if "mkdocs_plain" not in skip:
+            _fresh(plain / "site")
+            runs.setdefault("mkdocs_plain", []).append(run(mkdocs, plain, work / "mkdocs_plain.log"))
+        if use_pelican:
+            _fresh(pel / "output")
+            runs.setdefault("pelican", []).append(run([str(pelican), "content", "-s", "pelicanconf.py", "-o",
+                                                       "output", "-q"], pel, work / "pelican.log"))
+    builds = {name: _median(found) for name, found in runs.items()}
+    builds["digest_cold"]["site_mb"] = site_mb
+    if "mkdocs_plain" in builds:
+        builds["mkdocs_plain"]["site_mb"] = _size_mb(plain / "site")
+        builds["mkdocs_plain"]["search_index_mb"] = _size_mb(plain / "site" / "search" / "search_index.json")
+    if "pelican" in builds:
         builds["pelican"]["site_mb"] = _size_mb(pel / "output")
     for result in builds.values():
         result["ms_per_article"] = round(1000 * result["wall_s"] / n, 2)
-    return {"n": n, "builds": builds, "search_index_mb": index_mb}
+    return {"n": n, "repeat": repeat, "builds": builds, "search_index_mb": index_mb}
 
 
 def report(result: dict[str, object]) -> str:
     builds: dict[str, dict[str, float]] = result["builds"]  # type: ignore[assignment]
-    lines = [f"N = {result['n']}  (search index {result['search_index_mb']} MB)",
+    lines = [f"N = {result['n']}, median of {result.get('repeat', 1)} run(s)  (search index {result['search_index_mb']} MB)",
              f"{'build':<14}{'wall s':>9}{'ms/article':>12}{'peak RSS MB':>13}{'site MB':>9}"]
     for name, b in builds.items():
         lines.append(f"{name:<14}{b['wall_s']:>9.2f}{b['ms_per_article']:>12.2f}"
@@ -188,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the pelican executable (own virtualenv)")
     parser.add_argument("--skip", default="", help="comma-separated: mkdocs_plain,pelican")
     parser.add_argument("--search-query", help="also time the first search in Chromium")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run every build this many times and keep the median (default 1)")
     args = parser.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
     results = []
@@ -195,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         work = (args.workdir / str(n)) if args.workdir else Path(tempfile.mkdtemp(prefix=f"bench{n}-"))
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
-        result = bench(n, work, args.pelican, skip)
+        result = bench(n, work, args.pelican, skip, max(1, args.repeat))
         if args.search_query:
             import search_speed
             result["search"] = search_speed.measure(work / "digest" / "site", args.search_query)
