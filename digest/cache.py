@@ -208,7 +208,9 @@ class PairStore(_Store):
         or they are not well formed."""
         try:
             raw = self._read(self._key())
-            data = json.loads(raw) if raw is not None else None
+            if raw is None:
+                return PairMemo()
+            data = json.loads(raw)
             threshold, digests, pairs = data["threshold"], data["digests"], data["pairs"]
         except (ValueError, TypeError, KeyError):
             return PairMemo()
