@@ -22,6 +22,7 @@ from functools import cached_property
 from typing import Any
 
 import markdown
+from markdown import inlinepatterns
 
 from .sanitize import clean_html, sanitize_version
 
@@ -73,23 +74,94 @@ def needs_mkdocs(body: str) -> bool:
                 or ("]:" in body and _REFERENCE.search(body))
                 or ("=" in body and _ATTRIBUTE.search(body)))
 
-_converters: dict[str, markdown.Markdown] = {}
+#: Python-Markdown's inline patterns, by name and regex, with the text any match needs.
+#: Each pattern costs a pass of Python over every text node, and most bodies lack most
+#: of these characters: a pattern whose text is not in the body cannot match, so it is
+#: left out of the converter for that body (a third of Markdown's time). A pattern of
+#: another name or regex (a new version, an extension) is always kept.
+_NEEDS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("backtick", inlinepatterns.BACKTICK_RE): ("`",),
+    ("escape", inlinepatterns.ESCAPE_RE): ("\\",),
+    ("reference", inlinepatterns.REFERENCE_RE): ("[",),
+    ("link", inlinepatterns.LINK_RE): ("[",),
+    ("image_link", inlinepatterns.IMAGE_LINK_RE): ("![",),
+    ("image_reference", inlinepatterns.IMAGE_REFERENCE_RE): ("![",),
+    ("short_reference", inlinepatterns.REFERENCE_RE): ("[",),
+    ("short_image_ref", inlinepatterns.IMAGE_REFERENCE_RE): ("![",),
+    ("autolink", inlinepatterns.AUTOLINK_RE): ("<",),
+    ("automail", inlinepatterns.AUTOMAIL_RE): ("<",),
+    ("linebreak", inlinepatterns.LINE_BREAK_RE): ("  \n",),
+    ("html", inlinepatterns.HTML_RE): ("<",),
+    ("entity", inlinepatterns.ENTITY_RE): ("&",),
+    ("em_strong", r"\*|_"): ("*", "_"),
+}
+#: Stages that only move the body's own text around. With any other stage before the
+#: inline patterns (an extension that inserts text), every pattern is kept.
+_PLAIN_STAGES = {
+    "pre": {"normalize_whitespace", "html_block"},
+    "block": {"empty", "indent", "code", "hashheader", "setextheader", "hr", "olist", "ulist", "quote",
+              "reference", "paragraph", "admonition", "markdown_block", "table", "defindent", "deflist"},
+}
+_converters: dict[tuple[str, frozenset[str]], markdown.Markdown] = {}
+_MAX_CONVERTERS = 64
 
 
-def _converter(settings: MarkdownSettings) -> markdown.Markdown:
-    """One Markdown instance per settings and process, reset between bodies (building one
-    with all its extensions costs more than converting a short article)."""
+def _can_leave_out(md: markdown.Markdown) -> bool:
+    """Whether inline patterns may be left out by the body's text: nothing but the body's
+    own text can reach them (see _PLAIN_STAGES)."""
+    try:        # Markdown's registries keep their names and priorities in private fields
+        stages = md.treeprocessors._priority
+        inline = next(item.priority for item in stages if item.name == "inline")
+        return (set(md.preprocessors._data) <= _PLAIN_STAGES["pre"]
+                and set(md.parser.blockprocessors._data) <= _PLAIN_STAGES["block"]
+                and all(item.priority <= inline for item in stages))
+    except (AttributeError, StopIteration):
+        return False
+
+
+def _unneeded(md: markdown.Markdown, body: str) -> frozenset[str]:
+    """The inline patterns that cannot match in this body. None is left out of a body with
+    a tab, a carriage return or Markdown's own placeholder characters, which Markdown
+    rewrites before the patterns run."""
+    if any(c in body for c in "\t\r\x02\x03"):
+        return frozenset()
+    unneeded = set()
+    for name in md.inlinePatterns._data:
+        needs = _NEEDS.get((name, md.inlinePatterns[name].pattern))
+        if needs is not None and not any(text in body for text in needs):
+            unneeded.add(name)
+    return frozenset(unneeded)
+
+
+def _new(settings: MarkdownSettings) -> markdown.Markdown:
+    return markdown.Markdown(extensions=list(settings.extensions), extension_configs=settings.configs)
+
+
+def _converter(settings: MarkdownSettings, body: str) -> markdown.Markdown:
+    """A Markdown instance per settings, process and set of unneeded inline patterns,
+    reset between bodies (building one with all its extensions costs more than
+    converting a short article)."""
     key = settings.fingerprint()
-    md = _converters.get(key)
+    md = _converters.get((key, frozenset()))
     if md is None:
-        md = _converters[key] = markdown.Markdown(extensions=list(settings.extensions),
-                                                  extension_configs=settings.configs)
-    return md
+        md = _converters[(key, frozenset())] = _new(settings)
+        md.digest_can_leave_out = _can_leave_out(md)  # type: ignore[attr-defined]
+    unneeded = _unneeded(md, body) if md.digest_can_leave_out else frozenset()  # type: ignore[attr-defined]
+    if not unneeded:
+        return md
+    variant = _converters.get((key, unneeded))
+    if variant is None:
+        if len(_converters) >= _MAX_CONVERTERS:
+            return md
+        variant = _converters[(key, unneeded)] = _new(settings)
+        for name in unneeded:
+            variant.inlinePatterns.deregister(name)
+    return variant
 
 
 def convert_body(body: str, settings: MarkdownSettings) -> Converted:
     """The body's HTML (sanitised when `settings.sanitize`) and its table of contents."""
-    md = _converter(settings)
+    md = _converter(settings, body)
     md.reset()
     html = md.convert(body)
     toc = tuple(getattr(md, "toc_tokens", ()))

@@ -4,12 +4,15 @@ sanitised, with the table of contents, and MkDocs as the fallback for relative l
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import Project, article
+from conftest import REPO, Project, article
 
-from digest.convert import MarkdownSettings, convert_body, needs_mkdocs
+import markdown
+
+from digest.convert import MarkdownSettings, _converter, convert_body, needs_mkdocs
 from digest.plugin import DigestPlugin
 
 RICH = """\
@@ -99,3 +102,55 @@ def test_settings_fingerprint_changes_with_options() -> None:
     assert a.fingerprint() != MarkdownSettings(("toc",), {"toc": {"permalink": False}}).fingerprint()
     assert a.fingerprint() != MarkdownSettings(("toc", "tables")).fingerprint()
     assert a.fingerprint() != MarkdownSettings(("toc",), {"toc": {"permalink": True}}, False).fingerprint()
+
+
+# Bodies where each inline pattern has its characters, in and out of context.
+INLINE = [
+    "Plain prose only. Nothing else here.",
+    "Stars *em* and **strong** and ***both***; under_scores_ and __strong__ and _em_.",
+    "A lone * star and a lone _ underscore, 3 * 4 = 12.",
+    "Code `x * y` and ``a ` b`` and \\`not code\\`.",
+    "Escapes: \\*not em\\*, \\[not a link\\], \\\\ and \\_.",
+    "A [link](https://example.org/a?b=1&c=2 \"Title\") and [ref][r] and [r].\n\n[r]: https://example.org/r",
+    "An image ![alt](https://example.org/i.png) and ![ref image][i].\n\n[i]: https://example.org/i.png",
+    "Autolinks <https://example.org/x> and <news@example.org>, a <b>tag</b>, a < b > c.",
+    "Entities &amp; &copy; &#169; &#xA9; and a bare & ampersand.",
+    "A line break here  \nand a second line.",
+    "Tabs\tbefore\tthe end\t\nand *em*.",
+    "Windows lines  \r\nwith *em*\r\n",
+    RICH,
+]
+
+
+def _reference(body: str, settings: MarkdownSettings) -> str:
+    """The body as one Markdown instance with every pattern converts it."""
+    from digest.sanitize import clean_html
+    md = markdown.Markdown(extensions=list(settings.extensions), extension_configs=settings.configs)
+    html = md.convert(body)
+    return clean_html(html) if settings.sanitize else html
+
+
+def test_leaving_out_inline_patterns_a_body_cannot_match_changes_nothing() -> None:
+    """Bodies are converted without the inline patterns whose characters they lack; the HTML
+    is the same as with every pattern, on hand-made bodies, the demo articles and the
+    benchmark's generated ones."""
+    import frontmatter
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import corpus
+
+    settings = MarkdownSettings(("admonition", "attr_list", "md_in_html", "tables", "toc"),
+                                {"toc": {"permalink": True}}, sanitize=False)
+    bodies = INLINE + [frontmatter.load(p).content for p in sorted((REPO / "content").rglob("*.md"))]
+    bodies += [a.body for a in corpus.generate(60)]
+    left_out = 0
+    for body in bodies:
+        assert convert_body(body, settings).html == _reference(body, settings), body[:60]
+        left_out += len(_converter(settings, body).inlinePatterns) < 14
+    assert left_out >= len(bodies) // 2
+
+
+def test_nothing_is_left_out_when_an_extension_adds_text_before_the_inline_patterns() -> None:
+    settings = MarkdownSettings(("footnotes", "toc"), {}, sanitize=False)
+    body = "Plain prose with a note.[^1]\n\n[^1]: The note."
+    assert len(_converter(settings, body).inlinePatterns) == len(markdown.Markdown(extensions=["footnotes"]).inlinePatterns)
+    assert convert_body(body, settings).html == _reference(body, settings)
