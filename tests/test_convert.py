@@ -104,8 +104,18 @@ def test_settings_fingerprint_changes_with_options() -> None:
     assert a.fingerprint() != MarkdownSettings(("toc",), {"toc": {"permalink": True}}, False).fingerprint()
 
 
-# Bodies where each inline pattern has its characters, in and out of context.
+# Bodies where each inline pattern has its characters, alone and together, in and out of context.
 INLINE = [
+    "Only _underscores_ and __strong__ here.",
+    "Only *stars* and **strong** here.",
+    "Only `code` here.",
+    "Only an escaped \\. dot here.",
+    "Only a [link](https://example.org/x) here.",
+    "Only an ![image](https://example.org/i.png) here.",
+    "Only an autolink <https://example.org/x> here.",
+    "Only a mail <news@example.org> here.",
+    "Only an entity &copy; here.",
+    "Only a break  \nhere.",
     "Plain prose only. Nothing else here.",
     "Stars *em* and **strong** and ***both***; under_scores_ and __strong__ and _em_.",
     "A lone * star and a lone _ underscore, 3 * 4 = 12.",
