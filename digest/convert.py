@@ -98,7 +98,7 @@ _NEEDS: dict[tuple[str, str], tuple[str, ...]] = {
 #: Stages that only move the body's own text around. With any other stage before the
 #: inline patterns (an extension that inserts text), every pattern is kept.
 _PLAIN_STAGES = {
-    "pre": {"normalize_whitespace", "html_block"},
+    "pre": {"normalize_whitespace", "fenced_code_block", "html_block"},
     "block": {"empty", "indent", "code", "hashheader", "setextheader", "hr", "olist", "ulist", "quote",
               "reference", "paragraph", "admonition", "markdown_block", "table", "defindent", "deflist"},
 }
