@@ -54,10 +54,12 @@ def analyse_article(title: str, body: str, n: int) -> ArticleAnalysis:
     split = [words_and_terms(s) for s in sentences]
     sentence_terms = [found for _, found in split]
     minhash, hashes = sketch_of_words([*title_words, *chain.from_iterable(found for found, _ in split)])
+    counts = sorted(Counter(chain(title_terms, title_terms, *sentence_terms)).items())
     features = {
         "minhash": minhash,
         "shingles": hashes,
-        "term_counts": tuple(sorted(Counter(chain(title_terms, title_terms, *sentence_terms)).items())),
+        "terms": " ".join(term for term, _ in counts),
+        "term_counts": tuple(count for _, count in counts),
         "claims": raw_claims(sentences),
     }
     if not sentences:
@@ -98,7 +100,7 @@ def related_articles(articles: Iterable[Article], limit: int, min_score: float =
     (TF-IDF cosine of headline and prose at least `min_score`), most similar first."""
     items = list(articles)
     if analyses is not None:
-        corpus = vectorise_counts({a.slug: dict(analyses[a.slug].term_counts) for a in items})
+        corpus = vectorise_counts({a.slug: analyses[a.slug].term_count_map() for a in items})
     else:
         corpus = vectorise({a.slug: f"{a.title}\n{a.title}\n{plain_text(a.body)}" for a in items})
     return related(corpus, limit, min_score)

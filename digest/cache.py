@@ -183,10 +183,9 @@ class AnalysisCache(_Store):
     def put(self, key: str, analysis: ArticleAnalysis) -> None:
         """Store atomically: write a temporary file beside the entry, then rename it over."""
         data = json.dumps({"sentences": analysis.sentences, "summary": analysis.summary,
-                           "scores": analysis.scores, "minhash": analysis.minhash,
-                           # Terms (words, no spaces) in one string: a list of pairs decodes ~10x slower.
-                           "term_counts": {"terms": " ".join(t for t, _ in analysis.term_counts),
-                                           "counts": [c for _, c in analysis.term_counts]},
+                           "scores": analysis.scores,
+                           "minhash": base64.b64encode(analysis.minhash).decode("ascii"),
+                           "terms": analysis.terms, "term_counts": analysis.term_counts,
                            "claims": analysis.claims,
                            "shingles": base64.b64encode(analysis.shingles).decode("ascii")},
                           ensure_ascii=False, separators=(",", ":"))
@@ -281,18 +280,16 @@ def _decode(raw: object) -> ArticleAnalysis | None:
         return None
     if not (isinstance(scores, list) and len(scores) in (0, n) and _all(scores, int, float)):
         return None
-    minhash, counts, claims = raw["minhash"], raw["term_counts"], raw["claims"]
+    terms, counts, claims = raw["terms"], raw["term_counts"], raw["claims"]
+    minhash = base64.b64decode(raw["minhash"], validate=True)
     shingles = base64.b64decode(raw["shingles"], validate=True)
-    if len(shingles) % 4:
+    if len(shingles) % 4 or len(minhash) % 8:
         return None
-    if not (isinstance(minhash, list) and _all(minhash, int)):
-        return None
-    terms, tallies = counts["terms"].split(" ") if counts["terms"] else [], counts["counts"]
-    if not (isinstance(tallies, list) and len(tallies) == len(terms) and _all(tallies, int)):
+    if not (isinstance(terms, str) and isinstance(counts, list) and _all(counts, int)
+            and len(counts) == (terms.count(" ") + 1 if terms else 0)):
         return None
     if not (isinstance(claims, list) and all(isinstance(c, list) and len(c) == 9
                                              and type(c[0]) is int and 0 <= c[0] < n for c in claims)):
         return None
     return ArticleAnalysis(tuple(sentences), tuple(summary), tuple(map(float, scores)),
-                           tuple(minhash), tuple(zip(terms, tallies)),
-                           tuple(map(tuple, claims)), shingles)
+                           minhash, terms, tuple(counts), tuple(map(tuple, claims)), shingles)

@@ -31,7 +31,7 @@ from scipy import sparse
 
 from .text import words
 
-__all__ = ["DEFAULT_THRESHOLD", "DuplicateGroup", "PairMemo", "Story", "copy_map", "find_duplicates",
+__all__ = ["DEFAULT_THRESHOLD", "DuplicateGroup", "PairMemo", "Story", "copy_map", "find_duplicates", "pack",
            "jaccard", "shingles", "signature", "signature_of_words", "sketch_of_words"]
 
 #: Shingle Jaccard at or above which two articles are copies of one story. On the
@@ -49,7 +49,7 @@ class Story:
     slug: str
     published: datetime
     text: str
-    minhash: tuple[int, ...] = ()   # precomputed `signature(text)`, if known
+    minhash: bytes = b""            # precomputed `pack(signature(text))`, if known
     hashes: bytes = b""             # precomputed `shingle_hashes(text)`, if known
 
 
@@ -85,9 +85,9 @@ class PairMemo:
     pairs: tuple[tuple[int, int], ...] = ()     # rows i < j
 
 
-def signature_digest(sig: Sequence[int]) -> str:
+def signature_digest(sig: Sequence[int] | bytes) -> str:
     """A short, stable digest of a MinHash signature ("" for an empty one)."""
-    return hashlib.blake2b(np.asarray(sig, dtype=np.uint64).tobytes(), digest_size=8).hexdigest() if sig else ""
+    return hashlib.blake2b(pack(sig), digest_size=8).hexdigest() if sig else ""
 
 
 def _runs(found: Sequence[str], k: int) -> Iterator[str]:
@@ -142,11 +142,16 @@ def _hashes(runs: list[bytes]) -> bytes:
     return np.unique(np.fromiter(map(zlib.crc32, runs), dtype=np.uint32, count=len(runs))).tobytes()
 
 
-def sketch_of_words(found: Sequence[str], k: int = SHINGLE_WORDS) -> tuple[tuple[int, ...], bytes]:
-    """A text's MinHash signature and its shingle hashes (see `shingle_hashes`), from its
-    words: computed once per article (and cached), so combining needs no text."""
+def pack(sig: Sequence[int] | bytes) -> bytes:
+    """A signature as packed 64-bit integers (an eighth of the memory of a tuple of ints)."""
+    return sig if isinstance(sig, bytes) else np.asarray(sig, dtype=np.uint64).tobytes()
+
+
+def sketch_of_words(found: Sequence[str], k: int = SHINGLE_WORDS) -> tuple[bytes, bytes]:
+    """A text's MinHash signature (packed) and its shingle hashes (see `shingle_hashes`),
+    from its words: computed once per article (and cached), so combining needs no text."""
     runs = list(map(str.encode, _runs(found, k)))
-    return _signature(runs), _hashes(runs)
+    return pack(_signature(runs)), _hashes(runs)
 
 
 def shingle_hashes(text: str, k: int = SHINGLE_WORDS) -> bytes:
@@ -217,7 +222,7 @@ def _collisions(values: np.ndarray, bands: int, width: int, rows: np.ndarray | N
             yield first[at:at + chunk], second[at:at + chunk]
 
 
-def candidate_pairs(signatures: Sequence[tuple[int, ...]], threshold: float,
+def candidate_pairs(signatures: Sequence[tuple[int, ...] | bytes], threshold: float,
                     memo: PairMemo | None = None) -> set[tuple[int, int]]:
     """Index pairs whose MinHash signatures collide in an LSH band tuned to `threshold`
     and whose estimated Jaccard is not far below it.
@@ -236,7 +241,8 @@ def candidate_pairs(signatures: Sequence[tuple[int, ...]], threshold: float,
     present = np.array([i for i, sig in enumerate(signatures) if sig], dtype=np.int64)
     fresh = np.array([at for at, i in enumerate(present.tolist()) if i not in known], dtype=np.int64)
     if len(fresh):
-        ids = _column_ids(np.array([signatures[i] for i in present], dtype=np.uint64).reshape(len(present), NUM_PERM))
+        packed = b"".join(pack(signatures[i]) for i in present)
+        ids = _column_ids(np.frombuffer(packed, dtype=np.uint64).reshape(len(present), NUM_PERM))
         least = (threshold - margin) * NUM_PERM     # MinHash Jaccard at least threshold - margin
         rows = None if len(fresh) == len(present) else fresh
         for first, second in _collisions(ids, bands, width, rows):
@@ -282,7 +288,7 @@ def find_duplicates(stories: Iterable[Story], threshold: float = DEFAULT_THRESHO
             i = parent[i]
         return i
 
-    signatures = [s.minhash or signature(s.text, k) for s in items]
+    signatures = [s.minhash or pack(signature(s.text, k)) for s in items]
     for i, j in sorted(candidate_pairs(signatures, threshold, memo if k == SHINGLE_WORDS else None)):
         if hash_jaccard(shingled(i), shingled(j)) >= threshold:
             a, b = root(i), root(j)

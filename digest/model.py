@@ -85,18 +85,25 @@ class ArticleAnalysis:
     summary: tuple[int, ...]
     scores: tuple[float, ...] = ()
     # Per-article inputs of the cross-article steps, computed (and cached) with the rest
-    # so a warm build only has to combine them: the MinHash of the story's shingles and
-    # their hashes, sorted 32-bit integers packed as bytes (duplicates), its
-    # headline-weighted term counts (related coverage), and its numeric
-    # claims as (sentence index, value, bound, figure, thing, label, scope, scope label,
-    # attributed source or "") tuples (where reports differ).
-    minhash: tuple[int, ...] = ()
-    term_counts: tuple[tuple[str, int], ...] = ()
+    # so a warm build only has to combine them: the MinHash signature of the story's
+    # shingles and the shingles' hashes (duplicates), packed as bytes (see
+    # digest/duplicates.py); its headline-weighted term counts (related coverage): the
+    # terms space-separated in one string and their counts in that order, because a pair
+    # per term took half of an analysis' memory; and its numeric claims as (sentence
+    # index, value, bound, figure, thing, label, scope, scope label, attributed source
+    # or "") tuples (where reports differ).
+    minhash: bytes = b""
+    terms: str = ""
+    term_counts: tuple[int, ...] = ()
     claims: tuple[tuple[object, ...], ...] = ()
     shingles: bytes = b""
 
     def summary_sentences(self) -> tuple[str, ...]:
         return tuple(self.sentences[i] for i in self.summary)
+
+    def term_count_map(self) -> dict[str, int]:
+        """The term counts as a mapping, term -> count."""
+        return dict(zip(self.terms.split(" "), self.term_counts)) if self.terms else {}
 
 
 @dataclass(frozen=True)
