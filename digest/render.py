@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -72,8 +73,10 @@ def text_fragment(sentence: str) -> str:
     return "#:~:text=" + enc(" ".join(words[:5])) + "," + enc(" ".join(words[-5:]))
 
 
+@lru_cache(maxsize=4096)
 def fmt_date(value: datetime, with_time: bool = False) -> str:
-    """'27 January 2020', or '27 January 2020, 14:30 UTC+03:00' with the time."""
+    """'27 January 2020', or '27 January 2020, 14:30 UTC+03:00' with the time (the same
+    dates are printed on many pages: remembered)."""
     day = f"{value.day} {value:%B %Y}"
     if not with_time:
         return day
@@ -121,7 +124,8 @@ class Renderer:
                  topic_articles: int = 50) -> None:
         loader = jinja2.FileSystemLoader(str((template_dir or templates_dir()) / "pages"))
         self.env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                                      auto_reload=False)   # a Renderer lives for one build
         self.env.filters["date"] = fmt_date
         self.env.filters["fragment"] = text_fragment
         self.env.filters["slug"] = slugify
