@@ -110,6 +110,18 @@ def test_symlink_outside_content_is_refused(project: Project, tmp_path_factory: 
             "Fix: copy the article into the content folder instead of linking it.") in build_error(project, caplog)
 
 
+def test_a_linked_folder_is_not_read(project: Project, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Only a linked file can lead out of the content folder: folders that are links are
+    not searched for articles (the loader relies on this to skip resolving every path)."""
+    outside = tmp_path_factory.mktemp("outside-folder")
+    (outside / "secret.md").write_text(article(title="Secret folder story"))
+    os.symlink(outside, project.content / "articles" / "linked", target_is_directory=True)
+    project.add("good.md", article(title="Good story"))
+    project.build()
+    assert (project.site / "articles" / "good").is_dir()
+    assert not (project.site / "articles" / "secret").exists()
+
+
 def test_duplicate_slugs_name_both_files(project: Project, caplog: pytest.LogCaptureFixture) -> None:
     project.add("a/Same.md", article())
     project.add("b/same.md", article())
