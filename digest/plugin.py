@@ -19,6 +19,7 @@ Hooks, in build order:
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import pickle
@@ -80,6 +81,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._expected: dict[str, tuple[str, str]] = {}   # page -> (shape, fill) to check
         self._bodies: dict[str, str] = {}     # article page -> slug, for bodies the pipeline converts
         self._search: IndexJob | None = None    # the search index, written while pages render
+        self._frozen = False                    # objects of this build kept out of gc passes
 
     def _cache_dir(self, config: MkDocsConfig) -> Path:
         """`cache_dir`, relative to the folder of mkdocs.yml."""
@@ -150,6 +152,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         corpus = self.load(config)
         articles = (corpus.articles + (corpus.drafts if self.config.drafts else ())
                     + (corpus.scheduled if self.config.scheduled else ()))
+        # Everything so far lives until the build ends: keep it out of the cyclic garbage
+        # collector's full passes, here and in the pool's forked workers; released in _close.
+        gc.freeze()
+        self._frozen = True
         if config.use_directory_urls:
             _make_folders(Path(config.site_dir), [page_url(page_uri("article", a.slug), True) for a in articles])
         if self._pipeline is not None:
@@ -320,6 +326,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         """Release the pipeline's workers (every page has its body by now, or the build failed)
         and commit what the caches hold; after a complete build (`prune`) first drop the
         entries it did not use. Returns how many were dropped."""
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen = False
         stores = [self._pipeline.cache, self._pipeline.page_cache] if self._pipeline else []
         if self._pipeline is not None:
             self._pipeline.close()

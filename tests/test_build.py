@@ -189,3 +189,22 @@ def test_topic_story_quotes_both_sides_of_the_casualty_dispute(demo_site: Path) 
     assert ("Reuters reported that at least three people were wounded, according to officials who were "
             "not named.") in found
     assert not any(t.startswith(("The count relates", "The news agency's account")) for t in found)
+
+
+def test_a_build_leaves_no_objects_frozen(project: Project, caplog: pytest.LogCaptureFixture) -> None:
+    """The build keeps its long-lived objects out of the garbage collector's passes while it
+    runs (gc.freeze) and hands them back at the end, also when the build fails, so that
+    `mkdocs serve` does not hold every earlier build in memory."""
+    import gc
+
+    project.add("a.md", article(title="One"))
+    project.build()
+    assert gc.get_freeze_count() == 0
+    # A theme partial that fails while the pages are written: after the freeze.
+    cfg = project.root / "mkdocs.yml"
+    cfg.write_text(cfg.read_text().replace("  name: material\n", "  name: material\n  custom_dir: theme\n"))
+    (project.root / "theme" / "partials").mkdir(parents=True)
+    (project.root / "theme" / "partials" / "copyright.html").write_text("{{ nd_no_such_function() }}")
+    with pytest.raises(Exception):
+        project.build()
+    assert gc.get_freeze_count() == 0
