@@ -139,7 +139,16 @@ def _signature(runs: list[bytes]) -> tuple[int, ...]:
 
 def _hashes(runs: list[bytes]) -> bytes:
     """The distinct CRC-32 hashes of the encoded runs, sorted, as packed 32-bit integers."""
-    return np.unique(np.fromiter(map(zlib.crc32, runs), dtype=np.uint32, count=len(runs))).tobytes()
+    return _distinct(list(map(zlib.crc32, runs)))
+
+
+def _distinct(hashed: list[int]) -> bytes:
+    return np.unique(np.array(hashed, dtype=np.uint32)).tobytes()
+
+
+def _same(value: int) -> int:
+    """The hash function of a MinHash fed hashes already taken."""
+    return value
 
 
 def pack(sig: Sequence[int] | bytes) -> bytes:
@@ -150,8 +159,12 @@ def pack(sig: Sequence[int] | bytes) -> bytes:
 def sketch_of_words(found: Sequence[str], k: int = SHINGLE_WORDS) -> tuple[bytes, bytes]:
     """A text's MinHash signature (packed) and its shingle hashes (see `shingle_hashes`),
     from its words: computed once per article (and cached), so combining needs no text."""
-    runs = list(map(str.encode, _runs(found, k)))
-    return pack(_signature(runs)), _hashes(runs)
+    hashed = list(map(zlib.crc32, map(str.encode, _runs(found, k))))    # each run hashed once
+    if not hashed:
+        return b"", _distinct(hashed)
+    m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_same, permutations=_PERMUTATIONS, **_SCHEME_ARG)
+    m.update_batch(hashed)
+    return pack(tuple(m.hashvalues.tolist())), _distinct(hashed)
 
 
 def shingle_hashes(text: str, k: int = SHINGLE_WORDS) -> bytes:
