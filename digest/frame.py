@@ -177,9 +177,12 @@ class FrameMaker:
             self.frames[key] = self._make(page, fields, context)
         return self.frames[key]
 
-    def values(self, page: Any, fields: Mapping[str, str]) -> dict[str, str]:
-        """The fields plus the page's own table of contents, as the frame's slots take them."""
-        return {**fields, "toc": self.toc.html(page)} if self.toc is not None else dict(fields)
+    def values(self, frame: Frame, page: Any, fields: Mapping[str, str]) -> dict[str, str]:
+        """The fields plus, if the frame has a slot for it (the theme may put the table of
+        contents elsewhere, e.g. with `toc.integrate`), the page's own table of contents."""
+        if self.toc is None or not any(name == "toc" for name, _ in frame.slots):
+            return dict(fields)
+        return {**fields, "toc": self.toc.html(page)}
 
     def _make(self, page: Any, fields: Mapping[str, str], context: Mapping[str, Any]) -> Frame | None:
         markers = {name: f"nd{self.nonce}s{i}x" for i, name in enumerate(sorted(fields))}

@@ -244,7 +244,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         frame = self._frames.frame(key, page, fields, context) if key is not None and fields else None
         if key is None or fields is None or frame is None:
             return context
-        filled = frame.fill(self._frames.values(page, fields))
+        filled = frame.fill(self._frames.values(frame, page, fields))
         if key in self._frames.verified:
             page.content, page.meta[FLAG] = filled, True
             self._frames.filled += 1

@@ -28,12 +28,15 @@ ARTICLES = {f"{n}{name}": text.replace(
     "date: 2020-01-2", f"date: 2020-0{n + 1}-2") for n in range(3) for name, text in ARTICLES.items()}
 
 
-def _site(root: Path, extra: str = "", overrides: dict[str, str] | None = None) -> dict[str, str]:
+def _site(root: Path, extra: str = "", overrides: dict[str, str] | None = None,
+          features: str = "") -> dict[str, str]:
     project = Project(root)
     for name, text in ARTICLES.items():
         project.add(name, text)
     cfg = root / "mkdocs.yml"
     text = cfg.read_text().replace("  - digest\n", "  - digest:\n      cache: false\n" + extra)
+    if features:
+        text = text.replace("  name: material\n", f"  name: material\n  features: [{features}]\n")
     if overrides:
         text = text.replace("  name: material\n", "  name: material\n  custom_dir: theme\n")
         for name, body in overrides.items():
@@ -50,19 +53,23 @@ def _filled(caplog: pytest.LogCaptureFixture) -> int:
     return int(counts[0])
 
 
-def test_filled_pages_are_byte_for_byte_the_themes_own(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+@pytest.mark.parametrize("features", ["", "toc.integrate, navigation.tabs, content.action.edit"])
+def test_filled_pages_are_byte_for_byte_the_themes_own(tmp_path: Path, caplog: pytest.LogCaptureFixture,
+                                                       features: str) -> None:
     """Titles with markup characters, a body with its own h1, headings (table of contents)
-    or none, a long title: every article page is the page the theme renders itself."""
+    or none, a long title, the table of contents in the nav: every article page is the
+    page the theme renders itself."""
     caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.digest")
-    filled = _site(tmp_path / "filled")
+    filled = _site(tmp_path / "filled", features=features)
     assert _filled(caplog) >= 8         # the first page of each shape is the theme's, to check the frame
-    theirs = _site(tmp_path / "theme", "      fill_pages: false\n")
+    theirs = _site(tmp_path / "theme", "      fill_pages: false\n", features=features)
     assert filled.keys() == theirs.keys()
     for name in filled:
         assert filled[name] == theirs[name], name
     page = filled["articles/2marks/index.html"]
     assert "<title>Q&amp;A: &quot;Who pays?&quot; &lt;Baghdad&gt; &amp; the &#x27;deal&#x27; - Test digest</title>" in page
-    assert 'href="#what-next"' in page and "nd" + "tocx" not in page
+    assert "tocx" not in page
+    assert ('href="#what-next"' in page) == (not features)     # toc.integrate: no toc off the nav
 
 
 @pytest.mark.parametrize("partial", [
