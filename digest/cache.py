@@ -1,10 +1,11 @@
-"""The on-disk caches: analyses, converted bodies and finished pages, keyed by what decides them.
+"""The on-disk caches: analyses, near-duplicate candidates and converted bodies, keyed by
+what decides them.
 
 Analysis key = sha256(code version, summary length, title, body). The code version is a
 hash of the source of the modules that compute an analysis, so editing the sentence
 splitter or the summariser invalidates every entry without anyone remembering to bump
-a number. Bodies are keyed by the body and the Markdown settings, finished pages by
-their frame and content (digest/reuse.py).
+a number. The candidate pairs of the last build are one entry under the code version
+(see duplicates.PairMemo). Bodies are keyed by the body and the Markdown settings.
 
 Each store is one SQLite file in the cache folder (see `_Store` for why and how writes
 are grouped). An entry that cannot be read or does not have the expected shape is a
