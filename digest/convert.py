@@ -103,6 +103,7 @@ _PLAIN_STAGES = {
               "reference", "paragraph", "admonition", "markdown_block", "table", "defindent", "deflist"},
 }
 _converters: dict[tuple[str, frozenset[str]], markdown.Markdown] = {}
+_leave_out_ok: dict[str, bool] = {}     # settings fingerprint -> _can_leave_out
 _MAX_CONVERTERS = 64
 
 
@@ -145,8 +146,8 @@ def _converter(settings: MarkdownSettings, body: str) -> markdown.Markdown:
     md = _converters.get((key, frozenset()))
     if md is None:
         md = _converters[(key, frozenset())] = _new(settings)
-        md.digest_can_leave_out = _can_leave_out(md)  # type: ignore[attr-defined]
-    unneeded = _unneeded(md, body) if md.digest_can_leave_out else frozenset()  # type: ignore[attr-defined]
+        _leave_out_ok[key] = _can_leave_out(md)
+    unneeded = _unneeded(md, body) if _leave_out_ok[key] else frozenset()
     if not unneeded:
         return md
     variant = _converters.get((key, unneeded))

@@ -123,32 +123,22 @@ def signature(text: str, k: int = SHINGLE_WORDS) -> tuple[int, ...]:
 
 def signature_of_words(found: Sequence[str], k: int = SHINGLE_WORDS) -> tuple[int, ...]:
     """`signature` of a text with these words (`digest.text.words`)."""
-    return _signature(list(map(str.encode, _runs(found, k))))
+    return _minhash(_hashed_runs(found, k))
 
 
-def _signature(runs: list[bytes]) -> tuple[int, ...]:
-    """MinHash of the encoded runs. CRC-32 is a fast, stable 32-bit hash for the shingles.
-    A repeated shingle cannot change a minimum, so the runs are hashed without first
-    making a set of them, with the permutations drawn once per process."""
-    if not runs:
-        return ()
-    m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32, permutations=_PERMUTATIONS, **_SCHEME_ARG)
-    m.update_batch(runs)
-    return tuple(m.hashvalues.tolist())
+def sketch_of_words(found: Sequence[str], k: int = SHINGLE_WORDS) -> tuple[bytes, bytes]:
+    """A text's MinHash signature (packed) and its shingle hashes (see `shingle_hashes`),
+    from its words: computed once per article (and cached), so combining needs no text.
+    Each run is hashed once for both."""
+    hashed = _hashed_runs(found, k)
+    return pack(_minhash(hashed)), _distinct(hashed)
 
 
-def _hashes(runs: list[bytes]) -> bytes:
-    """The distinct CRC-32 hashes of the encoded runs, sorted, as packed 32-bit integers."""
-    return _distinct(list(map(zlib.crc32, runs)))
-
-
-def _distinct(hashed: list[int]) -> bytes:
-    return np.unique(np.array(hashed, dtype=np.uint32)).tobytes()
-
-
-def _same(value: int) -> int:
-    """The hash function of a MinHash fed hashes already taken."""
-    return value
+def shingle_hashes(text: str, k: int = SHINGLE_WORDS) -> bytes:
+    """The text's shingles as sorted, distinct 32-bit hashes: the exact Jaccard check
+    compares these instead of the shingle strings (two shingles of a pair of articles
+    share a hash by chance about once in 6,000 pairs; that moves its Jaccard by < 0.001)."""
+    return _distinct(_hashed_runs(words(text), k))
 
 
 def pack(sig: Sequence[int] | bytes) -> bytes:
@@ -156,22 +146,29 @@ def pack(sig: Sequence[int] | bytes) -> bytes:
     return sig if isinstance(sig, bytes) else np.asarray(sig, dtype=np.uint64).tobytes()
 
 
-def sketch_of_words(found: Sequence[str], k: int = SHINGLE_WORDS) -> tuple[bytes, bytes]:
-    """A text's MinHash signature (packed) and its shingle hashes (see `shingle_hashes`),
-    from its words: computed once per article (and cached), so combining needs no text."""
-    hashed = list(map(zlib.crc32, map(str.encode, _runs(found, k))))    # each run hashed once
+def _hashed_runs(found: Sequence[str], k: int) -> list[int]:
+    """The CRC-32 (a fast, stable 32-bit hash) of each k-word run, repeats included."""
+    return list(map(zlib.crc32, map(str.encode, _runs(found, k))))
+
+
+def _minhash(hashed: list[int]) -> tuple[int, ...]:
+    """The MinHash of the runs' hashes, () for none. A repeated shingle cannot change a
+    minimum, so no set is made first; the permutations are drawn once per process, and
+    the hashes go in as they are (the MinHash's hash function is the identity)."""
     if not hashed:
-        return b"", _distinct(hashed)
+        return ()
     m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_same, permutations=_PERMUTATIONS, **_SCHEME_ARG)
     m.update_batch(hashed)
-    return pack(tuple(m.hashvalues.tolist())), _distinct(hashed)
+    return tuple(m.hashvalues.tolist())
 
 
-def shingle_hashes(text: str, k: int = SHINGLE_WORDS) -> bytes:
-    """The text's shingles as sorted, distinct 32-bit hashes: the exact Jaccard check
-    compares these instead of the shingle strings (two shingles of a pair of articles
-    share a hash by chance about once in 6,000 pairs; that moves its Jaccard by < 0.001)."""
-    return _hashes(list(map(str.encode, _runs(words(text), k))))
+def _same(value: int) -> int:
+    return value
+
+
+def _distinct(hashed: list[int]) -> bytes:
+    """The distinct hashes, sorted, as packed 32-bit integers."""
+    return np.unique(np.array(hashed, dtype=np.uint32)).tobytes()
 
 
 def hash_jaccard(a: bytes, b: bytes) -> float:
