@@ -240,9 +240,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if self._frames is None or uri not in self.article_uris or page.file.inclusion.is_in_nav():
             return context
         fields = page_fields(page)
-        key = shape(page, context) if fields is not None else None
-        frame = self._frames.frame(key, page, fields, context) if key is not None and fields else None
-        if key is None or fields is None or frame is None:
+        if fields is None:
+            return context
+        key = shape(page, context)
+        frame = self._frames.frame(key, page, fields, context)
+        if frame is None:
             return context
         filled = frame.fill(self._frames.values(frame, page, fields))
         if key in self._frames.verified:
