@@ -24,6 +24,7 @@ cannot be seen this way: set `fill_pages: false` with such a plugin.
 from __future__ import annotations
 
 import json
+import logging
 import posixpath
 import re
 import secrets
@@ -40,6 +41,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 __all__ = ["FLAG", "Frame", "FrameMaker", "install_toc_slot"]
+
+log = logging.getLogger("mkdocs.plugins.digest")
 
 #: The page meta flag that makes overrides/main.html print a filled page as it is.
 FLAG = "digest_filled"
@@ -160,7 +163,8 @@ def _sentinel(page: Page, values: Mapping[str, str], config: MkDocsConfig) -> Pa
 
 
 class FrameMaker:
-    """One build's frames, by page shape, and which of them are verified."""
+    """One build's frames, by page shape: made on a shape's first page, checked against the
+    theme's own rendering of that page, then used for the shape's other pages."""
 
     def __init__(self, env: jinja2.Environment, config: MkDocsConfig) -> None:
         self.env, self.config = env, config
@@ -168,8 +172,40 @@ class FrameMaker:
         self.frames: dict[str, Frame | None] = {}
         self.verified: set[str] = set()
         self.filled = 0
+        self._expected: dict[str, tuple[str, str]] = {}     # page -> (shape, its fill), to check
         self.nonce = secrets.token_hex(6)
         self._toc_marker = f"nd{self.nonce}tocx"
+
+    def fill(self, page: Any, context: Mapping[str, Any]) -> str | None:
+        """The finished page if its shape's frame has passed its check; else None (the
+        theme renders it, and on a shape's first page `check` then compares)."""
+        fields = page_fields(page)
+        if fields is None:
+            return None
+        key = shape(page, context)
+        frame = self.frame(key, page, fields, context)
+        if frame is None:
+            return None
+        filled = frame.fill(self.values(frame, page, fields))
+        if key not in self.verified:
+            self._expected[page.file.src_uri] = (key, filled)
+            return None
+        self.filled += 1
+        return filled
+
+    def check(self, page: Any, output: str) -> None:
+        """After the theme rendered a shape's first page: its frame is used for the other
+        pages only if filling it gave the same page."""
+        key, filled = self._expected.pop(page.file.src_uri, (None, ""))
+        if key is None:
+            return
+        if filled == output:
+            self.verified.add(key)
+            return
+        self.frames[key] = None
+        at = next((i for i, (a, b) in enumerate(zip(filled, output)) if a != b), min(len(filled), len(output)))
+        log.debug("digest: the theme renders %s unlike its frame (at %r), so it renders every "
+                  "page of its shape", page.file.src_uri, output[max(0, at - 40):at + 40])
 
     def frame(self, key: str, page: Any, fields: Mapping[str, str], context: Mapping[str, Any]) -> Frame | None:
         """The frame for pages of this shape (made on first use), or None."""
@@ -190,8 +226,7 @@ class FrameMaker:
         suffix = {name: "\u003ch1" if name == "content" and "\u003ch1" in fields[name] else "" for name in fields}
         template = self.env.get_template(page.meta.get("template", "main.html"))
         plain = self._render(template, page, context, {n: markers[n] + suffix[n] for n in fields})
-        probed = self._render(template, page, context,
-                              {n: markers[n] + suffix[n] + ("" if n == "slug" else PROBE) for n in fields})
+        probed = self._render(template, page, context, {n: markers[n] + suffix[n] + _probe(n) for n in fields})
         if plain is None or probed is None:
             return None
         if self.toc is not None:
@@ -211,6 +246,12 @@ class FrameMaker:
                 self.toc.marker = None
 
 
+def _probe(name: str) -> str:
+    """What the probe render appends to a field: nothing to the file name, which only
+    takes the characters of `_SLUG` (see page_fields)."""
+    return "" if name == "slug" else PROBE
+
+
 def _parse(plain: str, probed: str, markers: Mapping[str, str], suffix: Mapping[str, str]) -> Frame | None:
     """Split the sentinel's output at its markers and read each slot's transform from the
     probe's output; None if any slot is printed in a way not in TRANSFORMS."""
@@ -228,7 +269,7 @@ def _parse(plain: str, probed: str, markers: Mapping[str, str], suffix: Mapping[
         else:
             for how, transform in TRANSFORMS.items():
                 head = transform(suffix[name])
-                text = transform(marker + suffix[name] + ("" if name == "slug" else PROBE))
+                text = transform(marker + suffix[name] + _probe(name))
                 if part.startswith(head) and probed.startswith(text + part[len(head):], at):
                     found, tail, at = how, part[len(head):], at + len(text) + len(part) - len(head)
                     break

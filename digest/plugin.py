@@ -46,7 +46,7 @@ from .cache import AnalysisCache, PageCache
 from .config import DigestConfig
 from .convert import MarkdownSettings
 from .errors import ValidationFailed
-from .frame import FLAG, FrameMaker, page_fields, shape
+from .frame import FLAG, FrameMaker
 from .feeds import FEED_FILES, MEDIA_TYPES, SiteInfo, build_feeds, feed_paths
 from .loader import Corpus, load_corpus
 from .navcache import memoise_nav_partials
@@ -78,7 +78,6 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.pageset: PageSet | None = None
         self._pipeline: Pipeline | None = None
         self._frames: FrameMaker | None = None      # the theme's page around article pages
-        self._expected: dict[str, tuple[str, str]] = {}   # page -> (shape, fill) to check
         self._bodies: dict[str, str] = {}     # article page -> slug, for bodies the pipeline converts
         self._search: IndexJob | None = None    # the search index, written while pages render
         self._frozen = False                    # objects of this build kept out of gc passes
@@ -236,22 +235,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                    nav: Navigation) -> TemplateContext | None:
         """An article page goes into its shape's frame instead of the theme's template
         (overrides/main.html prints it as it is), once the frame has passed its check."""
-        uri = page.file.src_uri
-        if self._frames is None or uri not in self.article_uris or page.file.inclusion.is_in_nav():
+        if self._frames is None or page.file.src_uri not in self.article_uris or page.file.inclusion.is_in_nav():
             return context
-        fields = page_fields(page)
-        if fields is None:
-            return context
-        key = shape(page, context)
-        frame = self._frames.frame(key, page, fields, context)
-        if frame is None:
-            return context
-        filled = frame.fill(self._frames.values(frame, page, fields))
-        if key in self._frames.verified:
+        filled = self._frames.fill(page, context)
+        if filled is not None:
             page.content, page.meta[FLAG] = filled, True
-            self._frames.filled += 1
-        else:
-            self._expected[uri] = (key, filled)
         return context
 
     on_page_context = CombinedEvent(_put_body, _fill_page)
@@ -261,15 +249,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         """A shape's first page is rendered by the theme: its frame is used for the others
         only if filling it gave the same page."""
-        key, filled = self._expected.pop(page.file.src_uri, (None, ""))
-        if key is not None and self._frames is not None:
-            if filled == output:
-                self._frames.verified.add(key)
-            else:
-                self._frames.frames[key] = None
-                at = next((i for i, (a, b) in enumerate(zip(filled, output)) if a != b), min(len(filled), len(output)))
-                log.debug("digest: the theme renders %s unlike its frame (at %r), so it renders every "
-                          "page of its shape", page.file.src_uri, output[max(0, at - 40):at + 40])
+        if self._frames is not None:
+            self._frames.check(page, output)
         return output
 
     def _feeds(self, context: TemplateContext, page: Page, config: MkDocsConfig) -> TemplateContext:
@@ -292,7 +273,6 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                files: Files) -> jinja2.Environment | None:
         memoise_nav_partials(env)   # the nav is rendered once per folder for articles
         self._frames = FrameMaker(env, config) if self.config.fill_pages else None
-        self._expected = {}
         # A build gets a fresh environment (also under `mkdocs serve`), so templates cannot
         # change during one: skip the file-system check Jinja makes on every include.
         env.auto_reload = False
