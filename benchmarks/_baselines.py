@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from digest.summarize import DEFAULT, SummaryParams, summarize
-
 from _bbc import Article
+
+from digest.analysis.summarize import DEFAULT, SummaryParams, summarize
 
 Method = Callable[[Article], tuple[int, ...]]
 
@@ -31,7 +31,7 @@ class WordTokenizer:
 
     @staticmethod
     def to_sentences(paragraph: str) -> tuple[str, ...]:  # not used: sentences are ours
-        raise NotImplementedError("sentences come from digest.text.split_sentences")
+        raise NotImplementedError("sentences come from digest.analysis.text.split_sentences")
 
 
 def digest_method(params: SummaryParams = DEFAULT) -> Method:

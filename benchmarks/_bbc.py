@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from digest.text import split_sentences
+from digest.analysis.text import split_sentences
 
 
 @dataclass(frozen=True)

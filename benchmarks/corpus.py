@@ -13,11 +13,17 @@ import random
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-__all__ = ["GenArticle", "SOURCES", "TOPICS", "generate", "write_digest_corpus",
-           "write_pelican_corpus"]
+__all__ = [
+    "SOURCES",
+    "TOPICS",
+    "GenArticle",
+    "generate",
+    "write_digest_corpus",
+    "write_pelican_corpus",
+]
 
 TOPICS: tuple[tuple[str, str, str], ...] = tuple(
     (tid, title, desc) for tid, title, desc in (
@@ -106,7 +112,7 @@ _HEADLINES = ("{Noun} {verb} as {name2} faces pressure in {place}",
               "{Name2} says {noun} deal is close",
               "{Noun}: what we know so far",
               "Pressure mounts on {noun} after {place} report")
-START = datetime(2022, 1, 1, tzinfo=timezone.utc)
+START = datetime(2022, 1, 1, tzinfo=UTC)
 SPAN_DAYS = 730
 
 

@@ -2,11 +2,11 @@
 
     python benchmarks/cross_source_eval.py [--json out.json]
 
-- Near-duplicates (digest/duplicates.py) on tests/data/duplicates_eval.json: pairs of
+- Near-duplicates (digest/analysis/duplicates.py) on tests/data/duplicates_eval.json: pairs of
   articles labelled "same story" (exact copies, new headlines, reworded or trimmed
   paragraphs, a local intro) or "different story" (another account of the same
   event, another event on the same subject).
-- Figure grouping (digest/figures.py) on tests/data/figures_eval.json: pairs of
+- Figure grouping (digest/analysis/figures.py) on tests/data/figures_eval.json: pairs of
   sentences labelled "same counted thing over the same period" or not.
 
 A positive is a pair the detector puts together; precision is the share of those
@@ -20,13 +20,13 @@ import argparse
 import json
 import sys
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from digest.duplicates import DEFAULT_THRESHOLD, Story, find_duplicates  # noqa: E402
-from digest.conflicts import same_thing  # noqa: E402
-from digest.figures import Claim, extract_claims  # noqa: E402
+from digest.analysis.conflicts import same_thing
+from digest.analysis.duplicates import DEFAULT_THRESHOLD, Story, find_duplicates
+from digest.analysis.figures import Claim, extract_claims
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 
@@ -85,7 +85,7 @@ def story_texts(data: dict) -> dict[str, tuple[str, str]]:
 def evaluate_duplicates(threshold: float = DEFAULT_THRESHOLD) -> Score:
     data = json.loads((DATA / "duplicates_eval.json").read_text(encoding="utf-8"))
     texts = story_texts(data)
-    when = datetime(2031, 1, 1, tzinfo=timezone.utc)
+    when = datetime(2031, 1, 1, tzinfo=UTC)
     results = []
     for pair in data["pairs"]:
         a, b = pair["a"], pair["b"]
@@ -97,7 +97,7 @@ def evaluate_duplicates(threshold: float = DEFAULT_THRESHOLD) -> Score:
 
 def _claim(side: dict, slug: str) -> Claim | None:
     sentences = ([side["prev"]] if "prev" in side else []) + [side["text"]]
-    published = datetime.fromisoformat(side["date"]).replace(tzinfo=timezone.utc)
+    published = datetime.fromisoformat(side["date"]).replace(tzinfo=UTC)
     claims = [c for c in extract_claims(sentences, slug=slug, source="Desk", published=published)
               if c.index == len(sentences) - 1 and c.figure.lower() == side["figure"].lower()]
     return claims[0] if claims else None

@@ -18,12 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import yaml  # noqa: E402
+import yaml
 
-from digest.analyse import AnalysisOptions, build_digest  # noqa: E402
-from digest.loader import parse_article  # noqa: E402
-from digest.render import Renderer  # noqa: E402
-from digest.topics import TopicIndex, parse_topics  # noqa: E402
+from digest.analysis.analyse import AnalysisOptions, build_digest
+from digest.loading.loader import parse_article
+from digest.loading.topics import TopicIndex, parse_topics
+from digest.pages.render import Renderer
 
 TOPICS = {"topics": [{"id": "iraq-protests", "title": "Iraq protests"},
                      {"id": "us-troop-presence", "title": "US troop presence", "aliases": ["troops"]}]}

@@ -29,14 +29,18 @@ for _path in (HERE, HERE.parent):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-import numpy as np  # noqa: E402
+import numpy as np
+from _baselines import Method, methods
+from _bbc import Article, load
 
-from digest.summarize import (DEFAULT, Candidate, SummaryParams, rank_sentences,  # noqa: E402
-                              summarize_topic)
-from digest.text import split_sentences, terms  # noqa: E402
-
-from _baselines import Method, methods  # noqa: E402
-from _bbc import Article, load  # noqa: E402
+from digest.analysis.summarize import (
+    DEFAULT,
+    Candidate,
+    SummaryParams,
+    rank_sentences,
+    summarize_topic,
+)
+from digest.analysis.text import split_sentences, terms
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
 TOPIC_SIZE = 10          # articles per topic-sized group
@@ -106,7 +110,7 @@ def evaluate(articles: Sequence[Article], table: Mapping[str, Method]) -> dict[s
 
 def topic_groups(articles: Sequence[Article], size: int = TOPIC_SIZE) -> list[list[Article]]:
     """Topic-sized groups: per category, a seed article and its nearest unassigned peers."""
-    from digest.summarize import _matrix
+    from digest.analysis.summarize import _matrix
 
     groups: list[list[Article]] = []
     for category in sorted({a.category for a in articles}):
@@ -133,7 +137,7 @@ def _candidates(article: Article, per_article: int = 3) -> list[Candidate]:
 
 def _top_sentences(pool: Sequence[Candidate], n: int) -> list[Candidate]:
     """Baseline: each article's top sentence, from the n articles whose best is most central."""
-    from digest.summarize import _matrix
+    from digest.analysis.summarize import _matrix
 
     tops = list({c.key: c for c in reversed(pool)}.values())   # pools list best first
     m = _matrix([terms(c.text) for c in tops])
@@ -179,7 +183,7 @@ def _rouge1():
 
 def splitter_speed(articles: Sequence[Article], repeat: int = 3) -> dict[str, float]:
     """Articles per second of the sentence splitter alone, and of split plus summarise."""
-    from digest.summarize import summarize
+    from digest.analysis.summarize import summarize
 
     bodies = [a.body for a in articles]
     best_split = best_total = float("inf")

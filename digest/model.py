@@ -10,8 +10,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:   # records of the cross-source modules, used in annotations only
-    from .duplicates import DuplicateGroup
-    from .conflicts import Conflict
+    from .analysis.conflicts import Conflict
+    from .analysis.duplicates import DuplicateGroup
 
 __all__ = [
     "Article",
@@ -87,7 +87,7 @@ class ArticleAnalysis:
     # Per-article inputs of the cross-article steps, computed (and cached) with the rest
     # so a warm build only has to combine them: the MinHash signature of the story's
     # shingles and the shingles' hashes (duplicates), packed as bytes (see
-    # digest/duplicates.py); its headline-weighted term counts (related coverage): the
+    # digest/analysis/duplicates.py); its headline-weighted term counts (related coverage): the
     # terms space-separated in one string and their counts in that order, because a pair
     # per term took half of an analysis' memory; and its numeric claims as (sentence
     # index, value, bound, figure, thing, label, scope, scope label, attributed source
@@ -132,9 +132,9 @@ class Digest:
     topics: tuple[TopicDigest, ...]
     analyses: dict[str, ArticleAnalysis] = field(default_factory=dict)
     related: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    #: Near-duplicate stories (digest/duplicates.py): each shown once, as its earliest copy.
+    #: Near-duplicate stories (digest/analysis/duplicates.py): each shown once, as its earliest copy.
     duplicates: tuple[DuplicateGroup, ...] = ()
-    #: Per topic id, the figures its sources report differently (digest/conflicts.py).
+    #: Per topic id, the figures its sources report differently (digest/analysis/conflicts.py).
     conflicts: dict[str, tuple[Conflict, ...]] = field(default_factory=dict)
 
     def summary_of(self, article: Article) -> tuple[str, ...]:

@@ -12,7 +12,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from test_browser import CHROMIUM_ARGS, SHOTS, chromium_path, site_url  # noqa: F401 - fixture
 
 AXE = Path(__file__).resolve().parent / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
@@ -31,7 +30,7 @@ def axe_path() -> Path:
 
 
 @pytest.fixture(scope="module")
-def browser():  # noqa: ANN201 - a Playwright Browser
+def browser():
     from playwright.sync_api import sync_playwright
 
     axe_path()
@@ -44,7 +43,7 @@ def browser():  # noqa: ANN201 - a Playwright Browser
 @pytest.mark.parametrize("search", ["closed", "open"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("name", list(PAGES))
-def test_no_serious_or_critical_axe_violations(browser, site_url: str, name: str,  # noqa: ANN001, F811
+def test_no_serious_or_critical_axe_violations(browser, site_url: str, name: str,  # noqa: F811
                                                scheme: str, search: str) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     try:

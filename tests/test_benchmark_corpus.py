@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from digest.loader import load_corpus
+from digest.loading.loader import load_corpus
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-import corpus  # noqa: E402
+import corpus
 
 
 def test_generated_articles_load_without_problems(tmp_path: Path) -> None:

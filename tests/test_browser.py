@@ -50,7 +50,7 @@ def site_url(demo_site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def page(site_url: str):  # noqa: ANN201 - a Playwright Page
+def page(site_url: str):
     from playwright.sync_api import sync_playwright
 
     SHOTS.mkdir(exist_ok=True)
@@ -69,7 +69,7 @@ RESULTS = ".nd-search .pf-searchbox-result[href]"
 EMBASSY = "articles/2020-01-26-rockets-hit-us-embassy-baghdad/"
 
 
-def _settled_results(page) -> list[str]:  # noqa: ANN001
+def _settled_results(page) -> list[str]:
     """The result links once the list stops changing. The box searches as each letter is
     typed and results for "r", "ro", ... arrive first, so the first list seen may be for
     a shorter query."""
@@ -84,7 +84,7 @@ def _settled_results(page) -> list[str]:  # noqa: ANN001
     return seen[-1]
 
 
-def test_search_finds_the_embassy_article_and_goes_there(page, site_url: str) -> None:  # noqa: ANN001
+def test_search_finds_the_embassy_article_and_goes_there(page, site_url: str) -> None:
     page.goto(site_url + "topics/iraq-protests/")            # from a page one folder deep
     box = page.locator(SEARCH_INPUT)
     assert box.get_attribute("aria-label") == "Search" and box.get_attribute("role") == "combobox"
@@ -103,7 +103,7 @@ def test_search_finds_the_embassy_article_and_goes_there(page, site_url: str) ->
     assert "Rockets strike US embassy" in page.locator("h1").first.inner_text()
 
 
-def test_search_works_from_the_keyboard(page, site_url: str) -> None:  # noqa: ANN001
+def test_search_works_from_the_keyboard(page, site_url: str) -> None:
     page.goto(site_url + "sources/")
     page.keyboard.press("/")                                  # the shortcut focuses the box
     assert page.evaluate("document.activeElement.closest('.nd-search') !== null")
@@ -132,7 +132,7 @@ def test_search_works_from_the_keyboard(page, site_url: str) -> None:  # noqa: A
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_search_on_a_phone(page, site_url: str, scheme: str) -> None:  # noqa: ANN001
+def test_search_on_a_phone(page, site_url: str, scheme: str) -> None:
     phone = page.context.browser.new_page(viewport={"width": 375, "height": 740}, color_scheme=scheme)
     try:
         phone.goto(site_url + EMBASSY)
@@ -153,7 +153,7 @@ def test_search_on_a_phone(page, site_url: str, scheme: str) -> None:  # noqa: A
         phone.close()
 
 
-def test_topic_page_summary_sentence_leads_to_its_article(page, site_url: str) -> None:  # noqa: ANN001
+def test_topic_page_summary_sentence_leads_to_its_article(page, site_url: str) -> None:
     page.goto(site_url + "topics/iraq-protests/")
     assert page.locator("h1").first.inner_text() == "Iraq protests"
     page.screenshot(path=str(SHOTS / "topic-iraq-protests.png"), full_page=True)
@@ -166,7 +166,7 @@ def test_topic_page_summary_sentence_leads_to_its_article(page, site_url: str) -
     page.screenshot(path=str(SHOTS / "article-from-topic.png"), full_page=True)
 
 
-def test_home_page_shows_topic_cards(page, site_url: str) -> None:  # noqa: ANN001
+def test_home_page_shows_topic_cards(page, site_url: str) -> None:
     page.goto(site_url)
     cards = page.locator(".nd-cards li")
     assert cards.count() == 2

@@ -13,11 +13,11 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin
 
 import pytest
-
 from conftest import REPO, Project, article, pagefind_pages
-from digest.analyse import analyse_article
-from digest.loader import load_corpus
-from digest.text import plain_text, split_sentences
+
+from digest.analysis.analyse import analyse_article
+from digest.analysis.text import plain_text, split_sentences
+from digest.loading.loader import load_corpus
 
 QUOTE = re.compile(r'<li class="nd-quote"><q>(.*?)</q> <a class="nd-quote-link" href="([^"#]*)#[^"]*"')
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC
 from pathlib import Path
 
 import pytest
-
-from digest.analyse import analyse_article
-from digest.cache import AnalysisCache, code_version
-from digest.model import ArticleAnalysis
-from digest.pipeline import cached_analyser
-
 from conftest import Project, article
+
+from digest.analysis.analyse import analyse_article
+from digest.analysis.cache import AnalysisCache, code_version
+from digest.analysis.pipeline import cached_analyser
+from digest.model import ArticleAnalysis
 
 TITLE = "Rockets hit the embassy"
 BODY = ("Three rockets struck the embassy compound on Sunday. Officials said one person was hurt. "
@@ -108,17 +108,17 @@ def test_second_build_reuses_the_cache(project: Project, monkeypatch: pytest.Mon
     def refuse(*args: object) -> None:
         raise AssertionError("an unchanged article was analysed again")
 
-    monkeypatch.setattr("digest.pipeline.analyse_article", refuse)
+    monkeypatch.setattr("digest.analysis.pipeline.analyse_article", refuse)
     project.build()
     assert project.html("articles/a") == first
 
 
-def _article() -> "object":
-    from datetime import datetime, timezone
+def _article() -> object:
+    from datetime import datetime
 
     from digest.model import Article
     return Article(path="content/articles/rockets.md", slug="rockets", title=TITLE,
-                   published=datetime(2020, 1, 27, tzinfo=timezone.utc), source="Desk",
+                   published=datetime(2020, 1, 27, tzinfo=UTC), source="Desk",
                    topics=("iraq-protests",), body=BODY)
 
 
@@ -182,8 +182,8 @@ def test_entries_of_deleted_or_edited_articles_are_pruned(tmp_path: Path) -> Non
 
 def test_duplicate_candidates_are_kept_for_the_next_build(tmp_path: Path) -> None:
     """The pair memo is stored after a build and read back whole; a damaged one is empty."""
-    from digest.cache import PairStore
-    from digest.duplicates import PairMemo
+    from digest.analysis.cache import PairStore
+    from digest.analysis.duplicates import PairMemo
 
     project = Project(tmp_path)
     project.add("a.md", article(title="One", body=BODY))

@@ -8,10 +8,16 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, Project, article
-from digest.charts import activity_chart, choose_period, periods_between, source_chart, topics_chart
+
 from digest.model import Article, Topic, TopicDigest
+from digest.pages.charts import (
+    activity_chart,
+    choose_period,
+    periods_between,
+    source_chart,
+    topics_chart,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -82,7 +88,7 @@ def test_topics_chart_shares_one_time_axis() -> None:
 
 def _svgs(page: str) -> list[ET.Element]:
     """Every inline <svg> of a chart, parsed as XML (so it must be well-formed)."""
-    return [ET.fromstring(m) for m in re.findall(r'<svg class="nd-chart-svg".*?</svg>', page, re.S)]
+    return [ET.fromstring(m) for m in re.findall(r'<svg class="nd-chart-svg".*?</svg>', page, re.DOTALL)]
 
 
 def _check_alternatives(svg: ET.Element) -> None:
@@ -114,7 +120,7 @@ def test_topic_and_home_pages_show_inline_svg_charts(demo_site: Path) -> None:
 
 
 def test_chart_colours_follow_the_material_scheme() -> None:
-    css = (REPO / "site_templates" / "overrides" / "assets" / "digest.css").read_text()
+    css = (REPO / "digest" / "adapter" / "overrides" / "assets" / "digest.css").read_text()
     assert ".nd-chart-bar { fill: var(--md-typeset-a-color); }" in css
     assert "fill: var(--md-default-fg-color)" in css
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import Project, article
-from digest.cli import main
-from digest.loader import load_corpus
+
+from digest.adapter.cli import main
+from digest.loading.loader import load_corpus
 
 
 def test_new_writes_a_valid_article_and_never_overwrites(project: Project, capsys: pytest.CaptureFixture[str]) -> None:

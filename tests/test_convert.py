@@ -7,13 +7,17 @@ import re
 import sys
 from pathlib import Path
 
+import markdown
 import pytest
 from conftest import REPO, Project, article
 
-import markdown
-
-from digest.convert import MarkdownSettings, _converter, convert_body, needs_mkdocs
-from digest.plugin import DigestPlugin
+from digest.adapter.plugin import DigestPlugin
+from digest.loading.convert import (
+    MarkdownSettings,
+    _converter,
+    convert_body,
+    needs_mkdocs,
+)
 
 RICH = """\
 Rockets were fired at the base. Officials said so.
@@ -42,7 +46,7 @@ def _pages(project: Project) -> dict[str, str]:
 
 
 def test_pool_conversion_matches_mkdocs_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every article page is the same (up to whitespace between tags) whether its body came from digest/convert.py or
+    """Every article page is the same (up to whitespace between tags) whether its body came from digest/loading/convert.py or
     from MkDocs' Markdown (forced by refusing the Markdown settings)."""
     pooled, own = Project(tmp_path / "pooled"), Project(tmp_path / "own")
     for p in (pooled, own):
@@ -135,7 +139,7 @@ INLINE = [
 
 def _reference(body: str, settings: MarkdownSettings) -> str:
     """The body as one Markdown instance with every pattern converts it."""
-    from digest.sanitize import clean_html
+    from digest.loading.sanitize import clean_html
     md = markdown.Markdown(extensions=list(settings.extensions), extension_configs=settings.configs)
     html = md.convert(body)
     return clean_html(html) if settings.sanitize else html

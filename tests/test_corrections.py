@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from conftest import TOPICS, Project, article
+
 from digest.errors import Severity
-from digest.loader import parse_article
+from digest.loading.loader import parse_article
+from digest.loading.topics import TopicIndex, load_topics
 from digest.model import Correction
-from digest.topics import TopicIndex, load_topics
 
 BODY = "Rockets were fired at the embassy on Sunday. Officials said three people were hurt."
 
 
-def _parse(extra: str, tmp_path: Path):  # noqa: ANN202
+def _parse(extra: str, tmp_path: Path):
     (tmp_path / "topics.yml").write_text(TOPICS)
     topics, _ = load_topics(tmp_path / "topics.yml", "content/topics.yml")
     return parse_article(article(date="2020-01-27", extra=extra), "content/articles/a.md", "a", TopicIndex(topics))
@@ -27,8 +28,8 @@ def test_corrections_are_parsed_and_sorted(tmp_path: Path) -> None:
     assert problems == []
     assert found.corrections == (
         Correction(datetime.fromisoformat("2020-01-28T10:00:00+03:00"), "First fix."),
-        Correction(datetime(2020, 1, 29, tzinfo=timezone.utc), "Second fix."))
-    assert found.last_modified == datetime(2020, 1, 29, tzinfo=timezone.utc)
+        Correction(datetime(2020, 1, 29, tzinfo=UTC), "Second fix."))
+    assert found.last_modified == datetime(2020, 1, 29, tzinfo=UTC)
 
 
 def test_bad_corrections_are_reported_with_file_field_and_fix(tmp_path: Path) -> None:

@@ -9,11 +9,10 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin
 
 import pytest
-
 from conftest import REPO, Project, article
 
 sys.path.insert(0, str(REPO / "benchmarks"))
-import cross_source_eval  # noqa: E402
+import cross_source_eval
 
 AFP = "2020-01-27-afp-one-wounded-embassy-rocket-strike"
 REUTERS = "2020-01-27-reuters-at-least-three-wounded-embassy-attack"

@@ -5,21 +5,34 @@ from __future__ import annotations
 import random
 import time
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import REPO
 from datasketch import MinHash, MinHashLSH
 
-from conftest import REPO
-from digest.duplicates import (DEFAULT_THRESHOLD, NUM_PERM, DuplicateGroup, PairMemo, Story, candidate_pairs, copy_map,
-                               find_duplicates, hash_jaccard, jaccard, pack, shingle_hashes, shingles, signature,
-                               sketch_of_words)
-from digest.text import words
-from digest import duplicates
-from digest.loader import load_corpus
-from digest.text import plain_text
+from digest.analysis import duplicates
+from digest.analysis.duplicates import (
+    DEFAULT_THRESHOLD,
+    NUM_PERM,
+    DuplicateGroup,
+    PairMemo,
+    Story,
+    candidate_pairs,
+    copy_map,
+    find_duplicates,
+    hash_jaccard,
+    jaccard,
+    pack,
+    shingle_hashes,
+    shingles,
+    signature,
+    sketch_of_words,
+)
+from digest.analysis.text import plain_text, words
+from digest.loading.loader import load_corpus
 
-T0 = datetime(2031, 5, 3, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2031, 5, 3, 9, 0, tzinfo=UTC)
 
 WIRE = """Firefighters battled a blaze at a timber yard on the edge of Brackwell through the night,
 and nearby homes were evacuated as a precaution. The fire started in a storage shed shortly before

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
-
 from conftest import Project, article
-from digest.cli import main
-from digest.errors import ValidationFailed
-from digest.loader import NOW_ENV, build_time, load_corpus
 
-NOW = datetime(2020, 1, 27, 12, 0, tzinfo=timezone.utc)
+from digest.adapter.cli import main
+from digest.errors import ValidationFailed
+from digest.loading.loader import NOW_ENV, build_time, load_corpus
+
+NOW = datetime(2020, 1, 27, 12, 0, tzinfo=UTC)
 
 
 def _content(project: Project) -> None:
@@ -28,7 +28,7 @@ def test_loader_holds_back_articles_dated_after_now(project: Project) -> None:
     corpus = load_corpus(project.content, now=NOW)
     assert [a.slug for a in corpus.articles] == ["out"]        # 11:00 UTC <= 12:00 UTC
     assert [a.slug for a in corpus.scheduled] == ["tomorrow", "later"]
-    later = load_corpus(project.content, now=datetime(2020, 1, 28, tzinfo=timezone.utc))
+    later = load_corpus(project.content, now=datetime(2020, 1, 28, tzinfo=UTC))
     assert {a.slug for a in later.articles} == {"out", "later", "tomorrow"}   # on its date: published
     assert later.scheduled == ()
 
@@ -40,9 +40,9 @@ def test_drafts_stay_drafts_whatever_their_date(project: Project) -> None:
 
 
 def test_build_time_reads_the_environment() -> None:
-    assert build_time({NOW_ENV: "2020-01-27T15:00:00+03:00"}) == datetime(2020, 1, 27, 12, tzinfo=timezone.utc)
-    assert build_time({NOW_ENV: "2020-01-27"}) == datetime(2020, 1, 27, tzinfo=timezone.utc)
-    assert abs((build_time({}) - datetime.now(timezone.utc)).total_seconds()) < 5
+    assert build_time({NOW_ENV: "2020-01-27T15:00:00+03:00"}) == datetime(2020, 1, 27, 12, tzinfo=UTC)
+    assert build_time({NOW_ENV: "2020-01-27"}) == datetime(2020, 1, 27, tzinfo=UTC)
+    assert abs((build_time({}) - datetime.now(UTC)).total_seconds()) < 5
     with pytest.raises(ValidationFailed) as err:
         build_time({NOW_ENV: "tomorrow"})
     assert str(err.value).splitlines()[1] == (

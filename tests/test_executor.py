@@ -5,13 +5,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from digest.executor import PoolExecutor, SerialExecutor, choose_executor
-from digest.loader import load_corpus
-from digest.convert import MarkdownSettings
-from digest.pipeline import Pipeline, _analyse_job, _convert_job, cached_analyser
+from digest.analysis.executor import PoolExecutor, SerialExecutor, choose_executor
+from digest.analysis.pipeline import (
+    Pipeline,
+    _analyse_job,
+    _convert_job,
+    cached_analyser,
+)
+from digest.loading.convert import MarkdownSettings
+from digest.loading.loader import load_corpus
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-import corpus  # noqa: E402
+import corpus
 
 ARTICLES = list(corpus.generate(12, seed=7))
 

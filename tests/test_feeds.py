@@ -12,9 +12,9 @@ from pathlib import Path
 
 import feedparser
 import pytest
-
 from conftest import Project, article
-from digest.feeds import Feed, FeedEntry, atom, json_feed, rss
+
+from digest.pages.feeds import Feed, FeedEntry, atom, json_feed, rss
 
 A = "{http://www.w3.org/2005/Atom}"
 BODY = "Rockets were fired at the embassy on Sunday. Officials said three people were hurt."

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from conftest import REPO
-from digest import figures
-from digest.conflicts import find_conflicts, group_claims, same_thing
-from digest.figures import Claim, extract_claims
-from digest.loader import load_corpus
-from digest.text import fold, plain_text, split_sentences
 
-DAY = datetime(2020, 1, 27, 9, 0, tzinfo=timezone.utc)
+from digest.analysis import figures
+from digest.analysis.conflicts import find_conflicts, group_claims, same_thing
+from digest.analysis.figures import Claim, extract_claims
+from digest.analysis.text import fold, plain_text, split_sentences
+from digest.loading.loader import load_corpus
+
+DAY = datetime(2020, 1, 27, 9, 0, tzinfo=UTC)
 
 
 def claims(*sentences: str, slug: str = "a", source: str = "Desk", when: datetime = DAY) -> list[Claim]:

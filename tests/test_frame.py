@@ -1,4 +1,4 @@
-"""Article pages filled into the theme's frame (digest/frame.py) are the theme's own pages."""
+"""Article pages filled into the theme's frame (digest/adapter/frame.py) are the theme's own pages."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import logging
 from pathlib import Path
 
 import pytest
-
 from conftest import Project, article
 
 ARTICLES = {

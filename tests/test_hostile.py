@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import TOPICS, Project, article
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mkdocs.exceptions import Abort
 
-from conftest import TOPICS, Project, article
-from digest.analyse import AnalysisOptions, build_digest
-from digest.loader import parse_article
-from digest.render import Renderer
-from digest.topics import TopicIndex, parse_topics
+from digest.analysis.analyse import AnalysisOptions, build_digest
+from digest.loading.loader import parse_article
+from digest.loading.topics import TopicIndex, parse_topics
+from digest.pages.render import Renderer
 
 INDEX = TopicIndex(parse_topics(yaml.safe_load(TOPICS), "topics.yml")[0])
 GOOD = article(title="The good one", body="Rockets were fired at the base. Officials said so.")

@@ -6,12 +6,11 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
-from html.parser import HTMLParser
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import Project, pagefind_pages
 from test_browser import CHROMIUM_ARGS, SHOTS, chromium_path
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-
-from conftest import TOPICS, article
-from digest.errors import Severity, ValidationFailed
-from digest.loader import load_corpus, parse_article, slugify
-from digest.topics import TopicIndex, parse_topics
-
 import yaml
+from conftest import TOPICS, article
+
+from digest.errors import Severity, ValidationFailed
+from digest.loading.loader import load_corpus, parse_article, slugify
+from digest.loading.topics import TopicIndex, parse_topics
 
 INDEX = TopicIndex(parse_topics(yaml.safe_load(TOPICS), "topics.yml")[0])
 P = "content/articles/x.md"
@@ -34,7 +33,7 @@ def test_valid_article_is_parsed_with_all_fields() -> None:
     assert a.published == datetime(2020, 1, 26, 23, tzinfo=timezone(timedelta(hours=3)))
     assert a.topics == ("iraq-protests", "us-troop-presence")   # alias resolved
     assert a.url == "https://example.org/a" and a.author == "Staff"
-    assert a.updated == datetime(2020, 1, 27, tzinfo=timezone.utc)
+    assert a.updated == datetime(2020, 1, 27, tzinfo=UTC)
     assert a.body == "Some text here. More text follows."
 
 
@@ -89,7 +88,7 @@ def test_unparseable_dates(date: str, expected: str) -> None:
 
 def test_zulu_time_is_accepted() -> None:
     a, _ = parse_article(article(date="'2020-01-27T10:00:00Z'"), P, "x", INDEX)
-    assert a is not None and a.published == datetime(2020, 1, 27, 10, tzinfo=timezone.utc)
+    assert a is not None and a.published == datetime(2020, 1, 27, 10, tzinfo=UTC)
 
 
 def test_unknown_topic_suggests_nearest() -> None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import html
 import logging
 import re
-from urllib.parse import urljoin
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
-
 from conftest import Project, article
 
 BODY = "Rockets were fired at the embassy on Sunday. Officials said three people were hurt."

@@ -17,10 +17,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
 from conftest import Project, article, pagefind_pages
-from digest.pagefindservice import IndexJob, Record, write_bundle
 from test_browser import CHROMIUM_ARGS, QuietHandler, chromium_path
+
+from digest.pages.pagefindservice import IndexJob, Record, write_bundle
 
 # Every result of a query, with its data, as Pagefind's search API returns them.
 SEARCH = """async (query) => {
@@ -45,7 +45,7 @@ def served(site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser():  # noqa: ANN201 - a Playwright Browser
+def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -55,7 +55,7 @@ def browser():  # noqa: ANN201 - a Playwright Browser
 
 
 @pytest.fixture(scope="module")
-def search(browser):  # noqa: ANN001, ANN201 - (site, query) -> results
+def search(browser):
     """Query a built site through Pagefind in Chromium: (site, query) -> [{url, meta, content}]."""
     def query(site: Path, text: str) -> list[dict]:
         with served(site) as url:
@@ -78,7 +78,7 @@ def articles(results: list[dict]) -> list[str]:
 
 
 @pytest.mark.browser
-def test_articles_are_found_by_title_summary_and_recent_full_text(project: Project, search) -> None:  # noqa: ANN001
+def test_articles_are_found_by_title_summary_and_recent_full_text(project: Project, search) -> None:
     body = "Rockets hit the embassy compound. A kitchen worker saw the smoke rise."
     project.add("old.md", article(title="Zeppelin story", date="2019-10-01", body=body,
                                   extra="summary: Rockets hit the embassy.\nauthor: Ann Lee"))
@@ -95,7 +95,7 @@ def test_articles_are_found_by_title_summary_and_recent_full_text(project: Proje
 
 
 @pytest.mark.browser
-def test_zero_days_indexes_every_article_in_full(project: Project, search) -> None:  # noqa: ANN001
+def test_zero_days_indexes_every_article_in_full(project: Project, search) -> None:
     cfg = project.root / "mkdocs.yml"
     cfg.write_text(cfg.read_text().replace("  - digest\n", "  - digest:\n      search_full_text_days: 0\n"))
     project.add("old.md", article(title="Old", date="2015-01-01",
@@ -107,7 +107,7 @@ def test_zero_days_indexes_every_article_in_full(project: Project, search) -> No
 
 
 @pytest.mark.browser
-def test_topics_and_home_are_found_but_not_archive_or_sources(project: Project, search) -> None:  # noqa: ANN001
+def test_topics_and_home_are_found_but_not_archive_or_sources(project: Project, search) -> None:
     project.add("one.md", article(title="One", body="Crowds marched on the square. Police watched them."))
     project.build()
     assert "/topics/iraq-protests/" in urls(search(project.site, "anti-government"))   # description
@@ -129,7 +129,7 @@ def test_record_text_is_escaped_and_cannot_steer_the_ranking(project: Project) -
 
 
 @pytest.mark.browser
-def test_results_link_right_from_a_sub_path_without_directory_urls(project: Project, browser) -> None:  # noqa: ANN001
+def test_results_link_right_from_a_sub_path_without_directory_urls(project: Project, browser) -> None:
     cfg = project.root / "mkdocs.yml"
     cfg.write_text(cfg.read_text() + "use_directory_urls: false\n")
     project.add("one.md", article(title="Zeppelin over the square", body="Crowds watched. Police too."))

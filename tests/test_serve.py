@@ -14,7 +14,6 @@ import urllib.request
 from collections.abc import Callable, Iterator
 
 import pytest
-
 from conftest import TOPICS, Project, article
 
 

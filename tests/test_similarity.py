@@ -7,14 +7,20 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, Project, article
-from digest.analyse import AnalysisOptions, build_digest, related_articles
-from digest.cli import main
-from digest.loader import load_corpus
-from digest.similarity import cosine, related, suggest_topics, topic_scores, vectorise
-from digest.suggest import topic_suggestions
-from digest.topics import TopicIndex, load_topics
+
+from digest.adapter.cli import main
+from digest.analysis.analyse import AnalysisOptions, build_digest, related_articles
+from digest.analysis.similarity import (
+    cosine,
+    related,
+    suggest_topics,
+    topic_scores,
+    vectorise,
+)
+from digest.analysis.suggest import topic_suggestions
+from digest.loading.loader import load_corpus
+from digest.loading.topics import TopicIndex, load_topics
 
 PROTEST = ("Protesters filled the square in Baghdad again on Monday, and police fired tear gas at the crowd. "
            "Demonstrators demanded that the government resign, and the protest movement vowed to stay.")

@@ -6,8 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from digest.summarize import Candidate, SummaryParams, rank_sentences, summarize, summarize_topic
-from digest.text import plain_text, split_sentences
+from digest.analysis.summarize import (
+    Candidate,
+    SummaryParams,
+    rank_sentences,
+    summarize,
+    summarize_topic,
+)
+from digest.analysis.text import plain_text, split_sentences
 
 REPO = Path(__file__).resolve().parent.parent
 TITLE = "Central bank raises interest rates"

@@ -7,8 +7,22 @@ import re
 
 import pytest
 
-from digest.text import (FOLD_LETTERS, _BOUNDARY, _GAP, _TOKEN, _WORD, _WORD_BEFORE, _term, _word_before,
-                         fold, plain_text, split_sentences, terms, words, words_and_terms)
+from digest.analysis.text import (
+    _BOUNDARY,
+    _GAP,
+    _TOKEN,
+    _WORD,
+    _WORD_BEFORE,
+    FOLD_LETTERS,
+    _term,
+    _word_before,
+    fold,
+    plain_text,
+    split_sentences,
+    terms,
+    words,
+    words_and_terms,
+)
 
 CASES = [
     ("Col. Myles Caggins III said. The coalition paused operations.",

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from digest.loading.topics import TopicIndex, load_topics, parse_topics
 from digest.model import Article
-from digest.topics import TopicIndex, load_topics, parse_topics
 
 
 def test_topics_file_is_parsed_with_aliases() -> None:
@@ -51,7 +51,7 @@ def test_missing_and_broken_topics_file(tmp_path: Path) -> None:
 
 
 def _article(slug: str, day: int, topics: tuple[str, ...]) -> Article:
-    return Article(path=f"{slug}.md", slug=slug, title=slug, published=datetime(2020, 1, day, tzinfo=timezone.utc),
+    return Article(path=f"{slug}.md", slug=slug, title=slug, published=datetime(2020, 1, day, tzinfo=UTC),
                    source="S", topics=topics, body="")
 
 

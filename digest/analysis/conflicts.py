@@ -1,7 +1,7 @@
 """Where reports differ: numeric claims about the same thing, grouped, and the groups
 whose figures disagree.
 
-Claims (digest/figures.py) count the same thing when their keys (what is counted and
+Claims (digest/analysis/figures.py) count the same thing when their keys (what is counted and
 its time scope) agree and they were published within `window_days` of each other; a
 group whose figures differ is a `Conflict`, listed once per source and figure. Pure:
 no MkDocs and no file I/O; not part of the cached analysis (it combines articles).

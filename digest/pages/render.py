@@ -26,18 +26,19 @@ import jinja2
 import markupsafe
 import yaml
 
+from ..analysis.conflicts import Conflict
+from ..loading.loader import slugify
+from ..model import Article, Digest
 from .charts import activity_chart, source_chart, topics_chart
-from .conflicts import Conflict
-from .loader import slugify
-from .model import Article, Digest
 
 __all__ = ["PageSet", "Renderer", "templates_dir"]
 
 
 def templates_dir() -> Path:
     """site_templates/: packaged inside `digest` when installed, beside it in a checkout."""
-    packaged = Path(__file__).resolve().parent / "site_templates"
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "site_templates"
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "site_templates"
+    return packaged if packaged.is_dir() else package.parent / "site_templates"
 
 
 def page_uri(kind: str, key: str = "") -> str:
@@ -67,7 +68,7 @@ def page_url(uri: str, directory_urls: bool) -> str:
 def text_fragment(sentence: str) -> str:
     """A URL text fragment that scrolls to and highlights the quoted sentence."""
     words = sentence.split()
-    enc = lambda s: quote(s, safe="")  # noqa: E731 - ',' '-' '&' must be encoded
+    enc = lambda s: quote(s, safe="")
     if len(words) <= 10:
         return "#:~:text=" + enc(sentence)
     return "#:~:text=" + enc(" ".join(words[:5])) + "," + enc(" ".join(words[-5:]))
@@ -129,7 +130,7 @@ class Renderer:
         self.env.filters["date"] = fmt_date
         self.env.filters["fragment"] = text_fragment
         self.env.filters["slug"] = slugify
-        # Charts (digest/charts.py) are laid out from the templates; `feeds` (kind -> file name,
+        # Charts (digest/pages/charts.py) are laid out from the templates; `feeds` (kind -> file name,
         # e.g. {"atom": "feed.xml"}) are linked from the home and topic pages when given.
         self.env.globals.update(activity_chart=activity_chart, source_chart=source_chart,
                                 topics_chart=topics_chart, chart_period=chart_period, feeds=feeds or {})

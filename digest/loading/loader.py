@@ -12,15 +12,15 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import frontmatter
 import yaml
 
-from .errors import Problem, Severity, ValidationFailed
-from .model import Article, Correction, Topic
+from ..errors import Problem, Severity, ValidationFailed
+from ..model import Article, Correction, Topic
 from .topics import TopicIndex, load_topics
 
 __all__ = ["NOW_ENV", "Corpus", "build_time", "load_corpus", "parse_article", "slugify"]
@@ -61,10 +61,10 @@ def _load_yaml(text: str) -> object:
     """Front matter as Python data: libyaml when no '&' or '*' can start an anchor or alias."""
     if _FastLoader is not None and "&" not in text and "*" not in text:
         try:
-            return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a safe loader
+            return yaml.load(text, Loader=_FastLoader)
         except yaml.YAMLError:
             pass        # parse again below, for the pure-Python parser's clearer message
-    return yaml.load(text, Loader=_TextDatesLoader)  # noqa: S506 - a safe loader
+    return yaml.load(text, Loader=_TextDatesLoader)
 _DATE_FIX = "use an ISO date like 2020-01-27 or a datetime with offset like 2020-01-27T14:30:00+03:00."
 YEARS = (1800, 2200)     # a news date outside this range is a typo, and would break date arithmetic
 MAX_ARTICLE_BYTES = 1024 * 1024
@@ -176,7 +176,7 @@ def _datetime(meta: dict, key: str, path: str, problems: list[Problem]) -> tuple
             return None
         return value, False
     if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc), True
+        return datetime(value.year, value.month, value.day, tzinfo=UTC), True
     problems.append(_problem(path, key, f"must be a date, not a {type(value).__name__}.", _DATE_FIX))
     return None
 
@@ -326,7 +326,7 @@ def build_time(environ: Mapping[str, str] | None = None) -> datetime:
     """The moment a build publishes as of: now, or NEWSDIGEST_NOW (an ISO date) for previews."""
     value = (os.environ if environ is None else environ).get(NOW_ENV, "").strip()
     if not value:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
     problems: list[Problem] = []
     parsed = _datetime({NOW_ENV: value}, NOW_ENV, f"environment variable {NOW_ENV}", problems)
     if parsed is None:

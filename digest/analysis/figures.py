@@ -15,7 +15,7 @@ times, dates, percentages and money are not claims.
 The source of a claim is the outlet named in its sentence as the subject of
 "reported / said / according to" (the nearest one before the number, else after),
 falling back to the article's source. Grouping claims and finding where reports differ
-is digest/conflicts.py. Pure: no MkDocs and no file I/O.
+is digest/analysis/conflicts.py. Pure: no MkDocs and no file I/O.
 """
 
 from __future__ import annotations
@@ -31,9 +31,8 @@ from .text import GatedPattern, fold, terms
 __all__ = ["Claim", "attach_claims", "extract_claims", "raw_claims"]
 
 _UNITS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen".split())}
-_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split())
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"])}
+_TENS = {w: 10 * i for i, w in enumerate(["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"])
          if w != "_"}
 _SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _QUALIFIERS = {  # phrase before the number -> bound
@@ -46,25 +45,14 @@ _QUALIFIERS = {  # phrase before the number -> bound
     "some": "approx", "an estimated": "approx", "estimated": "approx",
 }
 _POSTFIX = {"or more": "lower", "or so": "approx"}
-_TIME_UNITS = frozenset("second seconds minute minutes hour hours day days week weeks month months "
-                        "year years decade decades times percent per % o'clock am pm".split())
-_MONTHS = ("january february march april may june july august september october november "
-           "december").split()
-_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+_TIME_UNITS = frozenset(["second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months", "year", "years", "decade", "decades", "times", "percent", "per", "%", "o'clock", "am", "pm"])
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _DAY_NAMES = frozenset(_MONTHS + _WEEKDAYS)
 _YEAR = re.compile(r"(19|20)\d\d")
-_STOP = frozenset("""
-is are was were be been being have has had will would could can may might must shall do did does
-of in on at to from by for with into onto over under and or but nor that which who whom whose
-as than the a an this those these its their his her our your it they he she we reportedly
-said say says also still now then there here since after before during while when where
-not no only just all both each every more most less about around some such so very
-""".split())
-_PERSONS = frozenset(terms(" ".join("""people person persons others civilians protesters
-demonstrators soldiers troops police policemen officers men women children residents workers
-students victims individuals fighters militants members pilgrims migrants refugees
-""".split())) + ["other", "men", "women"])
-_DETERMINERS = frozenset("the this any each every no".split())
+_STOP = frozenset(["is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "will", "would", "could", "can", "may", "might", "must", "shall", "do", "did", "does", "of", "in", "on", "at", "to", "from", "by", "for", "with", "into", "onto", "over", "under", "and", "or", "but", "nor", "that", "which", "who", "whom", "whose", "as", "than", "the", "a", "an", "this", "those", "these", "its", "their", "his", "her", "our", "your", "it", "they", "he", "she", "we", "reportedly", "said", "say", "says", "also", "still", "now", "then", "there", "here", "since", "after", "before", "during", "while", "when", "where", "not", "no", "only", "just", "all", "both", "each", "every", "more", "most", "less", "about", "around", "some", "such", "so", "very"])
+_PERSONS = frozenset(terms(" ".join(["people", "person", "persons", "others", "civilians", "protesters", "demonstrators", "soldiers", "troops", "police", "policemen", "officers", "men", "women", "children", "residents", "workers", "students", "victims", "individuals", "fighters", "militants", "members", "pilgrims", "migrants", "refugees"])) + ["other", "men", "women"])
+_DETERMINERS = frozenset(["the", "this", "any", "each", "every", "no"])
 
 
 _EVENT_WORDS = {
@@ -96,10 +84,7 @@ _ATTRIBUTION = [
                          r"(?:reported|reports|reporting|said|says|told|estimated|estimates|put|puts"
                          r"|counted|citing|cited|tallied)\b"),
 ]
-_GENERIC = frozenset("""reports report officials official sources source witnesses police authorities
-residents rights groups group doctors medics he she they it we i this that the a an these those
-there news agency agencies statement spokesperson spokesman spokeswoman some many others both
-neither earlier later initial local state media""".split())
+_GENERIC = frozenset(["reports", "report", "officials", "official", "sources", "source", "witnesses", "police", "authorities", "residents", "rights", "groups", "group", "doctors", "medics", "he", "she", "they", "it", "we", "i", "this", "that", "the", "a", "an", "these", "those", "there", "news", "agency", "agencies", "statement", "spokesperson", "spokesman", "spokeswoman", "some", "many", "others", "both", "neither", "earlier", "later", "initial", "local", "state", "media"])
 _NUM_WORD = "|".join([*_UNITS, *_TENS]) + r"|\d+"
 _DURATION = GatedPattern(r"\b(?:over|in|during|within|for)\s+(?:just\s+|only\s+)?(?:the\s+)?"
                          r"(?:past\s+|last\s+|previous\s+|first\s+)?(?:(" + _NUM_WORD + r")\s+)?"

@@ -2,7 +2,7 @@
 
 Pagefind would learn a page's text by parsing its HTML back apart; for our pages that
 text is already at hand as sentences, so each page becomes one custom record instead
-(digest/pagefindservice.py writes them into `site/pagefind/`):
+(digest/pages/pagefindservice.py writes them into `site/pagefind/`):
 
 - an article: its title, date and source as metadata (a result shows them), and as
   text its byline, topics, summary and, for articles at most `full_text_days` older
@@ -23,7 +23,7 @@ import html
 import re
 from collections.abc import Iterable
 
-from .model import Article, Digest
+from ..model import Article, Digest
 from .pagefindservice import Record
 from .render import fmt_date, page_uri, page_url
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import chain
 
+from ..model import Article, ArticleAnalysis, Digest, Quote, Topic, TopicDigest
 from .conflicts import find_conflicts
 from .duplicates import (
     DEFAULT_THRESHOLD,
@@ -22,7 +23,6 @@ from .duplicates import (
     sketch_of_words,
 )
 from .figures import Claim, attach_claims, raw_claims
-from .model import Article, ArticleAnalysis, Digest, Quote, Topic, TopicDigest
 from .similarity import DEFAULT_MIN_SCORE, related, vectorise, vectorise_counts
 from .summarize import Candidate, rank_terms, select, summarize_topic
 from .text import plain_text, split_sentences, words_and_terms
@@ -131,7 +131,7 @@ def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: 
                  analyser: Analyser | None = None, pair_memo: PairMemo | None = None) -> Digest:
     """Analyse every article, then assemble each topic's story and the related links
     (`pair_memo`: the duplicate candidates of the last build, updated; see PairMemo)."""
-    from .topics import TopicIndex
+    from ..loading.topics import TopicIndex
 
     published = tuple(articles)
     index = TopicIndex(topics)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import yaml
 
-from .errors import Severity, ValidationFailed
-from .loader import load_corpus, slugify
-from .suggest import topic_suggestions
-from .topics import TopicIndex, load_topics
+from ..analysis.suggest import topic_suggestions
+from ..errors import Severity, ValidationFailed
+from ..loading.loader import load_corpus, slugify
+from ..loading.topics import TopicIndex, load_topics
 
 __all__ = ["main"]
 

@@ -22,11 +22,11 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 
+from ..loading.convert import Converted, MarkdownSettings, convert_body, needs_mkdocs
+from ..model import Article, ArticleAnalysis
 from .analyse import analyse_article
 from .cache import AnalysisCache, PageCache
-from .convert import Converted, MarkdownSettings, convert_body, needs_mkdocs
 from .executor import Executor, choose_executor
-from .model import Article, ArticleAnalysis
 
 __all__ = ["Pipeline", "cached_analyser"]
 

@@ -31,8 +31,20 @@ from scipy import sparse
 
 from .text import words
 
-__all__ = ["DEFAULT_THRESHOLD", "DuplicateGroup", "PairMemo", "Story", "copy_map", "find_duplicates", "pack",
-           "jaccard", "shingles", "signature", "signature_of_words", "sketch_of_words"]
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "DuplicateGroup",
+    "PairMemo",
+    "Story",
+    "copy_map",
+    "find_duplicates",
+    "jaccard",
+    "pack",
+    "shingles",
+    "signature",
+    "signature_of_words",
+    "sketch_of_words",
+]
 
 #: Shingle Jaccard at or above which two articles are copies of one story. On the
 #: labelled set (tests/data/duplicates_eval.json) lightly edited copies score 0.53 and

@@ -24,23 +24,24 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .convert import Converted
+from ..loading.convert import Converted
+from ..model import ArticleAnalysis
 from .duplicates import PairMemo
-from .model import ArticleAnalysis
 
 __all__ = ["AnalysisCache", "PageCache", "PairStore", "code_version"]
 
 #: Bump when the entry layout changes; source edits of ANALYSIS_MODULES are picked up anyway.
 FORMAT = "2"
 #: The modules whose code decides an ArticleAnalysis.
-ANALYSIS_MODULES = ("text.py", "summarize.py", "analyse.py", "model.py", "duplicates.py", "figures.py")
+ANALYSIS_MODULES = ("analysis/text.py", "analysis/summarize.py", "analysis/analyse.py", "model.py",
+                    "analysis/duplicates.py", "analysis/figures.py")
 
 
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """A hash of the analysis code's source: changes whenever that code changes."""
     digest = hashlib.sha256(FORMAT.encode())
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent
     for name in ANALYSIS_MODULES:
         digest.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
     return digest.hexdigest()[:16]

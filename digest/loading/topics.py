@@ -9,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import Problem
-from .model import Article, Topic
+from ..errors import Problem
+from ..model import Article, Topic
 
 __all__ = ["TOPIC_ID", "TopicIndex", "load_topics", "parse_topics"]
 

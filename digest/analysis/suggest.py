@@ -14,9 +14,9 @@ from pathlib import Path
 
 import frontmatter
 
+from ..loading.topics import TopicIndex
 from .similarity import suggest_topics, topic_scores, vectorise
 from .text import plain_text
-from .topics import TopicIndex
 
 __all__ = ["RawArticle", "read_articles", "topic_suggestions"]
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .model import Article, TopicDigest
+from ..model import Article, TopicDigest
 
 __all__ = ["PERIODS", "Bar", "Chart", "Label", "Line", "activity_chart", "choose_period",
            "period_start", "periods_between", "source_chart", "topics_chart"]

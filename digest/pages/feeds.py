@@ -17,12 +17,12 @@ import posixpath
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from io import BytesIO
 
-from .loader import slugify
-from .model import Article, Correction, Digest
+from ..loading.loader import slugify
+from ..model import Article, Correction, Digest
 from .render import page_uri, page_url
 
 __all__ = ["FEED_FILES", "Feed", "FeedEntry", "SiteInfo", "atom", "build_feeds", "feed_paths",
@@ -32,7 +32,7 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 FEED_FILES = {"atom": "feed.xml", "rss": "rss.xml", "json": "feed.json"}
 MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml", "json": "application/feed+json"}
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)

@@ -93,17 +93,10 @@ def plain_text(body: str) -> str:
 # name; months and "No." precede a number; company suffixes and the like may also end
 # a sentence, and do when a capitalised word (or, in lower-cased text, a common
 # sentence opener) follows.
-_TITLES = frozenset("""
-mr mrs ms dr prof st mt ft col gen lt sgt capt cpt maj cmdr adm brig cpl pvt
-sen rep gov pres supt insp det rev fr hon amb messrs mme mlle dept univ assn approx vs fig
-vol pp op
-""".split())
-_BEFORE_NUMBER = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec no nos".split())
-_MAY_END = frozenset("inc ltd co corp bros plc llc jr sr etc al est".split())
-_STARTERS = frozenset("""
-the a an it he she they we i this that these those but and in on at for after
-however meanwhile while when there his her its their our as if so yet mr mrs ms
-""".split())
+_TITLES = frozenset(["mr", "mrs", "ms", "dr", "prof", "st", "mt", "ft", "col", "gen", "lt", "sgt", "capt", "cpt", "maj", "cmdr", "adm", "brig", "cpl", "pvt", "sen", "rep", "gov", "pres", "supt", "insp", "det", "rev", "fr", "hon", "amb", "messrs", "mme", "mlle", "dept", "univ", "assn", "approx", "vs", "fig", "vol", "pp", "op"])
+_BEFORE_NUMBER = frozenset(["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "nos"])
+_MAY_END = frozenset(["inc", "ltd", "co", "corp", "bros", "plc", "llc", "jr", "sr", "etc", "al", "est"])
+_STARTERS = frozenset(["the", "a", "an", "it", "he", "she", "they", "we", "i", "this", "that", "these", "those", "but", "and", "in", "on", "at", "for", "after", "however", "meanwhile", "while", "when", "there", "his", "her", "its", "their", "our", "as", "if", "so", "yet", "mr", "mrs", "ms"])
 _BOUNDARY = re.compile(r"[.!?…]+['\"”’)\]]*\s+")
 _WORD_BEFORE = re.compile(r"([\w.'’-]+)[.!?…]+['\"”’)\]]*\s+$")
 _NEXT_WORD = re.compile(r"[\w']+")
@@ -179,16 +172,7 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
-_STOPWORDS = frozenset("""
-a about above after again against all also am an and any are as at be because been before
-being below between both but by can could did do does doing down during each few for from
-further had has have having he her here hers herself him himself his how i if in into is it
-its itself just me more most my myself no nor not now of off on once only or other our ours
-ourselves out over own same she should so some such than that the their theirs them
-themselves then there these they this those through to too under until up very was we were
-what when where which while who whom why will with would you your yours yourself yourselves
-said says say told mr mrs ms one two new year years would could may might must shall also
-""".split())
+_STOPWORDS = frozenset(["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "said", "says", "say", "told", "mr", "mrs", "ms", "one", "two", "new", "year", "years", "would", "could", "may", "might", "must", "shall", "also"])
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _STEMMER = snowballstemmer.stemmer("english")
@@ -205,8 +189,7 @@ _SPLIT = str.maketrans({chr(c): chr(c).lower() if chr(c).isalnum() or chr(c) == 
 def _term(token: str) -> str | None:
     """The stem of one lower-cased token, or None for stopwords and single letters."""
     token = token.replace("’", "'")
-    if token.endswith("'s"):
-        token = token[:-2]
+    token = token.removesuffix("'s")
     if len(token) > 1 and token not in _STOPWORDS:
         return _STEMMER.stemWord(token)
     return None

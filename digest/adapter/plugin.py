@@ -2,15 +2,15 @@
 
 Hooks, in build order:
 - on_config: adds our theme overrides and stylesheet to the Material theme.
-- on_files: loads and validates all of content/, analyses it (digest/pipeline.py: cached,
+- on_files: loads and validates all of content/, analyses it (digest/analysis/pipeline.py: cached,
   on a process pool, which then goes on converting article bodies), renders every page
   and swaps the raw article files for the generated pages (nothing is written to disk);
   articles whose body is converted on the pool skip Markdown (`_SlotPage`); starts
-  writing the Pagefind search index in the background (digest/searchindex.py).
+  writing the Pagefind search index in the background (digest/pages/searchindex.py).
 - on_page_content: fills our HTML slots; sanitises a body MkDocs converted itself.
 - on_env: renders the theme's nav once per folder for pages outside the nav (articles).
 - on_page_context: puts in the article's converted body and the feed links of the page's
-  head; last of all plugins, fills an article page into the theme's frame (digest/frame.py).
+  head; last of all plugins, fills an article page into the theme's frame (digest/adapter/frame.py).
 - on_post_page: checks the first filled page of each shape against the theme's own output.
 - on_post_build: waits for the search index (site/pagefind/) and prunes cache entries
   the build did not use.
@@ -41,20 +41,23 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
-from .analyse import AnalysisOptions, build_digest
-from .cache import AnalysisCache, PageCache
+from ..analysis.analyse import AnalysisOptions, build_digest
+from ..analysis.cache import AnalysisCache, PageCache
+from ..analysis.pipeline import Pipeline
+from ..errors import ValidationFailed
+from ..loading.convert import MarkdownSettings
+from ..loading.loader import Corpus, load_corpus
+from ..loading.sanitize import clean_html
+from ..pages.feeds import FEED_FILES, MEDIA_TYPES, SiteInfo, build_feeds, feed_paths
+from ..pages.pagefindservice import IndexJob, SearchIndexError
+from ..pages.render import PageSet, Renderer, page_uri, page_url, templates_dir
+from ..pages.searchindex import search_records
 from .config import DigestConfig
-from .convert import MarkdownSettings
-from .errors import ValidationFailed
 from .frame import FLAG, FrameMaker
-from .feeds import FEED_FILES, MEDIA_TYPES, SiteInfo, build_feeds, feed_paths
-from .loader import Corpus, load_corpus
 from .navcache import memoise_nav_partials
-from .pagefindservice import IndexJob, SearchIndexError
-from .pipeline import Pipeline
-from .render import PageSet, Renderer, page_uri, page_url, templates_dir
-from .sanitize import clean_html
-from .searchindex import search_records
+
+#: Material overrides (main.html, partials, assets): they know Material's markup, so they live here.
+OVERRIDES = Path(__file__).resolve().parent / "overrides"
 
 __all__ = ["DigestPlugin"]
 
@@ -102,7 +105,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if self.config.feeds and not config.site_url:
             log.warning("digest: feeds are on but mkdocs.yml has no site_url, so feed and canonical "
                         "links cannot be absolute. Fix: set site_url to the site's public address.")
-        overrides = str(templates_dir() / "overrides")
+        overrides = str(OVERRIDES)
         if overrides not in config.theme.dirs:
             config.theme.dirs.insert(0, overrides)
         if STYLESHEET not in [str(x) for x in config.extra_css]:
@@ -325,6 +328,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer | None:
         server.watch(str(templates_dir()))
+        server.watch(str(OVERRIDES))
         return server
 
 

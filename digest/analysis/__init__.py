@@ -1,0 +1,1 @@
+"""The pure analysis: text, summaries, duplicates, figures, related coverage; no MkDocs imports."""

@@ -1,0 +1,1 @@
+"""Reading and validating articles and topics, and turning bodies into HTML."""
