@@ -22,6 +22,7 @@ import yaml
 from ..errors import Problem, Severity, ValidationFailed
 from ..model import Article, Correction, Topic
 from .topics import TopicIndex, load_topics
+from .yamlerror import yaml_mistake
 
 __all__ = ["NOW_ENV", "Corpus", "build_time", "load_corpus", "parse_article", "slugify"]
 
@@ -121,11 +122,12 @@ def _split(text: str, path: str) -> tuple[dict | None, str, list[Problem]]:
     try:
         meta = _load_yaml(fm_text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" at line {mark.line + 2}" if mark is not None else ""
-        reason = getattr(exc, "problem", None) or "invalid syntax"
-        return None, "", [_problem(path, None, f"front matter is not valid YAML{line}: {reason}.",
-                                   "check the quoting and indentation of that line.")]
+        # fm_text begins with the rest of the opening '---' line, which also swallows blank lines.
+        opening = _HANDLER.FM_BOUNDARY.match(text)
+        mistake = yaml_mistake(exc, text.count("\n", 0, opening.end() if opening else 0) + 1)
+        where = f"line {mistake.line}" if mistake.line else "that line"
+        return None, "", [_problem(path, None, f"front matter is not valid YAML{mistake.text}.",
+                                   f"check the quoting and indentation of {where}.")]
     if meta is None:
         return None, "", [_problem(path, None, "front matter is empty.",
                                    f"add the required fields: {', '.join(REQUIRED)}.")]
