@@ -24,7 +24,7 @@ from ..model import Article, Correction, Topic
 from .topics import TopicIndex, load_topics
 from .yamlerror import yaml_mistake
 
-__all__ = ["NOW_ENV", "Corpus", "build_time", "load_corpus", "parse_article", "slugify"]
+__all__ = ["NOW_ENV", "Corpus", "build_time", "load_corpus", "parse_article", "read_front_matter", "slugify"]
 
 REQUIRED = ("title", "date", "source", "topics")
 OPTIONAL = ("url", "author", "summary", "updated", "draft", "corrections")
@@ -317,6 +317,13 @@ def _read(file: Path, display: str, max_bytes: int) -> tuple[str | None, list[Pr
         return None, [_problem(display, None, "contains NUL bytes.",
                                "save it as a plain UTF-8 text file.")]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def read_front_matter(file: Path, display: str, max_bytes: int = MAX_ARTICLE_BYTES) -> tuple[dict | None, str]:
+    """A file's front matter and body as validation reads them; None for front matter it cannot read."""
+    text, _ = _read(file, display, max_bytes)
+    meta, body, _ = _split(text, display) if text is not None else (None, "", [])
+    return meta, body
 
 
 def article_files(content_dir: Path) -> list[Path]:
