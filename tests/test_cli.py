@@ -235,3 +235,16 @@ def test_build_f_from_another_folder(project: Project, monkeypatch: pytest.Monke
     assert main(["build", "-f", str(project.root / "mkdocs.yml"), "-q"]) == 0
     assert "Built from elsewhere" in (project.site / "articles" / "a" / "index.html").read_text()
     assert not list(away.iterdir())
+
+
+def test_new_writes_into_articles_dir_when_the_plugin_sets_one(
+        here: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    config = here.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - digest\n", "  - digest:\n      articles_dir: news/\n"))
+    assert main(["new", "Quiet day", "--topic", "iraq-protests", "--source", "Desk"]) == 0
+    out = capsys.readouterr()
+    path = Path(out.out.strip())
+    assert path.parent.as_posix() == "content/news"
+    assert out.err.splitlines()[-1] == ("wrote a draft in content/news/ (from mkdocs.yml); write the article below "
+                                        "its front matter, then remove 'draft: true' to publish it.")
+    assert not list((here.content / "articles").iterdir())

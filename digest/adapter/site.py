@@ -163,6 +163,9 @@ def _load(source: Path | io.StringIO, config_path: str | None, origin: str, disp
     except OSError as exc:
         raise SiteError([f"error: {display}: could not be read ({exc.strerror}). "
                          "Fix: check the file's permissions."]) from None
+    except Exception as exc:  # noqa: BLE001 - e.g. another plugin that fails to import: say so, no traceback
+        raise SiteError([f"error: {display}: MkDocs could not load it ({type(exc).__name__}: "
+                         f"{' '.join(str(exc).split())})."]) from None
     finally:
         logger.removeHandler(collect)
     plugin = next((p for p in config.plugins.values() if isinstance(p, DigestPlugin)), None)
