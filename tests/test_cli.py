@@ -248,3 +248,12 @@ def test_new_writes_into_articles_dir_when_the_plugin_sets_one(
     assert out.err.splitlines()[-1] == ("wrote a draft in content/news/ (from mkdocs.yml); write the article below "
                                         "its front matter, then remove 'draft: true' to publish it.")
     assert not list((here.content / "articles").iterdir())
+
+
+def test_a_hook_that_fails_to_import_is_one_line_not_a_traceback(
+        here: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    (here.root / "hooks.py").write_text("raise RuntimeError('boom')\n")
+    config = here.root / "mkdocs.yml"
+    config.write_text(config.read_text() + "hooks:\n  - hooks.py\n")
+    assert main(["check"]) == 1
+    assert capsys.readouterr().err == "error: mkdocs.yml: MkDocs could not load it (RuntimeError: boom).\n"
