@@ -187,6 +187,5 @@ def _failure(exc: MkDocsException, source: Path | io.StringIO, display: str) -> 
     if (isinstance(cause, yaml.YAMLError) and isinstance(source, Path) and mark is not None
             and os.path.abspath(str(getattr(mark, "name", ""))) == os.path.abspath(source)):
         mistake = yaml_mistake(cause)
-        return (f"error: {display}: is not valid YAML{mistake.text}. "
-                f"Fix: check the quoting and indentation of line {mistake.line}.")
+        return f"error: {display}: is not valid YAML{mistake.text}. Fix: {mistake.fix}"
     return f"error: {display}: {' '.join(str(exc).split())}"

@@ -125,9 +125,7 @@ def _split(text: str, path: str) -> tuple[dict | None, str, list[Problem]]:
         # fm_text begins with the rest of the opening '---' line, which also swallows blank lines.
         opening = _HANDLER.FM_BOUNDARY.match(text)
         mistake = yaml_mistake(exc, text.count("\n", 0, opening.end() if opening else 0) + 1)
-        where = f"line {mistake.line}" if mistake.line else "that line"
-        return None, "", [_problem(path, None, f"front matter is not valid YAML{mistake.text}.",
-                                   f"check the quoting and indentation of {where}.")]
+        return None, "", [_problem(path, None, f"front matter is not valid YAML{mistake.text}.", mistake.fix)]
     if meta is None:
         return None, "", [_problem(path, None, "front matter is empty.",
                                    f"add the required fields: {', '.join(REQUIRED)}.")]

@@ -61,9 +61,7 @@ def load_topics(path: Path, display: str) -> tuple[list[Topic], list[Problem]]:
         return [], [Problem(display, None, f"is not UTF-8 text ({exc.reason}).", "save the file as UTF-8.")]
     except yaml.YAMLError as exc:
         mistake = yaml_mistake(exc)
-        where = f"line {mistake.line}" if mistake.line else "that line"
-        return [], [Problem(display, None, f"is not valid YAML{mistake.text}.",
-                            f"check the quoting and indentation of {where}.")]
+        return [], [Problem(display, None, f"is not valid YAML{mistake.text}.", mistake.fix)]
     return parse_topics(raw, display)
 
 

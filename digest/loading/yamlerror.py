@@ -16,6 +16,10 @@ class YamlMistake:
     text: str
     line: int | None
 
+    @property
+    def fix(self) -> str:
+        return f"check the quoting and indentation of {f'line {self.line}' if self.line else 'that line'}."
+
 
 def yaml_mistake(exc: yaml.YAMLError, first_line: int = 1) -> YamlMistake:
     """Describe `exc` for YAML that starts on line `first_line` of its file.
