@@ -84,7 +84,8 @@ def test_check_lists_what_is_scheduled(project: Project, monkeypatch: pytest.Mon
     assert capsys.readouterr().out.splitlines() == [
         f"scheduled: {name}/articles/later.md: 'Later today' is embargoed until 2020-01-27T16:00:00+03:00.",
         f"scheduled: {name}/articles/tomorrow.md: 'Tomorrow's story' is embargoed until 2020-01-28T00:00:00+00:00.",
-        "ok: 1 articles, 0 drafts, 2 scheduled, 2 topics, 0 warning(s).",
+        f"ok: checked {project.content}/ (from --content): 1 articles, 0 drafts, 2 scheduled, 2 topics, "
+        "0 warning(s).",
     ]
 
 

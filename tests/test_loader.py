@@ -42,8 +42,14 @@ def test_valid_article_is_parsed_with_all_fields() -> None:
     ("Just a body.\n", f"{P}: has no front matter. Fix: start the file with '---', the fields, then '---'."),
     ("---\n---\nbody\n", f"{P}: front matter is empty. Fix: add the required fields: title, date, source, topics."),
     ("---\ntitle: [unclosed\n---\nbody\n",
-     f"{P}: front matter is not valid YAML at line 4: expected ',' or ']', but got '<stream end>'. "
-     "Fix: check the quoting and indentation of that line."),
+     f"{P}: front matter is not valid YAML at line 3: expected ',' or ']', but got '<stream end>' "
+     "(while parsing a flow sequence that starts at line 2). Fix: check the quoting and indentation of line 2."),
+    ("---\ntitle: A\ndate: 2020-01-27\nsource: Desk: Wire\ntopics: [a]\n---\nbody\n",
+     f"{P}: front matter is not valid YAML at line 4: mapping values are not allowed here. "
+     "Fix: check the quoting and indentation of line 4."),
+    ("---\n\n\ntitle: A\n  date: 2020-01-27\n---\nbody\n",      # blank lines after the opening '---'
+     f"{P}: front matter is not valid YAML at line 5: mapping values are not allowed here. "
+     "Fix: check the quoting and indentation of line 5."),
     ("---\n- a\n- b\n---\nbody\n",
      f"{P}: front matter is a YAML list, not a mapping. Fix: write it as 'key: value' lines, e.g. 'title: My story'."),
     ("---\njust a string\n---\nbody\n",

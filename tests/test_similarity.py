@@ -125,7 +125,7 @@ def test_check_prints_a_suggestion_and_keeps_its_summary_and_exit_code(
     assert main(["--content", str(filed.content), "check"]) == 0
     name = filed.content.name
     lines = capsys.readouterr().out.splitlines()
-    assert lines[-1] == "ok: 7 articles, 0 drafts, 2 topics, 0 warning(s)."
+    assert lines[-1] == f"ok: checked {filed.content}/ (from --content): 7 articles, 0 drafts, 2 topics, 0 warning(s)."
     (suggestion,) = [line for line in lines if line.startswith("suggestion: ")]
     assert suggestion.startswith(f"suggestion: {name}/articles/odd.md: its text is much closer to topic "
                                  "'iraq-protests' (similarity ")
@@ -138,7 +138,8 @@ def test_check_lists_the_closest_topics_for_an_article_naming_none(
     assert main(["--content", str(filed.content), "check"]) == 1
     out = capsys.readouterr()
     name = filed.content.name
-    assert out.err.splitlines()[-1] == "1 error(s); the site cannot be built until they are fixed."
+    assert out.err.splitlines()[-1] == (f"1 error(s) in {filed.content}/ (from --content); "
+                                        "the site cannot be built until they are fixed.")
     (line,) = out.out.splitlines()
     assert line.startswith(f"suggestion: {name}/articles/untagged.md: names no topic; the closest are "
                            "us-troop-presence (")

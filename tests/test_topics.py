@@ -45,9 +45,11 @@ def test_missing_and_broken_topics_file(tmp_path: Path) -> None:
     _, problems = load_topics(tmp_path / "topics.yml", "content/topics.yml")
     assert [str(p) for p in problems] == [
         "content/topics.yml: the topics file is missing. Fix: create it with a 'topics:' list of {id, title, description}."]
-    (tmp_path / "topics.yml").write_text("topics: [\n")
+    (tmp_path / "topics.yml").write_text("topics:\n  - id: a\n    title: A: the first\n  - id: b\n")
     _, problems = load_topics(tmp_path / "topics.yml", "content/topics.yml")
-    assert str(problems[0]).startswith("content/topics.yml: is not valid YAML (")
+    assert [str(p) for p in problems] == [
+        "content/topics.yml: is not valid YAML at line 3: mapping values are not allowed here. "
+        "Fix: check the quoting and indentation of line 3."]
 
 
 def _article(slug: str, day: int, topics: tuple[str, ...]) -> Article:

@@ -134,11 +134,15 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         return Pipeline(self.config.summary_sentences, cache, self.config.workers,
                         markdown=markdown, page_cache=pages)
 
+    def read(self, config: MkDocsConfig) -> Corpus:
+        """Load and validate content/ (raises ValidationFailed); `digest check` reads it so too."""
+        return load_corpus(Path(config.docs_dir), self.config.topics_file,
+                           max_bytes=self.config.max_article_kb * 1024, now=self.now)
+
     def load(self, config: MkDocsConfig) -> Corpus:
         """Load and validate content/; one PluginError lists every problem."""
         try:
-            corpus = load_corpus(Path(config.docs_dir), self.config.topics_file,
-                                 max_bytes=self.config.max_article_kb * 1024, now=self.now)
+            corpus = self.read(config)
         except ValidationFailed as exc:
             raise PluginError(str(exc)) from None
         for warning in corpus.warnings:

@@ -1,8 +1,9 @@
 """Topic suggestions for `digest check`: articles whose text fits another topic better.
 
-Works on the raw files (front matter read leniently) so that it can also help when
-validation failed, e.g. for an article that names no topic yet: there it prints the
-closest topics. The similarity itself is `digest.similarity`; this module only
+Works on the files one by one (read as validation reads them) so that it can also help
+when validation failed, e.g. for an article that names no topic yet: there it prints the
+closest topics. A file whose front matter cannot be read gets no suggestion: its error
+already says what to fix. The similarity itself is `digest.similarity`; this module only
 gathers the texts and words the `suggestion:` lines.
 """
 
@@ -12,8 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import frontmatter
-
+from ..loading.loader import MAX_ARTICLE_BYTES, article_files, read_front_matter
 from ..loading.topics import TopicIndex
 from .similarity import suggest_topics, topic_scores, vectorise
 from .text import plain_text
@@ -34,27 +34,28 @@ class RawArticle:
     names_topics: bool
 
 
-def read_articles(content: Path, index: TopicIndex) -> Iterator[RawArticle]:
-    """Every readable article under `content`; unknown topic names are left out."""
-    for file in sorted(p for p in content.rglob("*.md") if p.is_file()):
-        try:
-            post = frontmatter.loads(file.read_text(encoding="utf-8-sig"))
-            meta = dict(post.metadata)
-        except Exception:  # noqa: BLE001 - validation reports broken files; skip them here
+def read_articles(content: Path, index: TopicIndex, shown_from: Path | None = None,
+                  max_bytes: int = MAX_ARTICLE_BYTES) -> Iterator[RawArticle]:
+    """Every article under `content` whose front matter can be read; unknown topic names are
+    left out. Paths are shown from the parent of `shown_from` (default: `content`)."""
+    base = (shown_from or content).parent
+    for file in article_files(content):
+        display = file.relative_to(base).as_posix()
+        meta, body = read_front_matter(file, display, max_bytes)
+        if meta is None:
             continue
         title = meta.get("title") if isinstance(meta.get("title"), str) else ""
         names = meta.get("topics")
         names = [names] if isinstance(names, str) else names if isinstance(names, list) else []
         resolved = tuple(dict.fromkeys(t for n in names if isinstance(n, str)
                                        for t in [index.resolve(n)] if t))
-        display = f"{content.name}/{file.relative_to(content).as_posix()}"
-        yield RawArticle(display, f"{title}\n{title}\n{plain_text(post.content)}", resolved,
-                         bool(names))
+        yield RawArticle(display, f"{title}\n{title}\n{plain_text(body)}", resolved, bool(names))
 
 
-def topic_suggestions(content: Path, index: TopicIndex) -> list[str]:
+def topic_suggestions(content: Path, index: TopicIndex, shown_from: Path | None = None,
+                      max_bytes: int = MAX_ARTICLE_BYTES) -> list[str]:
     """`suggestion: ...` lines, in file order; none when every article fits its topics."""
-    items = list(read_articles(content, index))
+    items = list(read_articles(content, index, shown_from, max_bytes))
     if len(index.topics) < 2 or not items:
         return []
     corpus = vectorise({a.path: a.text for a in items})

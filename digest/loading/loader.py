@@ -22,8 +22,9 @@ import yaml
 from ..errors import Problem, Severity, ValidationFailed
 from ..model import Article, Correction, Topic
 from .topics import TopicIndex, load_topics
+from .yamlerror import yaml_mistake
 
-__all__ = ["NOW_ENV", "Corpus", "build_time", "load_corpus", "parse_article", "slugify"]
+__all__ = ["NOW_ENV", "Corpus", "build_time", "load_corpus", "parse_article", "read_front_matter", "slugify"]
 
 REQUIRED = ("title", "date", "source", "topics")
 OPTIONAL = ("url", "author", "summary", "updated", "draft", "corrections")
@@ -121,11 +122,10 @@ def _split(text: str, path: str) -> tuple[dict | None, str, list[Problem]]:
     try:
         meta = _load_yaml(fm_text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" at line {mark.line + 2}" if mark is not None else ""
-        reason = getattr(exc, "problem", None) or "invalid syntax"
-        return None, "", [_problem(path, None, f"front matter is not valid YAML{line}: {reason}.",
-                                   "check the quoting and indentation of that line.")]
+        # fm_text begins with the rest of the opening '---' line, which also swallows blank lines.
+        opening = _HANDLER.FM_BOUNDARY.match(text)
+        mistake = yaml_mistake(exc, text.count("\n", 0, opening.end() if opening else 0) + 1)
+        return None, "", [_problem(path, None, f"front matter is not valid YAML{mistake.text}.", mistake.fix)]
     if meta is None:
         return None, "", [_problem(path, None, "front matter is empty.",
                                    f"add the required fields: {', '.join(REQUIRED)}.")]
@@ -315,6 +315,13 @@ def _read(file: Path, display: str, max_bytes: int) -> tuple[str | None, list[Pr
         return None, [_problem(display, None, "contains NUL bytes.",
                                "save it as a plain UTF-8 text file.")]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def read_front_matter(file: Path, display: str, max_bytes: int = MAX_ARTICLE_BYTES) -> tuple[dict | None, str]:
+    """A file's front matter and body as validation reads them; None for front matter it cannot read."""
+    text, _ = _read(file, display, max_bytes)
+    meta, body, _ = _split(text, display) if text is not None else (None, "", [])
+    return meta, body
 
 
 def article_files(content_dir: Path) -> list[Path]:

@@ -11,6 +11,7 @@ import yaml
 
 from ..errors import Problem
 from ..model import Article, Topic
+from .yamlerror import yaml_mistake
 
 __all__ = ["TOPIC_ID", "TopicIndex", "load_topics", "parse_topics"]
 
@@ -56,10 +57,11 @@ def load_topics(path: Path, display: str) -> tuple[list[Topic], list[Problem]]:
                             "create it with a 'topics:' list of {id, title, description}.")]
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        detail = " ".join(str(exc).split())
-        return [], [Problem(display, None, f"is not valid YAML ({detail}).",
-                            "check indentation and quoting.")]
+    except UnicodeDecodeError as exc:
+        return [], [Problem(display, None, f"is not UTF-8 text ({exc.reason}).", "save the file as UTF-8.")]
+    except yaml.YAMLError as exc:
+        mistake = yaml_mistake(exc)
+        return [], [Problem(display, None, f"is not valid YAML{mistake.text}.", mistake.fix)]
     return parse_topics(raw, display)
 
 
