@@ -4,11 +4,15 @@ navigation, and the analysis cache key's library versions."""
 
 from __future__ import annotations
 
+import logging
+import shutil
 from pathlib import Path
 
 import pytest
 
+from conftest import article
 from digest.analysis import cache as cache_module
+from digest.adapter import navcache
 from digest.analysis.cache import AnalysisCache
 
 
@@ -25,3 +29,74 @@ def test_a_changed_library_version_changes_the_analysis_key(tmp_path: Path,
     monkeypatch.setattr(cache_module, "version", real)
     cache_module.code_version.cache_clear()
     assert AnalysisCache(tmp_path).key("Title", "Body text.", 3) == before
+
+
+# --- the nav cache (digest/adapter/navcache.py) ---------------------------------------------
+
+def _articles(project, n: int = 4) -> None:
+    for i in range(n):
+        project.add(f"2020-01-2{i}-story-{i}.md", article(
+            title=f"Story number {i}", date=f"2020-01-2{i}", source=["Desk", "Wire"][i % 2],
+            body=f"Protesters gathered in square {i} on Monday. Police watched from the side streets."))
+
+
+def _set_option(project, line: str) -> None:
+    yml = project.root / "mkdocs.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("  - digest\n", f"  - digest:\n      {line}\n"),
+                   encoding="utf-8")
+
+
+def _html_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*.html"))}
+
+
+def _built(project, caplog: pytest.LogCaptureFixture) -> dict[str, bytes]:
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="mkdocs.plugins.digest"):
+        project.build()
+    return _html_files(project.site)
+
+
+def _with_tabs(project) -> None:
+    yml = project.root / "mkdocs.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace(
+        "  name: material\n", "  name: material\n  features: [navigation.tabs]\n"), encoding="utf-8")
+
+
+def test_the_nav_cache_on_and_off_give_the_same_site(project, caplog: pytest.LogCaptureFixture) -> None:
+    _articles(project)
+    _with_tabs(project)
+    on = _built(project, caplog)
+    served = [r.getMessage() for r in caplog.records if "per-folder memo" in r.getMessage()]
+    assert len(served) == 2 and all("0 folders refused" in m for m in served), served
+    assert "served from its per-folder memo 0 times" not in served[0]      # it did serve pages
+    shutil.rmtree(project.site)
+    _set_option(project, "cache_nav: false")
+    off = _built(project, caplog)
+    assert not [r for r in caplog.records if "per-folder memo" in r.getMessage()]
+    assert sorted(on) == sorted(off) and len(on) > 8
+    assert [name for name in on if on[name] != off[name]] == []
+
+
+def test_a_nav_that_differs_from_page_to_page_is_caught_and_the_site_stays_right(
+        project, caplog: pytest.LogCaptureFixture) -> None:
+    """A theme override whose nav prints the page's title breaks the memo's premise: the check
+    on each folder's second page sees it, and the theme renders every page's nav."""
+    _articles(project)
+    (project.root / "custom" / "partials").mkdir(parents=True)
+    (project.root / "custom" / "partials" / "nav.html").write_text(
+        '<nav class="md-nav">Now reading: {{ page.title }}</nav>', encoding="utf-8")
+    yml = project.root / "mkdocs.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("  name: material\n", "  name: material\n"
+                                                           "  custom_dir: custom\n"), encoding="utf-8")
+    _set_option(project, "cache_nav: false")
+    right = _built(project, caplog)
+    shutil.rmtree(project.site)
+    yml.write_text(yml.read_text(encoding="utf-8").replace("cache_nav: false", "cache_nav: true"), encoding="utf-8")
+    checked = _built(project, caplog)
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("renders partials/nav.html for articles/" in m and "unlike the nav rendered once" in m
+               for m in messages), messages
+    assert [name for name in right if right[name] != checked.get(name)] == []
+    for i in range(4):
+        assert f"Now reading: Story number {i}</nav>" in project.html(f"articles/2020-01-2{i}-story-{i}")
