@@ -13,6 +13,7 @@ import pytest
 from conftest import article
 from digest.analysis import cache as cache_module
 from digest.adapter import navcache
+from digest.adapter.plugin import OVERRIDES
 from digest.analysis.cache import AnalysisCache
 
 
@@ -100,3 +101,39 @@ def test_a_nav_that_differs_from_page_to_page_is_caught_and_the_site_stays_right
     assert [name for name in right if right[name] != checked.get(name)] == []
     for i in range(4):
         assert f"Now reading: Story number {i}</nav>" in project.html(f"articles/2020-01-2{i}-story-{i}")
+
+
+# --- the search box in Material's header ----------------------------------------------------
+
+def test_the_header_override_is_materials_header_but_for_the_search_box() -> None:
+    """partials/header.html is Material's own, line for line, but for our box in the place of
+    Material's search (which needs its search plugin): a Material release that changes its
+    header fails here, so the copy cannot drift unnoticed."""
+    import material
+
+    theirs = (Path(material.__file__).parent / "templates" / "partials" / "header.html").read_text(encoding="utf-8")
+    ours = (OVERRIDES / "partials" / "header.html").read_text(encoding="utf-8")
+    theirs, ours = theirs.split("-#}\n", 1)[1], ours.split("-#}\n", 1)[1]
+    before, rest = ours.split("    {#- digest: search -#}\n")
+    box, after = rest.split("    {#- digest: end -#}\n")
+    assert box == '    {% include "partials/digest-search.html" %}\n'
+    assert theirs.startswith(before) and theirs.endswith(after)
+    replaced = theirs[len(before):len(theirs) - len(after)]
+    assert replaced.startswith('    {% if "material/search" in config.plugins %}\n')
+    assert replaced.rstrip().endswith("{% endif %}") and 'include "partials/search.html"' in replaced
+    assert [line for line in replaced.splitlines() if "include" in line and "search" not in line
+            and ".icons/" not in line] == []
+
+
+def test_the_search_box_sits_in_the_header_bar_before_the_repository_link(project) -> None:
+    _articles(project, 2)
+    yml = project.root / "mkdocs.yml"
+    yml.write_text(yml.read_text(encoding="utf-8") + "repo_url: https://github.com/example/news\n", encoding="utf-8")
+    project.build()
+    for page in ("", "articles/2020-01-21-story-1/", "topics/iraq-protests/"):
+        html = (project.site / page / "index.html").read_text(encoding="utf-8")
+        header = html[html.index('<header class="md-header'):html.index("</header>")]
+        inner = header[header.index('<nav class="md-header__inner'):header.index("</nav>")]
+        assert inner.count('<div class="nd-search" role="search"') == 1, page
+        assert inner.index("nd-search") < inner.index('<div class="md-header__source">'), page
+        assert html.count("<pagefind-searchbox") == 1, page
