@@ -5,7 +5,11 @@ navigation, and the analysis cache key's library versions."""
 from __future__ import annotations
 
 import logging
+import os
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +17,7 @@ import pytest
 from conftest import article
 from digest.analysis import cache as cache_module
 from digest.adapter import navcache
+from digest.adapter.materialplugins import SOCIAL_DEFAULT_TAGS
 from digest.adapter.plugin import OVERRIDES
 from digest.analysis.cache import AnalysisCache
 
@@ -137,3 +142,67 @@ def test_the_search_box_sits_in_the_header_bar_before_the_repository_link(projec
         assert inner.count('<div class="nd-search" role="search"') == 1, page
         assert inner.index("nd-search") < inner.index('<div class="md-header__source">'), page
         assert html.count("<pagefind-searchbox") == 1, page
+
+
+# --- Material's social plugin: its tags win, ours add what it lacks ---------------------------
+
+def _imaging() -> None:
+    """Social cards need Pillow and CairoSVG (with Debian's libcairo2); .ci/setup installs them."""
+    try:
+        import cairosvg  # noqa: F401
+        import PIL  # noqa: F401
+    except (ImportError, OSError) as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Material's social plugin cannot run: {exc} (.ci/setup installs it)")
+        pytest.skip(f"Material's social plugin needs Pillow and CairoSVG with libcairo2: {exc}")
+
+
+def _mkdocs_build(project) -> str:
+    """`mkdocs build` as a user runs it (the CLI also runs the plugins' on_startup, which
+    Material's social and privacy plugins need); returns its log."""
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=project.root,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return result.stderr
+
+
+def _meta(html: str) -> list[tuple[str, str]]:
+    """Every Open Graph and Twitter tag in a page's head, as (name, content)."""
+    head = html[:html.index("</head>")]
+    return [(m.group(2), m.group(3)) for m in re.finditer(
+        r'<meta (property|name)="((?:og|twitter):[^"]+)" content="([^"]*)"', head)]
+
+
+def test_with_social_cards_each_tag_is_written_once_and_ours_add_only_what_social_lacks(project) -> None:
+    _imaging()
+    _articles(project, 3)
+    # No network here: the cards' font comes from the plugin's font cache, filled from
+    # Debian's DejaVu fonts (Material would fetch Roboto from Google Fonts).
+    fonts = project.root / ".cache" / "plugin" / "social" / "fonts" / "DejaVu Sans"
+    fonts.mkdir(parents=True)
+    dejavu = Path("/usr/share/fonts/truetype/dejavu")
+    if not (dejavu / "DejaVuSans.ttf").exists():
+        pytest.skip("Debian's fonts-dejavu-core is not installed (the cards' offline font)")
+    shutil.copy(dejavu / "DejaVuSans.ttf", fonts / "Regular.ttf")
+    shutil.copy(dejavu / "DejaVuSans-Bold.ttf", fonts / "Bold.ttf")
+    yml = project.root / "mkdocs.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("  - digest\n", (
+        "  - digest\n  - social:\n      cards_layout_options:\n        font_family: DejaVu Sans\n"
+        "      cards_exclude: ['sources/*']\n")), encoding="utf-8")
+    _mkdocs_build(project)
+    article_page = project.html("articles/2020-01-21-story-1")
+    tags = _meta(article_page)
+    names = [name for name, _ in tags]
+    assert sorted(names) == sorted(set(names)), names                   # no tag twice
+    assert SOCIAL_DEFAULT_TAGS <= set(names) and "og:site_name" in names
+    assert dict(tags)["twitter:card"] == "summary_large_image"           # social's, not ours
+    assert dict(tags)["og:title"].startswith("Story number 1")
+    assert dict(tags)["og:image"].startswith("https://example.org/assets/images/social/")
+    assert list((project.site / "assets" / "images" / "social").rglob("*.png"))
+    assert article_page.count('property="og:site_name"') == 1
+    # A page social makes no card for keeps our whole set, each once.
+    source = dict(_meta(project.html("sources/desk")))
+    assert source["twitter:card"] == "summary" and source["og:title"] == "Desk"
+    assert sorted(n for n, _ in _meta(project.html("sources/desk"))) == sorted(
+        ["og:type", "og:site_name", "og:title", "og:description", "og:url", "twitter:card",
+         "twitter:title", "twitter:description"])

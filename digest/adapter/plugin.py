@@ -1,7 +1,8 @@
 """The MkDocs plugin: content/ in, generated topic, article, archive and source pages out.
 
 Hooks, in build order:
-- on_config: adds our theme overrides and stylesheet to the Material theme.
+- on_config: adds our theme overrides and stylesheet to the Material theme; warns about
+  Material plugins that hinder the digest (digest/adapter/materialplugins.py).
 - on_files: loads and validates all of content/, analyses it (digest/analysis/pipeline.py: cached,
   on a process pool, which then goes on converting article bodies), renders every page
   and swaps the raw article files for the generated pages (nothing is written to disk);
@@ -55,6 +56,7 @@ from ..pages.render import PageSet, Renderer, page_uri, page_url, templates_dir
 from ..pages.searchindex import search_records
 from .config import DigestConfig
 from .frame import FLAG, FrameMaker
+from .materialplugins import social_tags, theme_plugin_warnings
 from .navcache import NavMemo, memoise_nav_partials
 
 #: Material overrides (main.html, partials, assets): they know Material's markup, so they live here.
@@ -113,6 +115,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if STYLESHEET not in [str(x) for x in config.extra_css]:
             config.extra_css.append(STYLESHEET)
         _turn_off_theme_search(config)
+        theme_plugin_warnings(config)
         return config
 
     def options(self) -> AnalysisOptions:
@@ -232,6 +235,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if body is not None and self.pageset is not None and page.content is not None:
             page.content = page.content.replace(self.pageset.body_marker, body.html, 1)
             page.toc = get_toc(list(body.toc))  # type: ignore[arg-type]
+        # Our Open Graph / Twitter tags yield to those Material's social plugin writes.
+        context["digest_social_tags"] = social_tags(config, page)  # type: ignore[typeddict-unknown-key]
         return self._feeds(context, page, config)
 
     # After every other plugin, so the frame is filled with the page as they left it.
