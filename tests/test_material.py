@@ -206,3 +206,65 @@ def test_with_social_cards_each_tag_is_written_once_and_ours_add_only_what_socia
     assert sorted(n for n, _ in _meta(project.html("sources/desk"))) == sorted(
         ["og:type", "og:site_name", "og:title", "og:description", "og:url", "twitter:card",
          "twitter:title", "twitter:description"])
+
+
+# --- offline and privacy -------------------------------------------------------------------
+
+def _add_plugin(project, text: str, theme: str = "") -> None:
+    yml = project.root / "mkdocs.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("  - digest\n", "  - digest\n" + text)
+                   .replace("  name: material\n", "  name: material\n" + theme), encoding="utf-8")
+
+
+def test_with_the_offline_plugin_the_build_warns_that_search_needs_http(project) -> None:
+    _articles(project, 2)
+    _add_plugin(project, "  - offline\n")
+    log = _mkdocs_build(project)
+    assert ("WARNING -  digest: the offline plugin is on, but Pagefind search needs the site served "
+            "over HTTP") in log
+    assert "Fix: serve the site folder (e.g. `python -m http.server -d site`)" in log
+    page = (project.site / "articles" / "2020-01-21-story-1.html").read_text(encoding="utf-8")
+    assert "<pagefind-searchbox" in page and 'href="../topics/iraq-protests.html"' in page
+    assert (project.site / "pagefind" / "pagefind-entry.json").exists()
+    yml = project.root / "mkdocs.yml"                 # without offline, no such warning
+    yml.write_text(yml.read_text(encoding="utf-8").replace("  - offline\n", ""), encoding="utf-8")
+    assert "offline plugin" not in _mkdocs_build(project)
+
+
+_EXTERNAL = re.compile(r'<(?:link|script|img|image|source|iframe)\b[^>]*?(?:src|href)="((?:https?:)?//[^"/]+)', re.I)
+
+
+def test_with_the_privacy_plugin_our_pages_need_no_external_asset(project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Material's privacy plugin downloads every external asset a page loads; ours load none.
+    It fetches only what Material's own script bundle names (mermaid, for diagrams); its
+    Google font is turned off here (it would be Material's too)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from material.plugins.privacy import plugin as privacy
+
+    _articles(project, 3)
+    _add_plugin(project, "  - privacy\n", theme="  font: false\n")
+    fetched: list[str] = []
+
+    def no_network(url: str, *args: object, **kwargs: object) -> None:
+        fetched.append(url)
+        raise OSError(f"no network in tests: {url}")
+
+    monkeypatch.setattr(privacy.requests, "get", no_network)
+    config = load_config(str(project.root / "mkdocs.yml"))
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    import material
+
+    bundles = "".join(p.read_text(encoding="utf-8", errors="replace") for p in
+                      (Path(material.__file__).parent / "templates" / "assets" / "javascripts").glob("*.js"))
+    assert [url for url in fetched if url not in bundles] == []
+    for page in ("", "articles/2020-01-21-story-1/", "topics/iraq-protests/", "archive/", "sources/desk/"):
+        html = (project.site / page / "index.html").read_text(encoding="utf-8")
+        assert [m for m in _EXTERNAL.findall(html) if m != "https://example.org"] == [], page
+        assert "<pagefind-searchbox" in html and 'property="og:title"' in html, page
+    topic = project.html("topics/iraq-protests")
+    assert 'rel="alternate" type="application/atom+xml"' in topic
