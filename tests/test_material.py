@@ -4,12 +4,15 @@ navigation, and the analysis cache key's library versions."""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import logging
 import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -63,15 +66,15 @@ def _built(project, caplog: pytest.LogCaptureFixture) -> dict[str, bytes]:
     return _html_files(project.site)
 
 
-def _with_tabs(project) -> None:
+def _with_features(project, features: str) -> None:
     yml = project.root / "mkdocs.yml"
     yml.write_text(yml.read_text(encoding="utf-8").replace(
-        "  name: material\n", "  name: material\n  features: [navigation.tabs]\n"), encoding="utf-8")
+        "  name: material\n", f"  name: material\n  features: {features}\n"), encoding="utf-8")
 
 
 def test_the_nav_cache_on_and_off_give_the_same_site(project, caplog: pytest.LogCaptureFixture) -> None:
     _articles(project)
-    _with_tabs(project)
+    _with_features(project, "[navigation.tabs]")
     on = _built(project, caplog)
     served = [r.getMessage() for r in caplog.records if "per-folder memo" in r.getMessage()]
     assert len(served) == 2 and all("0 folders refused" in m for m in served), served
@@ -268,3 +271,52 @@ def test_with_the_privacy_plugin_our_pages_need_no_external_asset(project, monke
         assert "<pagefind-searchbox" in html and 'property="og:title"' in html, page
     topic = project.html("topics/iraq-protests")
     assert 'rel="alternate" type="application/atom+xml"' in topic
+
+
+# --- navigation.instant: pages swapped in place keep working ----------------------------------
+
+@pytest.mark.browser
+def test_after_an_instant_navigation_our_pages_and_the_search_box_still_work(project) -> None:
+    """With Material's navigation.instant a link swaps the page in place (no reload): the
+    article it opens is whole, and the header's search box still searches and opens a result."""
+    from playwright.sync_api import sync_playwright
+    from test_browser import CHROMIUM_ARGS, SHOTS, QuietHandler, chromium_path
+
+    _articles(project, 4)
+    _with_features(project, "[navigation.instant]")
+    handler = functools.partial(QuietHandler, directory=str(project.site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    # Material swaps in only pages of its sitemap, by the address they will be served at.
+    yml = project.root / "mkdocs.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("https://example.org/", url), encoding="utf-8")
+    project.build()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    SHOTS.mkdir(exist_ok=True)
+    errors: list[str] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(url + "topics/iraq-protests/")
+            page.evaluate("window.ndSamePage = true")       # survives only an in-place swap
+            page.locator("article a[href*='2020-01-22-story-2']").first.click()
+            page.wait_for_url(url + "articles/2020-01-22-story-2/")
+            assert page.evaluate("window.ndSamePage === true"), "the link reloaded the page"
+            assert "Story number 2" in page.locator("article h1").first.inner_text()
+            assert "Protesters gathered in square 2" in page.locator("article").inner_text()
+            box = page.locator(".nd-search input")
+            box.click()
+            box.press_sequentially("square 3", delay=30)
+            result = page.locator(".nd-search .pf-searchbox-result[href*='story-3']").first
+            result.wait_for(timeout=15_000)
+            page.screenshot(path=str(SHOTS / "instant-search.png"))
+            result.click()
+            page.wait_for_url(url + "articles/2020-01-23-story-3/")
+            assert "Story number 3" in page.locator("article h1").first.inner_text()
+            assert page.locator(".nd-search pagefind-searchbox").count() == 1
+            browser.close()
+    finally:
+        server.shutdown()
+    assert errors == []
