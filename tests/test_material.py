@@ -19,7 +19,6 @@ import pytest
 
 from conftest import article
 from digest.analysis import cache as cache_module
-from digest.adapter import navcache
 from digest.adapter.materialplugins import SOCIAL_DEFAULT_TAGS
 from digest.adapter.plugin import OVERRIDES
 from digest.analysis.cache import AnalysisCache
