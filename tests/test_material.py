@@ -319,3 +319,34 @@ def test_after_an_instant_navigation_our_pages_and_the_search_box_still_work(pro
     finally:
         server.shutdown()
     assert errors == []
+
+
+# --- the adapter's boundary -----------------------------------------------------------------
+
+def test_only_the_adapter_imports_mkdocs_or_material() -> None:
+    """Loading, the analysis and the pages import nothing from MkDocs, Material or the adapter
+    (statically and when imported), so only digest/adapter/ would change with the generator."""
+    import ast
+
+    package = Path(__file__).resolve().parent.parent / "digest"
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        if path.relative_to(package).parts[0] == "adapter":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [("." * node.level) + (node.module or "")] if isinstance(node, ast.ImportFrom) else [])
+            found += [f"{path.relative_to(package)}: {n}" for n in names
+                      if n.split(".")[0] in ("mkdocs", "material") or "adapter" in n.split(".")]
+    assert found == []
+    probe = ("import sys, pkgutil, importlib, digest\n"
+             "for m in pkgutil.iter_modules(digest.__path__, 'digest.'):\n"
+             "    if m.name != 'digest.adapter':\n"
+             "        pkg = importlib.import_module(m.name)\n"
+             "        for sub in pkgutil.walk_packages(getattr(pkg, '__path__', []), m.name + '.'):\n"
+             "            importlib.import_module(sub.name)\n"
+             "print(sorted(n for n in sys.modules if n.split('.')[0] in ('mkdocs', 'material')"
+             " or n.startswith('digest.adapter')))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
