@@ -92,6 +92,11 @@ class DigestConfig(base.Config):
     theme's own output first). Turn off with a plugin that changes article pages differently
     on every page through the template context."""
 
+    cache_nav = c.Type(bool, default=True)
+    """Render the theme's nav (sidebar, tabs) once per folder for pages outside the nav, such
+    as articles (checked against the theme's own output on each folder's second page).
+    Turn off with a plugin that changes the nav from page to page."""
+
     workers = c.Type(int, default=0)
     """Processes for analysis and body conversion: 0 uses every core, 1 works in the build process."""
 

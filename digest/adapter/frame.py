@@ -110,7 +110,7 @@ def shape(page: Any, context: Mapping[str, Any]) -> str:
         sorted(page.meta), "\u003ch1" in (page.content or ""), first is not None and first.level,
         page.edit_url is None, page.canonical_url is None, page.previous_page is None,
         page.next_page is None, page.parent is None, page.is_homepage, sorted(context),
-        context.get("digest_feeds"),
+        context.get("digest_feeds"), context.get("digest_social_tags"),
     ], sort_keys=True, default=repr)
 
 

@@ -1,14 +1,16 @@
 """The MkDocs plugin: content/ in, generated topic, article, archive and source pages out.
 
 Hooks, in build order:
-- on_config: adds our theme overrides and stylesheet to the Material theme.
+- on_config: adds our theme overrides and stylesheet to the Material theme; warns about
+  Material plugins that hinder the digest (digest/adapter/materialplugins.py).
 - on_files: loads and validates all of content/, analyses it (digest/analysis/pipeline.py: cached,
   on a process pool, which then goes on converting article bodies), renders every page
   and swaps the raw article files for the generated pages (nothing is written to disk);
   articles whose body is converted on the pool skip Markdown (`_SlotPage`); starts
   writing the Pagefind search index in the background (digest/pages/searchindex.py).
 - on_page_content: fills our HTML slots; sanitises a body MkDocs converted itself.
-- on_env: renders the theme's nav once per folder for pages outside the nav (articles).
+- on_env: renders the theme's nav once per folder for pages outside the nav (articles,
+  digest/adapter/navcache.py; `cache_nav`).
 - on_page_context: puts in the article's converted body and the feed links of the page's
   head; last of all plugins, fills an article page into the theme's frame (digest/adapter/frame.py).
 - on_post_page: checks the first filled page of each shape against the theme's own output.
@@ -54,7 +56,8 @@ from ..pages.render import PageSet, Renderer, page_uri, page_url, templates_dir
 from ..pages.searchindex import search_records
 from .config import DigestConfig
 from .frame import FLAG, FrameMaker
-from .navcache import memoise_nav_partials
+from .materialplugins import social_tags, theme_plugin_warnings
+from .navcache import NavMemo, memoise_nav_partials
 
 #: Material overrides (main.html, partials, assets): they know Material's markup, so they live here.
 OVERRIDES = Path(__file__).resolve().parent / "overrides"
@@ -84,6 +87,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._bodies: dict[str, str] = {}     # article page -> slug, for bodies the pipeline converts
         self._search: IndexJob | None = None    # the search index, written while pages render
         self._frozen = False                    # objects of this build kept out of gc passes
+        self._nav_memos: list[NavMemo] = []     # the theme's nav partials, rendered once per folder
 
     def _cache_dir(self, config: MkDocsConfig) -> Path:
         """`cache_dir`, relative to the folder of mkdocs.yml."""
@@ -111,6 +115,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if STYLESHEET not in [str(x) for x in config.extra_css]:
             config.extra_css.append(STYLESHEET)
         _turn_off_theme_search(config)
+        theme_plugin_warnings(config)
         return config
 
     def options(self) -> AnalysisOptions:
@@ -234,6 +239,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if body is not None and self.pageset is not None and page.content is not None:
             page.content = page.content.replace(self.pageset.body_marker, body.html, 1)
             page.toc = get_toc(list(body.toc))  # type: ignore[arg-type]
+        # Our Open Graph / Twitter tags yield to those Material's social plugin writes.
+        context["digest_social_tags"] = social_tags(config, page)  # type: ignore[typeddict-unknown-key]
         return self._feeds(context, page, config)
 
     # After every other plugin, so the frame is filled with the page as they left it.
@@ -278,7 +285,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig,
                files: Files) -> jinja2.Environment | None:
-        memoise_nav_partials(env)   # the nav is rendered once per folder for articles
+        # The nav is rendered once per folder for articles (checked on each folder's second page).
+        self._nav_memos = memoise_nav_partials(env) if self.config.cache_nav else []
         self._frames = FrameMaker(env, config) if self.config.fill_pages else None
         # A build gets a fresh environment (also under `mkdocs serve`), so templates cannot
         # change during one: skip the file-system check Jinja makes on every include.
@@ -290,6 +298,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         caches drop the entries this (complete) build did not use."""
         if self._frames is not None:
             log.debug("digest: %d article pages filled into the theme's frame", self._frames.filled)
+        for memo in self._nav_memos:
+            log.debug("digest: %s served from its per-folder memo %d times (%d folders refused it)",
+                      memo.name, memo.served, len(memo.refused))
         removed = self._close(prune=True)
         if removed:
             log.debug("digest: %d unused cache entries removed", removed)

@@ -2,7 +2,8 @@
 what decides them.
 
 Analysis key = sha256(code version, summary length, title, body). The code version is a
-hash of the source of the modules that compute an analysis, so editing the sentence
+hash of the source of the modules that compute an analysis and of the versions of the
+libraries that shape it (`_library_versions`), so editing the sentence
 splitter or the summariser invalidates every entry without anyone remembering to bump
 a number. The candidate pairs of the last build are one entry under the code version
 (see duplicates.PairMemo). Bodies are keyed by the body and the Markdown settings.
@@ -21,6 +22,7 @@ import json
 import os
 import sqlite3
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +46,23 @@ def code_version() -> str:
     here = Path(__file__).resolve().parent.parent
     for name in ANALYSIS_MODULES:
         digest.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
+    digest.update(_library_versions().encode())
     return digest.hexdigest()[:16]
+
+
+#: Libraries whose behaviour shapes an analysis (MinHash, stemming, numerics).
+SHAPING_LIBRARIES = ("datasketch", "snowballstemmer", "numpy", "scipy")
+
+
+def _library_versions() -> str:
+    """The installed versions of SHAPING_LIBRARIES: an upgrade must not mix old and new results."""
+    found = []
+    for name in SHAPING_LIBRARIES:
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=-")
+    return ";".join(found)
 
 
 def digest_key(*parts: str) -> str:
