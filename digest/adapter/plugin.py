@@ -1,7 +1,8 @@
 """The MkDocs plugin: content/ in, generated topic, article, archive and source pages out.
 
 Hooks, in build order:
-- on_config: adds our theme overrides and stylesheet to the Material theme.
+- on_config: adds our theme overrides and stylesheet to the Material theme; picks the message
+  catalogue for theme.language (digest/pages/messages.py), warning when there is none.
 - on_files: loads and validates all of content/, analyses it (digest/analysis/pipeline.py: cached,
   on a process pool, which then goes on converting article bodies), renders every page
   and swaps the raw article files for the generated pages (nothing is written to disk);
@@ -9,8 +10,8 @@ Hooks, in build order:
   writing the Pagefind search index in the background (digest/pages/searchindex.py).
 - on_page_content: fills our HTML slots; sanitises a body MkDocs converted itself.
 - on_env: renders the theme's nav once per folder for pages outside the nav (articles).
-- on_page_context: puts in the article's converted body and the feed links of the page's
-  head; last of all plugins, fills an article page into the theme's frame (digest/adapter/frame.py).
+- on_page_context: puts in the article's converted body, the feed links of the page's head and
+  the search box's strings (`digest_search_messages`); last of all plugins, fills an article page into the theme's frame (digest/adapter/frame.py).
 - on_post_page: checks the first filled page of each shape against the theme's own output.
 - on_post_build: waits for the search index (site/pagefind/) and prunes cache entries
   the build did not use.
@@ -49,6 +50,8 @@ from ..loading.convert import MarkdownSettings
 from ..loading.loader import Corpus, load_corpus
 from ..loading.sanitize import clean_html
 from ..pages.feeds import FEED_FILES, MEDIA_TYPES, SiteInfo, build_feeds, feed_paths
+from ..pages.messages import Messages
+from ..pages.messages import load as load_messages
 from ..pages.pagefindservice import IndexJob, SearchIndexError
 from ..pages.render import PageSet, Renderer, page_uri, page_url, templates_dir
 from ..pages.searchindex import search_records
@@ -84,6 +87,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._bodies: dict[str, str] = {}     # article page -> slug, for bodies the pipeline converts
         self._search: IndexJob | None = None    # the search index, written while pages render
         self._frozen = False                    # objects of this build kept out of gc passes
+        self.messages: Messages = load_messages(None)  # our words, in theme.language (on_config)
 
     def _cache_dir(self, config: MkDocsConfig) -> Path:
         """`cache_dir`, relative to the folder of mkdocs.yml."""
@@ -111,6 +115,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if STYLESHEET not in [str(x) for x in config.extra_css]:
             config.extra_css.append(STYLESHEET)
         _turn_off_theme_search(config)
+        self.messages = load_messages(_language(config))
+        if self.messages.warning:
+            log.warning(self.messages.warning)
         return config
 
     def options(self) -> AnalysisOptions:
@@ -173,11 +180,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                                 search_records(digest, config.site_name, config.site_description or "",
                                                config.use_directory_urls,
                                                self.config.search_full_text_days or None),
-                                str(config.theme.get("language") or "en"))
+                                _language(config))
         renderer = Renderer(config.use_directory_urls, self.config.latest_articles,
                             chart_period=self.config.chart_period,
                             feeds=FEED_FILES if self.config.feeds else None,
-                            topic_articles=self.config.topic_page_articles)
+                            topic_articles=self.config.topic_page_articles, language=_language(config))
         pageset = self.pageset = renderer.render(digest, pipeline.converted)
         self._bodies = {page_uri("article", slug): slug for slug in pipeline.converted}
         self.article_uris = frozenset(page_uri("article", a.slug) for a in digest.articles)
@@ -197,7 +204,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 _SlotPage(None, file, config, pageset)
         if self.config.feeds:
             site = SiteInfo(config.site_name, config.site_description or "", config.site_url or "",
-                            config.use_directory_urls, str(config.theme.get("language") or "en"))
+                            config.use_directory_urls, _language(config))
             for path, text in build_feeds(digest, site, self.config.feed_entries).items():
                 existing = files.get_file_from_path(path)
                 if existing is not None:
@@ -230,6 +237,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if body is not None and self.pageset is not None and page.content is not None:
             page.content = page.content.replace(self.pageset.body_marker, body.html, 1)
             page.toc = get_toc(list(body.toc))  # type: ignore[arg-type]
+        context["digest_search_messages"] = self.messages.search_strings()  # type: ignore[typeddict-unknown-key]
         return self._feeds(context, page, config)
 
     # After every other plugin, so the frame is filled with the page as they left it.
@@ -369,6 +377,11 @@ def _turn_off_theme_search(config: MkDocsConfig) -> None:
             options["enabled"] = False
             log.warning("digest: the theme's search plugin is turned off: newsdigest searches with "
                         "Pagefind (site/pagefind/). Fix: remove '- search' from plugins in mkdocs.yml.")
+
+
+def _language(config: MkDocsConfig) -> str:
+    """The theme's language (Material's `theme.language`), 'en' when it names none."""
+    return str(config.theme.get("language") or "en")
 
 
 def _uris(item: object) -> list[str]:
