@@ -12,7 +12,7 @@ without one falls back to English, and `Messages.warning` says so (the plugin lo
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -63,7 +63,7 @@ class Messages:
         self.requested = requested if requested is not None else language
         self.strings = catalogue(language)
         self.locale = Locale.parse(str(self.strings.get("locale") or language))
-        self._dates: dict[tuple[datetime | date, bool], str] = {}   # the same dates recur on many pages
+        self._dates: dict[tuple[dt.datetime | dt.date, bool], str] = {}   # the same dates recur on many pages
 
     @property
     def warning(self) -> str | None:
@@ -98,12 +98,12 @@ class Messages:
         """1234 -> '1,234' (English), '1.234' (German), '1 234' (French)."""
         return format_decimal(value, locale=self.locale)
 
-    def date(self, value: datetime | date, with_time: bool = False) -> str:
+    def date(self, value: dt.datetime | dt.date, with_time: bool = False) -> str:
         """'27 January 2020' / '27. Januar 2020', with the time: '27 January 2020, 14:30 UTC+03:00'."""
         key = (value, with_time)
         if key not in self._dates:
             day = format_date(value, format="long", locale=self.locale)
-            if with_time and isinstance(value, datetime):
+            if with_time and isinstance(value, dt.datetime):
                 offset = f"{value:%z}"
                 zone = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
                 day = self.t("date_time", date=day, time=format_time(value, "HH:mm", locale=self.locale),
@@ -111,17 +111,17 @@ class Messages:
             self._dates[key] = day
         return self._dates[key]
 
-    def month(self, value: datetime | date, title: bool = True) -> str:
+    def month(self, value: dt.datetime | dt.date, title: bool = True) -> str:
         """'January 2020', 'Januar 2020', 'enero de 2020'; as a `title` its first letter is upper-case
         (French and Spanish write month names in lower case inside a sentence)."""
         text = format_skeleton("yMMMM", value, locale=self.locale)
         return text[:1].upper() + text[1:] if title else text
 
-    def month_short(self, value: date) -> str:
+    def month_short(self, value: dt.date) -> str:
         """'Jan 2020', 'Jan. 2020', 'janv. 2020'."""
         return format_skeleton("yMMM", value, locale=self.locale)
 
-    def day_short(self, value: date) -> str:
+    def day_short(self, value: dt.date) -> str:
         """'6 Jan', '6. Jan.', '6 janv.'."""
         return format_skeleton("MMMd", value, locale=self.locale)
 
