@@ -291,3 +291,35 @@ def test_messages_is_packaged_and_imports_no_mkdocs() -> None:
     assert {p.name for p in LOCALES_DIR.glob("*.yml")} == {f"{x}.yml" for x in LANGUAGES}
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     assert '"babel>=2.12"' in pyproject and 'packages = ["digest"]' in pyproject
+
+
+HOOK = '''
+import json
+from pathlib import Path
+from mkdocs.plugins import event_priority
+
+OUT = Path(__file__).parent / "seen.json"
+
+@event_priority(-200)
+def on_page_context(context, page, config, nav):
+    if page.file.src_uri == "topics/hochwasser.md":
+        OUT.write_text(json.dumps(context["digest_search_messages"]), encoding="utf-8")
+    return context
+
+@event_priority(-200)
+def on_env(env, config, files):
+    (OUT.parent / "env.json").write_text(json.dumps(env.globals["digest_search_messages"]), encoding="utf-8")
+    return env
+'''
+
+
+def test_the_search_box_strings_reach_the_templates(tmp_path: Path) -> None:
+    project = _project(tmp_path, "fr")
+    (tmp_path / "seen.py").write_text(HOOK, encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - seen.py\n", encoding="utf-8")
+    project.build()
+    expected = load("fr").search_strings()
+    assert json.loads((tmp_path / "seen.json").read_text(encoding="utf-8")) == expected
+    assert json.loads((tmp_path / "env.json").read_text(encoding="utf-8")) == expected
+    assert expected["results_other"] == "{n} résultats" and expected["no_results"] == "Aucun résultat"

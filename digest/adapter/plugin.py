@@ -283,6 +283,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig,
                files: Files) -> jinja2.Environment | None:
         memoise_nav_partials(env)   # the nav is rendered once per folder for articles
+        # The search box's strings also for templates without a page (the 404 page).
+        env.globals["digest_search_messages"] = self.messages.search_strings()
         self._frames = FrameMaker(env, config) if self.config.fill_pages else None
         # A build gets a fresh environment (also under `mkdocs serve`), so templates cannot
         # change during one: skip the file-system check Jinja makes on every include.
