@@ -323,3 +323,18 @@ def test_the_search_box_strings_reach_the_templates(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "seen.json").read_text(encoding="utf-8")) == expected
     assert json.loads((tmp_path / "env.json").read_text(encoding="utf-8")) == expected
     assert expected["results_other"] == "{n} résultats" and expected["no_results"] == "Aucun résultat"
+
+
+def test_template_messages_escape_their_values_but_not_markup() -> None:
+    import markupsafe
+
+    from digest.pages.render import Renderer
+    say = Renderer(language="fr").env.globals["_"]
+    out = say("first_published_by", source='<script>alert("x")</script>')
+    assert out == "Publié d’abord par &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"
+    assert isinstance(out, markupsafe.Markup)
+    link = markupsafe.Markup('<a href="../">Titre</a>')
+    assert say("copy_note", date="1 & 2", link=link).startswith(
+        "Ceci est une copie d’un article publié pour la première fois le 1 &amp; 2\u202f: <a href=\"../\">Titre</a>.")
+    assert say("articles_count", 2) == "2 articles" and say("summary_editor") == "Résumé de la rédaction"
+    assert Renderer().env.globals["_"]("summary_editor") == "Editor&#39;s summary"

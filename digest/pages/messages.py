@@ -63,7 +63,8 @@ class Messages:
         self.requested = requested if requested is not None else language
         self.strings = catalogue(language)
         self.locale = Locale.parse(str(self.strings.get("locale") or language))
-        self._dates: dict[tuple[dt.datetime | dt.date, bool], str] = {}   # the same dates recur on many pages
+        self._dates: dict[tuple[str, dt.date], str] = {}   # the same dates recur on many pages
+        self._numbers: dict[int, str] = {}
 
     @property
     def warning(self) -> str | None:
@@ -96,11 +97,13 @@ class Messages:
 
     def number(self, value: int) -> str:
         """1234 -> '1,234' (English), '1.234' (German), '1 234' (French)."""
-        return format_decimal(value, locale=self.locale)
+        if value not in self._numbers:     # Babel takes ~50 µs; the same counts recur
+            self._numbers[value] = format_decimal(value, locale=self.locale)
+        return self._numbers[value]
 
     def date(self, value: dt.datetime | dt.date, with_time: bool = False) -> str:
         """'27 January 2020' / '27. Januar 2020', with the time: '27 January 2020, 14:30 UTC+03:00'."""
-        key = (value, with_time)
+        key = ("time" if with_time else "date", value)
         if key not in self._dates:
             day = format_date(value, format="long", locale=self.locale)
             if with_time and isinstance(value, dt.datetime):
@@ -114,16 +117,23 @@ class Messages:
     def month(self, value: dt.datetime | dt.date, title: bool = True) -> str:
         """'January 2020', 'Januar 2020', 'enero de 2020'; as a `title` its first letter is upper-case
         (French and Spanish write month names in lower case inside a sentence)."""
-        text = format_skeleton("yMMMM", value, locale=self.locale)
+        text = self._skeleton("yMMMM", value)
         return text[:1].upper() + text[1:] if title else text
 
     def month_short(self, value: dt.date) -> str:
         """'Jan 2020', 'Jan. 2020', 'janv. 2020'."""
-        return format_skeleton("yMMM", value, locale=self.locale)
+        return self._skeleton("yMMM", value)
 
     def day_short(self, value: dt.date) -> str:
         """'6 Jan', '6. Jan.', '6 janv.'."""
-        return format_skeleton("MMMd", value, locale=self.locale)
+        return self._skeleton("MMMd", value)
+
+    def _skeleton(self, skeleton: str, value: dt.date) -> str:
+        """A date in the locale's pattern for a CLDR skeleton (remembered: Babel takes ~70 µs)."""
+        key = (skeleton, value)
+        if key not in self._dates:
+            self._dates[key] = format_skeleton(skeleton, value, locale=self.locale)
+        return self._dates[key]
 
     def search_strings(self) -> dict[str, str]:
         """The search box's strings: label, placeholder, no_results, results_one / results_other

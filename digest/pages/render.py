@@ -260,7 +260,11 @@ def _markup(msgs: Messages, key: str, count: int | None = None, **values: Any) -
     are markup already (a link, a list of links)."""
     if count is not None:
         values["n"] = msgs.number(count)
-    return markupsafe.Markup(markupsafe.escape(msgs.template(key, count))).format(**values)
+    text = str(markupsafe.escape(msgs.template(key, count)))
+    if not values:
+        return markupsafe.Markup(text)
+    # str.format with values escaped here: as safe as Markup.format, and far faster.
+    return markupsafe.Markup(text.format(**{k: markupsafe.escape(v) for k, v in values.items()}))
 
 
 def _figure_label(msgs: Messages, conflict: Conflict) -> str:
