@@ -11,7 +11,8 @@ Hooks, in build order:
 - on_page_content: fills our HTML slots; sanitises a body MkDocs converted itself.
 - on_env: renders the theme's nav once per folder for pages outside the nav (articles).
 - on_page_context: puts in the article's converted body, the feed links of the page's head and
-  the search box's strings (`digest_search_messages`); last of all plugins, fills an article page into the theme's frame (digest/adapter/frame.py).
+  the search box's strings (`digest_search_messages`); last of all plugins, fills an article
+  page into the theme's frame (digest/adapter/frame.py).
 - on_post_page: checks the first filled page of each shape against the theme's own output.
 - on_post_build: waits for the search index (site/pagefind/) and prunes cache entries
   the build did not use.
@@ -88,6 +89,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._search: IndexJob | None = None    # the search index, written while pages render
         self._frozen = False                    # objects of this build kept out of gc passes
         self.messages: Messages = load_messages(None)  # our words, in theme.language (on_config)
+        self._search_strings: dict[str, str] = self.messages.search_strings()
 
     def _cache_dir(self, config: MkDocsConfig) -> Path:
         """`cache_dir`, relative to the folder of mkdocs.yml."""
@@ -116,6 +118,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             config.extra_css.append(STYLESHEET)
         _turn_off_theme_search(config)
         self.messages = load_messages(_language(config))
+        self._search_strings = self.messages.search_strings()
         if self.messages.warning:
             log.warning(self.messages.warning)
         return config
@@ -237,7 +240,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if body is not None and self.pageset is not None and page.content is not None:
             page.content = page.content.replace(self.pageset.body_marker, body.html, 1)
             page.toc = get_toc(list(body.toc))  # type: ignore[arg-type]
-        context["digest_search_messages"] = self.messages.search_strings()  # type: ignore[typeddict-unknown-key]
+        context["digest_search_messages"] = self._search_strings  # type: ignore[typeddict-unknown-key]
         return self._feeds(context, page, config)
 
     # After every other plugin, so the frame is filled with the page as they left it.
@@ -284,7 +287,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                files: Files) -> jinja2.Environment | None:
         memoise_nav_partials(env)   # the nav is rendered once per folder for articles
         # The search box's strings also for templates without a page (the 404 page).
-        env.globals["digest_search_messages"] = self.messages.search_strings()
+        env.globals["digest_search_messages"] = self._search_strings
         self._frames = FrameMaker(env, config) if self.config.fill_pages else None
         # A build gets a fresh environment (also under `mkdocs serve`), so templates cannot
         # change during one: skip the file-system check Jinja makes on every include.
