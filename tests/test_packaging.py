@@ -16,6 +16,7 @@ def test_non_editable_install_finds_templates_and_builds(tmp_path: Path, project
                     "--no-index", "--target", str(target), str(REPO)], check=True)
     assert (target / "digest" / "site_templates" / "pages" / "topic.md.j2").is_file()
     assert (target / "digest" / "adapter" / "overrides" / "assets" / "digest.css").is_file()
+    assert (target / "digest" / "pages" / "locales" / "de.yml").is_file()   # the message catalogues
     project.add("a.md", article(title="From an installed copy"))
     env = {**os.environ, "PYTHONPATH": str(target), "NO_MKDOCS_2_WARNING": "1"}
     probe = ("import digest.pages.render as r, digest.adapter.plugin as p; print(r.templates_dir()); print(p.__file__)")

@@ -2,7 +2,8 @@
 
 Hooks, in build order:
 - on_config: adds our theme overrides and stylesheet to the Material theme; warns about
-  Material plugins that hinder the digest (digest/adapter/materialplugins.py).
+  Material plugins that hinder the digest (digest/adapter/materialplugins.py); picks the message
+  catalogue for theme.language (digest/pages/messages.py), warning when there is none.
 - on_files: loads and validates all of content/, analyses it (digest/analysis/pipeline.py: cached,
   on a process pool, which then goes on converting article bodies), renders every page
   and swaps the raw article files for the generated pages (nothing is written to disk);
@@ -11,8 +12,9 @@ Hooks, in build order:
 - on_page_content: fills our HTML slots; sanitises a body MkDocs converted itself.
 - on_env: renders the theme's nav once per folder for pages outside the nav (articles,
   digest/adapter/navcache.py; `cache_nav`).
-- on_page_context: puts in the article's converted body and the feed links of the page's
-  head; last of all plugins, fills an article page into the theme's frame (digest/adapter/frame.py).
+- on_page_context: puts in the article's converted body, the feed links of the page's head and
+  the search box's strings (`digest_search_messages`); last of all plugins, fills an article
+  page into the theme's frame (digest/adapter/frame.py).
 - on_post_page: checks the first filled page of each shape against the theme's own output.
 - on_post_build: waits for the search index (site/pagefind/) and prunes cache entries
   the build did not use.
@@ -51,6 +53,8 @@ from ..loading.convert import MarkdownSettings
 from ..loading.loader import Corpus, load_corpus
 from ..loading.sanitize import clean_html
 from ..pages.feeds import FEED_FILES, MEDIA_TYPES, SiteInfo, build_feeds, feed_paths
+from ..pages.messages import Messages
+from ..pages.messages import load as load_messages
 from ..pages.pagefindservice import IndexJob, SearchIndexError
 from ..pages.render import PageSet, Renderer, page_uri, page_url, templates_dir
 from ..pages.searchindex import search_records
@@ -88,6 +92,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._search: IndexJob | None = None    # the search index, written while pages render
         self._frozen = False                    # objects of this build kept out of gc passes
         self._nav_memos: list[NavMemo] = []     # the theme's nav partials, rendered once per folder
+        self.messages: Messages = load_messages(None)  # our words, in theme.language (on_config)
+        self._search_strings: dict[str, str] = self.messages.search_strings()
 
     def _cache_dir(self, config: MkDocsConfig) -> Path:
         """`cache_dir`, relative to the folder of mkdocs.yml."""
@@ -116,6 +122,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             config.extra_css.append(STYLESHEET)
         _turn_off_theme_search(config)
         theme_plugin_warnings(config)
+        self.messages = load_messages(_language(config))
+        self._search_strings = self.messages.search_strings()
+        if self.messages.warning:
+            log.warning(self.messages.warning)
         return config
 
     def options(self) -> AnalysisOptions:
@@ -182,11 +192,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                                 search_records(digest, config.site_name, config.site_description or "",
                                                config.use_directory_urls,
                                                self.config.search_full_text_days or None),
-                                str(config.theme.get("language") or "en"))
+                                _language(config))
         renderer = Renderer(config.use_directory_urls, self.config.latest_articles,
                             chart_period=self.config.chart_period,
                             feeds=FEED_FILES if self.config.feeds else None,
-                            topic_articles=self.config.topic_page_articles)
+                            topic_articles=self.config.topic_page_articles, language=_language(config))
         pageset = self.pageset = renderer.render(digest, pipeline.converted)
         self._bodies = {page_uri("article", slug): slug for slug in pipeline.converted}
         self.article_uris = frozenset(page_uri("article", a.slug) for a in digest.articles)
@@ -206,7 +216,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 _SlotPage(None, file, config, pageset)
         if self.config.feeds:
             site = SiteInfo(config.site_name, config.site_description or "", config.site_url or "",
-                            config.use_directory_urls, str(config.theme.get("language") or "en"))
+                            config.use_directory_urls, _language(config))
             for path, text in build_feeds(digest, site, self.config.feed_entries).items():
                 existing = files.get_file_from_path(path)
                 if existing is not None:
@@ -241,6 +251,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             page.toc = get_toc(list(body.toc))  # type: ignore[arg-type]
         # Our Open Graph / Twitter tags yield to those Material's social plugin writes.
         context["digest_social_tags"] = social_tags(config, page)  # type: ignore[typeddict-unknown-key]
+        context["digest_search_messages"] = self._search_strings  # type: ignore[typeddict-unknown-key]
         return self._feeds(context, page, config)
 
     # After every other plugin, so the frame is filled with the page as they left it.
@@ -287,6 +298,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                files: Files) -> jinja2.Environment | None:
         # The nav is rendered once per folder for articles (checked on each folder's second page).
         self._nav_memos = memoise_nav_partials(env) if self.config.cache_nav else []
+        # The search box's strings also for templates without a page (the 404 page).
+        env.globals["digest_search_messages"] = self._search_strings
         self._frames = FrameMaker(env, config) if self.config.fill_pages else None
         # A build gets a fresh environment (also under `mkdocs serve`), so templates cannot
         # change during one: skip the file-system check Jinja makes on every include.
@@ -384,6 +397,11 @@ def _turn_off_theme_search(config: MkDocsConfig) -> None:
             options["enabled"] = False
             log.warning("digest: the theme's search plugin is turned off: newsdigest searches with "
                         "Pagefind (site/pagefind/). Fix: remove '- search' from plugins in mkdocs.yml.")
+
+
+def _language(config: MkDocsConfig) -> str:
+    """The theme's language (Material's `theme.language`), 'en' when it names none."""
+    return str(config.theme.get("language") or "en")
 
 
 def _uris(item: object) -> list[str]:

@@ -4,7 +4,8 @@ Pure geometry: each function returns a `Chart` (bars, labels, axis lines and the
 same numbers as a table) and `site_templates/pages/_charts.j2` draws it as inline
 SVG. Colours come from CSS (Material's variables, see digest.css), so a chart reads
 in both the light and the dark scheme; the SVG's <title>/<desc> and the data table
-are its text alternatives. No JavaScript and no pixel images.
+are its text alternatives. No JavaScript and no pixel images. Words, dates and counts
+come from the site language's catalogue (digest/pages/messages.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..model import Article, TopicDigest
+from .messages import DEFAULT, Messages
+from .messages import load as load_messages
 
 __all__ = ["PERIODS", "Bar", "Chart", "Label", "Line", "activity_chart", "choose_period",
            "period_start", "periods_between", "source_chart", "topics_chart"]
@@ -22,7 +25,6 @@ __all__ = ["PERIODS", "Bar", "Chart", "Label", "Line", "activity_chart", "choose
 PERIODS = ("auto", "day", "week", "month")
 WIDTH = 640
 MAX_BAR = 40.0      # a column is never wider than this, however few periods there are
-_NOUN = {"day": "day", "week": "week", "month": "month"}
 
 
 @dataclass(frozen=True)
@@ -103,16 +105,18 @@ def periods_between(first: date, last: date, period: str) -> list[date]:
     return out
 
 
-def _name(start: date, period: str, short: bool = False) -> str:
+def _name(start: date, period: str, msgs: Messages, short: bool = False) -> str:
+    """A period by its start: '27 January 2020' / '27 Jan', 'week of …' / 'w/c …', 'January 2020' / 'Jan 2020'."""
     if period == "month":
-        return f"{start:%b %Y}" if short else f"{start:%B %Y}"
+        return msgs.month_short(start) if short else msgs.month(start, title=False)
     if period == "week":
-        return f"w/c {start.day} {start:%b}" if short else f"week of {start.day} {start:%B %Y}"
-    return f"{start.day} {start:%b}" if short else f"{start.day} {start:%B %Y}"
+        return (msgs.t("week_of_short", date=msgs.day_short(start)) if short
+                else msgs.t("week_of", date=msgs.date(start)))
+    return msgs.day_short(start) if short else msgs.date(start)
 
 
-def _articles(n: int) -> str:
-    return f"{n} article{'' if n == 1 else 's'}"
+def _or_english(messages: Messages | None) -> Messages:
+    return messages if messages is not None else load_messages(DEFAULT)
 
 
 def _count(articles: Iterable[Article], period: str) -> Counter[date]:
@@ -128,10 +132,11 @@ def _tick_positions(n: int, most: int = 6) -> list[int]:
 
 
 def activity_chart(articles: Sequence[Article], chart_id: str, subject: str,
-                   period: str = "auto") -> Chart | None:
+                   period: str = "auto", messages: Messages | None = None) -> Chart | None:
     """Columns of articles per day, week or month over the whole span of `articles`."""
     if not articles:
         return None
+    msgs = _or_english(messages)
     days = [a.day for a in articles]
     unit = choose_period(min(days), max(days), period)
     starts = periods_between(min(days), max(days), unit)
@@ -148,29 +153,33 @@ def activity_chart(articles: Sequence[Article], chart_id: str, subject: str,
         h = plot_h * value / top
         bars.append(Bar(round(left + i * slot + gap / 2, 2), round(top_pad + plot_h - h, 2),
                         round(max(slot - gap, 1.0), 2), round(h, 2), value,
-                        f"{_name(start, unit)}: {_articles(value)}"))
+                        msgs.t("label_value", label=_name(start, unit, msgs),
+                               value=msgs.n("articles_count", value))))
     base = top_pad + plot_h
     labels = [Label(left - 6, base + 4, "0", "end"), Label(left - 6, top_pad + 4, str(top), "end")]
-    labels += [Label(round(left + (i + 0.5) * slot, 2), height - 8, _name(starts[i], unit, short=True))
+    labels += [Label(round(left + (i + 0.5) * slot, 2), height - 8, _name(starts[i], unit, msgs, short=True))
                for i in _tick_positions(len(starts))]
     busiest = max(starts, key=lambda s: (counts.get(s, 0), s))
-    noun = _NOUN[unit]
-    description = (f"{_articles(len(articles)).capitalize()} on {subject} per {noun}, from "
-                   f"{_name(starts[0], unit)} to {_name(starts[-1], unit)}. The busiest {noun} was "
-                   f"{_name(busiest, unit)}, with {_articles(counts[busiest])}.")
-    return Chart(chart_id, f"Articles per {noun}", description, WIDTH, height, tuple(bars), tuple(labels),
-                 (Line(left, base, WIDTH - right, base),), (noun.capitalize(), "Articles"),
-                 tuple((_name(s, unit), str(counts.get(s, 0))) for s in starts))
+    span = msgs.t(f"span_{unit}", first=_name(starts[0], unit, msgs), last=_name(starts[-1], unit, msgs))
+    description = msgs.t(f"activity_desc_{unit}", articles=msgs.n("articles_count", len(articles)),
+                         subject=subject, span=span, busiest=_name(busiest, unit, msgs),
+                         count=msgs.n("articles_count", counts[busiest]))
+    return Chart(chart_id, msgs.t(f"activity_title_{unit}"), description, WIDTH, height, tuple(bars),
+                 tuple(labels), (Line(left, base, WIDTH - right, base),),
+                 (msgs.t(f"unit_{unit}"), msgs.t("articles_heading")),
+                 tuple((_name(s, unit, msgs), str(counts.get(s, 0))) for s in starts))
 
 
-def source_chart(articles: Sequence[Article], chart_id: str, subject: str, most: int = 8) -> Chart | None:
+def source_chart(articles: Sequence[Article], chart_id: str, subject: str, most: int = 8,
+                 messages: Messages | None = None) -> Chart | None:
     """Horizontal bars of articles per source, largest first; the rest grouped as 'Other sources'."""
     if not articles:
         return None
+    msgs = _or_english(messages)
     ranked = sorted(Counter(a.source for a in articles).items(), key=lambda kv: (-kv[1], kv[0]))
     if len(ranked) > most:
         rest = sum(n for _, n in ranked[most - 1:])
-        ranked = ranked[: most - 1] + [("Other sources", rest)]
+        ranked = ranked[: most - 1] + [(msgs.t("other_sources"), rest)]
     row, top_pad = 26.0, 6.0
     left, right = 180.0, 48.0
     height = int(top_pad * 2 + row * len(ranked))
@@ -179,19 +188,23 @@ def source_chart(articles: Sequence[Article], chart_id: str, subject: str, most:
     for i, (name, value) in enumerate(ranked):
         y = top_pad + i * row
         w = (WIDTH - left - right) * value / top
-        bars.append(Bar(left, round(y + 4, 2), round(w, 2), row - 8, value, f"{name}: {_articles(value)}"))
+        bars.append(Bar(left, round(y + 4, 2), round(w, 2), row - 8, value,
+                        msgs.t("label_value", label=name, value=msgs.n("articles_count", value))))
         shown = name if len(name) <= 26 else name[:25] + "…"
         labels.append(Label(left - 8, round(y + row / 2 + 4, 2), shown, "end", muted=False))
         labels.append(Label(round(left + w + 6, 2), round(y + row / 2 + 4, 2), str(value), "start"))
-    description = (f"{_articles(len(articles)).capitalize()} on {subject} from {len(set(a.source for a in articles))} "
-                   f"source(s). " + "; ".join(f"{n}: {v}" for n, v in ranked) + ".")
-    return Chart(chart_id, "Coverage by source", description, WIDTH, height, tuple(bars), tuple(labels),
-                 (Line(left, top_pad, left, height - top_pad),), ("Source", "Articles"),
+    description = msgs.t("source_desc", articles=msgs.n("articles_count", len(articles)), subject=subject,
+                         sources=msgs.n("sources_count", len(set(a.source for a in articles))),
+                         list="; ".join(msgs.t("label_value", label=n, value=msgs.number(v)) for n, v in ranked))
+    return Chart(chart_id, msgs.t("source_title"), description, WIDTH, height, tuple(bars), tuple(labels),
+                 (Line(left, top_pad, left, height - top_pad),), (msgs.t("source_head"), msgs.t("articles_heading")),
                  tuple((n, str(v)) for n, v in ranked))
 
 
-def topics_chart(digests: Sequence[TopicDigest], chart_id: str, period: str = "auto") -> Chart | None:
+def topics_chart(digests: Sequence[TopicDigest], chart_id: str, period: str = "auto",
+                 messages: Messages | None = None) -> Chart | None:
     """Small multiples: one row of columns per topic over a shared time axis."""
+    msgs = _or_english(messages)
     topics = [(td.topic.title, td.articles) for td in digests]
     every = [a for _, items in topics for a in items]
     if not every:
@@ -214,19 +227,19 @@ def topics_chart(digests: Sequence[TopicDigest], chart_id: str, period: str = "a
                 h = (row - 12) * value / top
                 bars.append(Bar(round(left + i * slot + gap / 2, 2), round(base - h, 2),
                                 round(max(slot - gap, 1.0), 2), round(h, 2), value,
-                                f"{title}, {_name(start, unit)}: {_articles(value)}"))
+                                msgs.t("label_value", label=f"{title}, {_name(start, unit, msgs)}",
+                                       value=msgs.n("articles_count", value))))
         lines.append(Line(left, base, WIDTH - right, base))
         shown = title if len(title) <= 24 else title[:23] + "…"
         labels.append(Label(left - 8, base - 4, shown, "end", muted=False))
         labels.append(Label(WIDTH - right + 6, base - 4, str(sum(c.values())), "start"))
-    labels += [Label(round(left + (i + 0.5) * slot, 2), height - 6, _name(starts[i], unit, short=True))
+    labels += [Label(round(left + (i + 0.5) * slot, 2), height - 6, _name(starts[i], unit, msgs, short=True))
                for i in _tick_positions(len(starts))]
-    noun = _NOUN[unit]
     busiest = max(counts, key=lambda tc: sum(tc[1].values()))[0]
-    description = (f"Articles per {noun} for each of {len(topics)} topic(s), from {_name(starts[0], unit)} to "
-                   f"{_name(starts[-1], unit)}. " + "; ".join(f"{t}: {_articles(sum(c.values()))}"
-                                                            for t, c in counts)
-                   + f". The most covered topic is {busiest}.")
-    return Chart(chart_id, f"Activity by topic, articles per {noun}", description, WIDTH, height,
-                 tuple(bars), tuple(labels), tuple(lines), (noun.capitalize(), *(t for t, _ in counts)),
-                 tuple((_name(s, unit), *(str(c.get(s, 0)) for _, c in counts)) for s in starts))
+    span = msgs.t(f"span_{unit}", first=_name(starts[0], unit, msgs), last=_name(starts[-1], unit, msgs))
+    description = msgs.t(f"topics_desc_{unit}", topics=msgs.n("topics_count", len(topics)), span=span,
+                         list="; ".join(msgs.t("label_value", label=t, value=msgs.n("articles_count", sum(c.values())))
+                                        for t, c in counts), busiest=busiest)
+    return Chart(chart_id, msgs.t(f"topics_title_{unit}"), description, WIDTH, height,
+                 tuple(bars), tuple(labels), tuple(lines), (msgs.t(f"unit_{unit}"), *(t for t, _ in counts)),
+                 tuple((_name(s, unit, msgs), *(str(c.get(s, 0)) for _, c in counts)) for s in starts))

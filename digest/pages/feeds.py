@@ -7,7 +7,7 @@ and then escaped as text, so no markup is ever concatenated by hand.
 Each feed has the newest `limit` articles. An entry's `updated` is the latest of
 its date, its `updated` field and its corrections, which appear in its content.
 Links are absolute when the site's `site_url` is known, relative to the feed file
-otherwise.
+otherwise. Our own words in them are in the site's language (digest/pages/messages.py).
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from io import BytesIO
 
 from ..loading.loader import slugify
 from ..model import Article, Correction, Digest
+from .messages import Messages
+from .messages import load as load_messages
 from .render import page_uri, page_url
 
 __all__ = ["FEED_FILES", "Feed", "FeedEntry", "SiteInfo", "atom", "build_feeds", "feed_paths",
@@ -77,6 +79,11 @@ class Feed:
     entries: tuple[FeedEntry, ...]
 
     @property
+    def messages(self) -> Messages:
+        """Our words in the feed's language."""
+        return load_messages(self.language)
+
+    @property
     def updated(self) -> datetime:
         return max((e.updated for e in self.entries), default=_EPOCH)
 
@@ -91,22 +98,24 @@ def _iso(value: datetime) -> str:
     return value.isoformat()
 
 
-def _content_html(entry: FeedEntry) -> str:
+def _content_html(entry: FeedEntry, msgs: Messages) -> str:
     """The entry's HTML body: the summary, the attribution, then any corrections."""
     root = ET.Element("div")
     ET.SubElement(root, "p").text = entry.summary
     credit = ET.SubElement(root, "p")
-    credit.text = "Source: "
+    before, _, after = msgs.template("feed_source").partition("{source}")   # "Source: {source}"
+    credit.text = before
     outlet = ET.SubElement(credit, "a", href=entry.source_link)
     outlet.text = entry.source
+    outlet.tail = after
     if entry.original:
-        outlet.tail = " · "
-        ET.SubElement(credit, "a", href=entry.original).text = "original article"
+        outlet.tail = after + " · "
+        ET.SubElement(credit, "a", href=entry.original).text = msgs.t("original_article")
     if entry.corrections:
-        ET.SubElement(root, "p").text = "Corrections:"
+        ET.SubElement(root, "p").text = msgs.t("feed_corrections")
         items = ET.SubElement(root, "ul")
         for c in entry.corrections:
-            ET.SubElement(items, "li").text = f"{c.date.date().isoformat()}: {c.text}"
+            ET.SubElement(items, "li").text = msgs.t("label_value", label=c.date.date().isoformat(), value=c.text)
     return "".join(ET.tostring(child, encoding="unicode", method="html") for child in root)
 
 
@@ -148,7 +157,7 @@ def atom(feed: Feed) -> str:
         for topic in e.topics:
             ET.SubElement(entry, "category", term=slugify(topic), label=topic)
         _text(entry, "summary", e.summary, type="text")
-        _text(entry, "content", _content_html(e), type="html")
+        _text(entry, "content", _content_html(e, feed.messages), type="html")
         source = ET.SubElement(entry, "source")
         _text(source, "title", e.source)
         ET.SubElement(source, "link", rel="alternate", type="text/html", href=e.source_link)
@@ -180,7 +189,7 @@ def rss(feed: Feed) -> str:
             _text(item, "dc:creator", e.author)
         for topic in e.topics:
             _text(item, "category", topic)
-        _text(item, "description", _content_html(e))
+        _text(item, "description", _content_html(e, feed.messages))
         _text(item, "source", e.source, url=e.source_link)
     return _xml(root)
 
@@ -191,7 +200,7 @@ def json_feed(feed: Feed) -> str:
     for e in feed.entries:
         item: dict[str, object] = {
             "id": e.id, "url": e.link, "title": e.title, "summary": e.summary,
-            "content_html": _content_html(e),
+            "content_html": _content_html(e, feed.messages),
             "date_published": _iso(e.published), "date_modified": _iso(e.updated),
             "tags": list(e.topics),
             "_newsdigest": {"source": e.source, "source_url": e.source_link,
@@ -251,12 +260,13 @@ def _feed(digest: Digest, site: SiteInfo, articles: Iterable[Article], limit: in
 
 def build_feeds(digest: Digest, site: SiteInfo, limit: int = 20) -> dict[str, str]:
     """Every feed file by site path: the whole site's three feeds, then each topic's."""
+    msgs = load_messages(site.language)
     feeds: list[tuple[str | None, Feed]] = [(None, _feed(digest, site, digest.articles, limit, None, site.name,
-                          site.description or f"The latest from {site.name}."))]
+                          site.description or msgs.t("feed_site", site=site.name)))]
     for td in digest.topics:
         feeds.append((td.topic.id, _feed(digest, site, td.articles, limit, td.topic.id,
                                          f"{td.topic.title} · {site.name}",
-                                         td.topic.description or f"The latest on {td.topic.title}.")))
+                                         td.topic.description or msgs.t("feed_topic", topic=td.topic.title))))
     files: dict[str, str] = {}
     for topic, feed in feeds:
         paths = feed_paths(topic)

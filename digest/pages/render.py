@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import lru_cache
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -30,6 +30,8 @@ from ..analysis.conflicts import Conflict
 from ..loading.loader import slugify
 from ..model import Article, Digest
 from .charts import activity_chart, source_chart, topics_chart
+from .messages import DEFAULT, Messages
+from .messages import load as load_messages
 
 __all__ = ["PageSet", "Renderer", "templates_dir"]
 
@@ -74,15 +76,10 @@ def text_fragment(sentence: str) -> str:
     return "#:~:text=" + enc(" ".join(words[:5])) + "," + enc(" ".join(words[-5:]))
 
 
-@lru_cache(maxsize=4096)
 def fmt_date(value: datetime, with_time: bool = False) -> str:
-    """'27 January 2020', or '27 January 2020, 14:30 UTC+03:00' with the time (the same
-    dates are printed on many pages: remembered)."""
-    day = f"{value.day} {value:%B %Y}"
-    if not with_time:
-        return day
-    offset = f"{value:%z}"
-    return f"{day}, {value:%H:%M} UTC{offset[:3]}:{offset[3:]}"
+    """'27 January 2020', or '27 January 2020, 14:30 UTC+03:00' with the time: in English
+    (a Renderer writes its pages' dates in its own language, see digest/pages/messages.py)."""
+    return load_messages(DEFAULT).date(value, with_time)
 
 
 @dataclass(frozen=True)
@@ -122,18 +119,26 @@ class Renderer:
     def __init__(self, directory_urls: bool = True, latest: int = 10,
                  template_dir: Path | None = None,
                  chart_period: str = "auto", feeds: dict[str, str] | None = None,
-                 topic_articles: int = 50) -> None:
+                 topic_articles: int = 50, language: str | None = DEFAULT) -> None:
         loader = jinja2.FileSystemLoader(str((template_dir or templates_dir()) / "pages"))
         self.env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                                       auto_reload=False)   # a Renderer lives for one build
-        self.env.filters["date"] = fmt_date
+        # Our words and dates in the theme's language: `_("key", ...)` and `_("key", count)` in the
+        # templates (catalogue text and values escaped, except values that are markup already).
+        msgs = self.messages = load_messages(language)
+        self.env.filters["date"] = msgs.date
+        self.env.filters["month"] = msgs.month
+        self.env.globals["_"] = partial(_markup, msgs)
+        self.env.globals["figure_label"] = partial(_figure_label, msgs)
         self.env.filters["fragment"] = text_fragment
         self.env.filters["slug"] = slugify
         # Charts (digest/pages/charts.py) are laid out from the templates; `feeds` (kind -> file name,
         # e.g. {"atom": "feed.xml"}) are linked from the home and topic pages when given.
-        self.env.globals.update(activity_chart=activity_chart, source_chart=source_chart,
-                                topics_chart=topics_chart, chart_period=chart_period, feeds=feeds or {})
+        self.env.globals.update(activity_chart=partial(activity_chart, messages=msgs),
+                                source_chart=partial(source_chart, messages=msgs),
+                                topics_chart=partial(topics_chart, messages=msgs),
+                                chart_period=chart_period, feeds=feeds or {})
         self.directory_urls = directory_urls
         self.latest = latest
         self.topic_articles = topic_articles
@@ -183,12 +188,13 @@ class Renderer:
                   "also_by": also_by, "copy_of": copy_of}
         pages: dict[str, str] = {}
         lead = {t.topic.id: (t.story[-1] if t.story else None) for t in digest.topics}
+        t = self.messages.t
         pages[page_uri("home")] = self._page(
-            "home.md.j2", page_uri("home"), "Home", "Summarised news by topic.",
+            "home.md.j2", page_uri("home"), t("nav_home"), t("desc_home"),
             latest=[a for a in digest.articles if a.slug not in copy_of][: self.latest],
             lead=lead, **common)
         pages[page_uri("topics")] = self._page(
-            "topics.md.j2", page_uri("topics"), "Topics", "All topics.", lead=lead, **common)
+            "topics.md.j2", page_uri("topics"), t("nav_topics"), t("desc_topics"), lead=lead, **common)
         for td in digest.topics:
             uri = page_uri("topic", td.topic.id)
             pages[uri] = self._page("topic.md.j2", uri, td.topic.title,
@@ -222,30 +228,49 @@ class Renderer:
                 months[f"{a.published:%Y-%m}"].append(a)
             sources[slugify(a.source)].append(a)   # one page per address
         pages[page_uri("archive")] = self._page(
-            "archive.md.j2", page_uri("archive"), "Archive", "Every article by month.",
+            "archive.md.j2", page_uri("archive"), t("nav_archive"), t("desc_archive"),
             months=sorted(months.items(), reverse=True), **common)
         for key, items in months.items():
             uri = page_uri("month", key)
-            label = f"{items[0].published:%B %Y}"
-            pages[uri] = self._page("month.md.j2", uri, label, f"Articles published in {label}.",
+            label = self.messages.month(items[0].published)
+            pages[uri] = self._page("month.md.j2", uri, label,
+                                    t("desc_month", month=self.messages.month(items[0].published, title=False)),
                                     label=label, timeline=_by_day(items), **common)
         by_source = sorted(sources.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         pages[page_uri("sources")] = self._page(
-            "sources.md.j2", page_uri("sources"), "Sources", "Every outlet and its articles.",
+            "sources.md.j2", page_uri("sources"), t("nav_sources"), t("desc_sources"),
             sources=by_source, **common)
         for key, items in by_source:
             uri = page_uri("source", key)
             name = items[0].source
-            pages[uri] = self._page("source.md.j2", uri, name, f"Articles from {name}.",
+            pages[uri] = self._page("source.md.j2", uri, name, t("desc_source", source=name),
                                     name=name, items=items, **common)
         nav: list[dict[str, object]] = [
-            {"Home": page_uri("home")},
-            {"Topics": [page_uri("topics")] + [{html.escape(t.topic.title): page_uri("topic", t.topic.id)}
+            {t("nav_home"): page_uri("home")},
+            {t("nav_topics"): [page_uri("topics")] + [{html.escape(t.topic.title): page_uri("topic", t.topic.id)}
                                                 for t in digest.topics]},
-            {"Archive": page_uri("archive")},
-            {"Sources": page_uri("sources")},
+            {t("nav_archive"): page_uri("archive")},
+            {t("nav_sources"): page_uri("sources")},
         ]
         return PageSet(pages, nav, dict(self.slots), self.nonce)
+
+
+def _markup(msgs: Messages, key: str, count: int | None = None, **values: Any) -> markupsafe.Markup:
+    """A catalogue message for a template: its text escaped, and its values escaped unless they
+    are markup already (a link, a list of links)."""
+    if count is not None:
+        values["n"] = msgs.number(count)
+    text = str(markupsafe.escape(msgs.template(key, count)))
+    if not values:
+        return markupsafe.Markup(text)
+    # str.format with values escaped here: as safe as Markup.format, and far faster.
+    return markupsafe.Markup(text.format(**{k: markupsafe.escape(v) for k, v in values.items()}))
+
+
+def _figure_label(msgs: Messages, conflict: Conflict) -> str:
+    """What a conflict counts: our word for a casualty count, else the articles' own words."""
+    key = f"figure_{conflict.claims[0].thing}" if conflict.claims else ""
+    return msgs.t(key) if key in msgs.strings else conflict.label
 
 
 def _body_marker(nonce: str) -> str:
