@@ -19,7 +19,7 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import nest_paths
 
 __all__ = ["NAV_PLACEHOLDER", "article_sources", "articles_folder", "blog_dirs", "check_collisions", "place_nav", "under"]
@@ -55,11 +55,15 @@ def article_sources(files: Files, articles_dir: str, skip: list[str]) -> list[Fi
             and not any(under(f.src_uri, folder) for folder in skip)]
 
 
-def check_collisions(files: Files, generated: list[File], docs_name: str) -> None:
+def check_collisions(files: Files, generated: list[File], docs_name: str, blogs: list[str]) -> None:
     """Stop the build if a generated file would take the place of one of the site's own
-    (the same source path, or the same output file, e.g. `topics.md` and `topics/index.md`)."""
-    by_src = {f.src_uri: f for f in files}
-    by_dest = {f.dest_uri: f for f in files}
+    (the same source path, or the same output file, e.g. `topics.md` and `topics/index.md`).
+    A file exclude_docs left out is not in the way; a blog's posts are (the blog marks
+    them excluded until it builds them itself)."""
+    built = [f for f in files if f.inclusion is not InclusionLevel.EXCLUDED
+             or any(under(f.src_uri, folder) for folder in blogs)]
+    by_src = {f.src_uri: f for f in built}
+    by_dest = {f.dest_uri: f for f in built}
     clashes = []
     for new in generated:
         old = by_src.get(new.src_uri) or by_dest.get(new.dest_uri)

@@ -80,6 +80,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def __init__(self) -> None:
         super().__init__()
         self._topic_pages: dict[str, tuple[str, str]] = {}
+        self._rendered: dict[str, str] = {}     # a generated page's path in the site -> in the PageSet
         self.article_uris: frozenset[str] = frozenset()
         self.pageset: PageSet | None = None
         self._pipeline: Pipeline | None = None
@@ -158,7 +159,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     # and after Material's blog (-50), which marks its posts as excluded there.
     @event_priority(-60)
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
-        sources = article_sources(files, self.config.articles_dir, blog_dirs(config))
+        blogs = blog_dirs(config)
+        sources = article_sources(files, self.config.articles_dir, blogs)
         corpus = self.load(config, sources)
         at = self.config.prefix
         articles = (corpus.articles + (corpus.drafts if self.config.drafts else ())
@@ -200,8 +202,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         nav = _mounted_nav(pageset.nav, at)
         in_nav = {uri for item in nav for uri in _uris(item)}
         generated = []
-        for uri, content in pageset.pages.items():
-            uri = mount(uri, at)
+        self._rendered = {mount(uri, at): uri for uri in pageset.pages}
+        for uri, content in zip(self._rendered, pageset.pages.values()):
             inclusion = InclusionLevel.UNDEFINED if uri in in_nav else InclusionLevel.NOT_IN_NAV
             file = File.generated(config, uri, content=content, inclusion=inclusion)
             generated.append(file)
@@ -213,7 +215,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                             config.use_directory_urls, str(config.theme.get("language") or "en"))
             generated += [File.generated(config, mount(path, at), content=text)
                           for path, text in build_feeds(digest, site, self.config.feed_entries).items()]
-        check_collisions(files, generated, Path(config.docs_dir).name)
+        check_collisions(files, generated, Path(config.docs_dir).name, blogs)
         if not place_nav(config, files, nav, at, self.config.nav_title, self.config.build_nav):
             log.info("digest: the nav in mkdocs.yml has no place for the digest's pages. Fix: add an "
                      "entry such as '- %s: %s' where they belong.", self.config.nav_title,
@@ -229,9 +231,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         """Put our own HTML in place of its placeholders; a body MkDocs converted itself is
         sanitised first (article text is untrusted). Pool-converted bodies come later."""
         uri = page.file.src_uri
+        if uri not in self._rendered or self.pageset is None:
+            return html         # a page of the site's own
         if self.config.sanitize_html and uri in self.article_uris and uri not in self._bodies:
             html = clean_html(html)
-        return self.pageset.fill(uri, html) if self.pageset else html
+        return self.pageset.fill(self._rendered[uri], html)
 
     # Before other plugins read the page's content for the template (e.g. a search index).
     @event_priority(100)
