@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import textwrap
+from urllib.parse import unquote
 from pathlib import Path
 
 import pytest
@@ -244,3 +245,70 @@ def test_bad_articles_dir_and_prefix_are_config_errors(tmp_path: Path, caplog: p
     with pytest.raises(Abort):
         load_config(str(tmp_path / "mkdocs.yml"))
     assert "must be a folder inside docs_dir such as 'news', not '../up'." in caplog.text
+
+
+def test_every_link_of_the_generated_pages_resolves_under_the_prefix(tmp_path: Path) -> None:
+    site = Site(tmp_path, "- digest:\n    articles_dir: news\n    prefix: world/news\n")
+    site.news()
+    site.build()
+    pages = sorted((site.site / "world" / "news").rglob("index.html"))
+    assert len(pages) >= 8
+    for page in pages:
+        content = _content(page.read_text(encoding="utf-8"))
+        for href in re.findall(r'href="([^"#:]+)(?:#[^"]*)?"', content):
+            target = (page.parent / unquote(href)).resolve()
+            assert (target / "index.html").is_file() or target.is_file(), (page, href)
+            assert target.is_relative_to(site.site / "world" / "news"), (page, href)
+
+
+def test_default_articles_dir_leaves_a_blog_to_the_blog(tmp_path: Path) -> None:
+    """The default (every page of docs_dir is an article) still lets Material's blog keep
+    its folder: the blog's index and posts are never articles."""
+    root = tmp_path
+    docs = root / "docs"
+    for name, text in {"topics.yml": TOPICS, "one.md": _article("One", "2020-01-27", STORY),
+                       "blog/index.md": "# Blog\n", "blog/posts/first.md": BLOG["blog/posts/first.md"]}.items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text(text, encoding="utf-8")
+    (root / "mkdocs.yml").write_text("site_name: Digest\ntheme:\n  name: material\nplugins:\n  - digest\n"
+                                     "  - blog\n", encoding="utf-8")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    build(load_config(str(root / "mkdocs.yml")))
+    assert "Hello from the blog." in (root / "site" / "blog" / "2024" / "01" / "10" / "first-post" / "index.html").read_text()
+    assert "First post" in (root / "site" / "blog" / "index.html").read_text()
+    assert "Protesters gathered" in (root / "site" / "articles" / "one" / "index.html").read_text()
+    assert "Iraq protests" in (root / "site" / "index.html").read_text()
+
+
+def test_draft_docs_are_articles_only_where_mkdocs_builds_them(tmp_path: Path) -> None:
+    site = Site(tmp_path, DIGEST, extra="draft_docs: |\n  news/talks.md\n")
+    site.news()
+    site.build()
+    assert (site.site / "news" / "articles" / "baghdad" / "index.html").is_file()
+    assert not (site.site / "news" / "articles" / "talks").exists()
+    assert not (site.site / "news" / "talks").exists()
+
+
+@pytest.mark.parametrize(("tags", "message"), [
+    ("tags: {a: 1}", "field 'tags': must be a list of tags, not a dict."),
+    ("tags: [ok, [nested]]", "field 'tags': a list is not a tag."),
+])
+def test_bad_tags_name_the_field(tags: str, message: str) -> None:
+    from digest.loading.loader import parse_article
+    from digest.loading.topics import TopicIndex
+    from digest.model import Topic
+    a, found = parse_article(article(extra=tags + "\n"), "news/x.md", "x", TopicIndex([Topic("iraq-protests", "Iraq")]))
+    assert a is None
+    assert [str(p) for p in found] == [
+        f"news/x.md: {message} Fix: write tags: [tag one, tag two] (Material's tags plugin lists the article "
+        "under each)."]
+
+
+def test_tags_are_kept_in_order_without_repeats() -> None:
+    from digest.loading.loader import parse_article
+    from digest.loading.topics import TopicIndex
+    from digest.model import Topic
+    a, found = parse_article(article(extra="tags: [Iraq,  '  Protests ', Iraq, 2020]\n"), "news/x.md", "x",
+                             TopicIndex([Topic("iraq-protests", "Iraq")]))
+    assert a is not None and found == [] and a.tags == ("Iraq", "Protests", "2020")

@@ -45,13 +45,14 @@ def blog_dirs(config: MkDocsConfig) -> list[str]:
     return [d for d in found if d not in ("", ".")]
 
 
-def article_sources(files: Files, articles_dir: str, skip: list[str]) -> list[File]:
+def article_sources(files: Files, articles_dir: str, skip: list[str], serving: bool = False) -> list[File]:
     """The site's files that are articles: Markdown pages read from docs_dir under
-    `articles_dir` that MkDocs would build (not excluded by exclude_docs, draft_docs or
-    another plugin), outside the folders in `skip` (blogs)."""
+    `articles_dir` that MkDocs would build (not excluded by exclude_docs, nor by draft_docs
+    unless `serving`, nor by another plugin), outside the folders in `skip` (blogs)."""
+    built = InclusionLevel.is_in_serve if serving else InclusionLevel.is_included
     return [f for f in files
             if f.src_uri.endswith(".md") and f.abs_src_path is not None and f.generated_by is None
-            and f.inclusion.is_included() and under(f.src_uri, articles_dir)
+            and built(f.inclusion) and under(f.src_uri, articles_dir)
             and not any(under(f.src_uri, folder) for folder in skip)]
 
 

@@ -88,6 +88,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._bodies: dict[str, str] = {}     # article page -> slug, for bodies the pipeline converts
         self._search: IndexJob | None = None    # the search index, written while pages render
         self._frozen = False                    # objects of this build kept out of gc passes
+        self._serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self._serving = command == "serve"     # draft_docs pages are built under `mkdocs serve`
 
     def _cache_dir(self, config: MkDocsConfig) -> Path:
         """`cache_dir`, relative to the folder of mkdocs.yml."""
@@ -160,7 +164,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     @event_priority(-60)
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         blogs = blog_dirs(config)
-        sources = article_sources(files, self.config.articles_dir, blogs)
+        sources = article_sources(files, self.config.articles_dir, blogs, self._serving)
         corpus = self.load(config, sources)
         at = self.config.prefix
         articles = (corpus.articles + (corpus.drafts if self.config.drafts else ())
