@@ -22,7 +22,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import nest_paths
 
-__all__ = ["NAV_PLACEHOLDER", "article_sources", "articles_folder", "blog_dirs", "check_collisions", "place_nav", "under"]
+from ..pages.render import mount
+
+__all__ = ["NAV_PLACEHOLDER", "article_sources", "articles_folder", "blog_dirs", "check_collisions",
+           "mounted_nav", "nav_uris", "place_nav", "site_url_of", "under"]
 
 #: A nav entry with this target (or the prefix folder) is replaced by the digest's section.
 NAV_PLACEHOLDER = "newsdigest"
@@ -127,3 +130,32 @@ def articles_folder(config: MkDocsConfig, articles_dir: str) -> Path:
                           f"({Path(config.docs_dir).name}/). Fix: create it, or set articles_dir "
                           "to the folder that holds the articles.")
     return folder
+
+
+def site_url_of(site_url: str | None, prefix: str) -> str:
+    """The address of the digest's folder ('' when site_url is unknown)."""
+    if not site_url:
+        return ""
+    return site_url.rstrip("/") + "/" + (prefix + "/" if prefix else "")
+
+
+def mounted_nav(item: Any, prefix: str) -> Any:
+    """The digest's nav with every page under `prefix`."""
+    if isinstance(item, str):
+        return mount(item, prefix)
+    if isinstance(item, dict):
+        return {k: mounted_nav(v, prefix) for k, v in item.items()}
+    if isinstance(item, list):
+        return [mounted_nav(v, prefix) for v in item]
+    return item
+
+
+def nav_uris(item: object) -> list[str]:
+    """Every page source path named in a nav entry, however deeply nested."""
+    if isinstance(item, str):
+        return [item]
+    if isinstance(item, dict):
+        return [u for v in item.values() for u in nav_uris(v)]
+    if isinstance(item, list):
+        return [u for v in item for u in nav_uris(v)]
+    return []

@@ -57,7 +57,8 @@ from ..pages.searchindex import search_records
 from .config import DigestConfig
 from .frame import FLAG, FrameMaker
 from .navcache import memoise_nav_partials
-from .placement import NAV_PLACEHOLDER, article_sources, articles_folder, blog_dirs, check_collisions, place_nav
+from .placement import (NAV_PLACEHOLDER, article_sources, articles_folder, blog_dirs, check_collisions,
+                        mounted_nav, nav_uris, place_nav, site_url_of)
 
 #: Material overrides (main.html, partials, assets): they know Material's markup, so they live here.
 OVERRIDES = Path(__file__).resolve().parent / "overrides"
@@ -203,8 +204,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         for file in [*sources, files.get_file_from_path(topics_uri)]:
             if file is not None:
                 files.remove(file)
-        nav = _mounted_nav(pageset.nav, at)
-        in_nav = {uri for item in nav for uri in _uris(item)}
+        nav = mounted_nav(pageset.nav, at)
+        in_nav = {uri for item in nav for uri in nav_uris(item)}
         generated = []
         self._rendered = {mount(uri, at): uri for uri in pageset.pages}
         for uri, content in zip(self._rendered, pageset.pages.values()):
@@ -215,7 +216,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 _SlotPage(None, file, config, pageset)
         if self.config.feeds:
             site = SiteInfo(config.site_name, config.site_description or "",
-                            _site_url(config.site_url, at),
+                            site_url_of(config.site_url, at),
                             config.use_directory_urls, str(config.theme.get("language") or "en"))
             generated += [File.generated(config, mount(path, at), content=text)
                           for path, text in build_feeds(digest, site, self.config.feed_entries).items()]
@@ -392,32 +393,3 @@ def _turn_off_theme_search(config: MkDocsConfig) -> None:
             options["enabled"] = False
             log.warning("digest: the theme's search plugin is turned off: newsdigest searches with "
                         "Pagefind (site/pagefind/). Fix: remove '- search' from plugins in mkdocs.yml.")
-
-
-def _site_url(site_url: str | None, prefix: str) -> str:
-    """The address of the digest's folder ('' when site_url is unknown)."""
-    if not site_url:
-        return ""
-    return site_url.rstrip("/") + "/" + (prefix + "/" if prefix else "")
-
-
-def _mounted_nav(item: Any, prefix: str) -> Any:
-    """The digest's nav with every page under `prefix`."""
-    if isinstance(item, str):
-        return mount(item, prefix)
-    if isinstance(item, dict):
-        return {k: _mounted_nav(v, prefix) for k, v in item.items()}
-    if isinstance(item, list):
-        return [_mounted_nav(v, prefix) for v in item]
-    return item
-
-
-def _uris(item: object) -> list[str]:
-    """Every page source path named in a nav entry, however deeply nested."""
-    if isinstance(item, str):
-        return [item]
-    if isinstance(item, dict):
-        return [u for v in item.values() for u in _uris(v)]
-    if isinstance(item, list):
-        return [u for v in item for u in _uris(v)]
-    return []
