@@ -17,6 +17,7 @@ import posixpath
 from pathlib import Path
 from typing import Any
 
+import pathspec.gitignore
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -30,6 +31,8 @@ __all__ = ["NAV_PLACEHOLDER", "article_sources", "articles_folder", "blog_dirs",
 #: A nav entry with this target (or the prefix folder) is replaced by the digest's section.
 NAV_PLACEHOLDER = "newsdigest"
 _SHOWN = 5     # collisions listed in one error
+#: What MkDocs leaves out of every site unless exclude_docs says otherwise (mkdocs/structure/files.py).
+_MKDOCS_EXCLUDES = pathspec.gitignore.GitIgnoreSpec.from_lines([".*", "/templates/"])
 
 
 def under(uri: str, folder: str) -> bool:
@@ -48,15 +51,26 @@ def blog_dirs(config: MkDocsConfig) -> list[str]:
     return [d for d in found if d not in ("", ".")]
 
 
-def article_sources(files: Files, articles_dir: str, skip: list[str], serving: bool = False) -> list[File]:
+def article_sources(files: Files, config: MkDocsConfig, articles_dir: str, skip: list[str],
+                    serving: bool = False) -> list[File]:
     """The site's files that are articles: Markdown pages read from docs_dir under
     `articles_dir` that MkDocs would build (not excluded by exclude_docs, nor by draft_docs
-    unless `serving`, nor by another plugin), outside the folders in `skip` (blogs)."""
+    unless `serving`, nor by another plugin), outside the folders in `skip` (blogs).
+    MkDocs' own default exclusions (names starting with '.', a top-level templates/
+    folder) do not apply: such articles were always published."""
     built = InclusionLevel.is_in_serve if serving else InclusionLevel.is_included
+    own: Any = config.get("exclude_docs")
+
+    def included(file: File) -> bool:
+        if built(file.inclusion):
+            return True
+        return (file.inclusion is InclusionLevel.EXCLUDED and _MKDOCS_EXCLUDES.match_file(file.src_uri)
+                and not (own is not None and own.match_file(file.src_uri)))
+
     return [f for f in files
             if f.src_uri.endswith(".md") and f.abs_src_path is not None and f.generated_by is None
-            and built(f.inclusion) and under(f.src_uri, articles_dir)
-            and not any(under(f.src_uri, folder) for folder in skip)]
+            and under(f.src_uri, articles_dir) and not any(under(f.src_uri, folder) for folder in skip)
+            and included(f)]
 
 
 def check_collisions(files: Files, generated: list[File], docs_name: str, blogs: list[str]) -> None:

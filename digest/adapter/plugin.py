@@ -165,7 +165,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     @event_priority(-60)
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         blogs = blog_dirs(config)
-        sources = article_sources(files, self.config.articles_dir, blogs, self._serving)
+        sources = article_sources(files, config, self.config.articles_dir, blogs, self._serving)
         corpus = self.load(config, sources)
         at = self.config.prefix
         articles = (corpus.articles + (corpus.drafts if self.config.drafts else ())

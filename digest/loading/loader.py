@@ -349,7 +349,21 @@ def article_files(content_dir: Path, candidates: Iterable[Path] | None = None) -
     if candidates is None:
         return sorted(p for p in content_dir.rglob("*.md") if p.is_file())
     root = content_dir.absolute()
-    return sorted(p for p in candidates if p.suffix == ".md" and p.absolute().is_relative_to(root))
+    linked: dict[Path, bool] = {}
+
+    def through_link(path: Path) -> bool:
+        """Whether a folder between root and the file is a link (rglob does not follow those)."""
+        for folder in path.parents:
+            if folder == root or not folder.is_relative_to(root):
+                return False
+            if folder not in linked:
+                linked[folder] = folder.is_symlink()
+            if linked[folder]:
+                return True
+        return False
+
+    return sorted(p for p in candidates if p.suffix == ".md" and p.absolute().is_relative_to(root)
+                  and p.is_file() and not through_link(p.absolute()))
 
 
 def build_time(environ: Mapping[str, str] | None = None) -> datetime:
@@ -381,8 +395,8 @@ def load_corpus(content_dir: Path, topics_file: str = "topics.yml", now: datetim
     owners: dict[str, str] = {}
     for file in article_files(content_dir, candidates):
         display = f"{content_dir.name}/{file.absolute().relative_to(content_dir.absolute()).as_posix()}"
-        # rglob does not descend into linked folders, but MkDocs' file list does.
-        if not file.resolve().is_relative_to(root):
+        # Folders that are links are not searched, so only a linked file can lead out.
+        if file.is_symlink() and not file.resolve().is_relative_to(root):
             problems.append(_problem(display, None, "is a link to a file outside the content folder.",
                                      "copy the article into the content folder instead of linking it."))
             continue
