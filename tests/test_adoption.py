@@ -82,10 +82,12 @@ def _content(page_html: str) -> str:
 DIGEST = "- digest:\n    articles_dir: news\n    prefix: news\n"
 
 
-def test_mkdocs_new_site_with_blog_tags_and_german_keeps_every_page(tmp_path: Path) -> None:
+def test_mkdocs_new_site_with_blog_tags_and_german_keeps_every_page(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     site = Site(tmp_path, "- blog\n- tags\n" + DIGEST, pages=BLOG)
     site.news()
     site.build()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
     # The site's own pages, as MkDocs renders them.
     assert "This is my site, made with mkdocs new." in site.html("")
     assert '<html lang="de"' in site.html("")
@@ -193,6 +195,14 @@ def test_excluded_file_in_articles_dir_is_not_an_article(tmp_path: Path) -> None
     assert not (site.site / "news" / "articles" / "wip").exists()
     assert not (site.site / "news" / "wip").exists()
     assert "wip" not in site.html("news/archive")
+
+
+def test_a_not_in_nav_article_is_still_an_article(tmp_path: Path) -> None:
+    site = Site(tmp_path, DIGEST, extra="not_in_nav: |\n  news/talks.md\n")
+    site.news()
+    site.build()
+    assert "Talks resumed in Baghdad on Tuesday." in site.html("news/articles/talks")
+    assert not (site.site / "news" / "talks").exists()
 
 
 def test_markdown_without_front_matter_in_articles_dir_is_an_error(
