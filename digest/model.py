@@ -60,6 +60,7 @@ class Article:
     draft: bool = False
     date_only: bool = False
     corrections: tuple[Correction, ...] = ()
+    tags: tuple[str, ...] = ()      # passed through to the article page (Material's tags plugin)
 
     @property
     def day(self) -> date:

@@ -23,11 +23,37 @@ class _Fraction(c.Type):
         return number
 
 
+class _Folder(c.Type):
+    """A folder inside docs_dir, written relative to it ('news', 'news/'): kept as a clean
+    POSIX path without slashes at either end, '' for docs_dir itself."""
+
+    def __init__(self) -> None:
+        super().__init__(str, default="")
+
+    def run_validation(self, value: object) -> str:
+        text = str(super().run_validation(value)).strip().replace("\\", "/")
+        parts = [p for p in text.split("/") if p not in ("", ".")]
+        if text.startswith("/") or ":" in text or ".." in parts:
+            raise c.ValidationError(f"must be a folder inside docs_dir such as 'news', not {value!r}.")
+        return "/".join(parts)
+
+
 class DigestConfig(base.Config):
     """Options of the `digest` plugin in mkdocs.yml (`plugins: - digest: {...}`)."""
 
+    articles_dir = _Folder()
+    """The folder of the articles, relative to docs_dir; '' (the default) is docs_dir itself.
+    Every page MkDocs would build under it is an article; pages outside it are MkDocs' own."""
+
+    prefix = _Folder()
+    """The folder of the generated pages (home, topics, articles, archive, sources, feeds),
+    relative to the site root; '' (the default) puts them at the root as before."""
+
+    nav_title = c.Type(str, default="News")
+    """The nav section holding the digest's pages when the site has pages of its own."""
+
     topics_file = c.Type(str, default="topics.yml")
-    """Topic declarations, relative to docs_dir (the content folder)."""
+    """Topic declarations, relative to articles_dir (docs_dir by default)."""
 
     summary_sentences = c.Type(int, default=3)
     """Sentences in each article's generated summary."""

@@ -27,8 +27,10 @@ import gc
 import logging
 import os
 import pickle
+import posixpath
 import threading
 import time
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -56,12 +58,14 @@ from ..pages.feeds import FEED_FILES, MEDIA_TYPES, SiteInfo, build_feeds, feed_p
 from ..pages.messages import Messages
 from ..pages.messages import load as load_messages
 from ..pages.pagefindservice import IndexJob, SearchIndexError
-from ..pages.render import PageSet, Renderer, page_uri, page_url, templates_dir
+from ..pages.render import PageSet, Renderer, mount, page_uri, page_url, templates_dir
 from ..pages.searchindex import search_records
 from .config import DigestConfig
 from .frame import FLAG, FrameMaker
 from .materialplugins import social_tags, theme_plugin_warnings
 from .navcache import NavMemo, memoise_nav_partials
+from .placement import (NAV_PLACEHOLDER, article_sources, articles_folder, blog_dirs, check_collisions,
+                        mounted_nav, nav_uris, place_nav, site_url_of)
 
 #: Material overrides (main.html, partials, assets): they know Material's markup, so they live here.
 OVERRIDES = Path(__file__).resolve().parent / "overrides"
@@ -84,6 +88,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def __init__(self) -> None:
         super().__init__()
         self._topic_pages: dict[str, tuple[str, str]] = {}
+        self._rendered: dict[str, str] = {}     # a generated page's path in the site -> in the PageSet
         self.article_uris: frozenset[str] = frozenset()
         self.pageset: PageSet | None = None
         self._pipeline: Pipeline | None = None
@@ -94,6 +99,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._nav_memos: list[NavMemo] = []     # the theme's nav partials, rendered once per folder
         self.messages: Messages = load_messages(None)  # our words, in theme.language (on_config)
         self._search_strings: dict[str, str] = self.messages.search_strings()
+        self._serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self._serving = command == "serve"     # draft_docs pages are built under `mkdocs serve`
 
     def _cache_dir(self, config: MkDocsConfig) -> Path:
         """`cache_dir`, relative to the folder of mkdocs.yml."""
@@ -149,15 +158,18 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         return Pipeline(self.config.summary_sentences, cache, self.config.workers,
                         markdown=markdown, page_cache=pages)
 
-    def read(self, config: MkDocsConfig) -> Corpus:
-        """Load and validate content/ (raises ValidationFailed); `digest check` reads it so too."""
-        return load_corpus(Path(config.docs_dir), self.config.topics_file,
+    def read(self, config: MkDocsConfig, sources: list[File] | None = None) -> Corpus:
+        """Load and validate the articles (`sources`, or every Markdown file of articles_dir);
+        raises ValidationFailed. `digest check` reads them so too."""
+        folder = articles_folder(config, self.config.articles_dir)
+        candidates = None if sources is None else [Path(f.abs_src_path or "") for f in sources]
+        return load_corpus(folder, self.config.topics_file, candidates=candidates,
                            max_bytes=self.config.max_article_kb * 1024, now=self.now)
 
-    def load(self, config: MkDocsConfig) -> Corpus:
-        """Load and validate content/; one PluginError lists every problem."""
+    def load(self, config: MkDocsConfig, sources: list[File] | None = None) -> Corpus:
+        """Load and validate the articles; one PluginError lists every problem."""
         try:
-            corpus = self.read(config)
+            corpus = self.read(config, sources)
         except ValidationFailed as exc:
             raise PluginError(str(exc)) from None
         for warning in corpus.warnings:
@@ -167,10 +179,14 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                      len(corpus.scheduled))
         return corpus
 
-    # Runs after other plugins' on_files so that generated pages are not re-filtered by them.
-    @event_priority(-50)
+    # Runs after other plugins' on_files so that generated pages are not re-filtered by them,
+    # and after Material's blog (-50), which marks its posts as excluded there.
+    @event_priority(-60)
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
-        corpus = self.load(config)
+        blogs = blog_dirs(config)
+        sources = article_sources(files, config, self.config.articles_dir, blogs, self._serving)
+        corpus = self.load(config, sources)
+        at = self.config.prefix
         articles = (corpus.articles + (corpus.drafts if self.config.drafts else ())
                     + (corpus.scheduled if self.config.scheduled else ()))
         # Everything so far lives until the build ends: keep it out of the cyclic garbage
@@ -178,7 +194,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         gc.freeze()
         self._frozen = True
         if config.use_directory_urls:
-            _make_folders(Path(config.site_dir), [page_url(page_uri("article", a.slug), True) for a in articles])
+            _make_folders(Path(config.site_dir), [page_url(mount(page_uri("article", a.slug), at), True)
+                                                  for a in articles])
         if self._pipeline is not None:
             self._pipeline.close()
         pipeline = self._pipeline = self.pipeline(config)
@@ -188,43 +205,47 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             pipeline.cache.pairs.keep(memo)
         # The search index needs only the digest: it is written while the pages render.
         self._cancel_search()
+        records = search_records(digest, config.site_name, config.site_description or "",
+                                 config.use_directory_urls, self.config.search_full_text_days or None)
         self._search = IndexJob(Path(config.site_dir) / "pagefind",
-                                search_records(digest, config.site_name, config.site_description or "",
-                                               config.use_directory_urls,
-                                               self.config.search_full_text_days or None),
+                                [replace(r, url="/" + mount(r.url[1:], at)) for r in records] if at else records,
                                 _language(config))
         renderer = Renderer(config.use_directory_urls, self.config.latest_articles,
                             chart_period=self.config.chart_period,
                             feeds=FEED_FILES if self.config.feeds else None,
                             topic_articles=self.config.topic_page_articles, language=_language(config))
         pageset = self.pageset = renderer.render(digest, pipeline.converted)
-        self._bodies = {page_uri("article", slug): slug for slug in pipeline.converted}
-        self.article_uris = frozenset(page_uri("article", a.slug) for a in digest.articles)
-        topics_uri = Path(self.config.topics_file).as_posix()
-        for file in list(files):       # the sources: every article (read above) and topics.yml
-            if file.abs_src_path is not None and (file.src_uri.endswith(".md") or file.src_uri == topics_uri):
+        self._bodies = {mount(page_uri("article", slug), at): slug for slug in pipeline.converted}
+        self.article_uris = frozenset(mount(page_uri("article", a.slug), at) for a in digest.articles)
+        self._topic_pages = {mount(page_uri("topic", t.id), at): (t.id, t.title) for t in corpus.topics}
+        # The articles and topics.yml are the digest's sources, not pages: every other file stays.
+        topics_uri = posixpath.normpath(posixpath.join(self.config.articles_dir, self.config.topics_file))
+        for file in [*sources, files.get_file_from_path(topics_uri)]:
+            if file is not None:
                 files.remove(file)
-        in_nav = {uri for item in pageset.nav for uri in _uris(item)}
-        for uri, content in pageset.pages.items():
-            existing = files.get_file_from_path(uri)
-            if existing is not None:
-                files.remove(existing)
+        nav = mounted_nav(pageset.nav, at)
+        in_nav = {uri for item in nav for uri in nav_uris(item)}
+        generated = []
+        self._rendered = {mount(uri, at): uri for uri in pageset.pages}
+        for uri, content in zip(self._rendered, pageset.pages.values()):
             inclusion = InclusionLevel.UNDEFINED if uri in in_nav else InclusionLevel.NOT_IN_NAV
             file = File.generated(config, uri, content=content, inclusion=inclusion)
-            files.append(file)
+            generated.append(file)
             if uri in self._bodies:     # MkDocs keeps a page a plugin sets (and makes none)
                 _SlotPage(None, file, config, pageset)
         if self.config.feeds:
-            site = SiteInfo(config.site_name, config.site_description or "", config.site_url or "",
+            site = SiteInfo(config.site_name, config.site_description or "",
+                            site_url_of(config.site_url, at),
                             config.use_directory_urls, _language(config))
-            for path, text in build_feeds(digest, site, self.config.feed_entries).items():
-                existing = files.get_file_from_path(path)
-                if existing is not None:
-                    files.remove(existing)
-                files.append(File.generated(config, path, content=text))
-        self._topic_pages = {page_uri("topic", t.id): (t.id, t.title) for t in corpus.topics}
-        if self.config.build_nav and config.nav is None:
-            config.nav = pageset.nav
+            generated += [File.generated(config, mount(path, at), content=text)
+                          for path, text in build_feeds(digest, site, self.config.feed_entries).items()]
+        check_collisions(files, generated, Path(config.docs_dir).name, blogs)
+        if not place_nav(config, files, nav, at, self.config.nav_title, self.config.build_nav):
+            log.info("digest: the nav in mkdocs.yml has no place for the digest's pages. Fix: add an "
+                     "entry such as '- %s: %s' where they belong.", self.config.nav_title,
+                     f"{at}/" if at else NAV_PLACEHOLDER)
+        for file in generated:
+            files.append(file)
         log.info("digest: %d articles, %d topics, %d pages generated",
                  len(articles), len(corpus.topics), len(pageset.pages))
         return files
@@ -234,9 +255,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         """Put our own HTML in place of its placeholders; a body MkDocs converted itself is
         sanitised first (article text is untrusted). Pool-converted bodies come later."""
         uri = page.file.src_uri
+        if uri not in self._rendered or self.pageset is None:
+            return html         # a page of the site's own
         if self.config.sanitize_html and uri in self.article_uris and uri not in self._bodies:
             html = clean_html(html)
-        return self.pageset.fill(uri, html) if self.pageset else html
+        return self.pageset.fill(self._rendered[uri], html)
 
     # Before other plugins read the page's content for the template (e.g. a search index).
     @event_priority(100)
@@ -291,7 +314,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         context["digest_feeds"] = [  # type: ignore[typeddict-unknown-key]
             {"type": MEDIA_TYPES[kind], "title": f"{title} ({names[kind]})",
              "href": base + path if base else get_relative_url(path, page.url)}
-            for tid, title in groups for kind, path in feed_paths(tid).items()]
+                for tid, title in groups for kind, path in
+            ((kind, mount(path, self.config.prefix)) for kind, path in feed_paths(tid).items())]
         return context
 
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig,
@@ -402,14 +426,3 @@ def _turn_off_theme_search(config: MkDocsConfig) -> None:
 def _language(config: MkDocsConfig) -> str:
     """The theme's language (Material's `theme.language`), 'en' when it names none."""
     return str(config.theme.get("language") or "en")
-
-
-def _uris(item: object) -> list[str]:
-    """Every page source path named in a nav entry, however deeply nested."""
-    if isinstance(item, str):
-        return [item]
-    if isinstance(item, dict):
-        return [u for v in item.values() for u in _uris(v)]
-    if isinstance(item, list):
-        return [u for v in item for u in _uris(v)]
-    return []

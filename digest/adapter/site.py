@@ -19,9 +19,11 @@ import yaml
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
+from mkdocs.structure.files import get_files
 
 from ..loading.loader import Corpus
 from ..loading.yamlerror import yaml_mistake
+from .placement import article_sources, blog_dirs
 from .plugin import DigestPlugin
 
 __all__ = ["CONFIG_NAMES", "Site", "SiteError", "find_config", "open_site", "shown"]
@@ -97,8 +99,11 @@ class Site:
         return self.plugin.config.get(name)
 
     def read(self) -> Corpus:
-        """Load and validate the content as `mkdocs build` will; raises ValidationFailed."""
-        return self.plugin.read(self.config)
+        """Load and validate the content as `mkdocs build` will (the same articles: MkDocs'
+        own file list, exclude_docs and blog folders applied); raises ValidationFailed."""
+        sources = article_sources(get_files(self.config), self.config, self.plugin.config.articles_dir,
+                                  blog_dirs(self.config))
+        return self.plugin.read(self.config, sources)
 
 
 def find_config(given: str | None) -> Path | None:

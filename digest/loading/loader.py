@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -27,7 +27,7 @@ from .yamlerror import yaml_mistake
 __all__ = ["NOW_ENV", "Corpus", "build_time", "load_corpus", "parse_article", "read_front_matter", "slugify"]
 
 REQUIRED = ("title", "date", "source", "topics")
-OPTIONAL = ("url", "author", "summary", "updated", "draft", "corrections")
+OPTIONAL = ("url", "author", "summary", "updated", "draft", "corrections", "tags")
 NOW_ENV = "NEWSDIGEST_NOW"
 _HANDLER = frontmatter.YAMLHandler()
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -255,6 +255,30 @@ def _topics(meta: dict, path: str, index: TopicIndex, problems: list[Problem]) -
     return tuple(resolved)
 
 
+_TAGS_FIX = "write tags: [tag one, tag two] (Material's tags plugin lists the article under each)."
+
+
+def _tags(meta: dict, path: str, problems: list[Problem]) -> tuple[str, ...]:
+    """The `tags` list (for Material's tags plugin): text items, blanks and repeats dropped."""
+    value = meta.get("tags")
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        problems.append(_problem(path, "tags", f"must be a list of tags, not a {type(value).__name__}.", _TAGS_FIX))
+        return ()
+    found: list[str] = []
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            problems.append(_problem(path, "tags", f"{_shown(item)} is not a tag.", _TAGS_FIX))
+            continue
+        tag = " ".join(str(item).split())
+        if tag and tag not in found:
+            found.append(tag)
+    return tuple(found)
+
+
 def parse_article(text: str, path: str, slug: str, index: TopicIndex) -> tuple[Article | None, list[Problem]]:
     """Validate one article's text; returns the Article or every problem found."""
     meta, body, problems = _split(text, path)
@@ -281,6 +305,7 @@ def parse_article(text: str, path: str, slug: str, index: TopicIndex) -> tuple[A
     updated = _datetime(meta, "updated", path, problems) if meta.get("updated") is not None else None
     topics = _topics(meta, path, index, problems) if meta.get("topics") is not None else ()
     corrections = _corrections(meta, path, published[0] if published else None, problems)
+    tags = _tags(meta, path, problems)
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):
         problems.append(_problem(path, "draft", f"must be true or false, not {_shown(draft)}.",
@@ -291,7 +316,7 @@ def parse_article(text: str, path: str, slug: str, index: TopicIndex) -> tuple[A
     return Article(path=path, slug=slug, title=title, published=published[0], source=source,
                    topics=topics, body=body, url=url, author=author, summary=summary,
                    updated=updated[0] if updated else None, draft=bool(draft),
-                   date_only=published[1], corrections=corrections), problems
+                   date_only=published[1], corrections=corrections, tags=tags), problems
 
 
 def _read(file: Path, display: str, max_bytes: int) -> tuple[str | None, list[Problem]]:
@@ -324,9 +349,28 @@ def read_front_matter(file: Path, display: str, max_bytes: int = MAX_ARTICLE_BYT
     return meta, body
 
 
-def article_files(content_dir: Path) -> list[Path]:
-    """Every Markdown article under content_dir, in a stable order."""
-    return sorted(p for p in content_dir.rglob("*.md") if p.is_file())
+def article_files(content_dir: Path, candidates: Iterable[Path] | None = None) -> list[Path]:
+    """The article files: every Markdown file under content_dir, or of `candidates` (the
+    pages MkDocs would build, after exclude_docs and other plugins), in a stable order.
+    The one place articles are discovered."""
+    if candidates is None:
+        return sorted(p for p in content_dir.rglob("*.md") if p.is_file())
+    root = content_dir.absolute()
+    linked: dict[Path, bool] = {}
+
+    def through_link(path: Path) -> bool:
+        """Whether a folder between root and the file is a link (rglob does not follow those)."""
+        for folder in path.parents:
+            if folder == root or not folder.is_relative_to(root):
+                return False
+            if folder not in linked:
+                linked[folder] = folder.is_symlink()
+            if linked[folder]:
+                return True
+        return False
+
+    return sorted(p for p in candidates if p.suffix == ".md" and p.absolute().is_relative_to(root)
+                  and p.is_file() and not through_link(p.absolute()))
 
 
 def build_time(environ: Mapping[str, str] | None = None) -> datetime:
@@ -342,9 +386,11 @@ def build_time(environ: Mapping[str, str] | None = None) -> datetime:
 
 
 def load_corpus(content_dir: Path, topics_file: str = "topics.yml", now: datetime | None = None,
-                max_bytes: int = MAX_ARTICLE_BYTES) -> Corpus:
+                max_bytes: int = MAX_ARTICLE_BYTES, candidates: Iterable[Path] | None = None) -> Corpus:
     """Load and validate everything; raise ValidationFailed listing every error.
 
+    content_dir is the articles folder (`topics_file` is relative to it); `candidates`,
+    when given, are the only files that may be articles (see article_files).
     Articles dated after `now` (default: build_time()) are embargoed into `scheduled`.
     """
     root = content_dir.resolve()
@@ -354,9 +400,9 @@ def load_corpus(content_dir: Path, topics_file: str = "topics.yml", now: datetim
     index = TopicIndex(topics)
     articles: list[Article] = []
     owners: dict[str, str] = {}
-    for file in article_files(content_dir):
-        display = f"{content_dir.name}/{file.relative_to(content_dir).as_posix()}"
-        # rglob does not descend into linked folders, so only a linked file can lead out.
+    for file in article_files(content_dir, candidates):
+        display = f"{content_dir.name}/{file.absolute().relative_to(content_dir.absolute()).as_posix()}"
+        # Folders that are links are not searched, so only a linked file can lead out.
         if file.is_symlink() and not file.resolve().is_relative_to(root):
             problems.append(_problem(display, None, "is a link to a file outside the content folder.",
                                      "copy the article into the content folder instead of linking it."))

@@ -33,7 +33,7 @@ from .charts import activity_chart, source_chart, topics_chart
 from .messages import DEFAULT, Messages
 from .messages import load as load_messages
 
-__all__ = ["PageSet", "Renderer", "templates_dir"]
+__all__ = ["PageSet", "Renderer", "mount", "page_uri", "page_url", "templates_dir"]
 
 
 def templates_dir() -> Path:
@@ -55,6 +55,13 @@ def page_uri(kind: str, key: str = "") -> str:
         "sources": "sources/index.md",
         "source": f"sources/{key}.md",
     }[kind]
+
+
+def mount(path: str, prefix: str) -> str:
+    """Where a generated page or feed (`path` as page_uri names it) sits in a site whose
+    digest lives in the folder `prefix` ('' for the site root). Every generated page links
+    to the others relatively, so the whole set moves together."""
+    return f"{prefix}/{path}" if prefix else path
 
 
 def page_url(uri: str, directory_urls: bool) -> str:
@@ -152,7 +159,8 @@ class Renderer:
         self._slots.append(str(chunk))
         return markupsafe.Markup(f"<!--nd:{self.nonce}:{len(self._slots) - 1}-->")
 
-    def _page(self, template: str, uri: str, title: str, description: str, **context: Any) -> str:
+    def _page(self, template: str, uri: str, title: str, description: str,
+              tags: Iterable[str] = (), **context: Any) -> str:
         own = page_url(uri, self.directory_urls)
         here = own[:-1] if own.endswith("/") else posixpath.dirname(own)
         # Every target is addressed from the site root: climb out of this page's folder.
@@ -168,6 +176,8 @@ class Renderer:
         # Material inserts these meta values into the HTML unescaped: escape them here.
         meta: dict[str, object] = {"title": html.escape(title),
                                    "description": html.escape(" ".join(description.split())[:300])}
+        if tags:    # for Material's tags plugin, which prints them unescaped too
+            meta["tags"] = [html.escape(t) for t in tags]
         head = _front_matter(meta)
         self._slots = []
         body = self.env.get_template(template).render(url=url, file=file, **context)
@@ -218,7 +228,7 @@ class Renderer:
             uri = page_uri("article", a.slug)
             related = [articles[s] for s in digest.related.get(a.slug, ())]
             pages[uri] = self._page("article.md.j2", uri, a.title, " ".join(summaries[a.slug]),
-                                    a=a, related=related, topic_titles=topic_titles,
+                                    tags=a.tags, a=a, related=related, topic_titles=topic_titles,
                                     body_slot=body_marker if a.slug in converted else None,
                                     related_item=related_item, **common)
         months: dict[str, list[Article]] = defaultdict(list)
