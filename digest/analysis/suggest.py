@@ -2,8 +2,11 @@
 
 Works on the raw files (front matter read leniently) so that it can also help when
 validation failed, e.g. for an article that names no topic yet: there it prints the
-closest topics. The similarity itself is `digest.similarity`; this module only
-gathers the texts and words the `suggestion:` lines.
+closest topics. An article's text is its headline and the prose of its converted body
+(digest/loading/prose.py), as in the analysis: converted with the site's Markdown
+settings when the caller knows them, else with convert.DEFAULT_MARKDOWN (Python-Markdown's
+`extra`, admonitions, collapsible blocks). The similarity itself is `digest.similarity`;
+this module only gathers the texts and words the `suggestion:` lines.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from pathlib import Path
 
 import frontmatter
 
+from ..loading.convert import MarkdownSettings
+from ..loading.prose import body_prose
 from ..loading.topics import TopicIndex
 from .similarity import suggest_topics, topic_scores, vectorise
-from .text import plain_text
 
 __all__ = ["RawArticle", "read_articles", "topic_suggestions"]
 
@@ -34,8 +38,10 @@ class RawArticle:
     names_topics: bool
 
 
-def read_articles(content: Path, index: TopicIndex) -> Iterator[RawArticle]:
-    """Every readable article under `content`; unknown topic names are left out."""
+def read_articles(content: Path, index: TopicIndex,
+                  markdown: MarkdownSettings | None = None) -> Iterator[RawArticle]:
+    """Every readable article under `content`; unknown topic names are left out; bodies
+    are converted with `markdown` (default: convert.DEFAULT_MARKDOWN)."""
     for file in sorted(p for p in content.rglob("*.md") if p.is_file()):
         try:
             post = frontmatter.loads(file.read_text(encoding="utf-8-sig"))
@@ -48,13 +54,14 @@ def read_articles(content: Path, index: TopicIndex) -> Iterator[RawArticle]:
         resolved = tuple(dict.fromkeys(t for n in names if isinstance(n, str)
                                        for t in [index.resolve(n)] if t))
         display = f"{content.name}/{file.relative_to(content).as_posix()}"
-        yield RawArticle(display, f"{title}\n{title}\n{plain_text(post.content)}", resolved,
+        yield RawArticle(display, f"{title}\n{title}\n{body_prose(post.content, markdown)}", resolved,
                          bool(names))
 
 
-def topic_suggestions(content: Path, index: TopicIndex) -> list[str]:
-    """`suggestion: ...` lines, in file order; none when every article fits its topics."""
-    items = list(read_articles(content, index))
+def topic_suggestions(content: Path, index: TopicIndex, markdown: MarkdownSettings | None = None) -> list[str]:
+    """`suggestion: ...` lines, in file order; none when every article fits its topics
+    (`markdown`: the site's settings, when known)."""
+    items = list(read_articles(content, index, markdown))
     if len(index.topics) < 2 or not items:
         return []
     corpus = vectorise({a.path: a.text for a in items})
