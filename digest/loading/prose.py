@@ -34,14 +34,16 @@ __all__ = ["body_prose", "paragraphs", "prose_text"]
 
 #: Elements whose text is prose.
 PROSE = frozenset({"p", "li", "dd"})
-#: Elements left out with everything inside them.
-SKIP = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "pre", "table", "dt", "summary", "script", "style",
-                  "noscript", "template", "iframe", "object", "embed", "svg", "math", "textarea", "select",
-                  "button", "canvas", "audio", "video", "head", "title"})
+#: Blocks left out with everything inside them.
+SKIP_BLOCKS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "pre", "table", "dt", "summary", "head", "title"})
+#: Inline elements left out with everything inside them (the text around them stays one paragraph).
+SKIP_INLINE = frozenset({"script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math",
+                         "textarea", "select", "button", "canvas", "audio", "video"})
+SKIP = SKIP_BLOCKS | SKIP_INLINE
 #: Elements left out when they carry one of these classes (Markdown extensions' markup).
 SKIP_CLASSES = frozenset({"admonition-title", "footnote", "footnote-ref", "footnote-backref", "headerlink"})
 #: Elements that start a new block: text before and after them is never one paragraph.
-BLOCKS = PROSE | SKIP | frozenset({
+BLOCKS = PROSE | SKIP_BLOCKS | frozenset({
     "address", "article", "aside", "blockquote", "body", "details", "dialog", "div", "dl", "fieldset",
     "figcaption", "figure", "footer", "form", "header", "hgroup", "hr", "html", "main", "menu", "nav", "ol",
     "section", "ul"})
