@@ -9,7 +9,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import Project, article, pagefind_pages
+from conftest import Project, article, page_prose, pagefind_pages, summary_box
 from markdown.extensions.admonition import AdmonitionExtension
 
 from digest.analysis.executor import PoolExecutor
@@ -122,14 +122,6 @@ def _site(project: Project) -> Project:
     return project
 
 
-def _page_prose(page: str) -> list[str]:
-    """The prose of an article page's body as built: the part of <article> after our
-    summary box and before the related list."""
-    main = page.split("<article", 1)[1].split("</article>", 1)[0]
-    body = main.split('class="admonition abstract nd-summary"', 1)[1].split("</div>", 1)[1]
-    return paragraphs(body.split('<aside class="nd-related"', 1)[0])
-
-
 def test_summaries_meta_feeds_and_search_are_prose_only(project: Project) -> None:
     """Admonitions (also collapsible), setext headings, definition lists, footnotes,
     abbreviations, md_in_html, tables, code and comments: the exact summary everywhere it
@@ -140,16 +132,15 @@ def test_summaries_meta_feeds_and_search_are_prose_only(project: Project) -> Non
     records = pagefind_pages(site)
     for slug, summary in CASES.items():
         page = project.html(f"articles/{slug}")
-        box = page.split('class="admonition abstract nd-summary"', 1)[1].split("</div>", 1)[0]
-        assert [html.unescape(s) for s in re.findall(r"<li>(.*?)</li>", box)] == summary, slug
+        assert summary_box(page) == summary, slug
         meta = re.search(r'<meta name="description" content="([^"]*)"', page)
         assert meta and html.unescape(meta.group(1)) == " ".join(summary), slug
         assert feed_summaries[f"Story {slug}"] == " ".join(summary), slug
         record = next(r for url, r in records.items() if url.rstrip("/").endswith(f"articles/{slug}"))
         assert record["content"].endswith("Topics: Iraq protests. " + " ".join(summary)), (slug, record["content"])
-        sentences = split_sentences("\n".join(_page_prose(page)))
+        sentences = split_sentences("\n".join(page_prose(page)))
         assert all(s in sentences for s in summary), (slug, sentences)
-        shown = " ".join([box, meta.group(1), feed_summaries[f"Story {slug}"], record["content"]])
+        shown = " ".join([*summary_box(page), meta.group(1), feed_summaries[f"Story {slug}"], record["content"]])
         assert not [x for x in NOT_PROSE if x in html.unescape(shown)], slug
     topic = project.html("topics/iraq-protests")
     story = [html.unescape(q) for q in re.findall(r'<li class="nd-quote"><q>(.*?)</q>', topic)]
@@ -162,7 +153,7 @@ def test_prose_of_a_body_mkdocs_converts_is_read_from_html(project: Project) -> 
     _site(project)
     page = project.html("articles/terms")
     assert 'href="../blocks/"' in page and "<dt>Green Zone</dt>" in page
-    assert _page_prose(page) == TERMS_SUMMARY
+    assert page_prose(page) == TERMS_SUMMARY
 
 
 def test_settings_that_cannot_be_pickled_are_used_in_this_process(tmp_path: Path) -> None:
