@@ -11,7 +11,6 @@ import markdown
 import pytest
 from conftest import REPO, Project, article
 
-from digest.adapter.plugin import DigestPlugin
 from digest.loading.convert import (
     MarkdownSettings,
     _converter,
