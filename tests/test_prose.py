@@ -174,3 +174,30 @@ def test_settings_that_cannot_be_pickled_are_used_in_this_process(tmp_path: Path
     converted = pipeline.body("notes")
     assert converted is not None and '<p class="admonition-title">Editor\'s note</p>' in converted.html
     assert prose_text(converted.html).splitlines()[0] == "Figures were corrected on Monday."
+
+
+def test_warm_build_analyses_the_cached_body_without_converting_it(project: Project,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new summary length misses the analysis cache but not the body cache: the prose is
+    read from the cached HTML; only the body MkDocs converts (a relative link) is
+    converted again, for its prose."""
+    _site(project)
+    cfg = project.root / "mkdocs.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("  - digest\n", "  - digest:\n      summary_sentences: 2\n"),
+                   encoding="utf-8")
+    import digest.analysis.pipeline as pipeline
+
+    converted: list[str] = []
+    real = pipeline.convert_body
+
+    def counting(body: str, settings: MarkdownSettings) -> object:
+        converted.append(body)
+        return real(body, settings)
+
+    monkeypatch.setattr(pipeline, "convert_body", counting)
+    project.build()
+    assert [body.strip() for body in converted] == [TERMS.strip()]
+    assert summary_box(project.html("articles/terms")) == TERMS_SUMMARY
+    for slug, summary in CASES.items():
+        shown = summary_box(project.html(f"articles/{slug}"))
+        assert len(shown) == 2 and all(s in summary for s in shown), slug
