@@ -201,3 +201,30 @@ def test_warm_build_analyses_the_cached_body_without_converting_it(project: Proj
     for slug, summary in CASES.items():
         shown = summary_box(project.html(f"articles/{slug}"))
         assert len(shown) == 2 and all(s in summary for s in shown), slug
+
+
+def test_fingerprint_is_stable_across_runs_and_follows_options() -> None:
+    """The analysis and body caches are keyed by the settings' fingerprint: it must not
+    hold addresses (a function or extension object differs in every run) but must tell
+    options apart."""
+    from markdown.extensions.toc import TocExtension
+    from pymdownx.superfences import fence_code_format
+
+    fences = {"pymdownx.superfences": {"custom_fences": [{"name": "mermaid", "class": "mermaid",
+                                                          "format": fence_code_format}]}}
+    text = repr(fences)
+    assert " at 0x" in text
+    one = MarkdownSettings(("pymdownx.superfences",), fences).fingerprint()
+    assert one == MarkdownSettings(("pymdownx.superfences",), _copy(fences)).fingerprint()
+    assert (MarkdownSettings((TocExtension(permalink=True),)).fingerprint()
+            == MarkdownSettings((TocExtension(permalink=True),)).fingerprint()
+            != MarkdownSettings((TocExtension(permalink=False),)).fingerprint())
+
+
+def _copy(value: object) -> object:
+    """A deep copy made of new containers (functions kept): equal settings, other objects."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value

@@ -24,6 +24,7 @@ from functools import cached_property
 from typing import Any
 
 import markdown
+import markdown.extensions
 from markdown import inlinepatterns
 
 from .sanitize import clean_html, sanitize_version
@@ -35,15 +36,26 @@ __all__ = ["DEFAULT_MARKDOWN", "Converted", "MarkdownSettings", "convert_body", 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
-def _stable(value: Any) -> str:
-    """A text for a setting that is the same in every run: callables and classes by name."""
+def _stable(value: Any, depth: int = 0) -> str:
+    """A text for a setting that is the same in every run and differs with what the setting
+    holds: callables and classes by name, an extension instance by its class and options,
+    another object by its class and attributes (a few levels deep)."""
+    if depth > 4:
+        return "..."
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{_stable(k)}: {_stable(v)}" for k, v in sorted(value.items(), key=str)) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(map(_stable, value)) + "]"
+        return "{" + ", ".join(f"{_stable(k, depth + 1)}: {_stable(v, depth + 1)}"
+                               for k, v in sorted(value.items(), key=str)) + "}"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
+        return "[" + ", ".join(_stable(v, depth + 1) for v in items) + "]"
+    if isinstance(value, markdown.extensions.Extension):
+        return f"{type(value).__module__}.{type(value).__qualname__}({_stable(value.getConfigs(), depth + 1)})"
     if callable(value) and hasattr(value, "__qualname__"):
         return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
-    return _ADDRESS.sub("", repr(value) if not isinstance(value, str) else value)
+    text = value if isinstance(value, str) else repr(value)
+    if _ADDRESS.search(text) and hasattr(value, "__dict__"):
+        return f"{type(value).__module__}.{type(value).__qualname__}({_stable(vars(value), depth + 1)})"
+    return _ADDRESS.sub("", text)
 
 
 @dataclass(frozen=True)
