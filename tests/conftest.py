@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import html
 import json
+import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -64,6 +66,25 @@ class Project:
 
     def html(self, page: str) -> str:
         return (self.site / page / "index.html").read_text(encoding="utf-8")
+
+
+def summary_box(page: str) -> list[str]:
+    """The sentences of an article page's summary box, as shown (entities decoded)."""
+    if 'class="admonition abstract nd-summary"' not in page:
+        return []
+    box = page.split('class="admonition abstract nd-summary"', 1)[1].split("</div>", 1)[0]
+    return [html.unescape(s) for s in re.findall(r"<li>(.*?)</li>", box, re.DOTALL)]
+
+
+def page_prose(page: str) -> list[str]:
+    """The prose paragraphs of an article page's body as built, read by digest/loading/prose.py:
+    <article> without our own blocks (metadata, corrections, copies, summary, related list:
+    each one element of an `nd-` class with no element of its kind inside)."""
+    from digest.loading.prose import paragraphs
+
+    main = page.split("<article", 1)[1].split("</article>", 1)[0]
+    main = re.sub(r'<(div|aside) class="(?:[^"]* )?nd-[^"]*"[^>]*>.*?</\1>', "", main, flags=re.DOTALL)
+    return paragraphs(main)
 
 
 def pagefind_pages(site: Path) -> dict[str, dict]:

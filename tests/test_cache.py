@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from importlib import metadata
 from datetime import UTC
 from pathlib import Path
 
@@ -10,18 +11,20 @@ import pytest
 from conftest import Project, article
 
 from digest.analysis.analyse import analyse_article
-from digest.analysis.cache import AnalysisCache, code_version
+from digest.analysis.cache import ANALYSIS_LIBRARIES, ANALYSIS_MODULES, AnalysisCache, code_version, library_versions
 from digest.analysis.pipeline import cached_analyser
+from digest.loading.convert import DEFAULT_MARKDOWN, MarkdownSettings
 from digest.model import ArticleAnalysis
 
 TITLE = "Rockets hit the embassy"
 BODY = ("Three rockets struck the embassy compound on Sunday. Officials said one person was hurt. "
         "The attack followed weeks of protests in the capital. No group claimed responsibility.")
+MD = DEFAULT_MARKDOWN.fingerprint()      # what cached_analyser converts bodies with
 
 
 def test_cached_result_equals_fresh(tmp_path: Path) -> None:
     cache = AnalysisCache(tmp_path)
-    key = cache.key(TITLE, BODY, 3)
+    key = cache.key(TITLE, BODY, 3, MD)
     fresh = analyse_article(TITLE, BODY, 3)
     cache.put(key, fresh)
     assert cache.get(key) == fresh
@@ -31,18 +34,40 @@ def test_cached_result_equals_fresh(tmp_path: Path) -> None:
 
 def test_key_depends_on_body_title_length_and_code(tmp_path: Path) -> None:
     cache = AnalysisCache(tmp_path)
-    key = cache.key(TITLE, BODY, 3)
-    assert cache.key(TITLE, BODY + " More.", 3) != key
-    assert cache.key(TITLE + "!", BODY, 3) != key
-    assert cache.key(TITLE, BODY, 2) != key
-    assert AnalysisCache(tmp_path, version="other").key(TITLE, BODY, 3) != key
+    key = cache.key(TITLE, BODY, 3, MD)
+    assert cache.key(TITLE, BODY + " More.", 3, MD) != key
+    assert cache.key(TITLE + "!", BODY, 3, MD) != key
+    assert cache.key(TITLE, BODY, 2, MD) != key
+    assert cache.key(TITLE, BODY, 3, MarkdownSettings(("toc",)).fingerprint()) != key
+    assert AnalysisCache(tmp_path, version="other").key(TITLE, BODY, 3, MD) != key
     assert len(code_version()) == 16
+
+
+def test_code_version_follows_the_prose_code_and_the_libraries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key changes with the prose extraction's source and with the versions of the
+    libraries that shape an analysis."""
+    assert "loading/prose.py" in ANALYSIS_MODULES
+    versions = library_versions()
+    for name in ("datasketch", "snowballstemmer", "numpy", "markdown", "pymdown-extensions"):
+        assert f"{name}=={metadata.version(name)}" in versions.split(";")
+    before = code_version()
+    code_version.cache_clear()
+    real = metadata.version
+    try:
+        for changed in ANALYSIS_LIBRARIES:
+            monkeypatch.setattr(metadata, "version", lambda name, c=changed: "0.0.1" if name == c else real(name))
+            code_version.cache_clear()
+            assert code_version() != before, changed
+    finally:
+        monkeypatch.setattr(metadata, "version", real)
+        code_version.cache_clear()
+    assert code_version() == before
 
 
 def test_changed_body_is_a_miss(tmp_path: Path) -> None:
     cache = AnalysisCache(tmp_path)
-    cache.put(cache.key(TITLE, BODY, 3), analyse_article(TITLE, BODY, 3))
-    assert cache.get(cache.key(TITLE, BODY.replace("Three", "Four"), 3)) is None
+    cache.put(cache.key(TITLE, BODY, 3, MD), analyse_article(TITLE, BODY, 3))
+    assert cache.get(cache.key(TITLE, BODY.replace("Three", "Four"), 3, MD)) is None
 
 
 def _rows(db: Path) -> int:
@@ -58,7 +83,7 @@ def _rows(db: Path) -> int:
                                      '{"sentences": [1], "summary": [], "scores": []}'])
 def test_corrupt_entry_is_a_miss_and_is_rewritten(tmp_path: Path, content: str) -> None:
     cache = AnalysisCache(tmp_path)
-    key = cache.key(TITLE, BODY, 3)
+    key = cache.key(TITLE, BODY, 3, MD)
     cache.put(key, analyse_article(TITLE, BODY, 3))
     cache.close()
     with sqlite3.connect(cache.file) as con:
@@ -74,7 +99,7 @@ def test_corrupt_entry_is_a_miss_and_is_rewritten(tmp_path: Path, content: str) 
 def test_a_file_that_is_no_database_is_set_aside(tmp_path: Path) -> None:
     (tmp_path / AnalysisCache.file_name).write_bytes(b"this is not a database" * 100)
     cache = AnalysisCache(tmp_path)
-    key = cache.key(TITLE, BODY, 3)
+    key = cache.key(TITLE, BODY, 3, MD)
     assert cache.get(key) is None
     cache.put(key, analyse_article(TITLE, BODY, 3))
     cache.close()
@@ -86,7 +111,7 @@ def test_crash_mid_build_leaves_no_entry_and_next_run_recovers(tmp_path: Path) -
     """Entries are committed in batches: a build killed before its commit leaves none
     of them (never half of one), and the next build computes them again."""
     cache = AnalysisCache(tmp_path)
-    key = cache.key(TITLE, BODY, 3)
+    key = cache.key(TITLE, BODY, 3, MD)
     cached_analyser(3, cache, workers=1)([_article()])     # written, not yet committed
     assert AnalysisCache(tmp_path).get(key) is None           # another process sees nothing
     assert cache._db is not None
@@ -108,7 +133,7 @@ def test_second_build_reuses_the_cache(project: Project, monkeypatch: pytest.Mon
     def refuse(*args: object) -> None:
         raise AssertionError("an unchanged article was analysed again")
 
-    monkeypatch.setattr("digest.analysis.pipeline.analyse_article", refuse)
+    monkeypatch.setattr("digest.analysis.pipeline.analyse_prose", refuse)
     project.build()
     assert project.html("articles/a") == first
 

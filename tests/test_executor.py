@@ -6,13 +6,13 @@ import sys
 from pathlib import Path
 
 from digest.analysis.executor import PoolExecutor, SerialExecutor, choose_executor
+from digest.analysis.analyse import analyse_article
 from digest.analysis.pipeline import (
     Pipeline,
-    _analyse_job,
-    _convert_job,
+    _article_job,
     cached_analyser,
 )
-from digest.loading.convert import MarkdownSettings
+from digest.loading.convert import MarkdownSettings, convert_body
 from digest.loading.loader import load_corpus
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -23,17 +23,17 @@ ARTICLES = list(corpus.generate(12, seed=7))
 
 def test_pool_and_serial_give_identical_analyses_and_html() -> None:
     settings = MarkdownSettings(("toc", "tables", "attr_list"), {"toc": {"permalink": True}})
-    jobs = [(a.title, a.body, 3) for a in ARTICLES]
-    bodies = [(a.body, settings) for a in ARTICLES]
-    serial = list(SerialExecutor().map(_analyse_job, jobs)), list(SerialExecutor().map(_convert_job, bodies))
+    jobs = [(a.title, a.body, 3, settings, True, True, None) for a in ARTICLES]
+    serial = list(SerialExecutor().map(_article_job, jobs))
     with PoolExecutor(workers=2, chunksize=2) as pool:
-        parallel = list(pool.map(_analyse_job, jobs)), list(pool.map(_convert_job, bodies))
+        parallel = list(pool.map(_article_job, jobs))
     assert parallel == serial
-    assert all(a.summary for a in serial[0])
-    assert all(c.html.startswith("<p>") for c in serial[1])
+    assert all(analysis and analysis.summary for analysis, _ in serial)
+    assert all(body and body.html.startswith("<p>") for _, body in serial)
+    assert [analysis for analysis, _ in serial] == [analyse_article(a.title, a.body, 3, settings) for a in ARTICLES]
 
 
-def test_bodies_are_collected_in_any_order_then_the_pool_is_released(tmp_path: Path) -> None:
+def test_bodies_are_collected_in_any_order_then_dropped(tmp_path: Path) -> None:
     corpus.write_digest_corpus(tmp_path / "content", ARTICLES)
     articles = load_corpus(tmp_path / "content").articles
     settings = MarkdownSettings(("toc",))
@@ -42,8 +42,8 @@ def test_bodies_are_collected_in_any_order_then_the_pool_is_released(tmp_path: P
         pipeline(articles)
         assert pipeline.converted == {a.slug for a in articles}
         last, first = articles[-1], articles[0]
-        assert pipeline.body(last.slug) == _convert_job((last.body, settings))     # waits past the others
-        assert pipeline.body(first.slug) == _convert_job((first.body, settings))
+        assert pipeline.body(last.slug) == convert_body(last.body, settings)
+        assert pipeline.body(first.slug) == convert_body(first.body, settings)
         pipeline.close()
     assert pipeline.body(first.slug) is None and not pipeline.converted
 

@@ -105,7 +105,8 @@ def _print_suggestions(site: Site) -> None:
     topics, problems = load_topics(site.topics_path, site.topics_shown)
     if not problems:
         for line in topic_suggestions(site.articles_dir or site.docs_dir, TopicIndex(topics),
-                                      shown_from=site.docs_dir, max_bytes=site.max_bytes):
+                                      shown_from=site.docs_dir, max_bytes=site.max_bytes,
+                                      markdown=site.markdown):
             print(line)
 
 

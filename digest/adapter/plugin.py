@@ -5,7 +5,7 @@ Hooks, in build order:
   Material plugins that hinder the digest (digest/adapter/materialplugins.py); picks the message
   catalogue for theme.language (digest/pages/messages.py), warning when there is none.
 - on_files: loads and validates all of content/, analyses it (digest/analysis/pipeline.py: cached,
-  on a process pool, which then goes on converting article bodies), renders every page
+  on a process pool that converts each body once, for its prose and its page), renders every page
   and swaps the raw article files for the generated pages (nothing is written to disk);
   articles whose body is converted on the pool skip Markdown (`_SlotPage`); starts
   writing the Pagefind search index in the background (digest/pages/searchindex.py).
@@ -26,7 +26,6 @@ from __future__ import annotations
 import gc
 import logging
 import os
-import pickle
 import posixpath
 import threading
 import time
@@ -108,17 +107,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         """`cache_dir`, relative to the folder of mkdocs.yml."""
         return Path(config.config_file_path or ".").resolve().parent / self.config.cache_dir
 
-    def _markdown(self, config: MkDocsConfig) -> MarkdownSettings | None:
-        """The site's Markdown settings for converting bodies in the worker pool, or None
-        (MkDocs converts every page itself) if they cannot be sent to another process."""
-        settings = MarkdownSettings(tuple(config.markdown_extensions), dict(config.mdx_configs or {}),
-                                    self.config.sanitize_html)
-        try:
-            pickle.dumps(settings)
-        except Exception:  # noqa: BLE001 - any unpicklable extension option means "not here"
-            log.debug("digest: Markdown settings cannot be pickled; MkDocs converts article bodies")
-            return None
-        return settings
+    def _markdown(self, config: MkDocsConfig) -> MarkdownSettings:
+        """The site's Markdown settings, for converting bodies and reading their prose (in
+        the worker pool, or in this process if they cannot be pickled)."""
+        return MarkdownSettings(tuple(config.markdown_extensions), dict(config.mdx_configs or {}),
+                                self.config.sanitize_html)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if self.config.feeds and not config.site_url:
@@ -153,8 +146,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         body conversion."""
         markdown = self._markdown(config)
         cache = AnalysisCache(self._cache_dir(config)) if self.config.cache else None
-        pages = (PageCache(self._cache_dir(config) / "pages", markdown.fingerprint())
-                 if self.config.cache and markdown is not None else None)
+        pages = PageCache(self._cache_dir(config) / "pages", markdown.fingerprint()) if self.config.cache else None
         return Pipeline(self.config.summary_sentences, cache, self.config.workers,
                         markdown=markdown, page_cache=pages)
 
@@ -265,8 +257,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     @event_priority(100)
     def _put_body(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
                   nav: Navigation) -> TemplateContext | None:
-        """An article's converted body (and table of contents) goes in now, as late as the
-        theme allows, so the pool has converted it while the rest of the build went on."""
+        """An article's converted body (and table of contents) goes in now, before other
+        plugins read the page's content."""
         slug = self._bodies.get(page.file.src_uri)
         body = self._pipeline.body(slug) if slug is not None and self._pipeline is not None else None
         if body is not None and self.pageset is not None and page.content is not None:

@@ -21,6 +21,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 from mkdocs.structure.files import get_files
 
+from ..loading.convert import MarkdownSettings
 from ..loading.loader import Corpus
 from ..loading.yamlerror import yaml_mistake
 from .placement import article_sources, blog_dirs
@@ -93,6 +94,11 @@ class Site:
         """Where we looked, for every message: 'content/ (from mkdocs.yml)'."""
         folder = self.articles_dir or self.docs_dir
         return f"{shown(folder)}/ ({self.origin})"
+
+    @property
+    def markdown(self) -> MarkdownSettings:
+        """The site's Markdown settings, so suggestions read the same prose as the build."""
+        return MarkdownSettings(tuple(self.config.markdown_extensions), dict(self.config.mdx_configs or {}))
 
     def option(self, name: str) -> object:
         """One of the plugin's options as mkdocs.yml sets it (or its default)."""

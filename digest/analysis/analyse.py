@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import chain
 
+from ..loading.convert import MarkdownSettings
+from ..loading.prose import body_prose
 from ..model import Article, ArticleAnalysis, Digest, Quote, Topic, TopicDigest
 from .conflicts import find_conflicts
 from .duplicates import (
@@ -25,9 +27,10 @@ from .duplicates import (
 from .figures import Claim, attach_claims, raw_claims
 from .similarity import DEFAULT_MIN_SCORE, related, vectorise, vectorise_counts
 from .summarize import Candidate, rank_terms, select, summarize_topic
-from .text import plain_text, split_sentences, words_and_terms
+from .text import split_sentences, words_and_terms
 
-__all__ = ["AnalysisOptions", "analyse_article", "article_claims", "build_digest", "related_articles"]
+__all__ = ["AnalysisOptions", "analyse_article", "analyse_prose", "article_claims", "build_digest",
+           "related_articles"]
 
 
 @dataclass(frozen=True)
@@ -44,10 +47,17 @@ class AnalysisOptions:
     figure_window_days: float = 3.0
 
 
-def analyse_article(title: str, body: str, n: int) -> ArticleAnalysis:
-    """Everything about one article that depends only on its text: sentences, summary, and
+def analyse_article(title: str, body: str, n: int, markdown: MarkdownSettings | None = None) -> ArticleAnalysis:
+    """`analyse_prose` of the Markdown body's prose, converted with `markdown` (default:
+    convert.DEFAULT_MARKDOWN); the pipeline converts once and calls analyse_prose itself."""
+    return analyse_prose(title, body_prose(body, markdown), n)
+
+
+def analyse_prose(title: str, prose: str, n: int) -> ArticleAnalysis:
+    """Everything about one article that depends only on its text (`prose`: the paragraphs
+    of its converted body, one a line, see digest/loading/prose.py): sentences, summary, and
     the per-article inputs of duplicate detection, related coverage and figure conflicts."""
-    sentences = tuple(split_sentences(plain_text(body)))
+    sentences = tuple(split_sentences(prose))
     # Each sentence is split into words and terms once, for the shingles, the term counts
     # and the ranking: the words (terms) of "title, prose" are those of its parts in turn.
     title_words, title_terms = words_and_terms(title)
@@ -102,7 +112,7 @@ def related_articles(articles: Iterable[Article], limit: int, min_score: float =
     if analyses is not None:
         corpus = vectorise_counts({a.slug: analyses[a.slug].term_count_map() for a in items})
     else:
-        corpus = vectorise({a.slug: f"{a.title}\n{a.title}\n{plain_text(a.body)}" for a in items})
+        corpus = vectorise({a.slug: f"{a.title}\n{a.title}\n{body_prose(a.body)}" for a in items})
     return related(corpus, limit, min_score)
 
 

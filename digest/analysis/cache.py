@@ -1,11 +1,12 @@
 """The on-disk caches: analyses, near-duplicate candidates and converted bodies, keyed by
 what decides them.
 
-Analysis key = sha256(code version, summary length, title, body). The code version is a
-hash of the source of the modules that compute an analysis and of the versions of the
-libraries that shape it (`_library_versions`), so editing the sentence
-splitter or the summariser invalidates every entry without anyone remembering to bump
-a number. The candidate pairs of the last build are one entry under the code version
+Analysis key = sha256(code version, summary length, Markdown settings, title, body). The
+code version is a hash of the source of the modules that compute an analysis (the prose
+extraction and the body conversion it reads included) and of the versions of the
+libraries that shape one, so editing the sentence splitter or upgrading the stemmer
+invalidates every entry without anyone remembering to bump a number. The Markdown
+settings (`MarkdownSettings.fingerprint()`) decide the HTML the prose is read from. The candidate pairs of the last build are one entry under the code version
 (see duplicates.PairMemo). Bodies are keyed by the body and the Markdown settings.
 
 Each store is one SQLite file in the cache folder (see `_Store` for why and how writes
@@ -22,7 +23,7 @@ import json
 import os
 import sqlite3
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -30,39 +31,39 @@ from ..loading.convert import Converted
 from ..model import ArticleAnalysis
 from .duplicates import PairMemo
 
-__all__ = ["AnalysisCache", "PageCache", "PairStore", "code_version"]
+__all__ = ["ANALYSIS_LIBRARIES", "AnalysisCache", "PageCache", "PairStore", "code_version", "library_versions"]
 
 #: Bump when the entry layout changes; source edits of ANALYSIS_MODULES are picked up anyway.
 FORMAT = "2"
 #: The modules whose code decides an ArticleAnalysis.
 ANALYSIS_MODULES = ("analysis/text.py", "analysis/summarize.py", "analysis/analyse.py", "model.py",
-                    "analysis/duplicates.py", "analysis/figures.py")
+                    "analysis/duplicates.py", "analysis/figures.py", "loading/prose.py",
+                    "loading/convert.py", "loading/sanitize.py")
+#: The distributions whose versions shape an analysis: the MinHash signatures, the stems,
+#: the scores' arithmetic, and the HTML the prose is read from.
+ANALYSIS_LIBRARIES = ("datasketch", "snowballstemmer", "numpy", "scipy", "markdown", "pymdown-extensions", "nh3")
+
+
+def library_versions() -> str:
+    """`name==version` of every ANALYSIS_LIBRARIES distribution ("-" if not installed)."""
+    found = []
+    for name in ANALYSIS_LIBRARIES:
+        try:
+            found.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}==-")
+    return ";".join(found)
 
 
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """A hash of the analysis code's source: changes whenever that code changes."""
-    digest = hashlib.sha256(FORMAT.encode())
+    """A hash of the analysis code's source and its libraries' versions: changes whenever
+    either does."""
+    digest = hashlib.sha256(FORMAT.encode() + b"\0" + library_versions().encode() + b"\0")
     here = Path(__file__).resolve().parent.parent
     for name in ANALYSIS_MODULES:
         digest.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
-    digest.update(_library_versions().encode())
     return digest.hexdigest()[:16]
-
-
-#: Libraries whose behaviour shapes an analysis (MinHash, stemming, numerics).
-SHAPING_LIBRARIES = ("datasketch", "snowballstemmer", "numpy", "scipy")
-
-
-def _library_versions() -> str:
-    """The installed versions of SHAPING_LIBRARIES: an upgrade must not mix old and new results."""
-    found = []
-    for name in SHAPING_LIBRARIES:
-        try:
-            found.append(f"{name}={version(name)}")
-        except PackageNotFoundError:
-            found.append(f"{name}=-")
-    return ";".join(found)
 
 
 def digest_key(*parts: str) -> str:
@@ -183,9 +184,10 @@ class AnalysisCache(_Store):
         super().close()
         self.pairs.close()
 
-    def key(self, title: str, body: str, summary_sentences: int) -> str:
-        """The entry's name: everything the analysis depends on, hashed."""
-        return digest_key(self.version, str(summary_sentences), title, body)
+    def key(self, title: str, body: str, summary_sentences: int, markdown: str) -> str:
+        """The entry's name: everything the analysis depends on, hashed (`markdown`: the
+        fingerprint of the settings the body is converted with)."""
+        return digest_key(self.version, str(summary_sentences), markdown, title, body)
 
     def get(self, key: str) -> ArticleAnalysis | None:
         """The stored analysis, or None if absent, unreadable or malformed."""

@@ -1,32 +1,33 @@
 """The per-article stage as the plugin runs it: cached, parallel, with progress on long runs.
 
-A `Pipeline` is the `Analyser` that `build_digest` accepts. For every article it looks
-up the analysis and (when `markdown` settings are given) the converted body in the
-on-disk caches and computes only what is missing, in parallel when there is much to do.
+A `Pipeline` is the `Analyser` that `build_digest` accepts. The analysis reads an
+article's prose from its converted body (digest/loading/prose.py), so one job per
+article converts the body once and analyses the prose of that HTML; the analysis and,
+when the plugin places the body itself, the converted body come back together. Both are
+looked up first in the on-disk caches: an article with both is not touched, one whose
+body is cached is analysed from that HTML without converting it again, and a cached
+analysis whose body is missing only converts. The call waits for every job (every topic
+page and related list combines the analyses), so the bodies are ready before any page
+is rendered; `body(slug)` hands each to the plugin when its page comes up.
 
-The two halves are needed at different times, so they are scheduled differently:
-- analyses are needed at once (every topic page and related list combines them), so the
-  call waits for all of them and returns them by slug;
-- converted bodies are needed only when MkDocs writes each article page, so their jobs
-  are queued on the same pool right after and `body(slug)` collects each result when
-  its page comes up. The pool converts while the build process combines the analyses,
-  renders pages and runs the theme: on two cores that overlaps the two largest costs
-  of a cold build instead of adding them.
-Call `close()` when the build is over (or has failed) to release the workers.
+Articles whose body MkDocs must convert (a relative link, see `needs_mkdocs`) are still
+converted here, for their prose only. Markdown settings that cannot be pickled are used
+in this process instead of the pool. Call `close()` when the build is over (or has
+failed) to release the workers and the bodies.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
-from ..loading.convert import Converted, MarkdownSettings, convert_body, needs_mkdocs
+from ..loading.convert import DEFAULT_MARKDOWN, Converted, MarkdownSettings, convert_body, needs_mkdocs, picklable
+from ..loading.prose import prose_text
 from ..model import Article, ArticleAnalysis
-from .analyse import analyse_article
+from .analyse import analyse_prose
 from .cache import AnalysisCache, PageCache
-from .executor import Executor, choose_executor
+from .executor import Executor, SerialExecutor, choose_executor
 
 __all__ = ["Pipeline", "cached_analyser"]
 
@@ -35,18 +36,26 @@ log = logging.getLogger("mkdocs.plugins.digest")
 #: Runs with at least this many articles to analyse report progress every ~10%.
 PROGRESS_FROM = 500
 
+#: One article's job: title, Markdown body, summary length, settings, whether to analyse,
+#: whether to return the converted body, and the body's HTML if the page cache had it.
+Job = tuple[str, str, int, MarkdownSettings, bool, bool, "str | None"]
 
-def _analyse_job(job: tuple[str, str, int]) -> ArticleAnalysis:
-    """One article's analysis; module-level and tuple-fed so it pickles cheaply."""
-    return analyse_article(*job)
 
-
-def _convert_job(job: tuple[str, MarkdownSettings]) -> Converted:
-    return convert_body(*job)
+def _article_job(job: Job) -> tuple[ArticleAnalysis | None, Converted | None]:
+    """Convert the body (unless its HTML is given) and analyse its prose; module-level and
+    tuple-fed so it pickles cheaply."""
+    title, body, n, settings, analyse, keep, html = job
+    converted = convert_body(body, settings) if html is None else Converted(html)
+    analysis = analyse_prose(title, prose_text(converted.html), n) if analyse else None
+    return analysis, converted if keep else None
 
 
 class Pipeline:
-    """Cached, parallel analysis and body conversion of articles; see the module doc."""
+    """Cached, parallel analysis and body conversion of articles; see the module doc.
+
+    `markdown`: the site's settings; the bodies of articles that do not need MkDocs are
+    then converted for the plugin too. None: analyses only, prose converted with
+    DEFAULT_MARKDOWN."""
 
     def __init__(self, summary_sentences: int, cache: AnalysisCache | None = None, workers: int = 0,
                  executor: Executor | None = None, markdown: MarkdownSettings | None = None,
@@ -54,81 +63,78 @@ class Pipeline:
         self.summary_sentences = summary_sentences
         self.cache, self.page_cache = cache, page_cache
         self.workers, self.executor, self.markdown = workers, executor, markdown
-        self._runner: Executor | None = None
         self._bodies: dict[str, Converted] = {}
-        self._queued: deque[tuple[str, str]] = deque()     # (slug, page-cache key), in job order
-        self._results: Iterator[Converted] = iter(())
+        self._converted: frozenset[str] = frozenset()
 
     @property
     def converted(self) -> frozenset[str]:
         """Slugs whose body this pipeline converts (the others are left to MkDocs)."""
-        return frozenset(self._bodies) | frozenset(slug for slug, _ in self._queued)
+        return self._converted
 
     def __call__(self, articles: Iterable[Article]) -> dict[str, ArticleAnalysis]:
         self.close()
         items = list(articles)
+        settings = self.markdown or DEFAULT_MARKDOWN
+        context = settings.fingerprint()
+        n = self.summary_sentences
         found: dict[str, ArticleAnalysis] = {}
-        todo: list[tuple[Article, str]] = []
-        convert: list[tuple[Article, str]] = []
+        todo: list[tuple[Article, str, str, Job]] = []     # (article, analysis key, body key, job)
+        converted = []
         for article in items:
-            key = self.cache.key(article.title, article.body, self.summary_sentences) if self.cache else ""
+            key = self.cache.key(article.title, article.body, n, context) if self.cache else ""
             hit = self.cache.get(key) if self.cache else None
-            if hit is None:
-                todo.append((article, key))
-            else:
+            keep = self.markdown is not None and not needs_mkdocs(article.body)
+            body_key = self.page_cache.key(article.body) if keep and self.page_cache else ""
+            body = self.page_cache.get(body_key) if body_key and self.page_cache else None
+            if keep:
+                converted.append(article.slug)
+            if body is not None:
+                self._bodies[article.slug] = body
+            if hit is not None:
                 found[article.slug] = hit
-            if self.markdown is not None and not needs_mkdocs(article.body):
-                body_key = self.page_cache.key(article.body) if self.page_cache else ""
-                body = self.page_cache.get(body_key) if self.page_cache else None
-                if body is None:
-                    convert.append((article, body_key))
-                else:
-                    self._bodies[article.slug] = body
-        self._runner = self.executor or choose_executor(len(todo) + len(convert), self.workers)
-        self._analyse(todo, found, len(items))
-        if convert and self.markdown is not None:
-            self._queued = deque((a.slug, key) for a, key in convert)
-            self._results = self._runner.map(_convert_job, [(a.body, self.markdown) for a, _ in convert])
-        elif self.executor is None:
-            self._runner.close()
+            if hit is None or (keep and body is None):
+                todo.append((article, key, body_key, (article.title, article.body, n, settings, hit is None,
+                                                      keep and body is None, body.html if body else None)))
+        self._converted = frozenset(converted)
+        self._run(todo, found, len(items), settings)
         return {a.slug: found[a.slug] for a in items}
 
-    def _analyse(self, todo: list[tuple[Article, str]], found: dict[str, ArticleAnalysis], total: int) -> None:
-        """Analyse the cache misses on the runner, storing each result; waits for all."""
-        assert self._runner is not None
+    def _run(self, todo: list[tuple[Article, str, str, Job]], found: dict[str, ArticleAnalysis], total: int,
+             settings: MarkdownSettings) -> None:
+        """Run the jobs, storing each result; waits for all."""
+        runner = (SerialExecutor() if not picklable(settings)
+                  else self.executor or choose_executor(len(todo), self.workers))
         start = time.perf_counter()
         step, loud = max(1, len(todo) // 10), len(todo) >= PROGRESS_FROM
         if loud:
-            log.info("digest: analysing %d of %d articles on %d process(es)",
-                     len(todo), total, self._runner.workers)
-        jobs = [(a.title, a.body, self.summary_sentences) for a, _ in todo]
-        for done, ((article, key), analysis) in enumerate(zip(todo, self._runner.map(_analyse_job, jobs)), 1):
-            found[article.slug] = analysis
-            if self.cache:
-                self.cache.put(key, analysis)
-            if loud and (done % step == 0 or done == len(todo)):
-                log.info("digest: analysed %d/%d articles (%d%%, %.1f s)", done, len(todo),
-                         100 * done // len(todo), time.perf_counter() - start)
-        log.debug("digest: %d analyses reused from the cache, %d computed in %.2f s",
-                  total - len(todo), len(todo), time.perf_counter() - start)
+            log.info("digest: analysing %d of %d articles on %d process(es)", len(todo), total, runner.workers)
+        try:
+            results = runner.map(_article_job, [job for *_, job in todo])
+            for done, ((article, key, body_key, _), (analysis, body)) in enumerate(zip(todo, results), 1):
+                if analysis is not None:
+                    found[article.slug] = analysis
+                    if self.cache:
+                        self.cache.put(key, analysis)
+                if body is not None:
+                    self._bodies[article.slug] = body
+                    if self.page_cache:
+                        self.page_cache.put(body_key, body)
+                if loud and (done % step == 0 or done == len(todo)):
+                    log.info("digest: analysed %d/%d articles (%d%%, %.1f s)", done, len(todo),
+                             100 * done // len(todo), time.perf_counter() - start)
+        finally:
+            if runner is not self.executor:
+                runner.close()
+        log.debug("digest: %d of %d articles reused from the cache, %d analysed or converted in %.2f s",
+                  total - len(todo), total, len(todo), time.perf_counter() - start)
 
     def body(self, slug: str) -> Converted | None:
-        """The converted body of an article, waiting for its job if need be; None if the
-        pipeline does not convert it (MkDocs does)."""
-        while slug not in self._bodies and self._queued:
-            queued, key = self._queued.popleft()
-            converted = next(self._results)
-            self._bodies[queued] = converted
-            if self.page_cache:
-                self.page_cache.put(key, converted)
+        """The converted body of an article; None if the pipeline does not convert it (MkDocs does)."""
         return self._bodies.get(slug)
 
     def close(self) -> None:
-        """Release the workers; bodies not yet collected are dropped (and recomputed next time)."""
-        if self._runner is not None and self.executor is None:
-            self._runner.close()
-        self._runner, self._queued, self._results = None, deque(), iter(())
-        self._bodies = {}
+        """Drop the bodies (the workers are released when the jobs are done)."""
+        self._bodies, self._converted = {}, frozenset()
 
 
 def cached_analyser(summary_sentences: int, cache: AnalysisCache | None = None,

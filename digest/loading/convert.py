@@ -15,18 +15,47 @@ No MkDocs imports: the plugin builds the `MarkdownSettings` from its config.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
+import pickle
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 import markdown
+import markdown.extensions
 from markdown import inlinepatterns
 
 from .sanitize import clean_html, sanitize_version
 
-__all__ = ["Converted", "MarkdownSettings", "convert_body", "needs_mkdocs"]
+__all__ = ["DEFAULT_MARKDOWN", "Converted", "MarkdownSettings", "convert_body", "needs_mkdocs", "picklable"]
+
+# An object's repr often holds its address ("<function f at 0x7f...>"), which differs
+# from one run to the next: left out of fingerprints, so the caches still hit.
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def _stable(value: Any, depth: int = 0) -> str:
+    """A text for a setting that is the same in every run and differs with what the setting
+    holds: callables and classes by name, an extension instance by its class and options,
+    another object by its class and attributes (a few levels deep)."""
+    if depth > 4:
+        return "..."
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_stable(k, depth + 1)}: {_stable(v, depth + 1)}"
+                               for k, v in sorted(value.items(), key=str)) + "}"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
+        return "[" + ", ".join(_stable(v, depth + 1) for v in items) + "]"
+    if isinstance(value, markdown.extensions.Extension):
+        return f"{type(value).__module__}.{type(value).__qualname__}({_stable(value.getConfigs(), depth + 1)})"
+    if callable(value) and hasattr(value, "__qualname__"):
+        return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
+    text = value if isinstance(value, str) else repr(value)
+    if _ADDRESS.search(text) and hasattr(value, "__dict__"):
+        return f"{type(value).__module__}.{type(value).__qualname__}({_stable(vars(value), depth + 1)})"
+    return _ADDRESS.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -39,7 +68,7 @@ class MarkdownSettings:
 
     @cached_property
     def _fingerprint(self) -> str:
-        text = json.dumps([markdown.__version__, [str(e) for e in self.extensions], repr(self.configs),
+        text = json.dumps([markdown.__version__, _versions(), _stable(list(self.extensions)), _stable(self.configs),
                            self.sanitize, sanitize_version() if self.sanitize else ""], default=str)
         return hashlib.sha256(text.encode()).hexdigest()
 
@@ -47,6 +76,39 @@ class MarkdownSettings:
         """A stable hash of the settings and library versions (part of the cache key);
         computed once per settings object, as every converted body looks it up."""
         return self._fingerprint
+
+
+def _versions() -> str:
+    """The version of pymdown-extensions, the extensions a Material site most often uses."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("pymdown-extensions")
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+def picklable(settings: MarkdownSettings) -> bool:
+    """Whether the settings can be sent to a worker process (an extension instance or an
+    option holding a lambda cannot); if not, bodies are converted in this process."""
+    try:
+        pickle.dumps(settings)
+    except Exception:  # noqa: BLE001 - any unpicklable extension option means "not in a worker"
+        return False
+    return True
+
+
+def _default_extensions() -> tuple[str, ...]:
+    """Python-Markdown's `extra` (tables, footnotes, definition lists, abbreviations,
+    md_in_html, fenced code, attribute lists) and admonitions, with collapsible blocks
+    (pymdownx.details) when pymdown-extensions is installed, as it is with Material."""
+    found = importlib.util.find_spec("pymdownx") is not None
+    return ("extra", "admonition", "toc", *(("pymdownx.details",) if found else ()))
+
+
+#: What a body is converted with when the site's settings are not known (the CLI's
+#: suggestions without a mkdocs.yml, analyses outside a build).
+DEFAULT_MARKDOWN = MarkdownSettings(_default_extensions())
 
 
 @dataclass(frozen=True)

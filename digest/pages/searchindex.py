@@ -6,7 +6,9 @@ text is already at hand as sentences, so each page becomes one custom record ins
 
 - an article: its title, date and source as metadata (a result shows them), and as
   text its byline, topics, summary and, for articles at most `full_text_days` older
-  than the newest one, its full text;
+  than the newest one, its full text: the sentences of its prose, which the analysis
+  read from the converted body (digest/loading/prose.py: paragraphs, list items and
+  definitions; no headings, code, tables, admonition titles or footnotes);
 - a topic: its title, description and the quotes of its story so far;
 - the home page: the site's name and description and every topic's title and
   description.
