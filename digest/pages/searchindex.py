@@ -4,9 +4,13 @@ Pagefind would learn a page's text by parsing its HTML back apart; for our pages
 text is already at hand as sentences, so each page becomes one custom record instead
 (digest/pages/pagefindservice.py writes them into `site/pagefind/`):
 
-- an article: its title, date and source as metadata (a result shows them), and as
-  text its byline, topics, summary and, for articles at most `full_text_days` older
-  than the newest one, its full text;
+- an article: as text its summary and full text (only the summary for articles more
+  than `full_text_days` older than the newest one, if that is set), so that a result's
+  excerpt is always the article's own prose; its title, source, date, author and topics
+  as metadata (Pagefind searches metadata too, and a result shows it); its topics and
+  source as filters. A syndicated copy (digest/analysis/duplicates.py) has no record of
+  its own: the original's record names the copies' sources ("also reported by"), is found
+  by them and is kept by their source filter, so a story is one result;
 - a topic: its title, description and the quotes of its story so far;
 - the home page: the site's name and description and every topic's title and
   description.
@@ -14,7 +18,7 @@ text is already at hand as sentences, so each page becomes one custom record ins
 Archive months and source pages only list articles, so they are not indexed.
 Text is HTML-escaped, as Pagefind's own text from HTML pages is: the search box shows
 excerpts of it as HTML (pagefind.js escapes < and > once more; we do not rely on that).
-Metadata stays plain text, which the search box's template escapes.
+Metadata and filters stay plain text, which the search box escapes.
 """
 
 from __future__ import annotations
@@ -53,22 +57,37 @@ def _url(uri: str, directory_urls: bool) -> str:
 
 def article_records(digest: Digest, topic_titles: dict[str, str], directory_urls: bool = True,
                     full_text_days: int | None = None) -> list[Record]:
-    """One record per article; full text only from the cutoff on (see full_text_cutoff), in
-    place of a generated summary, whose sentences it holds already."""
+    """One record per article but syndicated copies (see the module doc); full text only
+    from the cutoff on (see full_text_cutoff), in place of a generated summary, whose
+    sentences it holds already."""
     cutoff = full_text_cutoff(digest.articles, full_text_days)
+    copies = {g.original: g.copies for g in digest.duplicates}
+    hidden = {slug for g in digest.duplicates for slug in g.copies}
+    by_slug = {a.slug: a for a in digest.articles}
     records = []
     for a in digest.articles:
-        date = fmt_date(a.published)
-        byline = " · ".join(x for x in (a.source, date, f"by {a.author}" if a.author else "") if x) + "."
-        parts = [byline, "Topics: " + ", ".join(topic_titles.get(t, t) for t in a.topics) + "."]
+        if a.slug in hidden:
+            continue
         full = a.published.timestamp() >= cutoff and a.slug in digest.analyses
+        parts: list[str] = []
         if a.summary or not full:
             parts.extend(digest.summary_of(a))
         if full:
             parts.extend(digest.analyses[a.slug].sentences)
+        topics = [topic_titles.get(t, t) for t in a.topics]
+        also = [s for s in _unique(by_slug[c].source for c in copies.get(a.slug, ()) if c in by_slug)
+                if s != a.source]
+        meta = {"title": a.title, "date": fmt_date(a.published), "source": a.source,
+                "author": a.author or "", "topics": ", ".join(topics), "also": ", ".join(also)}
         records.append(Record(_url(page_uri("article", a.slug), directory_urls), _text(parts),
-                              {"title": a.title, "date": date, "source": a.source}))
+                              {k: v for k, v in meta.items() if v},
+                              {k: v for k, v in (("topic", topics), ("source", [a.source, *also])) if v}))
     return records
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    """The values in order, each once."""
+    return list(dict.fromkeys(values))
 
 
 def topic_records(digest: Digest, directory_urls: bool = True) -> list[Record]:
