@@ -1,6 +1,8 @@
-"""The search index: one Pagefind record per article, topic and home page, queried through
-Pagefind's own search (pagefind.js in Chromium); full text only for recent articles
-(search_full_text_days); a missing or failing binary stops the build with a clear error."""
+"""The search index: one Pagefind record per article (syndicated copies merged into their
+original), topic and home page, queried through Pagefind's own search (pagefind.js in
+Chromium); full text of every article unless search_full_text_days limits it; metadata
+searchable but kept out of the excerpt text; topic and source filters; a missing or failing
+binary stops the build with a clear error."""
 
 from __future__ import annotations
 
@@ -19,13 +21,14 @@ from pathlib import Path
 import pytest
 from conftest import Project, article, pagefind_pages
 from test_browser import CHROMIUM_ARGS, QuietHandler, chromium_path
+from test_duplicates import WIRE
 
 from digest.pages.pagefindservice import IndexJob, Record, write_bundle
 
-# Every result of a query, with its data, as Pagefind's search API returns them.
-SEARCH = """async (query) => {
+# Every result of a query (with filters, if any), with its data, as Pagefind's search API returns them.
+SEARCH = """async ([query, filters]) => {
   const pagefind = await import("/pagefind/pagefind.js");
-  const found = await pagefind.search(query);
+  const found = await pagefind.search(query, {filters});
   return Promise.all(found.results.map(async (r) => {
     const d = await r.data();
     return {url: d.url, meta: d.meta, content: d.content};
@@ -56,13 +59,13 @@ def browser():
 
 @pytest.fixture(scope="module")
 def search(browser):
-    """Query a built site through Pagefind in Chromium: (site, query) -> [{url, meta, content}]."""
-    def query(site: Path, text: str) -> list[dict]:
+    """Query a built site through Pagefind in Chromium: (site, query[, filters]) -> [{url, meta, content}]."""
+    def query(site: Path, text: str, filters: dict | None = None) -> list[dict]:
         with served(site) as url:
             page = browser.new_page()
             try:
                 page.goto(url)
-                return page.evaluate(SEARCH, text)
+                return page.evaluate(SEARCH, [text, filters or {}])
             finally:
                 page.close()
 
@@ -78,32 +81,85 @@ def articles(results: list[dict]) -> list[str]:
 
 
 @pytest.mark.browser
-def test_articles_are_found_by_title_summary_and_recent_full_text(project: Project, search) -> None:
+def test_every_article_is_found_by_its_full_text_and_its_metadata(project: Project, search) -> None:
     body = "Rockets hit the embassy compound. A kitchen worker saw the smoke rise."
-    project.add("old.md", article(title="Zeppelin story", date="2019-10-01", body=body,
+    project.add("old.md", article(title="Zeppelin story", date="2015-10-01", body=body,
                                   extra="summary: Rockets hit the embassy.\nauthor: Ann Lee"))
-    project.add("new.md", article(title="New <b>story</b>", date="2020-01-27", body=body))
+    fresh = "Talks resumed in the capital today. A kitchen strike ended."
+    project.add("new.md", article(title="New <b>story</b>", date="2026-12-01", source="Wire", body=fresh))
     project.build()
+    assert articles(search(project.site, "kitchen")) == ["/articles/new/", "/articles/old/"]   # old too
     assert urls(search(project.site, "zeppelin")) == ["/articles/old/"]          # by title
-    assert articles(search(project.site, "embassy")) == ["/articles/new/", "/articles/old/"]
-    assert articles(search(project.site, "kitchen")) == ["/articles/new/"]       # old: no full text
+    assert urls(search(project.site, "Ann Lee")) == ["/articles/old/"]           # by author
+    assert articles(search(project.site, "wire")) == ["/articles/new/"]          # by source
     old = search(project.site, "zeppelin")[0]
-    assert old["meta"] == {"title": "Zeppelin story", "date": "1 October 2019", "source": "Desk"}
-    assert old["content"].startswith("Desk · 1 October 2019 · by Ann Lee. Topics: Iraq protests. ")
+    assert old["meta"] == {"title": "Zeppelin story", "date": "1 October 2015", "source": "Desk",
+                           "author": "Ann Lee", "topics": "Iraq protests"}
+    # The text is the article's own prose only: an excerpt never shows a byline or "Topics:".
+    assert old["content"] == ("Rockets hit the embassy. Rockets hit the embassy compound. "
+                              "A kitchen worker saw the smoke rise.")
     new = next(r for r in search(project.site, "kitchen") if r["url"] == "/articles/new/")
     assert new["meta"]["title"] == "New <b>story</b>"       # plain text: the search box escapes it
+    assert new["content"] == fresh
 
 
 @pytest.mark.browser
-def test_zero_days_indexes_every_article_in_full(project: Project, search) -> None:
+def test_a_limit_keeps_older_articles_to_title_metadata_and_summary(project: Project, search) -> None:
     cfg = project.root / "mkdocs.yml"
-    cfg.write_text(cfg.read_text().replace("  - digest\n", "  - digest:\n      search_full_text_days: 0\n"))
+    cfg.write_text(cfg.read_text().replace("  - digest\n", "  - digest:\n      search_full_text_days: 30\n"))
     project.add("old.md", article(title="Old", date="2015-01-01",
                                   body="Rockets hit the base. A kitchen worker saw it.",
                                   extra="summary: Rockets hit."))
     project.add("new.md", article(title="New", date="2020-01-27", body="Police watched. Crowds marched."))
     project.build()
-    assert articles(search(project.site, "kitchen")) == ["/articles/old/"]
+    assert articles(search(project.site, "kitchen")) == []
+    assert articles(search(project.site, "rockets")) == ["/articles/old/"]       # its summary
+    assert articles(search(project.site, "crowds")) == ["/articles/new/"]
+
+
+def test_a_negative_limit_is_refused_naming_the_option(project: Project) -> None:
+    cfg = project.root / "mkdocs.yml"
+    cfg.write_text(cfg.read_text().replace("  - digest\n", "  - digest:\n      search_full_text_days: -3\n"))
+    project.add("one.md", article())
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=project.root,
+                            capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "search_full_text_days" in result.stderr
+    assert "must be 0 (no limit) or a number of days, not -3." in result.stderr
+
+
+@pytest.mark.browser
+def test_topic_and_source_filters_narrow_the_results(project: Project, search) -> None:
+    body = "Crowds marched on the square. Police watched them."
+    project.add("one.md", article(title="One", source="Desk", body=body))
+    project.add("two.md", article(title="Two", source="Wire", topics="[us-troop-presence]",
+                                  body="Crowds gathered near the base. Soldiers stayed inside."))
+    project.add("three.md", article(title="Three", source="Wire", topics="[iraq-protests, us-troop-presence]",
+                                    body="Crowds cheered the vote. Members left the chamber."))
+    project.build()
+    assert pagefind_pages(project.site)["/articles/three/"]["filters"] == {
+        "topic": ["Iraq protests", "US troop presence"], "source": ["Wire"]}
+    assert not pagefind_pages(project.site)["/"].get("filters")      # pages that are no article: none
+    assert articles(search(project.site, "crowds")) == ["/articles/one/", "/articles/three/", "/articles/two/"]
+    assert articles(search(project.site, "crowds", {"topic": "Iraq protests"})) == [
+        "/articles/one/", "/articles/three/"]
+    assert articles(search(project.site, "crowds", {"source": "Wire"})) == ["/articles/three/", "/articles/two/"]
+    assert articles(search(project.site, "crowds", {"topic": "US troop presence", "source": "Desk"})) == []
+
+
+@pytest.mark.browser
+def test_a_syndicated_copy_is_one_result_that_names_both_sources(project: Project, search) -> None:
+    project.add("original.md", article(title="Timber yard fire", date="2020-01-26T09:00:00Z", source="Desk",
+                                       body=WIRE))
+    project.add("copy.md", article(title="Blaze at timber yard", date="2020-01-26T15:00:00Z", source="Wire",
+                                   body=WIRE))
+    project.build()
+    assert (project.site / "articles" / "copy" / "index.html").is_file()      # the page stays
+    assert "/articles/copy/" not in pagefind_pages(project.site)
+    found = search(project.site, "firefighters")
+    assert articles(found) == ["/articles/original/"]
+    assert next(r for r in found if r["url"] == "/articles/original/")["meta"]["also"] == "Wire"
+    assert articles(search(project.site, "firefighters", {"source": "Wire"})) == ["/articles/original/"]
 
 
 @pytest.mark.browser
@@ -143,10 +199,12 @@ def test_results_link_right_from_a_sub_path_without_directory_urls(project: Proj
             page.keyboard.type("zeppelin")
             result = page.locator(".nd-search .pf-searchbox-result[href]").first
             result.wait_for(timeout=15_000)
-            assert result.get_attribute("href") == "/site/articles/one.html"
+            assert result.get_attribute("href") == "/site/articles/one.html?pagefind-highlight=zeppelin"
             result.click()
             page.wait_for_load_state("load")
-            assert page.url == root + "site/articles/one.html"
+            assert page.url == root + "site/articles/one.html?pagefind-highlight=zeppelin"
+            page.locator("mark.pagefind-highlight").first.wait_for(timeout=5_000)   # the script found its bundle
+            assert page.locator("h1 mark.pagefind-highlight").inner_text() == "Zeppelin"
             assert page.locator("h1").first.inner_text() == "Zeppelin over the square"
         finally:
             page.close()
