@@ -10,16 +10,18 @@ import functools
 import http.server
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import Project, article, pagefind_pages
+from conftest import REPO, Project, article, pagefind_pages
 from test_browser import CHROMIUM_ARGS, QuietHandler, chromium_path
 from test_duplicates import WIRE
 
@@ -101,6 +103,35 @@ def test_every_article_is_found_by_its_full_text_and_its_metadata(project: Proje
     new = next(r for r in search(project.site, "kitchen") if r["url"] == "/articles/new/")
     assert new["meta"]["title"] == "New <b>story</b>"       # plain text: the search box escapes it
     assert new["content"] == fresh
+
+
+@pytest.mark.browser
+def test_an_article_dated_today_leaves_the_old_demo_searchable_in_the_box(tmp_path: Path, browser) -> None:
+    """Issue 15: one article dated today made the 2020 demo's body text unsearchable."""
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    (tmp_path / "content" / "articles" / f"{today}-new.md").write_text(
+        article(title="Talks resume", date=today, body="Talks resumed in the capital. Both sides met."))
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=tmp_path, check=True, env=env)
+    with served(tmp_path / "site") as url:
+        page = browser.new_page()
+        try:
+            page.goto(url)
+            box = page.locator(".nd-search input")
+            box.click()
+            box.press_sequentially("accusation", delay=30)   # in the 2020 embassy article's body only
+            result = page.locator(".nd-search .pf-searchbox-result[href]").first
+            result.wait_for(timeout=15_000)
+            page.wait_for_timeout(800)
+            assert page.locator(".nd-search .pf-searchbox-result[href]").count() == 1
+            assert page.locator(".nd-search-count").inner_text() == "1 result"
+            assert result.get_attribute("href") == (
+                "/articles/2020-01-26-rockets-hit-us-embassy-baghdad/?pagefind-highlight=accusation")
+            assert "<mark>accusation</mark>" in result.locator(".nd-search-excerpt").inner_html()
+        finally:
+            page.close()
 
 
 @pytest.mark.browser
