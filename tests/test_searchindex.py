@@ -294,3 +294,54 @@ def test_a_cancelled_job_stops_quietly(tmp_path: Path) -> None:
     job.cancel()
     job.wait()                                   # nothing raised
     assert not (tmp_path / "pagefind" / "pagefind-entry.json").exists()
+
+
+def _records_digest(duplicates: tuple = ()):
+    """A digest of three articles (b re-runs a; c is old), built by hand for search_records."""
+    from digest.analysis.duplicates import DuplicateGroup
+    from digest.model import Article, ArticleAnalysis, Digest, Topic, TopicDigest
+
+    def art(slug: str, source: str, day: int, year: int = 2020, **kw) -> Article:
+        return Article(path=f"{slug}.md", slug=slug, title=f"Title {slug}", published=datetime(year, 1, day, tzinfo=UTC),
+                       source=source, topics=("t1",), body="", **kw)
+
+    arts = (art("a", "Desk", 26, author="Ann Lee"), art("b", "Wire", 27), art("c", "Wire", 1, 2015, summary="Editor's."))
+    analyses = {a.slug: ArticleAnalysis(sentences=(f"First of {a.slug} <b>.", f"Second of {a.slug}."), summary=(0,))
+                for a in arts}
+    topic = TopicDigest(Topic("t1", "Topic one", "About one."), arts, ())
+    groups = tuple(DuplicateGroup(o, c) for o, c in duplicates)
+    return Digest(arts, (topic,), analyses, duplicates=groups)
+
+
+def test_records_hold_prose_as_text_and_the_rest_as_metadata_and_filters() -> None:
+    from digest.pages.searchindex import search_records
+
+    records = {r.url: r for r in search_records(_records_digest(), "Site", "About the site.")}
+    assert list(records) == ["/", "/topics/t1/", "/articles/a/", "/articles/b/", "/articles/c/"]
+    a = records["/articles/a/"]
+    assert a.content == "First of a &lt;b&gt;. Second of a."          # full text, escaped, nothing else
+    assert a.meta == {"title": "Title a", "date": "26 January 2020", "source": "Desk", "author": "Ann Lee",
+                      "topics": "Topic one"}
+    assert a.filters == {"topic": ["Topic one"], "source": ["Desk"]}
+    assert records["/articles/c/"].content == "Editor's. First of c &lt;b&gt;. Second of c."   # old: in full too
+    assert records["/topics/t1/"].meta == {"title": "Topic one", "articles": "3 articles"}
+    assert records["/"].filters == {} and records["/topics/t1/"].filters == {}
+
+
+def test_records_limited_to_recent_full_text_keep_older_ones_to_their_summary() -> None:
+    from digest.pages.searchindex import search_records
+
+    records = {r.url: r for r in search_records(_records_digest(), "Site", full_text_days=30)}
+    assert records["/articles/a/"].content == "First of a &lt;b&gt;. Second of a."
+    assert records["/articles/c/"].content == "Editor's."                  # 2015: its summary only
+
+
+def test_a_copy_is_merged_into_its_original_record() -> None:
+    from digest.pages.searchindex import search_records
+
+    records = {r.url: r for r in search_records(_records_digest((("a", ("b",)),)), "Site",
+                                                article_count=lambda n: f"{n} Artikel")}
+    assert "/articles/b/" not in records
+    assert records["/articles/a/"].meta["also"] == "Wire"
+    assert records["/articles/a/"].filters["source"] == ["Desk", "Wire"]
+    assert records["/topics/t1/"].meta["articles"] == "3 Artikel"           # the caller's words

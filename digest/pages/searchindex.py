@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ..model import Article, Digest
 from .pagefindservice import Record
 from .render import fmt_date, page_uri, page_url
 
-__all__ = ["article_records", "full_text_cutoff", "home_record", "search_records", "topic_records"]
+__all__ = ["article_records", "english_article_count", "full_text_cutoff", "home_record", "search_records",
+           "topic_records"]
 
 # Words Pagefind reads as its own ranking markers ("___PAGEFIND_WEIGHT___7"); article text
 # is untrusted, so their leading underscores are dropped.
@@ -90,12 +91,18 @@ def _unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def topic_records(digest: Digest, directory_urls: bool = True) -> list[Record]:
-    """One record per topic: its description and its story so far."""
+def english_article_count(n: int) -> str:
+    """'1 article', '7 articles': a topic result's byline, unless the caller passes its own words."""
+    return f"{n} article{'' if n == 1 else 's'}"
+
+
+def topic_records(digest: Digest, directory_urls: bool = True,
+                  article_count: Callable[[int], str] = english_article_count) -> list[Record]:
+    """One record per topic: its description and its story so far; `article_count` words
+    its number of articles (a message catalogue's plural)."""
     return [Record(_url(page_uri("topic", td.topic.id), directory_urls),
                    _text([td.topic.description, *(q.text for q in td.story)]),
-                   {"title": td.topic.title,
-                    "articles": f"{len(td.articles)} article{'' if len(td.articles) == 1 else 's'}"})
+                   {"title": td.topic.title, "articles": article_count(len(td.articles))})
             for td in digest.topics]
 
 
@@ -108,9 +115,10 @@ def home_record(digest: Digest, site_name: str, site_description: str = "",
 
 
 def search_records(digest: Digest, site_name: str, site_description: str = "", directory_urls: bool = True,
-                   full_text_days: int | None = None) -> list[Record]:
+                   full_text_days: int | None = None,
+                   article_count: Callable[[int], str] = english_article_count) -> list[Record]:
     """Every record of the site: home, topics, then articles."""
     titles = {td.topic.id: td.topic.title for td in digest.topics}
     return [home_record(digest, site_name, site_description, directory_urls),
-            *topic_records(digest, directory_urls),
+            *topic_records(digest, directory_urls, article_count),
             *article_records(digest, titles, directory_urls, full_text_days)]
