@@ -9,6 +9,9 @@
 //   Pagefind's own pagefind-highlight.js;
 // - at file://, where Pagefind cannot load its index, says that search needs HTTP.
 // Every word shown comes from the partial's data-nd-messages.
+// Besides the Component UI's instance API (box.instance: on, triggerFilters), this reads the
+// searchbox's inputEl, isOpen and closeDropdown(), as Pagefind 1.5 names them; pyproject.toml
+// pins pagefind below 2, and tests/test_browser.py drives every one of them.
 (() => {
   const script = document.currentScript;
   const HIGHLIGHT = "pagefind-highlight";
