@@ -46,6 +46,8 @@ plugins:
   - digest:
       cache_dir: {cache}
 """
+# With --full-text-days: one more cold build per value, with this option added.
+DAYS_YML = "      search_full_text_days: {days}\n"
 PLAIN_YML = "site_name: Benchmark plain\n" + _COMMON_YML + """\
 plugins: [search]
 nav: [index.md]
@@ -196,13 +198,33 @@ def bench(n: int, work: Path, pelican: Path | None, skip: set[str], repeat: int 
     return {"n": n, "repeat": repeat, "builds": builds, "search_index_mb": index_mb}
 
 
+def bench_days(n: int, work: Path, days: int, repeat: int = 1) -> dict[str, float]:
+    """A cold build of the same N articles (after bench) with search_full_text_days: days;
+    its site replaces the one before. Median of `repeat`, with its search index size."""
+    digest = work / "digest"
+    shutil.rmtree(digest / "content")
+    corpus.write_digest_corpus(digest / "content", list(corpus.generate(n)))
+    (digest / "mkdocs.yml").write_text(DIGEST_YML.replace("{cache}", ".cache/digest")
+                                       + DAYS_YML.replace("{days}", str(days)), encoding="utf-8")
+    mkdocs = [PY, "-m", "mkdocs", "build", "-f", "mkdocs.yml"]
+    runs = []
+    for _ in range(repeat):
+        _fresh(digest / ".cache", digest / "site")
+        runs.append(run(mkdocs, digest, work / f"digest_cold_days{days}.log", work / "src"))
+    result = _median(runs)
+    result["ms_per_article"] = round(1000 * result["wall_s"] / n, 2)
+    result.update(site_mb=_size_mb(digest / "site"), search_index_mb=_size_mb(digest / "site" / "pagefind"))
+    return result
+
+
 def report(result: dict[str, object]) -> str:
     builds: dict[str, dict[str, float]] = result["builds"]  # type: ignore[assignment]
     lines = [f"N = {result['n']}, median of {result.get('repeat', 1)} run(s)  (search index {result['search_index_mb']} MB)",
-             f"{'build':<14}{'wall s':>9}{'ms/article':>12}{'peak RSS MB':>13}{'site MB':>9}"]
+             f"{'build':<20}{'wall s':>9}{'ms/article':>12}{'peak RSS MB':>13}{'site MB':>9}{'index MB':>10}"]
     for name, b in builds.items():
-        lines.append(f"{name:<14}{b['wall_s']:>9.2f}{b['ms_per_article']:>12.2f}"
-                     f"{b['peak_rss_mb']:>13.1f}{b.get('site_mb', float('nan')):>9.1f}")
+        index = result["search_index_mb"] if name == "digest_cold" else b.get("search_index_mb", float("nan"))
+        lines.append(f"{name:<20}{b['wall_s']:>9.2f}{b['ms_per_article']:>12.2f}"
+                     f"{b['peak_rss_mb']:>13.1f}{b.get('site_mb', float('nan')):>9.1f}{index:>10.2f}")
     cold = builds["digest_cold"]["wall_s"]
     for name in ("digest_warm", "mkdocs_plain", "pelican"):
         if name in builds:
@@ -222,6 +244,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the pelican executable (own virtualenv)")
     parser.add_argument("--skip", default="", help="comma-separated: mkdocs_plain,pelican")
     parser.add_argument("--search-query", help="also time the first search in Chromium")
+    parser.add_argument("--full-text-days", type=int, nargs="+", default=[],
+                        help="also a cold build per value of search_full_text_days (e.g. 30), after "
+                             "the others; with --search-query its first search is timed too")
     parser.add_argument("--repeat", type=int, default=1,
                         help="run every build this many times and keep the median (default 1)")
     args = parser.parse_args(argv)
@@ -231,13 +256,18 @@ def main(argv: list[str] | None = None) -> int:
         work = (args.workdir / str(n)) if args.workdir else Path(tempfile.mkdtemp(prefix=f"bench{n}-"))
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
-        result = bench(n, work, args.pelican, skip, max(1, args.repeat))
         if args.search_query:
             import search_speed
+        result = bench(n, work, args.pelican, skip, max(1, args.repeat))
+        if args.search_query:
             result["search"] = search_speed.measure(work / "digest" / "site", args.search_query)
+        for days in args.full_text_days:     # each replaces the site measured before it
+            result["builds"][f"digest_cold_days{days}"] = bench_days(n, work, days, max(1, args.repeat))  # type: ignore[index]
+            if args.search_query:
+                result[f"search_days{days}"] = search_speed.measure(work / "digest" / "site", args.search_query)
         print(report(result), flush=True)
-        if "search" in result:
-            print("search:", json.dumps(result["search"]), flush=True)
+        for key in (k for k in result if k.startswith("search") and k != "search_index_mb"):
+            print(f"{key}:", json.dumps(result[key]), flush=True)
         results.append(result)
         if not args.workdir:
             shutil.rmtree(work, ignore_errors=True)

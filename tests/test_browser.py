@@ -67,6 +67,7 @@ def page(site_url: str):
 SEARCH_INPUT = ".nd-search input"
 RESULTS = ".nd-search .pf-searchbox-result[href]"
 EMBASSY = "articles/2020-01-26-rockets-hit-us-embassy-baghdad/"
+ROCKET = "?pagefind-highlight=rocket"          # result links carry the words searched
 
 
 def _settled_results(page) -> list[str]:
@@ -93,14 +94,24 @@ def test_search_finds_the_embassy_article_and_goes_there(page, site_url: str) ->
     results = page.locator(RESULTS)
     hrefs = _settled_results(page)
     page.screenshot(path=str(SHOTS / "search-rocket.png"))
-    assert hrefs[0] == "/" + EMBASSY, hrefs
+    assert hrefs[0] == "/" + EMBASSY + ROCKET, hrefs
     first = results.first.inner_text()
     assert "Rockets strike US embassy compound in Baghdad's Green Zone" in first
     assert "Newsdigest Desk · 26 January 2020" in first
+    assert page.locator(".nd-search-count").inner_text() == f"{len(hrefs)} results"
     results.first.click()
     page.wait_for_load_state("load")
-    assert page.url == site_url + EMBASSY
+    assert page.url == site_url + EMBASSY + ROCKET
     assert "Rockets strike US embassy" in page.locator("h1").first.inner_text()
+    # The opened page marks the words searched (Pagefind's pagefind-highlight.js), in its
+    # content only, not in the header's search box.
+    marks = page.locator("mark.pagefind-highlight")
+    marks.first.wait_for(timeout=5_000)
+    assert {m.lower() for m in marks.all_inner_texts()} == {"rocket"} and marks.count() >= 5
+    assert page.locator(".md-content mark.pagefind-highlight").count() == marks.count()
+    assert page.evaluate("getComputedStyle(document.querySelector('mark.pagefind-highlight')).backgroundColor") \
+        != "rgba(0, 0, 0, 0)"
+    page.screenshot(path=str(SHOTS / "search-opened-highlight.png"))
 
 
 def test_search_works_from_the_keyboard(page, site_url: str) -> None:
@@ -142,15 +153,76 @@ def test_search_on_a_phone(page, site_url: str, scheme: str) -> None:
         box.click()
         box.press_sequentially("rocket", delay=30)
         results = phone.locator(RESULTS)
-        assert _settled_results(phone)[0] == "/" + EMBASSY
+        assert _settled_results(phone)[0] == "/" + EMBASSY + ROCKET
+        assert phone.locator(".nd-search-count").is_visible()
+        assert phone.locator(".nd-search select[name=topic]").is_visible()
         phone.screenshot(path=str(SHOTS / f"search-phone-open-{scheme}.png"))
         width = phone.evaluate("document.querySelector('.nd-search .pf-searchbox-dropdown').getBoundingClientRect().width")
         assert width > 330                                     # the results use the screen's width
         results.first.click()
         phone.wait_for_load_state("load")
-        assert phone.url == site_url + EMBASSY
+        assert phone.url == site_url + EMBASSY + ROCKET
     finally:
         phone.close()
+
+
+def test_search_filters_by_topic_and_source_from_the_keyboard(page, site_url: str) -> None:
+    page.goto(site_url)
+    box = page.locator(SEARCH_INPUT)
+    box.click()
+    box.press_sequentially("rocket", delay=30)
+    everything = _settled_results(page)
+    count = page.locator(".nd-search-count")
+    assert count.inner_text() == f"{len(everything)} results" and len(everything) >= 8
+    topic = page.locator(".nd-search select[name=topic]")
+    assert topic.locator("option").all_inner_texts() == ["All", "Iraq protests", "US troop presence"]
+    assert page.locator(".nd-search label:has(select[name=topic])").inner_text().startswith("Topic")
+    page.keyboard.press("Tab")                                 # from the input to the first filter
+    assert page.evaluate("document.activeElement.name") == "topic"
+    assert page.locator(RESULTS).first.is_visible()           # the results stay open
+    topic.select_option("US troop presence")
+    page.wait_for_function("(n) => document.querySelectorAll('%s').length < n" % RESULTS, arg=len(everything))
+    narrowed = _settled_results(page)
+    assert narrowed and set(narrowed) < set(everything)
+    assert count.inner_text() == f"{len(narrowed)} result{'' if len(narrowed) == 1 else 's'}"
+    assert all("/topics/" not in h for h in narrowed)         # topic pages have no topic filter
+    page.screenshot(path=str(SHOTS / "search-filtered.png"))
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "source"
+    page.keyboard.press("Escape")                              # back to the input, results closed
+    assert page.evaluate("document.activeElement.matches('.nd-search input')")
+    assert not page.locator(RESULTS).first.is_visible()
+
+
+def test_a_syndicated_copy_is_one_result(page, site_url: str) -> None:
+    page.goto(site_url)
+    box = page.locator(SEARCH_INPUT)
+    box.click()
+    box.press_sequentially("outlawed", delay=30)              # in the statement both copies quote
+    hrefs = _settled_results(page)
+    assert [h.split("?")[0] for h in hrefs if h.startswith("/articles/")] == [
+        "/articles/2020-01-27-iraqi-pm-condemns-embassy-attack/"]
+    result = page.locator(RESULTS).filter(has_text="Iraqi prime minister condemns")
+    assert "Also reported by Newsdigest Wire" in result.inner_text()
+    n = len(hrefs)
+    assert page.locator(".nd-search-count").inner_text() == f"{n} result{'' if n == 1 else 's'}"
+
+
+def test_search_at_file_url_says_it_needs_http(page, demo_site: Path) -> None:
+    for width in (1280, 375):
+        opened = page.context.browser.new_page(viewport={"width": width, "height": 800})
+        try:
+            opened.goto((demo_site / "articles" / "2020-01-24-million-man-march-baghdad" / "index.html").as_uri())
+            note = opened.locator(".nd-search .nd-search-offline")
+            assert note.inner_text() == "Search needs the site served over HTTP"
+            assert note.is_visible()
+            assert opened.locator(".nd-search input").count() == 0
+            header = opened.locator(".md-header").inner_text()
+            assert "Pagefind" not in header and str(demo_site) not in header
+            opened.screenshot(path=str(SHOTS / f"search-file-url-{width}.png"),
+                              clip={"x": 0, "y": 0, "width": width, "height": 120})
+        finally:
+            opened.close()
 
 
 def test_topic_page_summary_sentence_leads_to_its_article(page, site_url: str) -> None:

@@ -1,6 +1,8 @@
-"""The search index: one Pagefind record per article, topic and home page, queried through
-Pagefind's own search (pagefind.js in Chromium); full text only for recent articles
-(search_full_text_days); a missing or failing binary stops the build with a clear error."""
+"""The search index: one Pagefind record per article (syndicated copies merged into their
+original), topic and home page, queried through Pagefind's own search (pagefind.js in
+Chromium); full text of every article unless search_full_text_days limits it; metadata
+searchable but kept out of the excerpt text; topic and source filters; a missing or failing
+binary stops the build with a clear error."""
 
 from __future__ import annotations
 
@@ -8,24 +10,27 @@ import functools
 import http.server
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import Project, article, pagefind_pages
+from conftest import REPO, Project, article, pagefind_pages
 from test_browser import CHROMIUM_ARGS, QuietHandler, chromium_path
+from test_duplicates import WIRE
 
 from digest.pages.pagefindservice import IndexJob, Record, write_bundle
 
-# Every result of a query, with its data, as Pagefind's search API returns them.
-SEARCH = """async (query) => {
+# Every result of a query (with filters, if any), with its data, as Pagefind's search API returns them.
+SEARCH = """async ([query, filters]) => {
   const pagefind = await import("/pagefind/pagefind.js");
-  const found = await pagefind.search(query);
+  const found = await pagefind.search(query, {filters});
   return Promise.all(found.results.map(async (r) => {
     const d = await r.data();
     return {url: d.url, meta: d.meta, content: d.content};
@@ -56,13 +61,13 @@ def browser():
 
 @pytest.fixture(scope="module")
 def search(browser):
-    """Query a built site through Pagefind in Chromium: (site, query) -> [{url, meta, content}]."""
-    def query(site: Path, text: str) -> list[dict]:
+    """Query a built site through Pagefind in Chromium: (site, query[, filters]) -> [{url, meta, content}]."""
+    def query(site: Path, text: str, filters: dict | None = None) -> list[dict]:
         with served(site) as url:
             page = browser.new_page()
             try:
                 page.goto(url)
-                return page.evaluate(SEARCH, text)
+                return page.evaluate(SEARCH, [text, filters or {}])
             finally:
                 page.close()
 
@@ -78,32 +83,114 @@ def articles(results: list[dict]) -> list[str]:
 
 
 @pytest.mark.browser
-def test_articles_are_found_by_title_summary_and_recent_full_text(project: Project, search) -> None:
+def test_every_article_is_found_by_its_full_text_and_its_metadata(project: Project, search) -> None:
     body = "Rockets hit the embassy compound. A kitchen worker saw the smoke rise."
-    project.add("old.md", article(title="Zeppelin story", date="2019-10-01", body=body,
+    project.add("old.md", article(title="Zeppelin story", date="2015-10-01", body=body,
                                   extra="summary: Rockets hit the embassy.\nauthor: Ann Lee"))
-    project.add("new.md", article(title="New <b>story</b>", date="2020-01-27", body=body))
+    fresh = "Talks resumed in the capital today. A kitchen strike ended."
+    project.add("new.md", article(title="New <b>story</b>", date="2026-12-01", source="Wire", body=fresh))
     project.build()
+    assert articles(search(project.site, "kitchen")) == ["/articles/new/", "/articles/old/"]   # old too
     assert urls(search(project.site, "zeppelin")) == ["/articles/old/"]          # by title
-    assert articles(search(project.site, "embassy")) == ["/articles/new/", "/articles/old/"]
-    assert articles(search(project.site, "kitchen")) == ["/articles/new/"]       # old: no full text
+    assert urls(search(project.site, "Ann Lee")) == ["/articles/old/"]           # by author
+    assert articles(search(project.site, "wire")) == ["/articles/new/"]          # by source
     old = search(project.site, "zeppelin")[0]
-    assert old["meta"] == {"title": "Zeppelin story", "date": "1 October 2019", "source": "Desk"}
-    assert old["content"].startswith("Desk · 1 October 2019 · by Ann Lee. Topics: Iraq protests. ")
+    assert old["meta"] == {"title": "Zeppelin story", "date": "1 October 2015", "source": "Desk",
+                           "author": "Ann Lee", "topics": "Iraq protests"}
+    # The text is the article's own prose only: an excerpt never shows a byline or "Topics:".
+    assert old["content"] == ("Rockets hit the embassy. Rockets hit the embassy compound. "
+                              "A kitchen worker saw the smoke rise.")
     new = next(r for r in search(project.site, "kitchen") if r["url"] == "/articles/new/")
     assert new["meta"]["title"] == "New <b>story</b>"       # plain text: the search box escapes it
+    assert new["content"] == fresh
 
 
 @pytest.mark.browser
-def test_zero_days_indexes_every_article_in_full(project: Project, search) -> None:
+def test_an_article_dated_today_leaves_the_old_demo_searchable_in_the_box(tmp_path: Path, browser) -> None:
+    """Issue 15: one article dated today made the 2020 demo's body text unsearchable."""
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    (tmp_path / "content" / "articles" / f"{today}-new.md").write_text(
+        article(title="Talks resume", date=today, body="Talks resumed in the capital. Both sides met."))
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=tmp_path, check=True, env=env)
+    with served(tmp_path / "site") as url:
+        page = browser.new_page()
+        try:
+            page.goto(url)
+            box = page.locator(".nd-search input")
+            box.click()
+            box.press_sequentially("accusation", delay=30)   # in the 2020 embassy article's body only
+            result = page.locator(".nd-search .pf-searchbox-result[href]").first
+            result.wait_for(timeout=15_000)
+            page.wait_for_timeout(800)
+            assert page.locator(".nd-search .pf-searchbox-result[href]").count() == 1
+            assert page.locator(".nd-search-count").inner_text() == "1 result"
+            assert result.get_attribute("href") == (
+                "/articles/2020-01-26-rockets-hit-us-embassy-baghdad/?pagefind-highlight=accusation")
+            assert "<mark>accusation</mark>" in result.locator(".nd-search-excerpt").inner_html()
+        finally:
+            page.close()
+
+
+@pytest.mark.browser
+def test_a_limit_keeps_older_articles_to_title_metadata_and_summary(project: Project, search) -> None:
     cfg = project.root / "mkdocs.yml"
-    cfg.write_text(cfg.read_text().replace("  - digest\n", "  - digest:\n      search_full_text_days: 0\n"))
+    cfg.write_text(cfg.read_text().replace("  - digest\n", "  - digest:\n      search_full_text_days: 30\n"))
     project.add("old.md", article(title="Old", date="2015-01-01",
                                   body="Rockets hit the base. A kitchen worker saw it.",
                                   extra="summary: Rockets hit."))
     project.add("new.md", article(title="New", date="2020-01-27", body="Police watched. Crowds marched."))
     project.build()
-    assert articles(search(project.site, "kitchen")) == ["/articles/old/"]
+    assert articles(search(project.site, "kitchen")) == []
+    assert articles(search(project.site, "rockets")) == ["/articles/old/"]       # its summary
+    assert articles(search(project.site, "crowds")) == ["/articles/new/"]
+
+
+def test_a_negative_limit_is_refused_naming_the_option(project: Project) -> None:
+    cfg = project.root / "mkdocs.yml"
+    cfg.write_text(cfg.read_text().replace("  - digest\n", "  - digest:\n      search_full_text_days: -3\n"))
+    project.add("one.md", article())
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=project.root,
+                            capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "search_full_text_days" in result.stderr
+    assert "must be 0 (no limit) or a number of days, not -3." in result.stderr
+
+
+@pytest.mark.browser
+def test_topic_and_source_filters_narrow_the_results(project: Project, search) -> None:
+    body = "Crowds marched on the square. Police watched them."
+    project.add("one.md", article(title="One", source="Desk", body=body))
+    project.add("two.md", article(title="Two", source="Wire", topics="[us-troop-presence]",
+                                  body="Crowds gathered near the base. Soldiers stayed inside."))
+    project.add("three.md", article(title="Three", source="Wire", topics="[iraq-protests, us-troop-presence]",
+                                    body="Crowds cheered the vote. Members left the chamber."))
+    project.build()
+    assert pagefind_pages(project.site)["/articles/three/"]["filters"] == {
+        "topic": ["Iraq protests", "US troop presence"], "source": ["Wire"]}
+    assert not pagefind_pages(project.site)["/"].get("filters")      # pages that are no article: none
+    assert articles(search(project.site, "crowds")) == ["/articles/one/", "/articles/three/", "/articles/two/"]
+    assert articles(search(project.site, "crowds", {"topic": "Iraq protests"})) == [
+        "/articles/one/", "/articles/three/"]
+    assert articles(search(project.site, "crowds", {"source": "Wire"})) == ["/articles/three/", "/articles/two/"]
+    assert articles(search(project.site, "crowds", {"topic": "US troop presence", "source": "Desk"})) == []
+
+
+@pytest.mark.browser
+def test_a_syndicated_copy_is_one_result_that_names_both_sources(project: Project, search) -> None:
+    project.add("original.md", article(title="Timber yard fire", date="2020-01-26T09:00:00Z", source="Desk",
+                                       body=WIRE))
+    project.add("copy.md", article(title="Blaze at timber yard", date="2020-01-26T15:00:00Z", source="Wire",
+                                   body=WIRE))
+    project.build()
+    assert (project.site / "articles" / "copy" / "index.html").is_file()      # the page stays
+    assert "/articles/copy/" not in pagefind_pages(project.site)
+    found = search(project.site, "firefighters")
+    assert articles(found) == ["/articles/original/"]
+    assert next(r for r in found if r["url"] == "/articles/original/")["meta"]["also"] == "Wire"
+    assert articles(search(project.site, "firefighters", {"source": "Wire"})) == ["/articles/original/"]
 
 
 @pytest.mark.browser
@@ -143,10 +230,12 @@ def test_results_link_right_from_a_sub_path_without_directory_urls(project: Proj
             page.keyboard.type("zeppelin")
             result = page.locator(".nd-search .pf-searchbox-result[href]").first
             result.wait_for(timeout=15_000)
-            assert result.get_attribute("href") == "/site/articles/one.html"
+            assert result.get_attribute("href") == "/site/articles/one.html?pagefind-highlight=zeppelin"
             result.click()
             page.wait_for_load_state("load")
-            assert page.url == root + "site/articles/one.html"
+            assert page.url == root + "site/articles/one.html?pagefind-highlight=zeppelin"
+            page.locator("mark.pagefind-highlight").first.wait_for(timeout=5_000)   # the script found its bundle
+            assert page.locator("h1 mark.pagefind-highlight").inner_text() == "Zeppelin"
             assert page.locator("h1").first.inner_text() == "Zeppelin over the square"
         finally:
             page.close()
@@ -205,3 +294,54 @@ def test_a_cancelled_job_stops_quietly(tmp_path: Path) -> None:
     job.cancel()
     job.wait()                                   # nothing raised
     assert not (tmp_path / "pagefind" / "pagefind-entry.json").exists()
+
+
+def _records_digest(duplicates: tuple = ()):
+    """A digest of three articles (b re-runs a; c is old), built by hand for search_records."""
+    from digest.analysis.duplicates import DuplicateGroup
+    from digest.model import Article, ArticleAnalysis, Digest, Topic, TopicDigest
+
+    def art(slug: str, source: str, day: int, year: int = 2020, **kw) -> Article:
+        return Article(path=f"{slug}.md", slug=slug, title=f"Title {slug}", published=datetime(year, 1, day, tzinfo=UTC),
+                       source=source, topics=("t1",), body="", **kw)
+
+    arts = (art("a", "Desk", 26, author="Ann Lee"), art("b", "Wire", 27), art("c", "Wire", 1, 2015, summary="Editor's."))
+    analyses = {a.slug: ArticleAnalysis(sentences=(f"First of {a.slug} <b>.", f"Second of {a.slug}."), summary=(0,))
+                for a in arts}
+    topic = TopicDigest(Topic("t1", "Topic one", "About one."), arts, ())
+    groups = tuple(DuplicateGroup(o, c) for o, c in duplicates)
+    return Digest(arts, (topic,), analyses, duplicates=groups)
+
+
+def test_records_hold_prose_as_text_and_the_rest_as_metadata_and_filters() -> None:
+    from digest.pages.searchindex import search_records
+
+    records = {r.url: r for r in search_records(_records_digest(), "Site", "About the site.")}
+    assert list(records) == ["/", "/topics/t1/", "/articles/a/", "/articles/b/", "/articles/c/"]
+    a = records["/articles/a/"]
+    assert a.content == "First of a &lt;b&gt;. Second of a."          # full text, escaped, nothing else
+    assert a.meta == {"title": "Title a", "date": "26 January 2020", "source": "Desk", "author": "Ann Lee",
+                      "topics": "Topic one"}
+    assert a.filters == {"topic": ["Topic one"], "source": ["Desk"]}
+    assert records["/articles/c/"].content == "Editor's. First of c &lt;b&gt;. Second of c."   # old: in full too
+    assert records["/topics/t1/"].meta == {"title": "Topic one", "articles": "3 articles"}
+    assert records["/"].filters == {} and records["/topics/t1/"].filters == {}
+
+
+def test_records_limited_to_recent_full_text_keep_older_ones_to_their_summary() -> None:
+    from digest.pages.searchindex import search_records
+
+    records = {r.url: r for r in search_records(_records_digest(), "Site", full_text_days=30)}
+    assert records["/articles/a/"].content == "First of a &lt;b&gt;. Second of a."
+    assert records["/articles/c/"].content == "Editor's."                  # 2015: its summary only
+
+
+def test_a_copy_is_merged_into_its_original_record() -> None:
+    from digest.pages.searchindex import search_records
+
+    records = {r.url: r for r in search_records(_records_digest((("a", ("b",)),)), "Site",
+                                                article_count=lambda n: f"{n} Artikel")}
+    assert "/articles/b/" not in records
+    assert records["/articles/a/"].meta["also"] == "Wire"
+    assert records["/articles/a/"].filters["source"] == ["Desk", "Wire"]
+    assert records["/topics/t1/"].meta["articles"] == "3 Artikel"           # the caller's words

@@ -66,10 +66,11 @@ def served(project: Project) -> Iterator[tuple[Project, str]]:
 
 def test_serve_rebuilds_on_add_edit_delete_and_topics(served: tuple[Project, str]) -> None:
     project, base = served
-    second = project.add("second.md", article(title="Second story"))
+    other = "Another report entirely. It shares no words with the first."   # not a copy of it
+    second = project.add("second.md", article(title="Second story", body=other))
     assert _until(lambda: "Second story" in _get(base + "articles/second/")[1])
     assert _until(lambda: _indexed(base) == 5)         # home, two topics, two articles
-    second.write_text(article(title="Second story, edited"))
+    second.write_text(article(title="Second story, edited", body=other))
     assert _until(lambda: "Second story, edited" in _get(base + "articles/second/")[1])
     second.unlink()
     assert _until(lambda: _get(base + "articles/second/")[0] == 404)

@@ -38,6 +38,19 @@ class _Folder(c.Type):
         return "/".join(parts)
 
 
+class _Days(c.Type):
+    """A whole number of days, 0 or more."""
+
+    def __init__(self, default: int) -> None:
+        super().__init__(int, default=default)
+
+    def run_validation(self, value: object) -> int:
+        days = int(super().run_validation(value))
+        if days < 0:
+            raise c.ValidationError(f"must be 0 (no limit) or a number of days, not {value!r}.")
+        return days
+
+
 class DigestConfig(base.Config):
     """Options of the `digest` plugin in mkdocs.yml (`plugins: - digest: {...}`)."""
 
@@ -126,9 +139,9 @@ class DigestConfig(base.Config):
     workers = c.Type(int, default=0)
     """Processes for analysis and body conversion: 0 uses every core, 1 works in the build process."""
 
-    search_full_text_days = c.Type(int, default=30)
-    """Index the full text only of articles at most this many days older than the newest one;
-    older articles are found by title, byline, topics and summary. 0 indexes every article in
-    full. Pagefind's first search stays small either way (it loads only the chunks a query
-    needs), but the index is rebuilt on every build and full text costs ~2 ms of CPU per
-    article (about 10 s at 5,000 articles) against ~0.4 ms for title and summary."""
+    search_full_text_days = _Days(default=0)
+    """0 (the default): search the full text of every article. N: the full text only of
+    articles at most N days older than the newest one; older ones are found by title,
+    source, author, topics and summary. Limiting it makes the index smaller and the build
+    a little faster (README "Search" has the figures at 10,000 articles); the first search
+    loads only the chunks its words need either way."""

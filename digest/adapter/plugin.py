@@ -197,8 +197,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             pipeline.cache.pairs.keep(memo)
         # The search index needs only the digest: it is written while the pages render.
         self._cancel_search()
+        words = self.messages
         records = search_records(digest, config.site_name, config.site_description or "",
-                                 config.use_directory_urls, self.config.search_full_text_days or None)
+                                 config.use_directory_urls, self.config.search_full_text_days or None,
+                                 article_count=lambda n: words.n("articles_count", n), date_format=words.date)
         self._search = IndexJob(Path(config.site_dir) / "pagefind",
                                 [replace(r, url="/" + mount(r.url[1:], at)) for r in records] if at else records,
                                 _language(config))

@@ -31,7 +31,7 @@ DEFAULT = "en"
 _META = ("locale",)
 #: The search box's strings (partials/digest-search.html reads them as `digest_search_messages`).
 _SEARCH = ("label", "placeholder", "no_results", "needs_http", "loading", "filter_topic",
-           "filter_source", "all", "untitled", "topic")
+           "filter_source", "all", "untitled", "topic", "also_reported")
 
 
 def shipped() -> tuple[str, ...]:
@@ -137,7 +137,8 @@ class Messages:
 
     def search_strings(self) -> dict[str, str]:
         """The search box's strings: label, placeholder, no_results, results_one / results_other
-        (with {n}), needs_http, loading, filter_topic, filter_source, all, untitled, topic."""
+        (with {n}), needs_http, loading, filter_topic, filter_source, all, untitled, topic,
+        also_reported (with {sources}); no_results has {query}."""
         out = {key: self.t(f"search_{key}") for key in _SEARCH}
         forms = self.strings["search_results"]
         out["results_one"], out["results_other"] = str(forms["one"]), str(forms["other"])

@@ -47,13 +47,15 @@ class SearchIndexError(Exception):
 
 @dataclass(frozen=True)
 class Record:
-    """One search result: its address from the site root, the text it is found by, and
-    the metadata a result shows. `content` is HTML-escaped, because the search UI shows
-    excerpts of it as HTML; `meta` is plain text (the UI escapes it)."""
+    """One search result: its address from the site root, the text it is found by, the
+    metadata a result shows (Pagefind searches it too) and the filter values it can be
+    narrowed by. `content` is HTML-escaped, because the search UI shows excerpts of it as
+    HTML; `meta` and `filters` are plain text (the UI escapes them)."""
 
     url: str
     content: str
     meta: Mapping[str, str] = field(default_factory=dict)
+    filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
 def find_binary() -> Path:
@@ -176,7 +178,8 @@ def write_bundle(out_dir: Path, records: Sequence[Record], language: str = "en",
                 for record in records:
                     sent, message = service.encode({
                         "type": "AddRecord", "index_id": index_id, "url": record.url, "content": record.content,
-                        "language": language, "meta": dict(record.meta), "filters": None, "sort": None})
+                        "language": language, "meta": dict(record.meta),
+                        "filters": {k: list(v) for k, v in record.filters.items()} or None, "sort": None})
                     names[sent] = f"the search record for {record.url}"
                     yield message
 

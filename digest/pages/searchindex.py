@@ -4,11 +4,15 @@ Pagefind would learn a page's text by parsing its HTML back apart; for our pages
 text is already at hand as sentences, so each page becomes one custom record instead
 (digest/pages/pagefindservice.py writes them into `site/pagefind/`):
 
-- an article: its title, date and source as metadata (a result shows them), and as
-  text its byline, topics, summary and, for articles at most `full_text_days` older
-  than the newest one, its full text: the sentences of its prose, which the analysis
-  read from the converted body (digest/loading/prose.py: paragraphs, list items and
-  definitions; no headings, code, tables, admonition titles or footnotes);
+- an article: as text its summary and full text (only the summary for articles more
+  than `full_text_days` older than the newest one, if that is set), so that a result's
+  excerpt is always the article's own prose (the sentences the analysis read from the
+  converted body, digest/loading/prose.py: no headings, code, tables, admonition titles
+  or footnotes); its title, source, date, author and topics as metadata (Pagefind
+  searches metadata too, and a result shows it); its topics and source as filters. A
+  syndicated copy (digest/analysis/duplicates.py) has no record of its own: the
+  original's record names the copies' sources ("also reported by"), is found by them
+  and is kept by their source filter, so a story is one result;
 - a topic: its title, description and the quotes of its story so far;
 - the home page: the site's name and description and every topic's title and
   description.
@@ -16,20 +20,22 @@ text is already at hand as sentences, so each page becomes one custom record ins
 Archive months and source pages only list articles, so they are not indexed.
 Text is HTML-escaped, as Pagefind's own text from HTML pages is: the search box shows
 excerpts of it as HTML (pagefind.js escapes < and > once more; we do not rely on that).
-Metadata stays plain text, which the search box's template escapes.
+Metadata and filters stay plain text, which the search box escapes.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 
 from ..model import Article, Digest
 from .pagefindservice import Record
 from .render import fmt_date, page_uri, page_url
 
-__all__ = ["article_records", "full_text_cutoff", "home_record", "search_records", "topic_records"]
+__all__ = ["article_records", "english_article_count", "full_text_cutoff", "home_record", "search_records",
+           "topic_records"]
 
 # Words Pagefind reads as its own ranking markers ("___PAGEFIND_WEIGHT___7"); article text
 # is untrusted, so their leading underscores are dropped.
@@ -54,31 +60,53 @@ def _url(uri: str, directory_urls: bool) -> str:
 
 
 def article_records(digest: Digest, topic_titles: dict[str, str], directory_urls: bool = True,
-                    full_text_days: int | None = None) -> list[Record]:
-    """One record per article; full text only from the cutoff on (see full_text_cutoff), in
-    place of a generated summary, whose sentences it holds already."""
+                    full_text_days: int | None = None,
+                    date_format: Callable[[datetime], str] = fmt_date) -> list[Record]:
+    """One record per article but syndicated copies (see the module doc); full text only
+    from the cutoff on (see full_text_cutoff), in place of a generated summary, whose
+    sentences it holds already."""
     cutoff = full_text_cutoff(digest.articles, full_text_days)
+    copies = {g.original: g.copies for g in digest.duplicates}
+    hidden = {slug for g in digest.duplicates for slug in g.copies}
+    by_slug = {a.slug: a for a in digest.articles}
     records = []
     for a in digest.articles:
-        date = fmt_date(a.published)
-        byline = " · ".join(x for x in (a.source, date, f"by {a.author}" if a.author else "") if x) + "."
-        parts = [byline, "Topics: " + ", ".join(topic_titles.get(t, t) for t in a.topics) + "."]
+        if a.slug in hidden:
+            continue
         full = a.published.timestamp() >= cutoff and a.slug in digest.analyses
+        parts: list[str] = []
         if a.summary or not full:
             parts.extend(digest.summary_of(a))
         if full:
             parts.extend(digest.analyses[a.slug].sentences)
+        topics = [topic_titles.get(t, t) for t in a.topics]
+        also = [s for s in _unique(by_slug[c].source for c in copies.get(a.slug, ()) if c in by_slug)
+                if s != a.source]
+        meta = {"title": a.title, "date": date_format(a.published), "source": a.source,
+                "author": a.author or "", "topics": ", ".join(topics), "also": ", ".join(also)}
         records.append(Record(_url(page_uri("article", a.slug), directory_urls), _text(parts),
-                              {"title": a.title, "date": date, "source": a.source}))
+                              {k: v for k, v in meta.items() if v},
+                              {k: v for k, v in (("topic", topics), ("source", [a.source, *also])) if v}))
     return records
 
 
-def topic_records(digest: Digest, directory_urls: bool = True) -> list[Record]:
-    """One record per topic: its description and its story so far."""
+def _unique(values: Iterable[str]) -> list[str]:
+    """The values in order, each once."""
+    return list(dict.fromkeys(values))
+
+
+def english_article_count(n: int) -> str:
+    """'1 article', '7 articles': a topic result's byline, unless the caller passes its own words."""
+    return f"{n} article{'' if n == 1 else 's'}"
+
+
+def topic_records(digest: Digest, directory_urls: bool = True,
+                  article_count: Callable[[int], str] = english_article_count) -> list[Record]:
+    """One record per topic: its description and its story so far; `article_count` words
+    its number of articles (a message catalogue's plural)."""
     return [Record(_url(page_uri("topic", td.topic.id), directory_urls),
                    _text([td.topic.description, *(q.text for q in td.story)]),
-                   {"title": td.topic.title,
-                    "articles": f"{len(td.articles)} article{'' if len(td.articles) == 1 else 's'}"})
+                   {"title": td.topic.title, "articles": article_count(len(td.articles))})
             for td in digest.topics]
 
 
@@ -91,9 +119,12 @@ def home_record(digest: Digest, site_name: str, site_description: str = "",
 
 
 def search_records(digest: Digest, site_name: str, site_description: str = "", directory_urls: bool = True,
-                   full_text_days: int | None = None) -> list[Record]:
-    """Every record of the site: home, topics, then articles."""
+                   full_text_days: int | None = None,
+                   article_count: Callable[[int], str] = english_article_count,
+                   date_format: Callable[[datetime], str] = fmt_date) -> list[Record]:
+    """Every record of the site: home, topics, then articles; `article_count` and
+    `date_format` word counts and dates in the site's language (English by default)."""
     titles = {td.topic.id: td.topic.title for td in digest.topics}
     return [home_record(digest, site_name, site_description, directory_urls),
-            *topic_records(digest, directory_urls),
-            *article_records(digest, titles, directory_urls, full_text_days)]
+            *topic_records(digest, directory_urls, article_count),
+            *article_records(digest, titles, directory_urls, full_text_days, date_format)]
