@@ -182,8 +182,9 @@ def test_counts_follow_each_languages_plural_rules() -> None:
 def test_search_strings_for_the_search_box() -> None:
     de = load("de").search_strings()
     assert set(de) == {"label", "placeholder", "no_results", "results_one", "results_other", "needs_http",
-                       "loading", "filter_topic", "filter_source", "all", "untitled", "topic"}
+                       "loading", "filter_topic", "filter_source", "all", "untitled", "topic", "also_reported"}
     assert de["results_other"] == "{n} Ergebnisse" and de["placeholder"] == "Suchen"
+    assert de["no_results"] == "Keine Ergebnisse für „{query}“"     # the script fills {query} in
     assert load("en").search_strings()["needs_http"] == "Search needs the site served over HTTP"
 
 
@@ -322,7 +323,7 @@ def test_the_search_box_strings_reach_the_templates(tmp_path: Path) -> None:
     expected = load("fr").search_strings()
     assert json.loads((tmp_path / "seen.json").read_text(encoding="utf-8")) == expected
     assert json.loads((tmp_path / "env.json").read_text(encoding="utf-8")) == expected
-    assert expected["results_other"] == "{n} résultats" and expected["no_results"] == "Aucun résultat"
+    assert expected["results_other"] == "{n} résultats" and expected["no_results"] == "Aucun résultat pour « {query} »"
 
 
 def test_template_messages_escape_their_values_but_not_markup() -> None:

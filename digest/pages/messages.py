@@ -139,7 +139,7 @@ class Messages:
         """The search box's strings: label, placeholder, no_results, results_one / results_other
         (with {n}), needs_http, loading, filter_topic, filter_source, all, untitled, topic,
         also_reported (with {sources}); no_results has {query}."""
-        out = {key: self.t(f"search_{key}") for key in _SEARCH}
+        out = {key: self.template(f"search_{key}") for key in _SEARCH}   # the script fills them in
         forms = self.strings["search_results"]
         out["results_one"], out["results_other"] = str(forms["one"]), str(forms["other"])
         return out
