@@ -8,7 +8,7 @@ import pytest
 from conftest import REPO
 
 from digest.analysis import figures
-from digest.analysis.conflicts import find_conflicts, group_claims, same_thing
+from digest.analysis.conflicts import conflicts_by_group, find_conflicts, same_thing
 from digest.analysis.figures import Claim, extract_claims
 from digest.analysis.text import fold, plain_text, split_sentences
 from digest.loading.loader import load_corpus
@@ -123,16 +123,28 @@ def test_the_same_period_takes_the_scope_of_the_sentence_before() -> None:
     assert not same_thing(injured, unscoped)
 
 
-def test_reports_days_apart_are_about_different_events() -> None:
-    a = one("The storm killed seven people.", when=DAY)
-    b = one("The storm killed four people.", slug="b", when=DAY + timedelta(days=20))
-    assert not same_thing(a, b)
-    assert len(group_claims([a, b])) == 2 and find_conflicts([a, b]) == ()
-    assert same_thing(a, b, window_days=30)
+def test_the_window_follows_the_group_not_a_fixed_number_of_days() -> None:
+    a = one("The storm killed seven people.", slug="a", source="AP", when=DAY)
+    b = one("The storm killed nine people.", slug="b", source="NYT", when=DAY + timedelta(days=9))
+    c = one("The storm killed four people.", slug="c", source="AFP", when=DAY + timedelta(days=20))
+    assert same_thing(a, b) and same_thing(a, c)
+    found = conflicts_by_group({x.slug: [x] for x in (a, b, c)}, {"storm": ["a", "b"], "other": ["c"]})
+    assert list(found) == ["storm"]
+    assert [(x.figure, x.source) for x in found["storm"][0].claims] == [("seven", "AP"), ("nine", "NYT")]
+
+
+def test_relative_periods_are_anchored_at_each_report() -> None:
+    a = one("Officials said 70 people had died over the past month.", slug="a", source="AP", when=DAY)
+    b = one("Officials said 90 people had died over the past month.", slug="b", source="NYT",
+            when=DAY + timedelta(days=18))
+    c = one("Officials said 90 people had died over the past month.", slug="c", source="NYT",
+            when=DAY + timedelta(days=2))
+    assert not same_thing(a, b) and same_thing(a, c)
+    assert find_conflicts([a, b]) == () and len(find_conflicts([a, c])) == 1
 
 
 def test_a_conflict_lists_each_figure_once_per_source_earliest_first() -> None:
-    afp = one("AFP reported that one person was wounded.", slug="afp", when=DAY)
+    afp = one("AFP reported that one person was wounded.", slug="afp", source="AFP", when=DAY)
     reuters = one("Reuters reported that at least three people were wounded.", slug="reuters",
                   when=DAY + timedelta(minutes=30))
     echo = claims("The Reuters tally is higher than the one given by AFP, which reported a single injury.",

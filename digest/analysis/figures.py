@@ -56,7 +56,7 @@ _DETERMINERS = frozenset(["the", "this", "any", "each", "every", "no"])
 
 
 _EVENT_WORDS = {
-    "deaths": "killed kill killing died die dying dead death deaths slain lives fatalities fatal",
+    "deaths": "killed kill killing died die dying dead death deaths slain fatalities",
     "wounded": "wounded wounding injured injuring injuries injury hurt",
     "arrests": "arrested arresting arrests detained detaining detentions",
     "casualties": "casualties",
@@ -78,13 +78,36 @@ _ANY_DIGIT = re.compile(r"\d")
 _NUMBER_STARTS = frozenset([*_UNITS, *_TENS, "a"])   # the tokens `_number` can start from
 _TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|[A-Za-z]+(?:[-'’][A-Za-z]+)*|[%$€£]|[^\s\w]")
 _OUTLET = r"((?:[A-Z][\w&'’.-]*)(?:\s+(?:of\s+|de\s+)?[A-Z][\w&'’.-]*){0,3})"
+#: News organisations a sentence may cite, folded -> one key per organisation ("AP" is
+#: "Associated Press"). A cited name counts as a source only if it is one of these or reads
+#: like an outlet's name (`_OUTLET_WORDS`): "(FBI) said", "Chechnya said" are not reports.
+_AGENCIES = {
+    "ap": "associated press", "associated press": "associated press", "afp": "afp",
+    "agence france-presse": "afp", "agence france presse": "afp", "reuters": "reuters",
+    "thomson reuters": "reuters", "xinhua": "xinhua", "interfax": "interfax", "tass": "tass",
+    "itar-tass": "tass", "ria novosti": "ria novosti", "kyodo": "kyodo", "yonhap": "yonhap",
+    "ansa": "ansa", "efe": "efe", "dpa": "dpa", "upi": "upi", "united press international": "upi",
+    "pti": "pti", "press trust of india": "pti", "irna": "irna", "bernama": "bernama",
+    "antara": "antara", "anadolu": "anadolu", "bbc": "bbc", "cnn": "cnn", "al jazeera": "al jazeera",
+    "al-jazeera": "al jazeera", "nyt": "new york times", "ani": "ani", "wafa": "wafa", "mena": "mena",
+}
+_OUTLET_WORDS = frozenset(
+    "times post news herald journal telegraph guardian agency radio television tv press tribune gazette "
+    "daily chronicle observer broadcasting network wire independent mail express standard monitor mirror "
+    "globe magazine newspaper channel bulletin courier examiner inquirer dispatch register star "
+    "sentinel reporter newswire".split())
+#: Agencies named in any case (lower-cased corpora): only names that are never ordinary words.
+_AGENCY_ANY_CASE = ("associated press|agence france-presse|agence france presse|reuters|xinhua|interfax|"
+                    "itar-tass|ria novosti|kyodo|yonhap|bernama|al jazeera|al-jazeera")
 _ATTRIBUTION = [
+    re.compile(r"(?i)\baccording to (?:the )?(" + _AGENCY_ANY_CASE + r")\b"),
+    re.compile(r"(?i)\b(" + _AGENCY_ANY_CASE + r")(?:\s+news agency)?(?:,\s*(?:which|who)\s+|\s+)"
+               r"(?:has |had |also |is |was )?(?:reported|reports|said|says|quoted|cited|citing)\b"),
     re.compile(r"\baccording to (?:the )?" + _OUTLET),
     re.compile(_OUTLET + r"(?:,\s*(?:which|who)\s+|\s+)(?:has |had |also |is |was |were |are )?"
                          r"(?:reported|reports|reporting|said|says|told|estimated|estimates|put|puts"
                          r"|counted|citing|cited|tallied)\b"),
 ]
-_GENERIC = frozenset(["reports", "report", "officials", "official", "sources", "source", "witnesses", "police", "authorities", "residents", "rights", "groups", "group", "doctors", "medics", "he", "she", "they", "it", "we", "i", "this", "that", "the", "a", "an", "these", "those", "there", "news", "agency", "agencies", "statement", "spokesperson", "spokesman", "spokeswoman", "some", "many", "others", "both", "neither", "earlier", "later", "initial", "local", "state", "media"])
 _NUM_WORD = "|".join([*_UNITS, *_TENS]) + r"|\d+"
 _DURATION = GatedPattern(r"\b(?:over|in|during|within|for)\s+(?:just\s+|only\s+)?(?:the\s+)?"
                          r"(?:past\s+|last\s+|previous\s+|first\s+)?(?:(" + _NUM_WORD + r")\s+)?"
@@ -94,6 +117,20 @@ _PERIOD = GatedPattern(r"\b(this|last|past)\s+(week|month|year)\b|\b(today|yeste
 _SINCE = GatedPattern(r"\bsince\s+([^,.;:]+)", "since")
 _SAME = GatedPattern(r"\b(?:the same period|that period|the same time|that time|the same days)\b",
                      "same period|that period|same time|that time|same days")
+_MONTH_ABBREVIATIONS = frozenset(["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"])
+#: Measures and money: amounts that convert ("54 million tons (49 million metric tons)") and
+#: are not counts of an event's people or things.
+_MEASURES = frozenset(terms(
+    "tons tonnes kilometers kilometres km miles meters metres feet foot inches yards kilograms kilos "
+    "pounds ounces barrels gallons litres liters acres hectares degrees dollars euros dinars yen rupees "
+    "pesos francs marks yuan riyals cents pence points megawatts calories bytes megabytes gigabytes"))
+#: Words that put a figure on another event or a part of this one: "the worst since a crash
+#: that killed 101", "in 1998", "a second storm", "three children were among the nine dead".
+_ELSEWHERE = re.compile(
+    r"\b(?:worst|deadliest|biggest|largest|bloodiest)\b|\b(?:a|the)\s+(?:second|third|separate|previous|"
+    r"earlier|similar)\b|\banother\b|\bago\b|(?<!the )\blast\s+year\b|\banniversary\b|\bamong\b|"
+    r"\bincluding\b|\bof (?:whom|them)\b|(?<![\d,.])(?:19|20)\d\d(?![\d,])", re.IGNORECASE)
+_CONNECTORS = frozenset(["es", "de", "al", "el", "la", "of", "du", "da"])
 #: A word in every match of the four gates (and far cheaper to look for than all of them):
 #: a sentence without one names no time scope.
 _TIMED = re.compile("hour|day|week|month|year|since|period|time")
@@ -115,6 +152,7 @@ class Claim:
     scope_label: str
     source: str            # the outlet named in the sentence, else the article's source
     published: datetime
+    cited: bool = False    # whether the sentence names the source (else it is the article's)
 
     @property
     def figure_key(self) -> tuple[float, str]:
@@ -151,6 +189,9 @@ def _number(tokens: list[str], i: int) -> tuple[float, int, str] | None:
     return value, end, surface
 
 
+_QUALIFIER_WORDS = frozenset(w for phrase in _QUALIFIERS for w in phrase.split())
+
+
 def _qualifier(lower: list[str], start: int, end: int) -> tuple[str, str, int, int]:
     """(phrase, bound, first token, token after) of the claim's qualifier, if any."""
     for size in (3, 2, 1):
@@ -182,7 +223,7 @@ def _is_head(word: str, singular_ok: bool) -> bool:
 
 def _event(lower: list[str], start: int, stop: int) -> str | None:
     for tok in lower[start:stop]:
-        if tok in ",;:()" or tok in ("while", "whereas", "but"):
+        if tok in ",;:()" or tok in ("while", "whereas", "but") or tok[0].isdigit():
             return None
         cls = _EVENTS.get(_stem(tok))
         if cls:
@@ -229,12 +270,29 @@ def _scopes(sentence: str, previous: str, folded: str | None = None) -> list[tup
     return sorted(found)
 
 
+def source_key(name: str) -> str:
+    """One key per organisation: "The Associated Press", "AP" -> "associated press"."""
+    low = " ".join(fold(name).replace("’", "'").split()).strip(" .")
+    low = low[4:] if low.startswith("the ") else low
+    return _AGENCIES.get(low, low)
+
+
+def is_outlet(name: str) -> bool:
+    """Whether a cited name is a news organisation: a known agency, or an outlet's name
+    ("The Washington Post", "Radio Free Europe"); never a bare word before a verb."""
+    low = fold(name).strip(" .")
+    low = low[4:] if low.startswith("the ") else low
+    return low in _AGENCIES or any(w.strip(".'’") in _OUTLET_WORDS for w in low.split())
+
+
 def _attributions(sentence: str) -> list[tuple[int, str]]:
     found = []
     for pattern in _ATTRIBUTION:
         for m in pattern.finditer(sentence):
             name = m.group(1).strip(" .")
-            if name and not all(w.lower().strip(".") in _GENERIC for w in name.split()):
+            if sentence[max(0, m.start(1) - 1):m.start(1)] == "(":   # "(FBI) said", "(Preliminary)"
+                continue
+            if name and is_outlet(name) and (m.start(), name) not in found:
                 found.append((m.start(), name))
     return sorted(found)
 
@@ -282,22 +340,85 @@ def extract_claims(sentences: Sequence[str], *, slug: str = "", source: str = ""
         scopes = _scopes(sentence, previous_scoped, folded) if timed else []
         if scopes and not same:
             previous_scoped = sentence
-        found = [(value, end, c) for start, value, end, surface in _numbers(tokens, lower)
-                 if (c := _claim(tokens, lower, start, end, value, surface)) is not None]
+        numbers = list(_numbers(tokens, lower))
+        if not numbers or _ELSEWHERE.search(sentence):
+            continue
+        matches = list(_TOKEN.finditer(sentence))
+        spans = [m.span() for m in matches]
+        original = [m.group() for m in matches]
+        starts = {start for start, *_ in numbers}
+        found = [(value, start, end, c) for start, value, end, surface in numbers
+                 if not _not_a_count(sentence, spans, original, lower, start, end, starts)
+                 and (c := _claim(tokens, lower, start, end, value, surface)) is not None]
         if not found:
             continue
-        positions = [m.start() for m in _TOKEN.finditer(sentence)]
         attributions = _attributions(sentence)
-        for value, end, (thing, label, bound, figure) in found:
-            pos = positions[end - 1]
+        for value, start, end, (thing, label, bound, figure) in found:
+            pos = spans[end - 1][0]
             scope = next(((k, lab) for p, k, lab in scopes if p > pos), None) or \
                 next(((k, lab) for p, k, lab in reversed(scopes) if p < pos), ("", ""))
+            place = _place(original, lower, start)
             before = [name for p, name in attributions if p < pos]
             after = [name for p, name in attributions if p > pos]
-            said_by = before[-1] if before else (after[0] if after else source)
+            named = before[-1] if before else (after[0] if after else "")
             claims.append(Claim(slug, index, sentence, value, bound, figure, thing, label,
-                                scope[0], scope[1], said_by, when))
+                                scope[0] + (f"@{place}" if place else ""), scope[1], named or source, when,
+                                bool(named)))
     return claims
+
+
+def _not_a_count(sentence: str, spans: list[tuple[int, int]], original: list[str], lower: list[str],
+                 start: int, end: int, starts: set[int]) -> bool:
+    """Whether the number at tokens[start:end] is a name, a date, an age, a conversion in
+    brackets or one end of a range rather than a count."""
+    a, b = spans[start][0], spans[end - 1][1]
+    before, after = sentence[a - 1:a] if a else " ", sentence[b:b + 1] or " "
+    if before.isalnum() or before in "-/#" or after.isalpha() or after in "-/":
+        return True                       # "767-300", "Oscar-2", "7th", "24/7", "20-year-old"
+    if sentence[:a].count("(") > sentence[:a].count(")"):
+        return True                       # "(49 million metric tons)", "(19 miles)"
+    first = original[start]
+    if start and first[0].isupper() and not first[0].isdigit() and original[start - 1] not in "\"“‘'(":
+        return True                       # "BBC Radio Five Live": a word number capitalised mid-sentence
+    prev = lower[start - 1] if start else ""
+    if start >= 2 and original[start - 1][:1].isupper() and prev not in _DAY_NAMES and prev not in _QUALIFIER_WORDS:
+        return True                       # "Windows 95", "Boeing 767"
+    if prev in _MONTH_ABBREVIATIONS or (prev == "." and start >= 2 and lower[start - 2] in _MONTH_ABBREVIATIONS):
+        return True                       # "the Aug. 7 bombing"
+    if prev in ("aged", "age", "ages"):
+        return True                       # "a man aged 29 died"
+    k = start
+    for size in (3, 2, 1):
+        if " ".join(lower[max(0, start - size):start]) in _QUALIFIERS and start - size >= 0:
+            k = start - size
+            break
+    lead = lower[k - 1] if k else ""
+    if lead in ("from", "between"):
+        return True                       # "from 170", "between 20 and 30"
+    if lead in ("to", "and"):            # "risen to 200 dinars from 170"
+        return any(lower[j] in ("from", "between") and (j + 1 in starts or j + 2 in starts or j + 3 in starts)
+                   for j in range(len(lower)))
+    return False
+
+
+def _place(original: list[str], lower: list[str], start: int) -> str:
+    """The place named nearest the number ("in Nairobi", "at Dar es Salaam"), folded, or ""."""
+    best: tuple[int, str] | None = None
+    for k, low in enumerate(lower[:-1]):
+        if low not in ("in", "at", "near"):
+            continue
+        j = k + 1 + (lower[k + 1] == "the" and k + 2 < len(lower))
+        words: list[str] = []
+        while j < len(original) and (original[j][:1].isupper() or (words and lower[j] in _CONNECTORS
+                                                                       and j + 1 < len(original)
+                                                                       and original[j + 1][:1].isupper())):
+            if lower[j] in _DAY_NAMES or lower[j] in _MONTH_ABBREVIATIONS:
+                break
+            words.append(lower[j].removesuffix("'s").removesuffix("’s"))
+            j += 1
+        if words and (best is None or abs(k - start) < best[0]):
+            best = (abs(k - start), " ".join(words))
+    return best[1] if best else ""
 
 
 def _claim(tokens: list[str], lower: list[str], start: int, end: int, value: float,
@@ -330,9 +451,15 @@ def _claim(tokens: list[str], lower: list[str], start: int, end: int, value: flo
     after = (head if head is not None else j - 1) + 1
     if head is not None and after + 1 < len(lower) and " ".join(lower[after:after + 2]) in _POSTFIX:
         phrase, bound = " ".join(lower[after:after + 2]), _POSTFIX[" ".join(lower[after:after + 2])]
-    event = _event(lower, after, after + 7) or _verb_before(lower, qstart)
+    # The verb right before the number wins over one later in the sentence: "killing at least
+    # 36 people and wounding 74" counts 36 dead and 74 wounded.
+    event = _verb_before(lower, qstart) or _event(lower, after, after + 7)
     stem = _stem(lower[head], lower[head]) if head is not None else None
-    if stem is not None and _EVENTS.get(stem) in _CASUALTY:
+    if stem is not None and stem in _MEASURES:
+        return None
+    if head is not None and lower[head] == "lives":      # "cost 40 lives"; "children live with" is no toll
+        thing = "deaths"
+    elif stem is not None and _EVENTS.get(stem) in _CASUALTY:
         thing = _EVENTS[stem]
     elif event in _CASUALTY:       # "three passengers were hurt" counts the wounded
         thing = event
@@ -363,5 +490,5 @@ def attach_claims(raw: Iterable[tuple[object, ...]], sentences: Sequence[str], s
                   published: datetime) -> tuple[Claim, ...]:
     """Claims from `raw_claims`, attributed to the article (its source when no outlet is named)."""
     return tuple(Claim(slug, int(i), sentences[int(i)], float(v), str(b), str(f), str(t),  # type: ignore[call-overload, arg-type]
-                       str(lab), str(sc), str(sl), str(said) or source, published)
+                       str(lab), str(sc), str(sl), str(said) or source, published, bool(said))
                  for i, v, b, f, t, lab, sc, sl, said in raw)
