@@ -182,3 +182,113 @@ def test_the_keyword_pre_checks_agree_with_the_patterns(sentence: str) -> None:
         assert [m.span() for m in keyed.finditer(sentence, folded)] == \
             [m.span() for m in keyed.pattern.finditer(sentence)]
     assert figures._maybe_number(sentence, folded) == bool(figures._MAYBE_NUMBER.search(sentence))
+
+
+# -- the false kinds found on real news (issue 13): each is silent, with its own sentence ----------------
+
+@pytest.mark.parametrize("sentence", [
+    "The minister told Radio Four Today that the deal was off.",          # a station's name
+    "The Airbus A330-200 landed safely in Lisbon.",                       # an aircraft model
+    "The flaw affects machines still running Windows 95 and Windows 98.",  # product names
+    "Two Kilo-636 class submarines left the port.",                       # a class name
+    "Flight 447 left on time.",                                           # a flight number
+    "The Sept. 12 raid on the depot drew wide condemnation.",             # a date
+    "Moreno, who is 34, denied the charges.",                             # an age
+    "A woman aged 61 was among the victims of the fire.",                 # an age, and a subset
+    "The dam holds 12 million cubic meters (424 million cubic feet) of water.",  # a conversion
+    "Fuel now costs 350 dinars, up from 280.",                            # money, and a range
+    "Fares have risen to 40 rupees from 25.",                             # two quantities, one sentence
+    "The queue stretched 3 kilometers (2 miles) along the road.",         # a measure
+])
+def test_names_dates_ages_conversions_and_ranges_are_not_claims(sentence: str) -> None:
+    assert claims(sentence) == []
+
+
+def test_a_date_before_the_event_is_not_its_toll() -> None:
+    (toll,) = claims("The Sept. 12 explosion killed 23 people.")
+    assert (toll.figure, toll.thing) == ("23", "deaths")
+
+
+def test_each_casualty_number_takes_its_own_verb() -> None:
+    dead, hurt = claims("Troops fired on the crowd, killing at least 17 people and injuring 58.")
+    assert (dead.figure, dead.thing) == ("at least 17", "deaths")
+    assert (hurt.figure, hurt.thing) == ("58", "wounded")
+
+
+def test_living_is_not_dying() -> None:
+    (c,) = claims("Some 8,000 orphans live in state care homes.")
+    assert c.thing != "deaths"
+    (toll,) = claims("The quake cost 40 lives.")
+    assert toll.thing == "deaths"
+
+
+@pytest.mark.parametrize("sentence", [
+    "It was the deadliest attack since a 1996 bombing that killed 19 soldiers.",   # another event
+    "In 1997 the party won 71 seats.",                                              # another year
+    "A second flood killed six people in the same valley.",                         # another event
+    "Four children were among the 14 people killed.",                              # a subset
+])
+def test_figures_of_another_event_or_a_part_of_this_one_are_not_claims(sentence: str) -> None:
+    assert claims(sentence) == []
+
+
+def test_only_news_organisations_are_cited_sources() -> None:
+    assert one("The Interior Ministry (Grozny) said 15 people were killed.", source="Desk").source == "Desk"
+    assert one("Investigators (FBI) said six people were arrested.", source="Desk").source == "Desk"
+    assert one("Provisional (Official) figures show 15 people were killed.", source="Desk").source == "Desk"
+    assert one("Hospital officials said 15 people were killed.", source="Desk").source == "Desk"
+    cited = one("At least 15 people were killed, The Daily Star reported.", source="Desk")
+    assert (cited.source, cited.cited) == ("The Daily Star", True)
+    assert one("according to xinhua, nine people died.", source="Desk").source == "xinhua"
+    assert one("Nine people died, Xinhua News Agency said.", source="Desk").source == "Xinhua News Agency"
+
+
+def _article(sentence: str, slug: str, source: str, when: datetime = DAY) -> list[Claim]:
+    return claims(sentence, slug=slug, source=source, when=when)
+
+
+def test_agreeing_qualified_figures_are_not_a_conflict() -> None:
+    for first, second in [("The blast killed 412 people.", "The blast killed at least 412 people."),
+                          ("Nearly 3,000 people were arrested.", "About 3,000 people were arrested."),
+                          ("Up to 50 people were hurt.", "Forty people were hurt.")]:
+        found = find_conflicts([*_article(first, "a", "AP"), *_article(second, "b", "Reuters")])
+        assert found == (), (first, second)
+    (real,) = find_conflicts([*_article("The blast killed 412 people.", "a", "AP"),
+                              *_article("The blast killed at least 430 people.", "b", "Reuters")])
+    assert [c.figure for c in real.claims] == ["412", "at least 430"]
+
+
+def test_a_revision_within_one_article_is_not_a_disagreement() -> None:
+    revised = claims("Early reports said 12 people were killed.", "The toll later rose and 19 people were killed.",
+                     slug="a", source="AP")
+    assert find_conflicts(revised) == ()
+    # Later reports of one outlet revising its count are not a disagreement either.
+    later = _article("Nineteen people were killed.", "b", "The Associated Press", DAY + timedelta(days=1))
+    assert find_conflicts([*revised, *later]) == ()
+    # One article setting two agencies' figures side by side is.
+    (both,) = find_conflicts(claims("AFP said 12 people were killed, while Reuters said 19 people were killed.",
+                                    slug="c", source="Desk"))
+    assert [(c.figure, c.source) for c in both.claims] == [("12", "AFP"), ("19", "Reuters")]
+
+
+def test_different_places_of_one_event_are_different_quantities() -> None:
+    nairobi = _article("The bombing in Nairobi killed 213 people.", "a", "AP")
+    dar = _article("The bombing in Dar es Salaam killed 11 people.", "b", "NYT")
+    unplaced = _article("The bombings killed 224 people.", "c", "AFP")
+    assert find_conflicts([*nairobi, *dar, *unplaced]) == ()
+    (real,) = find_conflicts([*nairobi, *_article("In Nairobi, 236 people were killed.", "d", "NYT")])
+    assert [(c.figure, c.source) for c in real.claims] == [("213", "AP"), ("236", "NYT")]
+
+
+def test_different_counted_things_sharing_a_noun_are_never_side_by_side() -> None:
+    a = _article("Police said 40 people were arrested.", "a", "AP")
+    b = _article("Police said 40 people were wounded.", "b", "AFP")
+    c = _article("About 900 people were evacuated.", "c", "Reuters")
+    assert find_conflicts([*a, *b, *c]) == ()
+
+
+def test_no_group_no_panel() -> None:
+    a = _article("The storm killed seven people.", "a", "AP")
+    b = _article("The storm killed nine people.", "b", "AFP")
+    assert conflicts_by_group({"a": a, "b": b}, {"a": ["a"], "b": ["b"]}) == {}
+    assert list(conflicts_by_group({"a": a, "b": b}, {"s": ["a", "b"]})) == ["s"]

@@ -84,7 +84,7 @@ _OUTLET = r"((?:[A-Z][\w&'’.-]*)(?:\s+(?:of\s+|de\s+)?[A-Z][\w&'’.-]*){0,3})
 _AGENCIES = {
     "ap": "associated press", "associated press": "associated press", "afp": "afp",
     "agence france-presse": "afp", "agence france presse": "afp", "reuters": "reuters",
-    "thomson reuters": "reuters", "xinhua": "xinhua", "interfax": "interfax", "tass": "tass",
+    "thomson reuters": "reuters", "xinhua": "xinhua", "xinhua news agency": "xinhua", "interfax": "interfax", "tass": "tass",
     "itar-tass": "tass", "ria novosti": "ria novosti", "kyodo": "kyodo", "yonhap": "yonhap",
     "ansa": "ansa", "efe": "efe", "dpa": "dpa", "upi": "upi", "united press international": "upi",
     "pti": "pti", "press trust of india": "pti", "irna": "irna", "bernama": "bernama",
@@ -292,9 +292,13 @@ def _attributions(sentence: str) -> list[tuple[int, str]]:
             name = m.group(1).strip(" .")
             if sentence[max(0, m.start(1) - 1):m.start(1)] == "(":   # "(FBI) said", "(Preliminary)"
                 continue
-            if name and is_outlet(name) and (m.start(), name) not in found:
+            if name and is_outlet(name):
                 found.append((m.start(), name))
-    return sorted(found)
+    longest: dict[int, str] = {}          # one name per place: "Xinhua News Agency" over "Xinhua"
+    for start, name in found:
+        if len(name) > len(longest.get(start, "")):
+            longest[start] = name
+    return sorted(longest.items())
 
 
 def _maybe_number(sentence: str, folded: str) -> bool:
