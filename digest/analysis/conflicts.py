@@ -31,6 +31,10 @@ __all__ = ["Conflict", "agree", "conflicts_by_group", "find_conflicts", "same_th
 #: days: a quarter of the period, at least one day ("today" means the same calendar day).
 _RELATIVE_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365, "hour": 1 / 24, "minute": 1 / 1440}
 _APPROX = 0.1     # "about 2,000" covers 1,800 to 2,200
+#: Reports of one quantity differ by a revision or a source's count, not by orders of
+#: magnitude: figures further apart than this (as a ratio, and as a difference) are
+#: different quantities that share a noun ("six dead" in one village, "40" in the region).
+_RATIO, _DIFFERENCE = 5.0, 3
 
 
 @dataclass(frozen=True)
@@ -97,20 +101,40 @@ def _disagree(a: Claim, b: Claim) -> bool:
     return not agree(a, b)
 
 
+def _event_bound(c: Claim) -> bool:
+    """Whether a claim counts what an event did (deaths, wounded, arrests, rockets fired):
+    a bare count of a noun ("seven children", "two states") may be any set of them."""
+    return c.thing in ("deaths", "wounded", "arrests", "casualties") or "/" in c.thing
+
+
+def _close(values: list[Claim]) -> list[list[Claim]]:
+    """Claims (sorted by value) in runs of close values (see _RATIO)."""
+    runs: list[list[Claim]] = []
+    for c in values:
+        last = runs[-1][-1].value if runs else None
+        if last is not None and (c.value <= last * _RATIO or c.value - last <= _DIFFERENCE):
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return runs
+
+
 def _quantities(claims: list[Claim]) -> list[list[Claim]]:
-    """The claims split into quantities: by counted thing and time scope, then by place.
-    When the figures for a thing name two places (Nairobi, Dar es Salaam), a figure that
-    names none could be either, and is left out."""
+    """The claims split into quantities: by counted thing and time scope, then by place,
+    then into runs of close values. When the figures for a thing name two places (Nairobi,
+    Dar es Salaam), a figure that names none could be either, and is left out."""
     by_key: dict[tuple[str, str], list[Claim]] = {}
     for c in claims:
-        by_key.setdefault((c.thing, c.scope.partition("@")[0]), []).append(c)
+        if _event_bound(c):
+            by_key.setdefault((c.thing, c.scope.partition("@")[0]), []).append(c)
     quantities: list[list[Claim]] = []
     for items in by_key.values():
         places = {c.scope.partition("@")[2] for c in items} - {""}
-        if len(places) <= 1:
-            quantities.append(items)
-        else:
-            quantities += [[c for c in items if c.scope.partition("@")[2] == p] for p in sorted(places)]
+        parts = [items] if len(places) <= 1 else \
+            [[c for c in items if c.scope.partition("@")[2] == p] for p in sorted(places)]
+        for part in parts:
+            quantities += [sorted(run, key=lambda c: (c.published, c.slug, c.index))
+                           for run in _close(sorted(part, key=lambda c: c.value))]
     return quantities
 
 

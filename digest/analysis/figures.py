@@ -52,13 +52,17 @@ _DAY_NAMES = frozenset(_MONTHS + _WEEKDAYS)
 _YEAR = re.compile(r"(19|20)\d\d")
 _STOP = frozenset(["is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "will", "would", "could", "can", "may", "might", "must", "shall", "do", "did", "does", "of", "in", "on", "at", "to", "from", "by", "for", "with", "into", "onto", "over", "under", "and", "or", "but", "nor", "that", "which", "who", "whom", "whose", "as", "than", "the", "a", "an", "this", "those", "these", "its", "their", "his", "her", "our", "your", "it", "they", "he", "she", "we", "reportedly", "said", "say", "says", "also", "still", "now", "then", "there", "here", "since", "after", "before", "during", "while", "when", "where", "not", "no", "only", "just", "all", "both", "each", "every", "more", "most", "less", "about", "around", "some", "such", "so", "very"])
 _PERSONS = frozenset(terms(" ".join(["people", "person", "persons", "others", "civilians", "protesters", "demonstrators", "soldiers", "troops", "police", "policemen", "officers", "men", "women", "children", "residents", "workers", "students", "victims", "individuals", "fighters", "militants", "members", "pilgrims", "migrants", "refugees"])) + ["other", "men", "women"])
+#: People counted as such: a toll of "people", "civilians" or "others" is the event's toll;
+#: "three rebels were killed" counts only rebels, a part of it, kept apart.
+_ANYONE = frozenset(terms("people person persons others civilians victims individuals residents passengers"))
+_SAME_GROUP = {stem: "protester" for stem in terms("protesters demonstrators protester demonstrator")}
 _DETERMINERS = frozenset(["the", "this", "any", "each", "every", "no"])
 
 
 _EVENT_WORDS = {
     "deaths": "killed kill killing died die dying dead death deaths slain fatalities",
     "wounded": "wounded wounding injured injuring injuries injury hurt",
-    "arrests": "arrested arresting arrests detained detaining detentions",
+    "arrests": "arrested arresting arrests detained detaining detentions custody",
     "casualties": "casualties",
     "fired": "fired firing launched launching",
     "hit": "hit hitting landed landing struck impacted",
@@ -129,7 +133,7 @@ _MEASURES = frozenset(terms(
 _ELSEWHERE = re.compile(
     r"\b(?:worst|deadliest|biggest|largest|bloodiest)\b|\b(?:a|the)\s+(?:second|third|separate|previous|"
     r"earlier|similar)\b|\banother\b|\bago\b|(?<!the )\blast\s+year\b|\banniversary\b|\bamong\b|"
-    r"\bincluding\b|\bof (?:whom|them)\b|(?<![\d,.])(?:19|20)\d\d(?![\d,])", re.IGNORECASE)
+    r"\bincluding\b|\bof (?:whom|them)\b|\b(?:in|at|during|for) one of the\b|^\W*of\s+(?:the|those|these)\b|(?<![\d,.])(?:19|20)\d\d(?![\d,])", re.IGNORECASE)
 _CONNECTORS = frozenset(["es", "de", "al", "el", "la", "of", "du", "da"])
 #: A word in every match of the four gates (and far cheaper to look for than all of them):
 #: a sentence without one names no time scope.
@@ -389,8 +393,8 @@ def _not_a_count(sentence: str, spans: list[tuple[int, int]], original: list[str
         return True                       # "Windows 95", "Boeing 767"
     if prev in _MONTH_ABBREVIATIONS or (prev == "." and start >= 2 and lower[start - 2] in _MONTH_ABBREVIATIONS):
         return True                       # "the Aug. 7 bombing"
-    if prev in ("aged", "age", "ages"):
-        return True                       # "a man aged 29 died"
+    if prev in ("aged", "age", "ages") or (prev in ("is", "was") and start >= 2 and lower[start - 2] == "who"):
+        return True                       # "a man aged 29 died", "Lowe, who was 40 at the time of his death"
     k = start
     for size in (3, 2, 1):
         if " ".join(lower[max(0, start - size):start]) in _QUALIFIERS and start - size >= 0:
@@ -440,7 +444,10 @@ def _claim(tokens: list[str], lower: list[str], start: int, end: int, value: flo
         j += 2
     if j < len(lower) and lower[j] in _TIME_UNITS:
         return None
-    if j < len(lower) and lower[j] == "of":           # partitive: "three of the rockets"
+    if j < len(lower) and lower[j] in ("other", "more", "additional", "further"):
+        return None                                   # "three other sailors": a part of a toll
+    partitive = j < len(lower) and lower[j] == "of"
+    if partitive:                                     # "three of the rockets"
         if j + 1 < len(lower) and lower[j + 1] in ("the", "those", "these"):
             j += 2
         else:
@@ -463,22 +470,51 @@ def _claim(tokens: list[str], lower: list[str], start: int, end: int, value: flo
         return None
     if head is not None and lower[head] == "lives":      # "cost 40 lives"; "children live with" is no toll
         thing = "deaths"
+    elif head is not None and lower[head] in ("wounds", "wound"):
+        return None                                   # "three gunshot wounds": of one person
+    elif stem is not None and _EVENTS.get(stem) in _CASUALTY and _adjective_of(tokens, lower, head):
+        at = _noun_after(tokens, lower, head)
+        noun = _stem(lower[at], lower[at]) if at is not None else ""
+        thing = _EVENTS[stem] if noun in _ANYONE else f"{noun}/{_EVENTS[stem]}"   # "two wounded journalists"
     elif stem is not None and _EVENTS.get(stem) in _CASUALTY:
         thing = _EVENTS[stem]
-    elif event in _CASUALTY:       # "three passengers were hurt" counts the wounded
+    elif event in _CASUALTY and (stem is None or stem in _ANYONE):   # "three passengers were hurt"
         thing = event
+    elif event in _CASUALTY:       # "four rebels were killed", "three bombings killed": a part, kept apart
+        thing = f"{_SAME_GROUP.get(stem, stem)}/{event}"
     elif stem is None:
         return None
     else:
         thing = stem + (f"/{event}" if event and event not in _CASUALTY else "")
+    if partitive and (thing in _CASUALTY or thing.endswith(tuple(f"/{k}" for k in _CASUALTY))):
+        return None                                   # "six of those arrested": a part of a count
     if thing in _CASUALTY:
         label = _LABELS[thing]
+    elif event in _CASUALTY:
+        noun = lower[head] if value != 1 else lower[head] + "s"  # type: ignore[index]
+        label = f"{noun} {_LABELS[event].split()[-1] if event == 'wounded' else {'deaths': 'killed', 'arrests': 'arrested', 'casualties': 'hurt or killed'}[event]}"
     else:
         noun = lower[head] if value != 1 else lower[head] + "s"  # type: ignore[index]
         label = noun + (f" {_EVENT_LABELS[event]}" if event in _EVENT_LABELS else "")
     qualifier = phrase if phrase not in _POSTFIX else ""
     figure = " ".join(x for x in (qualifier, surface) if x) + (f" {phrase}" if phrase in _POSTFIX else "")
     return thing, label, bound, figure
+
+
+def _adjective_of(tokens: list[str], lower: list[str], head: int | None) -> bool:
+    """Whether the casualty word at `head` qualifies the plural noun after it ("wounded journalists")."""
+    return _noun_after(tokens, lower, head) is not None
+
+
+def _noun_after(tokens: list[str], lower: list[str], head: int | None) -> int | None:
+    """The plural noun within two words after `head` ("wounded Western journalists"), if any."""
+    for k in range(head + 1, min(head + 3, len(tokens))) if head is not None else ():
+        low = lower[k]
+        if not tokens[k].isalpha() or low in _STOP or _stem(low) in _EVENTS:
+            return None
+        if low.endswith("s") and not low.endswith("ss") and len(low) > 3:
+            return k
+    return None
 
 
 def raw_claims(sentences: Sequence[str]) -> tuple[tuple[object, ...], ...]:
