@@ -136,8 +136,8 @@ def _rows(path: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def bbc_conflicts(path: str, seed: int = 7) -> tuple[int, int, list[Conflict]]:
-    """(articles, topics, entries shown) of the digest of the BBC set, as a build computes it."""
+def bbc_articles(path: str, seed: int = 7) -> list[Article]:
+    """The BBC set as articles: source BBC, its category as topic, dates over a year (seeded)."""
     rng = random.Random(seed)
     start = datetime(2004, 6, 1, tzinfo=UTC)
     articles = []
@@ -147,10 +147,30 @@ def bbc_conflicts(path: str, seed: int = 7) -> tuple[int, int, list[Conflict]]:
         when = start + timedelta(days=rng.uniform(0, 365))
         articles.append(Article(path=f"bbc/{number}.md", slug=f"bbc-{number}", title=title.strip(),
                                 published=when, source="BBC", topics=(category,), body=body.strip()))
+    return articles
+
+
+def bbc_conflicts(path: str, seed: int = 7) -> tuple[int, int, list[Conflict]]:
+    """(articles, topics, entries shown) of the digest of the BBC set, as a build computes it."""
+    articles = bbc_articles(path, seed)
     topics = [Topic(t, t.title()) for t in sorted({a.topics[0] for a in articles})]
     digest = build_digest(topics, articles, AnalysisOptions())
     shown = [c for found in digest.conflicts.values() for c in found]
     return len(articles), len(topics), shown
+
+
+def bbc_stress(path: str) -> dict[str, tuple[Conflict, ...]]:
+    """The worst case for the same-quantity rules: each BBC topic one group of unrelated
+    articles, each article its own outlet. Every entry shown is a false one."""
+    claims: dict[str, tuple[Claim, ...]] = {}
+    groups: dict[str, list[str]] = {}
+    for a in bbc_articles(path):
+        prose = "\n".join(line.strip() for line in a.body.splitlines() if line.strip())
+        own = Article(path=a.path, slug=a.slug, title=a.title, published=a.published, source=f"outlet {a.slug}",
+                      topics=a.topics, body="")
+        claims[a.slug] = article_claims(own, analyse_prose(a.title, prose, 0))
+        groups.setdefault(a.topics[0], []).append(a.slug)
+    return conflicts_by_group(claims, groups)
 
 
 def multinews_conflicts(path: str) -> tuple[int, int, dict[str, tuple[Conflict, ...]]]:
@@ -207,7 +227,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"BBC (one outlet): {n} articles, {topics} topics - {len(shown)} entries shown (right number: 0)")
         for c in shown:
             print("  shown: " + entry_key("bbc", c))
-        report["bbc"] = {"articles": n, "entries_shown": len(shown)}
+        stress = [(g, c) for g, found in bbc_stress(args.bbc).items() for c in found]
+        print(f"BBC, each topic one group and each article its own outlet: {len(stress)} entries shown "
+              "(right number: 0)")
+        for group, c in stress:
+            print("  shown: " + entry_key(group, c))
+        report["bbc"] = {"articles": n, "entries_shown": len(shown), "stress_entries_shown": len(stress)}
     if args.multi_news:
         clusters, n, found = multinews_conflicts(args.multi_news)
         shown, real, unlabelled = label_entries(found)

@@ -103,3 +103,24 @@ def test_detectors_stay_above_their_floor_on_the_labelled_sets() -> None:
     assert duplicates.pairs >= 40 and figures.pairs >= 40
     assert duplicates.precision >= 0.95 and duplicates.recall >= 0.90, duplicates.line("duplicates")
     assert figures.precision >= 0.85 and figures.recall >= 0.80, figures.line("figures")
+
+
+def _shared(name: str) -> Path | None:
+    """A file of the shared evaluation data (../shared/data/...), if this machine has it."""
+    return next((p / "shared" / "data" / name for p in REPO.parents if (p / "shared" / "data" / name).is_file()), None)
+
+
+@pytest.mark.skipif(_shared("multi-news/validation.csv") is None, reason="no shared Multi-News data here")
+def test_where_reports_differ_on_real_clusters_is_labelled_and_trustworthy() -> None:
+    """Every entry shown on the Multi-News dev clusters is labelled by hand, and at least 90% are real."""
+    _, articles, found = cross_source_eval.multinews_conflicts(str(_shared("multi-news/validation.csv")))
+    shown, real, unlabelled = cross_source_eval.label_entries(found)
+    assert articles == 690 and not unlabelled, unlabelled
+    assert shown and real / shown >= 0.9, (shown, real)
+
+
+@pytest.mark.skipif(_shared("bbc-news-summary/dev.csv") is None, reason="no shared BBC data here")
+def test_one_outlet_never_differs_from_itself() -> None:
+    """The BBC dev set is one outlet: a digest of it, as a build computes it, shows no entry."""
+    articles, topics, shown = cross_source_eval.bbc_conflicts(str(_shared("bbc-news-summary/dev.csv")))
+    assert (articles, topics) == (445, 5) and shown == []
