@@ -293,3 +293,34 @@ def test_no_group_no_panel() -> None:
     b = _article("The storm killed nine people.", "b", "AFP")
     assert conflicts_by_group({"a": a, "b": b}, {"a": ["a"], "b": ["b"]}) == {}
     assert list(conflicts_by_group({"a": a, "b": b}, {"s": ["a", "b"]})) == ["s"]
+
+
+def test_a_toll_revised_over_a_week_is_one_quantity() -> None:
+    """AP's count rises over a week and the NYT's differs: one entry, every figure once per outlet."""
+    reports = [*_article("The embassy bombing in Mombasa killed 213 people.", "ap1", "AP"),
+               *_article("The bombing in Mombasa has killed 247 people, officials said.", "ap2", "Associated Press",
+                         DAY + timedelta(days=4)),
+               *_article("The Mombasa bombing killed 236 people.", "nyt", "The New York Times", DAY + timedelta(days=6)),
+               *_article("In Mombasa, 248 people were killed.", "ap3", "AP", DAY + timedelta(days=7))]
+    (found,) = conflicts_by_group({c.slug: [c] for c in reports}, {"story": ["ap1", "ap2", "nyt", "ap3"]}).values()
+    assert [(c.figure, c.source) for c in found[0].claims] == [
+        ("213", "AP"), ("247", "Associated Press"), ("236", "The New York Times"), ("248", "AP")]
+
+
+def test_parts_of_a_toll_are_kept_apart_from_it() -> None:
+    assert find_conflicts([*_article("Four rebels were killed in the clashes.", "a", "AP"),
+                           *_article("At least 40 people were killed in the clashes.", "b", "AFP")]) == ()
+    assert find_conflicts([*_article("Six of those arrested were released.", "a", "AP"),
+                           *_article("Police arrested 20 people.", "b", "AFP")]) == ()
+    assert find_conflicts([*_article("Medics treated two wounded Western reporters.", "a", "AP"),
+                           *_article("Eight people were wounded by the shelling.", "b", "AFP")]) == ()
+    assert find_conflicts([*_article("At least three other sailors were injured.", "a", "AP"),
+                           *_article("Seven sailors were injured.", "b", "AFP")]) == ()
+
+
+def test_figures_orders_of_magnitude_apart_are_different_quantities() -> None:
+    """27 killed in one bombing and 8,000 in the whole uprising share a noun, not a quantity."""
+    found = find_conflicts([*_article("Twin car bombs killed 27 people.", "a", "AP"),
+                            *_article("More than 8,000 people have died.", "b", "AFP"),
+                            *_article("Officials said 30 people were killed.", "c", "Reuters")])
+    assert [[c.figure for c in x.claims] for x in found] == [["27", "30"]]

@@ -72,6 +72,7 @@ _CASUALTY = frozenset({"deaths", "wounded", "arrests", "casualties"})
 _LABELS = {"deaths": "deaths", "wounded": "people wounded", "arrests": "arrests",
            "casualties": "casualties"}
 _EVENT_LABELS = {"fired": "fired", "hit": "that hit"}
+_PART_LABELS = {"deaths": "killed", "wounded": "wounded", "arrests": "arrested", "casualties": "hurt or killed"}
 
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
@@ -468,34 +469,34 @@ def _claim(tokens: list[str], lower: list[str], start: int, end: int, value: flo
     stem = _stem(lower[head], lower[head]) if head is not None else None
     if stem is not None and stem in _MEASURES:
         return None
+    noun_at = head            # the word naming what is counted, for the label
     if head is not None and lower[head] == "lives":      # "cost 40 lives"; "children live with" is no toll
         thing = "deaths"
     elif head is not None and lower[head] in ("wounds", "wound"):
         return None                                   # "three gunshot wounds": of one person
-    elif stem is not None and _EVENTS.get(stem) in _CASUALTY and _adjective_of(tokens, lower, head):
-        at = _noun_after(tokens, lower, head)
-        noun = _stem(lower[at], lower[at]) if at is not None else ""
-        thing = _EVENTS[stem] if noun in _ANYONE else f"{noun}/{_EVENTS[stem]}"   # "two wounded journalists"
+    elif stem is not None and _EVENTS.get(stem) in _CASUALTY and (noun_at := _noun_after(tokens, lower, head)):
+        noun = _stem(lower[noun_at], lower[noun_at])   # "two wounded journalists"
+        event = _EVENTS[stem]
+        thing = event if noun in _ANYONE else f"{_SAME_GROUP.get(noun, noun)}/{event}"
     elif stem is not None and _EVENTS.get(stem) in _CASUALTY:
         thing = _EVENTS[stem]
     elif event in _CASUALTY and (stem is None or stem in _ANYONE):   # "three passengers were hurt"
         thing = event
     elif event in _CASUALTY:       # "four rebels were killed", "three bombings killed": a part, kept apart
-        thing = f"{_SAME_GROUP.get(stem, stem)}/{event}"
+        thing = f"{_SAME_GROUP.get(stem, stem)}/{event}"  # type: ignore[arg-type]
     elif stem is None:
         return None
     else:
         thing = stem + (f"/{event}" if event and event not in _CASUALTY else "")
-    if partitive and (thing in _CASUALTY or thing.endswith(tuple(f"/{k}" for k in _CASUALTY))):
+    part_of_toll = thing.partition("/")[2] in _CASUALTY
+    if partitive and (thing in _CASUALTY or part_of_toll):
         return None                                   # "six of those arrested": a part of a count
     if thing in _CASUALTY:
         label = _LABELS[thing]
-    elif event in _CASUALTY:
-        noun = lower[head] if value != 1 else lower[head] + "s"  # type: ignore[index]
-        label = f"{noun} {_LABELS[event].split()[-1] if event == 'wounded' else {'deaths': 'killed', 'arrests': 'arrested', 'casualties': 'hurt or killed'}[event]}"
     else:
-        noun = lower[head] if value != 1 else lower[head] + "s"  # type: ignore[index]
-        label = noun + (f" {_EVENT_LABELS[event]}" if event in _EVENT_LABELS else "")
+        noun = lower[noun_at] if value != 1 else lower[noun_at] + "s"  # type: ignore[index]
+        verb = _PART_LABELS.get(event or "") if part_of_toll else _EVENT_LABELS.get(event or "")
+        label = noun + (f" {verb}" if verb else "")
     qualifier = phrase if phrase not in _POSTFIX else ""
     figure = " ".join(x for x in (qualifier, surface) if x) + (f" {phrase}" if phrase in _POSTFIX else "")
     return thing, label, bound, figure
