@@ -6,8 +6,10 @@
   articles labelled "same story" (exact copies, new headlines, reworded or trimmed
   paragraphs, a local intro) or "different story" (another account of the same
   event, another event on the same subject).
-- Figure grouping (digest/analysis/figures.py) on tests/data/figures_eval.json: pairs of
-  sentences labelled "same counted thing over the same period" or not.
+- Figures (digest/analysis/figures.py, conflicts.py) on tests/data/figures_eval.json: pairs of
+  sentences labelled "same counted thing over the same period" or not. "figures compared"
+  is what the "where reports differ" panel may set side by side (`comparable`: counts of
+  what an event did); "figure grouping" is the broader `same_thing`, any counted noun.
 
 A positive is a pair the detector puts together; precision is the share of those
 that are labelled together, recall the share of labelled-together pairs it finds.
@@ -34,13 +36,14 @@ import csv
 import json
 import random
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from digest.analysis.analyse import AnalysisOptions, analyse_prose, article_claims, build_digest
-from digest.analysis.conflicts import Conflict, conflicts_by_group, same_thing
+from digest.analysis.conflicts import Conflict, comparable, conflicts_by_group, same_thing
 from digest.analysis.duplicates import DEFAULT_THRESHOLD, Story, find_duplicates
 from digest.analysis.figures import Claim, extract_claims
 from digest.model import Article, Topic
@@ -120,12 +123,13 @@ def _claim(side: dict, slug: str) -> Claim | None:
     return claims[0] if claims else None
 
 
-def evaluate_figures() -> Score:
+def evaluate_figures(together: Callable[[Claim, Claim], bool] = comparable) -> Score:
+    """Labelled pairs scored by `together` (default: what the panel compares)."""
     data = json.loads((DATA / "figures_eval.json").read_text(encoding="utf-8"))
     results = []
     for n, pair in enumerate(data["pairs"]):
         a, b = _claim(pair["a"], f"a{n}"), _claim(pair["b"], f"b{n}")
-        predicted = a is not None and b is not None and same_thing(a, b)
+        predicted = a is not None and b is not None and together(a, b)
         results.append((predicted, bool(pair["same"]), f"#{n}: {pair['a']['text']} ~ {pair['b']['text']}"))
     return _score(results)
 
@@ -214,7 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bbc", help="count the entries shown on the BBC News Summary CSV (one outlet)")
     parser.add_argument("--multi-news", help="count and score the entries shown on the Multi-News CSV")
     args = parser.parse_args(argv)
-    scores = {"duplicates": evaluate_duplicates(), "figure grouping": evaluate_figures()}
+    scores = {"duplicates": evaluate_duplicates(), "figures compared": evaluate_figures(),
+              "figure grouping": evaluate_figures(same_thing)}
     report: dict[str, object] = {k: {"pairs": s.pairs, "precision": s.precision, "recall": s.recall}
                                  for k, s in scores.items()}
     for name, score in scores.items():

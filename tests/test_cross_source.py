@@ -97,12 +97,20 @@ def test_options_reach_the_build_and_are_validated(project: Project) -> None:
 
 
 def test_detectors_stay_above_their_floor_on_the_labelled_sets() -> None:
-    """Floors: duplicates precision 0.95 and recall 0.90; figure grouping precision 0.85, recall 0.80."""
+    """Floors: duplicates precision 0.95 and recall 0.90; figures the panel compares precision
+    0.95 and recall 0.60.
+
+    The figure floors were 0.85 and 0.80 when every counted noun was compared. The panel now
+    compares only counts of what an event did, and keeps parts of a toll apart: of the 35
+    labelled-together pairs, 9 are bare counts of a noun (workers, homes, bus routes, a
+    crowd) that it never sets side by side, by design, 2 a part against a whole ("nine
+    officers" and "14 people" hurt) and 2 figures with no counted noun ("the toll rose to
+    31"). Precision is what a reader sees, so its floor went up."""
     duplicates = cross_source_eval.evaluate_duplicates()
     figures = cross_source_eval.evaluate_figures()
     assert duplicates.pairs >= 40 and figures.pairs >= 40
     assert duplicates.precision >= 0.95 and duplicates.recall >= 0.90, duplicates.line("duplicates")
-    assert figures.precision >= 0.85 and figures.recall >= 0.80, figures.line("figures")
+    assert figures.precision >= 0.95 and figures.recall >= 0.60, figures.line("figures")
 
 
 def _shared(name: str) -> Path | None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from .figures import Claim, source_key
 
-__all__ = ["Conflict", "agree", "conflicts_by_group", "find_conflicts", "same_thing"]
+__all__ = ["Conflict", "agree", "comparable", "conflicts_by_group", "find_conflicts", "same_thing"]
 
 #: How far apart, in days, two reports of a relative period may be and still mean the same
 #: days: a quarter of the period, at least one day ("today" means the same calendar day).
@@ -107,6 +107,13 @@ def _event_bound(c: Claim) -> bool:
     return c.thing in ("deaths", "wounded", "arrests", "casualties") or "/" in c.thing
 
 
+def comparable(a: Claim, b: Claim) -> bool:
+    """Whether the panel may set two claims side by side: both count what an event did, and
+    the same thing over the same period and place (the detector tests/data/figures_eval.json
+    measures)."""
+    return _event_bound(a) and _event_bound(b) and same_thing(a, b)
+
+
 def _close(values: list[Claim]) -> list[list[Claim]]:
     """Claims (sorted by value) in runs of close values (see _RATIO)."""
     runs: list[list[Claim]] = []
@@ -145,7 +152,7 @@ def find_conflicts(claims: Iterable[Claim]) -> tuple[Conflict, ...]:
     ordered = sorted(claims, key=lambda c: (c.published, c.slug, c.index))
     for quantity in _quantities(ordered):
         # Relative periods are compared pairwise; `same_thing` holds within the quantity otherwise.
-        if not any(_disagree(a, b) and same_thing(a, b)
+        if not any(_disagree(a, b) and comparable(a, b)
                    for i, a in enumerate(quantity) for b in quantity[i + 1:]):
             continue
         seen: dict[tuple[float, str, str], Claim] = {}

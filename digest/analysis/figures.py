@@ -66,12 +66,20 @@ _EVENT_WORDS = {
     "casualties": "casualties",
     "fired": "fired firing launched launching",
     "hit": "hit hitting landed landing struck impacted",
+    # What else an event does to people and things: counted with their noun ("residents
+    # evacuated", "flights cancelled"), so a bare count of a noun is never compared.
+    "evacuated": "evacuated evacuating",
+    "rescued": "rescued rescuing",
+    "cancelled": "cancelled canceled cancelling canceling",
+    "damaged": "damaged destroyed",
+    "missing": "missing",
 }
 _EVENTS = {stem: cls for cls, words in _EVENT_WORDS.items() for stem in terms(words)}
 _CASUALTY = frozenset({"deaths", "wounded", "arrests", "casualties"})
 _LABELS = {"deaths": "deaths", "wounded": "people wounded", "arrests": "arrests",
            "casualties": "casualties"}
-_EVENT_LABELS = {"fired": "fired", "hit": "that hit"}
+_EVENT_LABELS = {"fired": "fired", "hit": "that hit", "evacuated": "evacuated", "rescued": "rescued",
+                 "cancelled": "cancelled", "damaged": "damaged or destroyed", "missing": "missing"}
 _PART_LABELS = {"deaths": "killed", "wounded": "wounded", "arrests": "arrested", "casualties": "hurt or killed"}
 
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
