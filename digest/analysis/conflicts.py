@@ -23,7 +23,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .figures import Claim, source_key
+from .attribution import source_key
+from .figures import Claim
 
 __all__ = ["Conflict", "agree", "comparable", "conflicts_by_group", "find_conflicts", "same_thing"]
 

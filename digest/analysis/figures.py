@@ -12,10 +12,12 @@ same period" = the previous sentence's scope) is part of the key, so a three-day
 is never compared with a toll since October. Vague amounts ("thousands", "dozens"),
 times, dates, percentages and money are not claims.
 
-The source of a claim is the outlet named in its sentence as the subject of
-"reported / said / according to" (the nearest one before the number, else after),
-falling back to the article's source. Grouping claims and finding where reports differ
-is digest/analysis/conflicts.py. Pure: no MkDocs and no file I/O.
+The source of a claim is the news organisation its sentence cites as saying it ("AFP
+reported", "according to Reuters": the nearest before the number, else after; see
+digest/analysis/attribution.py), falling back to the article's source. Numbers that are
+names, dates, ages, conversions or ends of a range, and sentences about another event,
+give no claim (digest/analysis/figure_context.py). Finding where reports differ is
+digest/analysis/conflicts.py. Pure: no MkDocs and no file I/O.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
+from .attribution import attributions
+from .figure_context import DAY_NAMES, ELSEWHERE, MONTHS, not_a_count, place
 from .text import GatedPattern, fold, terms
 
 __all__ = ["Claim", "attach_claims", "extract_claims", "raw_claims"]
@@ -46,9 +50,6 @@ _QUALIFIERS = {  # phrase before the number -> bound
 }
 _POSTFIX = {"or more": "lower", "or so": "approx"}
 _TIME_UNITS = frozenset(["second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months", "year", "years", "decade", "decades", "times", "percent", "per", "%", "o'clock", "am", "pm"])
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_DAY_NAMES = frozenset(_MONTHS + _WEEKDAYS)
 _YEAR = re.compile(r"(19|20)\d\d")
 _STOP = frozenset(["is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "will", "would", "could", "can", "may", "might", "must", "shall", "do", "did", "does", "of", "in", "on", "at", "to", "from", "by", "for", "with", "into", "onto", "over", "under", "and", "or", "but", "nor", "that", "which", "who", "whom", "whose", "as", "than", "the", "a", "an", "this", "those", "these", "its", "their", "his", "her", "our", "your", "it", "they", "he", "she", "we", "reportedly", "said", "say", "says", "also", "still", "now", "then", "there", "here", "since", "after", "before", "during", "while", "when", "where", "not", "no", "only", "just", "all", "both", "each", "every", "more", "most", "less", "about", "around", "some", "such", "so", "very"])
 _PERSONS = frozenset(terms(" ".join(["people", "person", "persons", "others", "civilians", "protesters", "demonstrators", "soldiers", "troops", "police", "policemen", "officers", "men", "women", "children", "residents", "workers", "students", "victims", "individuals", "fighters", "militants", "members", "pilgrims", "migrants", "refugees"])) + ["other", "men", "women"])
@@ -90,37 +91,6 @@ _ANY_NUMBER_WORD = re.compile("|".join(_NUMBER_WORDS))
 _ANY_DIGIT = re.compile(r"\d")
 _NUMBER_STARTS = frozenset([*_UNITS, *_TENS, "a"])   # the tokens `_number` can start from
 _TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|[A-Za-z]+(?:[-'’][A-Za-z]+)*|[%$€£]|[^\s\w]")
-_OUTLET = r"((?:[A-Z][\w&'’.-]*)(?:\s+(?:of\s+|de\s+)?[A-Z][\w&'’.-]*){0,3})"
-#: News organisations a sentence may cite, folded -> one key per organisation ("AP" is
-#: "Associated Press"). A cited name counts as a source only if it is one of these or reads
-#: like an outlet's name (`_OUTLET_WORDS`): "(FBI) said", "Chechnya said" are not reports.
-_AGENCIES = {
-    "ap": "associated press", "associated press": "associated press", "afp": "afp",
-    "agence france-presse": "afp", "agence france presse": "afp", "reuters": "reuters",
-    "thomson reuters": "reuters", "xinhua": "xinhua", "xinhua news agency": "xinhua", "interfax": "interfax", "tass": "tass",
-    "itar-tass": "tass", "ria novosti": "ria novosti", "kyodo": "kyodo", "yonhap": "yonhap",
-    "ansa": "ansa", "efe": "efe", "dpa": "dpa", "upi": "upi", "united press international": "upi",
-    "pti": "pti", "press trust of india": "pti", "irna": "irna", "bernama": "bernama",
-    "antara": "antara", "anadolu": "anadolu", "bbc": "bbc", "cnn": "cnn", "al jazeera": "al jazeera",
-    "al-jazeera": "al jazeera", "nyt": "new york times", "ani": "ani", "wafa": "wafa", "mena": "mena",
-}
-_OUTLET_WORDS = frozenset(
-    "times post news herald journal telegraph guardian agency radio television tv press tribune gazette "
-    "daily chronicle observer broadcasting network wire independent mail express standard monitor mirror "
-    "globe magazine newspaper channel bulletin courier examiner inquirer dispatch register star "
-    "sentinel reporter newswire".split())
-#: Agencies named in any case (lower-cased corpora): only names that are never ordinary words.
-_AGENCY_ANY_CASE = ("associated press|agence france-presse|agence france presse|reuters|xinhua|interfax|"
-                    "itar-tass|ria novosti|kyodo|yonhap|bernama|al jazeera|al-jazeera")
-_ATTRIBUTION = [
-    re.compile(r"(?i)\baccording to (?:the )?(" + _AGENCY_ANY_CASE + r")\b"),
-    re.compile(r"(?i)\b(" + _AGENCY_ANY_CASE + r")(?:\s+news agency)?(?:,\s*(?:which|who)\s+|\s+)"
-               r"(?:has |had |also |is |was )?(?:reported|reports|said|says|quoted|cited|citing)\b"),
-    re.compile(r"\baccording to (?:the )?" + _OUTLET),
-    re.compile(_OUTLET + r"(?:,\s*(?:which|who)\s+|\s+)(?:has |had |also |is |was |were |are )?"
-                         r"(?:reported|reports|reporting|said|says|told|estimated|estimates|put|puts"
-                         r"|counted|citing|cited|tallied)\b"),
-]
 _NUM_WORD = "|".join([*_UNITS, *_TENS]) + r"|\d+"
 _DURATION = GatedPattern(r"\b(?:over|in|during|within|for)\s+(?:just\s+|only\s+)?(?:the\s+)?"
                          r"(?:past\s+|last\s+|previous\s+|first\s+)?(?:(" + _NUM_WORD + r")\s+)?"
@@ -130,20 +100,12 @@ _PERIOD = GatedPattern(r"\b(this|last|past)\s+(week|month|year)\b|\b(today|yeste
 _SINCE = GatedPattern(r"\bsince\s+([^,.;:]+)", "since")
 _SAME = GatedPattern(r"\b(?:the same period|that period|the same time|that time|the same days)\b",
                      "same period|that period|same time|that time|same days")
-_MONTH_ABBREVIATIONS = frozenset(["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"])
 #: Measures and money: amounts that convert ("54 million tons (49 million metric tons)") and
 #: are not counts of an event's people or things.
 _MEASURES = frozenset(terms(
     "tons tonnes kilometers kilometres km miles meters metres feet foot inches yards kilograms kilos "
     "pounds ounces barrels gallons litres liters acres hectares degrees dollars euros dinars yen rupees "
     "pesos francs marks yuan riyals cents pence points megawatts calories bytes megabytes gigabytes"))
-#: Words that put a figure on another event or a part of this one: "the worst since a crash
-#: that killed 101", "in 1998", "a second storm", "three children were among the nine dead".
-_ELSEWHERE = re.compile(
-    r"\b(?:worst|deadliest|biggest|largest|bloodiest)\b|\b(?:a|the)\s+(?:second|third|separate|previous|"
-    r"earlier|similar)\b|\banother\b|\bago\b|(?<!the )\blast\s+year\b|\banniversary\b|\bamong\b|"
-    r"\bincluding\b|\bof (?:whom|them)\b|\b(?:in|at|during|for) one of the\b|^\W*of\s+(?:the|those|these)\b|(?<![\d,.])(?:19|20)\d\d(?![\d,])", re.IGNORECASE)
-_CONNECTORS = frozenset(["es", "de", "al", "el", "la", "of", "du", "da"])
 #: A word in every match of the four gates (and far cheaper to look for than all of them):
 #: a sentence without one names no time scope.
 _TIMED = re.compile("hour|day|week|month|year|since|period|time")
@@ -200,9 +162,6 @@ def _number(tokens: list[str], i: int) -> tuple[float, int, str] | None:
         surface += " " + tokens[end].lower()
         end += 1
     return value, end, surface
-
-
-_QUALIFIER_WORDS = frozenset(w for phrase in _QUALIFIERS for w in phrase.split())
 
 
 def _qualifier(lower: list[str], start: int, end: int) -> tuple[str, str, int, int]:
@@ -274,44 +233,13 @@ def _scopes(sentence: str, previous: str, folded: str | None = None) -> list[tup
         found.append((m.start(), key, key))
     for m in _SINCE.finditer(sentence, folded):
         words = m.group(1).split()[:8]
-        named = [w for w in words if w.lower() in _DAY_NAMES or _YEAR.fullmatch(w)]
+        named = [w for w in words if w.lower() in DAY_NAMES or _YEAR.fullmatch(w)]
         anchor = " ".join(named) if named else " ".join(terms(" ".join(words[:3])))
         found.append((m.start(), "since " + anchor.lower(), "since " + (" ".join(named) or " ".join(words[:3]))))
     same = _SAME.search(sentence, folded)
     if same and previous:
         found += [(same.start(), key, label) for _, key, label in _scopes(previous, "")[:1]]
     return sorted(found)
-
-
-def source_key(name: str) -> str:
-    """One key per organisation: "The Associated Press", "AP" -> "associated press"."""
-    low = " ".join(fold(name).replace("’", "'").split()).strip(" .")
-    low = low[4:] if low.startswith("the ") else low
-    return _AGENCIES.get(low, low)
-
-
-def is_outlet(name: str) -> bool:
-    """Whether a cited name is a news organisation: a known agency, or an outlet's name
-    ("The Washington Post", "Radio Free Europe"); never a bare word before a verb."""
-    low = fold(name).strip(" .")
-    low = low[4:] if low.startswith("the ") else low
-    return low in _AGENCIES or any(w.strip(".'’") in _OUTLET_WORDS for w in low.split())
-
-
-def _attributions(sentence: str) -> list[tuple[int, str]]:
-    found = []
-    for pattern in _ATTRIBUTION:
-        for m in pattern.finditer(sentence):
-            name = m.group(1).strip(" .")
-            if sentence[max(0, m.start(1) - 1):m.start(1)] == "(":   # "(FBI) said", "(Preliminary)"
-                continue
-            if name and is_outlet(name):
-                found.append((m.start(), name))
-    longest: dict[int, str] = {}          # one name per place: "Xinhua News Agency" over "Xinhua"
-    for start, name in found:
-        if len(name) > len(longest.get(start, "")):
-            longest[start] = name
-    return sorted(longest.items())
 
 
 def _maybe_number(sentence: str, folded: str) -> bool:
@@ -358,84 +286,31 @@ def extract_claims(sentences: Sequence[str], *, slug: str = "", source: str = ""
         if scopes and not same:
             previous_scoped = sentence
         numbers = list(_numbers(tokens, lower))
-        if not numbers or _ELSEWHERE.search(sentence):
+        if not numbers or ELSEWHERE.search(sentence):
             continue
         matches = list(_TOKEN.finditer(sentence))
         spans = [m.span() for m in matches]
         original = [m.group() for m in matches]
         starts = {start for start, *_ in numbers}
         found = [(value, start, end, c) for start, value, end, surface in numbers
-                 if not _not_a_count(sentence, spans, original, lower, start, end, starts)
+                 if not not_a_count(sentence, spans, original, lower, start, end,
+                                    _qualifier(lower, start, end)[2], starts)
                  and (c := _claim(tokens, lower, start, end, value, surface)) is not None]
         if not found:
             continue
-        attributions = _attributions(sentence)
+        cited = attributions(sentence)
         for value, start, end, (thing, label, bound, figure) in found:
             pos = spans[end - 1][0]
             scope = next(((k, lab) for p, k, lab in scopes if p > pos), None) or \
                 next(((k, lab) for p, k, lab in reversed(scopes) if p < pos), ("", ""))
-            place = _place(original, lower, start)
-            before = [name for p, name in attributions if p < pos]
-            after = [name for p, name in attributions if p > pos]
+            where = place(original, lower, start)
+            before = [name for p, name in cited if p < pos]
+            after = [name for p, name in cited if p > pos]
             named = before[-1] if before else (after[0] if after else "")
             claims.append(Claim(slug, index, sentence, value, bound, figure, thing, label,
-                                scope[0] + (f"@{place}" if place else ""), scope[1], named or source, when,
+                                scope[0] + (f"@{where}" if where else ""), scope[1], named or source, when,
                                 bool(named)))
     return claims
-
-
-def _not_a_count(sentence: str, spans: list[tuple[int, int]], original: list[str], lower: list[str],
-                 start: int, end: int, starts: set[int]) -> bool:
-    """Whether the number at tokens[start:end] is a name, a date, an age, a conversion in
-    brackets or one end of a range rather than a count."""
-    a, b = spans[start][0], spans[end - 1][1]
-    before, after = sentence[a - 1:a] if a else " ", sentence[b:b + 1] or " "
-    if before.isalnum() or before in "-/#" or after.isalpha() or after in "-/":
-        return True                       # "767-300", "Oscar-2", "7th", "24/7", "20-year-old"
-    if sentence[:a].count("(") > sentence[:a].count(")"):
-        return True                       # "(49 million metric tons)", "(19 miles)"
-    first = original[start]
-    if start and first[0].isupper() and not first[0].isdigit() and original[start - 1] not in "\"“‘'(":
-        return True                       # "BBC Radio Five Live": a word number capitalised mid-sentence
-    prev = lower[start - 1] if start else ""
-    if start >= 2 and original[start - 1][:1].isupper() and prev not in _DAY_NAMES and prev not in _QUALIFIER_WORDS:
-        return True                       # "Windows 95", "Boeing 767"
-    if prev in _MONTH_ABBREVIATIONS or (prev == "." and start >= 2 and lower[start - 2] in _MONTH_ABBREVIATIONS):
-        return True                       # "the Aug. 7 bombing"
-    if prev in ("aged", "age", "ages") or (prev in ("is", "was") and start >= 2 and lower[start - 2] == "who"):
-        return True                       # "a man aged 29 died", "Lowe, who was 40 at the time of his death"
-    k = start
-    for size in (3, 2, 1):
-        if " ".join(lower[max(0, start - size):start]) in _QUALIFIERS and start - size >= 0:
-            k = start - size
-            break
-    lead = lower[k - 1] if k else ""
-    if lead in ("from", "between"):
-        return True                       # "from 170", "between 20 and 30"
-    if lead in ("to", "and"):            # "risen to 200 dinars from 170"
-        return any(lower[j] in ("from", "between") and (j + 1 in starts or j + 2 in starts or j + 3 in starts)
-                   for j in range(len(lower)))
-    return False
-
-
-def _place(original: list[str], lower: list[str], start: int) -> str:
-    """The place named nearest the number ("in Nairobi", "at Dar es Salaam"), folded, or ""."""
-    best: tuple[int, str] | None = None
-    for k, low in enumerate(lower[:-1]):
-        if low not in ("in", "at", "near"):
-            continue
-        j = k + 1 + (lower[k + 1] == "the" and k + 2 < len(lower))
-        words: list[str] = []
-        while j < len(original) and (original[j][:1].isupper() or (words and lower[j] in _CONNECTORS
-                                                                       and j + 1 < len(original)
-                                                                       and original[j + 1][:1].isupper())):
-            if lower[j] in _DAY_NAMES or lower[j] in _MONTH_ABBREVIATIONS:
-                break
-            words.append(lower[j].removesuffix("'s").removesuffix("’s"))
-            j += 1
-        if words and (best is None or abs(k - start) < best[0]):
-            best = (abs(k - start), " ".join(words))
-    return best[1] if best else ""
 
 
 def _claim(tokens: list[str], lower: list[str], start: int, end: int, value: float,
@@ -443,7 +318,7 @@ def _claim(tokens: list[str], lower: list[str], start: int, end: int, value: flo
     """(thing, label, bound, figure) of the number at tokens[start:end], or None."""
     prev = lower[start - 1] if start else ""
     if prev in _DETERMINERS or prev in ("number", "no", "$", "€", "£", "page", "article", "resolution") \
-            or prev in _MONTHS or (end < len(lower) and lower[end] in _MONTHS):
+            or prev in MONTHS or (end < len(lower) and lower[end] in MONTHS):
         return None
     if 1800 <= value <= 2100 and "," not in tokens[start] and "." not in tokens[start]:
         return None
