@@ -97,9 +97,71 @@ def test_options_reach_the_build_and_are_validated(project: Project) -> None:
 
 
 def test_detectors_stay_above_their_floor_on_the_labelled_sets() -> None:
-    """Floors: duplicates precision 0.95 and recall 0.90; figure grouping precision 0.85, recall 0.80."""
+    """Floors: duplicates precision 0.95 and recall 0.90; figures the panel compares precision
+    0.95 and recall 0.60.
+
+    The figure floors were 0.85 and 0.80 when every counted noun was compared. The panel now
+    compares only counts of what an event did, and keeps parts of a toll apart: of the 35
+    labelled-together pairs, 9 are bare counts of a noun (workers, homes, bus routes, a
+    crowd) that it never sets side by side, by design, 2 a part against a whole ("nine
+    officers" and "14 people" hurt) and 2 figures with no counted noun ("the toll rose to
+    31"). Precision is what a reader sees, so its floor went up."""
     duplicates = cross_source_eval.evaluate_duplicates()
     figures = cross_source_eval.evaluate_figures()
     assert duplicates.pairs >= 40 and figures.pairs >= 40
     assert duplicates.precision >= 0.95 and duplicates.recall >= 0.90, duplicates.line("duplicates")
-    assert figures.precision >= 0.85 and figures.recall >= 0.80, figures.line("figures")
+    assert figures.precision >= 0.95 and figures.recall >= 0.60, figures.line("figures")
+
+
+def _shared(name: str) -> Path | None:
+    """A file of the shared evaluation data (../shared/data/...), if this machine has it."""
+    return next((p / "shared" / "data" / name for p in REPO.parents if (p / "shared" / "data" / name).is_file()), None)
+
+
+@pytest.mark.skipif(_shared("multi-news/validation.csv") is None, reason="no shared Multi-News data here")
+def test_where_reports_differ_on_real_clusters_is_labelled_and_trustworthy() -> None:
+    """Every entry shown on the Multi-News dev clusters is labelled by hand, and at least 90% are real."""
+    _, articles, found = cross_source_eval.multinews_conflicts(str(_shared("multi-news/validation.csv")))
+    shown, real, unlabelled = cross_source_eval.label_entries(found)
+    assert articles == 690 and not unlabelled, unlabelled
+    assert shown and real / shown >= 0.9, (shown, real)
+
+
+@pytest.mark.skipif(_shared("bbc-news-summary/dev.csv") is None, reason="no shared BBC data here")
+def test_one_outlet_never_differs_from_itself() -> None:
+    """The BBC dev set is one outlet: a digest of it, as a build computes it, shows no entry."""
+    articles, topics, shown = cross_source_eval.bbc_conflicts(str(_shared("bbc-news-summary/dev.csv")))
+    assert (articles, topics) == (445, 5) and shown == []
+
+
+FLOODS = [  # three outlets' own words about one flood (no copies), over five days
+    ("a.md", "2025-03-01", "AP", "Floods in the Kestrel valley killed 14 people, officials said. Rescue teams "
+     "searched the valley villages for survivors after the Kestrel river burst its banks."),
+    ("b.md", "2025-03-03", "AFP", "The Kestrel valley floods have killed 14 people. Villages along the Kestrel "
+     "river remain under water and survivors are sheltering in schools in the valley."),
+    ("c.md", "2025-03-06", "Reuters", "Officials now say 19 people died in the Kestrel valley floods. Water is "
+     "receding from the villages of the valley, and the Kestrel river is back within its banks."),
+]
+
+
+def test_figures_are_compared_within_one_event_only_and_the_window_follows_it(project: Project) -> None:
+    """Three reports of one flood over five days (joined through the middle one) disagree;
+    an unrelated crash the same week, from another outlet, is never set beside them."""
+    for name, date, source, body in FLOODS:
+        project.add(name, article(title=f"Kestrel valley floods ({source})", date=date, source=source, body=body))
+    project.add("d.md", article(title="Coach crash on the coast road", date="2025-03-02", source="BBC",
+                                body="A coach crash on the coast road killed 30 people, police said. The driver "
+                                     "lost control on a bend in the fog. The road was closed overnight."))
+    project.add("e.md", article(title="Market fire", date="2025-03-02", source="Herald", topics="[us-troop-presence]",
+                                body="A fire at the central market killed three people, police said. Stalls burned "
+                                     "for hours before the fire was put out."))
+    project.add("f.md", article(title="Depot blaze", date="2025-03-03", source="Gazette", topics="[us-troop-presence]",
+                                body="A blaze at a fuel depot killed nine people, police said. Firefighters "
+                                     "worked through the night at the depot."))
+    project.build()
+    found = panel(project.html("topics/iraq-protests"))
+    rows = [(html.unescape(v), s) for v, s, _, _ in FIGURE.findall(found)]
+    assert rows == [("14", "AP"), ("14", "AFP"), ("19", "Reuters")]
+    assert "30" not in found and "coach" not in found.lower()
+    # Unrelated articles from different outlets in one topic: no panel at all.
+    assert 'id="where-reports-differ"' not in project.html("topics/us-troop-presence")

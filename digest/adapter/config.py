@@ -87,7 +87,8 @@ class DigestConfig(base.Config):
     """Share of five-word runs (Jaccard, 0 to 1) two articles must share to be one story."""
 
     figure_window_days = c.Type((int, float), default=3)
-    """Figures reported this many days apart or more are about different events."""
+    """Until stories group articles: related articles this close in time (directly or through
+    others) form one group whose figures are compared."""
 
     topic_page_articles = c.Type(int, default=50)
     """Articles listed (and in the timeline) on a topic page, newest first; older ones are in the archive."""

@@ -15,7 +15,7 @@ from itertools import chain
 from ..loading.convert import MarkdownSettings
 from ..loading.prose import body_prose
 from ..model import Article, ArticleAnalysis, Digest, Quote, Topic, TopicDigest
-from .conflicts import find_conflicts
+from .conflicts import Conflict, conflicts_by_group
 from .duplicates import (
     DEFAULT_THRESHOLD,
     PairMemo,
@@ -30,7 +30,7 @@ from .summarize import Candidate, rank_terms, select, summarize_topic
 from .text import split_sentences, words_and_terms
 
 __all__ = ["AnalysisOptions", "analyse_article", "analyse_prose", "article_claims", "build_digest",
-           "related_articles"]
+           "event_groups", "related_articles", "topic_conflicts"]
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,47 @@ def article_claims(article: Article, analysis: ArticleAnalysis) -> tuple[Claim, 
     return attach_claims(analysis.claims, analysis.sentences, article.slug, article.source, article.published)
 
 
+def event_groups(articles: Iterable[Article], links: Mapping[str, Iterable[str]],
+                 window_days: float) -> dict[str, tuple[str, ...]]:
+    """Articles about one event, until stories group them: articles joined when one lists
+    the other as related coverage and they were published within `window_days` of each
+    other, transitively (so a group may span weeks). Keyed by the group's earliest slug;
+    each article is in exactly one group."""
+    items = sorted(articles, key=lambda a: (a.published, a.slug))
+    when = {a.slug: a.published for a in items}
+    parent = {a.slug: a.slug for a in items}
+
+    def root(slug: str) -> str:
+        while parent[slug] != slug:
+            parent[slug] = parent[parent[slug]]
+            slug = parent[slug]
+        return slug
+
+    for a in items:
+        for other in links.get(a.slug, ()):
+            if other in when and abs((when[other] - a.published).total_seconds()) <= window_days * 86400:
+                ra, rb = root(a.slug), root(other)
+                if ra != rb:    # the earlier root stands for the group
+                    first, second = sorted((ra, rb), key=lambda s: (when[s], s))
+                    parent[second] = first
+    groups: dict[str, list[str]] = {}
+    for a in items:
+        groups.setdefault(root(a.slug), []).append(a.slug)
+    return {key: tuple(slugs) for key, slugs in groups.items()}
+
+
+def topic_conflicts(by_group: Mapping[str, tuple[Conflict, ...]], groups: Mapping[str, Iterable[str]],
+                    topic_articles: Mapping[str, Iterable[Article]]) -> dict[str, tuple[Conflict, ...]]:
+    """Per topic, the conflicts of the groups (stories) with an article in it, earliest first."""
+    members = {key: frozenset(groups[key]) for key in by_group}
+    found = {}
+    for tid, items in topic_articles.items():
+        slugs = {a.slug for a in items}
+        picked = [c for key, conflicts in by_group.items() if members[key] & slugs for c in conflicts]
+        found[tid] = tuple(sorted(picked, key=lambda x: (x.claims[0].published, x.label)))
+    return found
+
+
 Analyser = Callable[[Iterable[Article]], dict[str, ArticleAnalysis]]
 
 
@@ -160,8 +201,9 @@ def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: 
     links = related_articles(shown, options.related, options.related_min_score, analyses)
     links.update({copy: links.get(original, ()) for copy, original in copies.items()})
     claims = {a.slug: article_claims(a, analyses[a.slug]) for a in shown}
-    conflicts = {tid: find_conflicts((c for a in items for c in claims[a.slug]),
-                                     options.figure_window_days)
-                 for tid, items in groups.items()}
+    # Figures are compared within one event's articles only. Stories (when they land) are
+    # passed here as the groups; until then, related articles close in time form a group.
+    events = event_groups(shown, links, options.figure_window_days)
+    conflicts = topic_conflicts(conflicts_by_group(claims, events), events, groups)
     return Digest(articles=published, topics=digests, analyses=analyses, related=links,
                   duplicates=duplicates, conflicts=conflicts)

@@ -37,7 +37,8 @@ __all__ = ["ANALYSIS_LIBRARIES", "AnalysisCache", "PageCache", "PairStore", "cod
 FORMAT = "2"
 #: The modules whose code decides an ArticleAnalysis.
 ANALYSIS_MODULES = ("analysis/text.py", "analysis/summarize.py", "analysis/analyse.py", "model.py",
-                    "analysis/duplicates.py", "analysis/figures.py", "loading/prose.py",
+                    "analysis/duplicates.py", "analysis/figures.py", "analysis/figure_context.py",
+                    "analysis/attribution.py", "loading/prose.py",
                     "loading/convert.py", "loading/sanitize.py")
 #: The distributions whose versions shape an analysis: the MinHash signatures, the stems,
 #: the scores' arithmetic, and the HTML the prose is read from.

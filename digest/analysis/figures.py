@@ -12,10 +12,12 @@ same period" = the previous sentence's scope) is part of the key, so a three-day
 is never compared with a toll since October. Vague amounts ("thousands", "dozens"),
 times, dates, percentages and money are not claims.
 
-The source of a claim is the outlet named in its sentence as the subject of
-"reported / said / according to" (the nearest one before the number, else after),
-falling back to the article's source. Grouping claims and finding where reports differ
-is digest/analysis/conflicts.py. Pure: no MkDocs and no file I/O.
+The source of a claim is the news organisation its sentence cites as saying it ("AFP
+reported", "according to Reuters": the nearest before the number, else after; see
+digest/analysis/attribution.py), falling back to the article's source. Numbers that are
+names, dates, ages, conversions or ends of a range, and sentences about another event,
+give no claim (digest/analysis/figure_context.py). Finding where reports differ is
+digest/analysis/conflicts.py. Pure: no MkDocs and no file I/O.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
+from .attribution import attributions
+from .figure_context import DAY_NAMES, ELSEWHERE, MONTHS, not_a_count, place
 from .text import GatedPattern, fold, terms
 
 __all__ = ["Claim", "attach_claims", "extract_claims", "raw_claims"]
@@ -46,28 +50,38 @@ _QUALIFIERS = {  # phrase before the number -> bound
 }
 _POSTFIX = {"or more": "lower", "or so": "approx"}
 _TIME_UNITS = frozenset(["second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months", "year", "years", "decade", "decades", "times", "percent", "per", "%", "o'clock", "am", "pm"])
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_DAY_NAMES = frozenset(_MONTHS + _WEEKDAYS)
 _YEAR = re.compile(r"(19|20)\d\d")
 _STOP = frozenset(["is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "will", "would", "could", "can", "may", "might", "must", "shall", "do", "did", "does", "of", "in", "on", "at", "to", "from", "by", "for", "with", "into", "onto", "over", "under", "and", "or", "but", "nor", "that", "which", "who", "whom", "whose", "as", "than", "the", "a", "an", "this", "those", "these", "its", "their", "his", "her", "our", "your", "it", "they", "he", "she", "we", "reportedly", "said", "say", "says", "also", "still", "now", "then", "there", "here", "since", "after", "before", "during", "while", "when", "where", "not", "no", "only", "just", "all", "both", "each", "every", "more", "most", "less", "about", "around", "some", "such", "so", "very"])
 _PERSONS = frozenset(terms(" ".join(["people", "person", "persons", "others", "civilians", "protesters", "demonstrators", "soldiers", "troops", "police", "policemen", "officers", "men", "women", "children", "residents", "workers", "students", "victims", "individuals", "fighters", "militants", "members", "pilgrims", "migrants", "refugees"])) + ["other", "men", "women"])
+#: People counted as such: a toll of "people", "civilians" or "others" is the event's toll;
+#: "three rebels were killed" counts only rebels, a part of it, kept apart.
+_ANYONE = frozenset(terms("people person persons others civilians victims individuals residents passengers"))
+_SAME_GROUP = {stem: "protester" for stem in terms("protesters demonstrators protester demonstrator")}
 _DETERMINERS = frozenset(["the", "this", "any", "each", "every", "no"])
 
 
 _EVENT_WORDS = {
-    "deaths": "killed kill killing died die dying dead death deaths slain lives fatalities fatal",
+    "deaths": "killed kill killing died die dying dead death deaths slain fatalities",
     "wounded": "wounded wounding injured injuring injuries injury hurt",
-    "arrests": "arrested arresting arrests detained detaining detentions",
+    "arrests": "arrested arresting arrests detained detaining detentions custody",
     "casualties": "casualties",
     "fired": "fired firing launched launching",
     "hit": "hit hitting landed landing struck impacted",
+    # What else an event does to people and things: counted with their noun ("residents
+    # evacuated", "flights cancelled"), so a bare count of a noun is never compared.
+    "evacuated": "evacuated evacuating",
+    "rescued": "rescued rescuing",
+    "cancelled": "cancelled canceled cancelling canceling",
+    "damaged": "damaged destroyed",
+    "missing": "missing",
 }
 _EVENTS = {stem: cls for cls, words in _EVENT_WORDS.items() for stem in terms(words)}
 _CASUALTY = frozenset({"deaths", "wounded", "arrests", "casualties"})
 _LABELS = {"deaths": "deaths", "wounded": "people wounded", "arrests": "arrests",
            "casualties": "casualties"}
-_EVENT_LABELS = {"fired": "fired", "hit": "that hit"}
+_EVENT_LABELS = {"fired": "fired", "hit": "that hit", "evacuated": "evacuated", "rescued": "rescued",
+                 "cancelled": "cancelled", "damaged": "damaged or destroyed", "missing": "missing"}
+_PART_LABELS = {"deaths": "killed", "wounded": "wounded", "arrests": "arrested", "casualties": "hurt or killed"}
 
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
@@ -77,14 +91,6 @@ _ANY_NUMBER_WORD = re.compile("|".join(_NUMBER_WORDS))
 _ANY_DIGIT = re.compile(r"\d")
 _NUMBER_STARTS = frozenset([*_UNITS, *_TENS, "a"])   # the tokens `_number` can start from
 _TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|[A-Za-z]+(?:[-'’][A-Za-z]+)*|[%$€£]|[^\s\w]")
-_OUTLET = r"((?:[A-Z][\w&'’.-]*)(?:\s+(?:of\s+|de\s+)?[A-Z][\w&'’.-]*){0,3})"
-_ATTRIBUTION = [
-    re.compile(r"\baccording to (?:the )?" + _OUTLET),
-    re.compile(_OUTLET + r"(?:,\s*(?:which|who)\s+|\s+)(?:has |had |also |is |was |were |are )?"
-                         r"(?:reported|reports|reporting|said|says|told|estimated|estimates|put|puts"
-                         r"|counted|citing|cited|tallied)\b"),
-]
-_GENERIC = frozenset(["reports", "report", "officials", "official", "sources", "source", "witnesses", "police", "authorities", "residents", "rights", "groups", "group", "doctors", "medics", "he", "she", "they", "it", "we", "i", "this", "that", "the", "a", "an", "these", "those", "there", "news", "agency", "agencies", "statement", "spokesperson", "spokesman", "spokeswoman", "some", "many", "others", "both", "neither", "earlier", "later", "initial", "local", "state", "media"])
 _NUM_WORD = "|".join([*_UNITS, *_TENS]) + r"|\d+"
 _DURATION = GatedPattern(r"\b(?:over|in|during|within|for)\s+(?:just\s+|only\s+)?(?:the\s+)?"
                          r"(?:past\s+|last\s+|previous\s+|first\s+)?(?:(" + _NUM_WORD + r")\s+)?"
@@ -94,6 +100,12 @@ _PERIOD = GatedPattern(r"\b(this|last|past)\s+(week|month|year)\b|\b(today|yeste
 _SINCE = GatedPattern(r"\bsince\s+([^,.;:]+)", "since")
 _SAME = GatedPattern(r"\b(?:the same period|that period|the same time|that time|the same days)\b",
                      "same period|that period|same time|that time|same days")
+#: Measures and money: amounts that convert ("54 million tons (49 million metric tons)") and
+#: are not counts of an event's people or things.
+_MEASURES = frozenset(terms(
+    "tons tonnes kilometers kilometres km miles meters metres feet foot inches yards kilograms kilos "
+    "pounds ounces barrels gallons litres liters acres hectares degrees dollars euros dinars yen rupees "
+    "pesos francs marks yuan riyals cents pence points megawatts calories bytes megabytes gigabytes"))
 #: A word in every match of the four gates (and far cheaper to look for than all of them):
 #: a sentence without one names no time scope.
 _TIMED = re.compile("hour|day|week|month|year|since|period|time")
@@ -115,6 +127,7 @@ class Claim:
     scope_label: str
     source: str            # the outlet named in the sentence, else the article's source
     published: datetime
+    cited: bool = False    # whether the sentence names the source (else it is the article's)
 
     @property
     def figure_key(self) -> tuple[float, str]:
@@ -182,7 +195,7 @@ def _is_head(word: str, singular_ok: bool) -> bool:
 
 def _event(lower: list[str], start: int, stop: int) -> str | None:
     for tok in lower[start:stop]:
-        if tok in ",;:()" or tok in ("while", "whereas", "but"):
+        if tok in ",;:()" or tok in ("while", "whereas", "but") or tok[0].isdigit():
             return None
         cls = _EVENTS.get(_stem(tok))
         if cls:
@@ -220,22 +233,12 @@ def _scopes(sentence: str, previous: str, folded: str | None = None) -> list[tup
         found.append((m.start(), key, key))
     for m in _SINCE.finditer(sentence, folded):
         words = m.group(1).split()[:8]
-        named = [w for w in words if w.lower() in _DAY_NAMES or _YEAR.fullmatch(w)]
+        named = [w for w in words if w.lower() in DAY_NAMES or _YEAR.fullmatch(w)]
         anchor = " ".join(named) if named else " ".join(terms(" ".join(words[:3])))
         found.append((m.start(), "since " + anchor.lower(), "since " + (" ".join(named) or " ".join(words[:3]))))
     same = _SAME.search(sentence, folded)
     if same and previous:
         found += [(same.start(), key, label) for _, key, label in _scopes(previous, "")[:1]]
-    return sorted(found)
-
-
-def _attributions(sentence: str) -> list[tuple[int, str]]:
-    found = []
-    for pattern in _ATTRIBUTION:
-        for m in pattern.finditer(sentence):
-            name = m.group(1).strip(" .")
-            if name and not all(w.lower().strip(".") in _GENERIC for w in name.split()):
-                found.append((m.start(), name))
     return sorted(found)
 
 
@@ -282,21 +285,31 @@ def extract_claims(sentences: Sequence[str], *, slug: str = "", source: str = ""
         scopes = _scopes(sentence, previous_scoped, folded) if timed else []
         if scopes and not same:
             previous_scoped = sentence
-        found = [(value, end, c) for start, value, end, surface in _numbers(tokens, lower)
-                 if (c := _claim(tokens, lower, start, end, value, surface)) is not None]
+        numbers = list(_numbers(tokens, lower))
+        if not numbers or ELSEWHERE.search(sentence):
+            continue
+        matches = list(_TOKEN.finditer(sentence))
+        spans = [m.span() for m in matches]
+        original = [m.group() for m in matches]
+        starts = {start for start, *_ in numbers}
+        found = [(value, start, end, c) for start, value, end, surface in numbers
+                 if not not_a_count(sentence, spans, original, lower, start, end,
+                                    _qualifier(lower, start, end)[2], starts)
+                 and (c := _claim(tokens, lower, start, end, value, surface)) is not None]
         if not found:
             continue
-        positions = [m.start() for m in _TOKEN.finditer(sentence)]
-        attributions = _attributions(sentence)
-        for value, end, (thing, label, bound, figure) in found:
-            pos = positions[end - 1]
+        cited = attributions(sentence)
+        for value, start, end, (thing, label, bound, figure) in found:
+            pos = spans[end - 1][0]
             scope = next(((k, lab) for p, k, lab in scopes if p > pos), None) or \
                 next(((k, lab) for p, k, lab in reversed(scopes) if p < pos), ("", ""))
-            before = [name for p, name in attributions if p < pos]
-            after = [name for p, name in attributions if p > pos]
-            said_by = before[-1] if before else (after[0] if after else source)
+            where = place(original, lower, start)
+            before = [name for p, name in cited if p < pos]
+            after = [name for p, name in cited if p > pos]
+            named = before[-1] if before else (after[0] if after else "")
             claims.append(Claim(slug, index, sentence, value, bound, figure, thing, label,
-                                scope[0], scope[1], said_by, when))
+                                scope[0] + (f"@{where}" if where else ""), scope[1], named or source, when,
+                                bool(named)))
     return claims
 
 
@@ -305,7 +318,7 @@ def _claim(tokens: list[str], lower: list[str], start: int, end: int, value: flo
     """(thing, label, bound, figure) of the number at tokens[start:end], or None."""
     prev = lower[start - 1] if start else ""
     if prev in _DETERMINERS or prev in ("number", "no", "$", "€", "£", "page", "article", "resolution") \
-            or prev in _MONTHS or (end < len(lower) and lower[end] in _MONTHS):
+            or prev in MONTHS or (end < len(lower) and lower[end] in MONTHS):
         return None
     if 1800 <= value <= 2100 and "," not in tokens[start] and "." not in tokens[start]:
         return None
@@ -315,7 +328,10 @@ def _claim(tokens: list[str], lower: list[str], start: int, end: int, value: flo
         j += 2
     if j < len(lower) and lower[j] in _TIME_UNITS:
         return None
-    if j < len(lower) and lower[j] == "of":           # partitive: "three of the rockets"
+    if j < len(lower) and lower[j] in ("other", "more", "additional", "further"):
+        return None                                   # "three other sailors": a part of a toll
+    partitive = j < len(lower) and lower[j] == "of"
+    if partitive:                                     # "three of the rockets"
         if j + 1 < len(lower) and lower[j + 1] in ("the", "those", "these"):
             j += 2
         else:
@@ -330,24 +346,59 @@ def _claim(tokens: list[str], lower: list[str], start: int, end: int, value: flo
     after = (head if head is not None else j - 1) + 1
     if head is not None and after + 1 < len(lower) and " ".join(lower[after:after + 2]) in _POSTFIX:
         phrase, bound = " ".join(lower[after:after + 2]), _POSTFIX[" ".join(lower[after:after + 2])]
-    event = _event(lower, after, after + 7) or _verb_before(lower, qstart)
+    # The verb right before the number wins over one later in the sentence: "killing at least
+    # 36 people and wounding 74" counts 36 dead and 74 wounded.
+    event = _verb_before(lower, qstart) or _event(lower, after, after + 7)
     stem = _stem(lower[head], lower[head]) if head is not None else None
-    if stem is not None and _EVENTS.get(stem) in _CASUALTY:
+    if stem is not None and stem in _MEASURES:
+        return None
+    noun_at = head            # the word naming what is counted, for the label
+    if head is not None and lower[head] == "lives":      # "cost 40 lives"; "children live with" is no toll
+        thing = "deaths"
+    elif head is not None and lower[head] in ("wounds", "wound"):
+        return None                                   # "three gunshot wounds": of one person
+    elif stem is not None and _EVENTS.get(stem) in _CASUALTY and (noun_at := _noun_after(tokens, lower, head)):
+        noun = _stem(lower[noun_at], lower[noun_at])   # "two wounded journalists"
+        event = _EVENTS[stem]
+        thing = event if noun in _ANYONE else f"{_SAME_GROUP.get(noun, noun)}/{event}"
+    elif stem is not None and _EVENTS.get(stem) in _CASUALTY:
         thing = _EVENTS[stem]
-    elif event in _CASUALTY:       # "three passengers were hurt" counts the wounded
+    elif event in _CASUALTY and (stem is None or stem in _ANYONE):   # "three passengers were hurt"
         thing = event
+    elif event in _CASUALTY:       # "four rebels were killed", "three bombings killed": a part, kept apart
+        thing = f"{_SAME_GROUP.get(stem, stem)}/{event}"  # type: ignore[arg-type]
     elif stem is None:
         return None
     else:
         thing = stem + (f"/{event}" if event and event not in _CASUALTY else "")
+    part_of_toll = thing.partition("/")[2] in _CASUALTY
+    if partitive and (thing in _CASUALTY or part_of_toll):
+        return None                                   # "six of those arrested": a part of a count
     if thing in _CASUALTY:
         label = _LABELS[thing]
     else:
-        noun = lower[head] if value != 1 else lower[head] + "s"  # type: ignore[index]
-        label = noun + (f" {_EVENT_LABELS[event]}" if event in _EVENT_LABELS else "")
+        noun = lower[noun_at] if value != 1 else lower[noun_at] + "s"  # type: ignore[index]
+        verb = _PART_LABELS.get(event or "") if part_of_toll else _EVENT_LABELS.get(event or "")
+        label = noun + (f" {verb}" if verb else "")
     qualifier = phrase if phrase not in _POSTFIX else ""
     figure = " ".join(x for x in (qualifier, surface) if x) + (f" {phrase}" if phrase in _POSTFIX else "")
     return thing, label, bound, figure
+
+
+def _adjective_of(tokens: list[str], lower: list[str], head: int | None) -> bool:
+    """Whether the casualty word at `head` qualifies the plural noun after it ("wounded journalists")."""
+    return _noun_after(tokens, lower, head) is not None
+
+
+def _noun_after(tokens: list[str], lower: list[str], head: int | None) -> int | None:
+    """The plural noun within two words after `head` ("wounded Western journalists"), if any."""
+    for k in range(head + 1, min(head + 3, len(tokens))) if head is not None else ():
+        low = lower[k]
+        if not tokens[k].isalpha() or low in _STOP or _stem(low) in _EVENTS:
+            return None
+        if low.endswith("s") and not low.endswith("ss") and len(low) > 3:
+            return k
+    return None
 
 
 def raw_claims(sentences: Sequence[str]) -> tuple[tuple[object, ...], ...]:
@@ -363,5 +414,5 @@ def attach_claims(raw: Iterable[tuple[object, ...]], sentences: Sequence[str], s
                   published: datetime) -> tuple[Claim, ...]:
     """Claims from `raw_claims`, attributed to the article (its source when no outlet is named)."""
     return tuple(Claim(slug, int(i), sentences[int(i)], float(v), str(b), str(f), str(t),  # type: ignore[call-overload, arg-type]
-                       str(lab), str(sc), str(sl), str(said) or source, published)
+                       str(lab), str(sc), str(sl), str(said) or source, published, bool(said))
                  for i, v, b, f, t, lab, sc, sl, said in raw)
