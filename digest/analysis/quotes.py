@@ -46,9 +46,12 @@ _DANGLING = frozenset("""he she they him her his hers their theirs them it its t
 such but however and or so yet also still instead moreover furthermore nevertheless nonetheless
 thus therefore otherwise besides then meanwhile likewise similarly indeed later afterwards
 i i'm i've i'd we we're we've us our my me""".split())
-_DANGLING_PAIRS = frozenset(["the former", "the latter", "the same", "the pair", "the two", "the move",
-                             "the decision", "the company", "the party", "the club", "the man",
-                             "the woman", "in addition", "as a", "as well", "on the other"])
+# "The incident ...", "The count ...": a definite description of something told before.
+_DANGLING_PAIRS = frozenset(f"the {noun}" for noun in """former latter same pair two move decision company
+party club man woman count figure figures incident strike attack report statement announcement rally
+march vote deal agreement news comments remarks claim development change plan proposal news agency
+agency ruling verdict suspect victim victims couple group""".split()) | {"in addition", "as a", "as well",
+                                                                       "on the", "at the", "for his", "for her"}
 _QUOTATION = re.compile(r"[\"“][^\"“”]*[\"”]")
 _SAID_PRONOUN = re.compile(r"[,!?]\s*[\"”]\s*(?:he|she|they|it|we|i)\s+(?:said|says|added|told|asked)\b",
                            re.IGNORECASE)

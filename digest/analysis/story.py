@@ -59,16 +59,18 @@ class StoryParams:
 
     bigram: float = 1.0            # weight of a content-word bigram ...
     unigram: float = 0.35          # ... and of a single content term
-    position_decay: float = 0.4    # a concept's weight in an article: (1 + position) ** -decay
-    single_source: float = 0.35    # concepts only one article reports, when three or more exist
+    position_decay: float = 0.8    # a concept's weight in an article: (1 + position) ** -decay
+    single_source: float = 0.0     # concepts only one article reports, when three or more exist
     lead_prior: float = 0.6        # bonus of an article's opening sentences, in mean concept weights
-    cost_power: float = 0.85       # gain / words ** power: below 1 favours fuller sentences
+    cost_power: float = 0.55       # gain / words ** power: below 1 favours fuller sentences
     max_position: int = 30         # sentences read per article (fewer for very large topics)
     max_words: int = 70            # longer "sentences" are run-ons of lists or captions
     repeat: float = 0.65           # shared share of terms above which a sentence repeats one chosen
     start_days: float = 1.5        # the start: reports within this of the first one ...
     start_share: float = 0.15      # ... or this share of the topic's time span, whichever is longer
-    start_budget: float = 0.5      # share of the words that tells the start, when there are developments
+    start_budget: float = 0.5      # share of the words that tells the start, when there are developments,
+    start_least: float = 0.3       # ... down to this when the start is a small part of the coverage
+    same_article: float = 0.8      # gain of each further quote from an article already quoted, times this
     told: float = 0.4              # weight left to a concept the start told, in the developments
     half_life_share: float = 0.25  # developments: newer reports weigh more (half-life: share of span)
     max_reports: int = 300         # larger topics: the earliest, the newest and a spread between
@@ -200,6 +202,9 @@ def _select(units: Sequence[_Unit], allowed: Sequence[bool], weight: np.ndarray,
         return []
     scale = float(np.mean([weight[u.concepts].mean() for u in live if u.concepts.size] or [0.0]))
     slack = max(15, int(0.15 * budget))
+    quoted: dict[int, int] = {}             # quotes so far per report
+    for r, _ in chosen:
+        quoted[r] = quoted.get(r, 0) + 1
 
     def value(u: _Unit) -> tuple[float, int]:
         cost = sum(len(t.split()) for i, t in zip(u.indices, u.texts) if (u.report, i) not in chosen)
@@ -207,6 +212,7 @@ def _select(units: Sequence[_Unit], allowed: Sequence[bool], weight: np.ndarray,
             return 0.0, 0
         gain = float(weight[u.concepts][~covered[u.concepts]].sum())
         gain += params.lead_prior * scale / (1.0 + u.position)
+        gain *= params.same_article ** quoted.get(u.report, 0)
         return gain / cost ** params.cost_power, cost
 
     heap = [(-value(u)[0], k) for k, u in enumerate(live)]
@@ -227,6 +233,7 @@ def _select(units: Sequence[_Unit], allowed: Sequence[bool], weight: np.ndarray,
         if any(_repeats(u, p, params.repeat) for p in picked):
             continue
         picked.append(u)
+        quoted[u.report] = quoted.get(u.report, 0) + 1
         used += cost
         covered[u.concepts] = True
         for i, t in zip(u.indices, u.texts):
@@ -272,7 +279,8 @@ def stories(reports: Sequence[Report], budgets: Sequence[int], params: StoryPara
         if start.all():
             _select(coverage.units, [True] * len(coverage.units), everyone, covered, chosen, budget, params)
         else:
-            first_words = int(round(budget * params.start_budget))
+            share = min(params.start_budget, max(params.start_least, float(start.mean())))
+            first_words = int(round(budget * share))
             _select(coverage.units, [bool(start[u.report]) for u in coverage.units], everyone, covered, chosen,
                     first_words, params)
             used = sum(len(t.split()) for t in chosen.values())
