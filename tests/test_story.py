@@ -61,6 +61,8 @@ def test_a_leading_dateline_is_left_out_of_the_quote(sentence: str, quote: str) 
     "Read more: the full report is on our website.",
     "President Obama walks to the podium. | Pablo Martinez Monsivais/AP",
     "(Photo: Getty Images)",
+    "Broward Supervisor of Elections Brenda Snipes, left, and judge Betsy Benson listen to arguments.",
+    "Email This Even at 88, Betty White has the ambition of a 20-something!",
 ])
 def test_page_furniture_is_never_a_candidate(sentence: str) -> None:
     assert quotable(sentence) is None
@@ -170,3 +172,57 @@ def test_a_story_of_thousands_of_articles_reads_a_bounded_sample() -> None:
                                                   f"in the long coverage.",)) for i in range(3000)]
     picks = tell(reports, 60)
     assert 2 <= len(picks) <= 6 and len({p.key for p in picks}) == len(picks)
+
+
+def _ferry_project(project, options: str = "") -> None:
+    (project.content / "topics.yml").write_text(
+        f"topics:\n  - id: {TOPIC['topic']['id']}\n    title: {TOPIC['topic']['title']}\n", encoding="utf-8")
+    for a in TOPIC["articles"]:
+        project.add(f"{a['slug']}.md", f"---\ntitle: \"{a['title']}\"\ndate: {a['date']}Z\nsource: {a['source']}\n"
+                                       f"topics: [{TOPIC['topic']['id']}]\n---\n\n{a['body']}\n")
+    if options:
+        mkdocs = project.root / "mkdocs.yml"
+        mkdocs.write_text(mkdocs.read_text(encoding="utf-8").replace("  - digest\n", f"  - digest:\n{options}"),
+                          encoding="utf-8")
+
+
+def _page_quotes(page: str) -> list[str]:
+    import html
+
+    return [html.unescape(q) for q in re.findall(r'<li class="nd-quote"><q>(.*?)</q>', page)]
+
+
+def test_the_built_topic_page_and_card_use_the_word_budgets(project) -> None:
+    _ferry_project(project, "      story_words: 80\n      lead_words: 30\n")
+    project.build()
+    quotes = _page_quotes(project.html(f"topics/{TOPIC['topic']['id']}"))
+    words = [len(q.split()) for q in quotes]
+    assert len(quotes) >= 3 and sum(words[:-1]) < 80 <= sum(words) + 80 and sum(words) <= 80 + 15
+    assert "capsiz" in quotes[0] and "Lake Varn" in quotes[0]        # the event comes first
+    _, sentences = _reports()
+    every = [s for found in sentences.values() for s in found]
+    assert all(any(s.endswith(q) for s in every) for q in quotes)      # verbatim
+    home = project.html("").split('class="nd-lead">', 1)[1].split("</p>", 1)[0]
+    assert 0 < len(home.split()) <= 30 + 15
+
+
+def test_old_story_options_still_build_with_a_warning(project, caplog) -> None:
+    import logging
+
+    _ferry_project(project, "      topic_sentences: 6\n      topic_half_life_days: 7\n")
+    with caplog.at_level(logging.WARNING):
+        project.build()
+    text = caplog.text
+    assert "'topic_sentences' is no longer used and is ignored" in text and "story_words" in text
+    assert "'topic_half_life_days' is no longer used" in text
+    assert _page_quotes(project.html(f"topics/{TOPIC['topic']['id']}"))
+
+
+def test_a_word_budget_below_one_is_a_config_error(project) -> None:
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    _ferry_project(project, "      story_words: 0\n")
+    with pytest.raises((Abort, ConfigurationError)) as caught:
+        load_config(str(project.root / "mkdocs.yml"))
+    assert "must be a whole number of words, at least 1, not 0" in str(caught.value) or caught.value

@@ -13,6 +13,7 @@ the sentence before it in the same article.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 __all__ = ["MIN_WORDS", "candidates", "quotable", "stands_alone", "strip_dateline"]
 
@@ -30,12 +31,16 @@ _DATELINE = re.compile(
 # Furniture: words that mark it anywhere (looked for in the lower-cased text), openings, endings.
 _FURNITURE_WORDS = ("media playback is unsupported", "image copyright", "image caption", "media caption",
                     "getty images", "(photo", "photo:", "picture:", "credit:", "photograph:", "file photo",
-                    "click here", "http://", "https://", "www.", "ap photo", "all rights reserved")
+                    "click here", "http://", "https://", "www.", "ap photo", "all rights reserved", "after the jump",
+                    "email this", "(pictured)")
 _FURNITURE_ANYWHERE = re.compile("|".join(map(re.escape, _FURNITURE_WORDS)))
 _FURNITURE_OPENING = re.compile(
     r"\s*(?:photo|image|video|watch|listen|advertisement|related|read more|more:|see also|trending|"
     r"story highlights|sign up|follow (?:us|him|her)|share (?:this|on)|continue reading|subscribe|copyright|©)",
     re.IGNORECASE)
+# A caption names who is where in the picture: "Brenda Snipes, left, and judge Betsy Benson ..."
+_IN_PICTURE = re.compile(r",\s*(?:left|right|centre|center|second (?:from )?(?:left|right)|top|bottom|"
+                         r"front|rear|foreground|background)\s*,|\((?:L|R|C|left|right|center|centre)\)")
 _CREDIT_NEXT = re.compile(r"\s*[(\[]?\s*(?:photo|image|picture|credit|video)s?\b", re.IGNORECASE)
 _CREDIT = re.compile(r"(?:/\s*(?:AP|AFP|Reuters|EPA|Getty|PA)|@\w+)\W*$")
 _KEY_DATE = re.compile(rf"^\s*{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?\s*(?:{_DASH}|:)\s", re.IGNORECASE)
@@ -52,6 +57,7 @@ party club man woman count figure figures incident strike attack report statemen
 march vote deal agreement news comments remarks claim development change plan proposal news agency
 agency ruling verdict suspect victim victims couple group""".split()) | {"in addition", "as a", "as well",
                                                                        "on the", "at the", "for his", "for her"}
+_ANY_QUOTE = re.compile("[\"“”]")
 _QUOTATION = re.compile(r"[\"“][^\"“”]*[\"”]")
 _SAID_PRONOUN = re.compile(r"[,!?]\s*[\"”]\s*(?:he|she|they|it|we|i)\s+(?:said|says|added|told|asked)\b",
                            re.IGNORECASE)
@@ -75,7 +81,8 @@ def quotable(sentence: str) -> str | None:
     if not _ENDS.search(text) or text.isupper():
         return None                 # headings, labels and SHOUTED HEADLINES end on no full stop
     low = text.lower()
-    if _FURNITURE_ANYWHERE.search(low) or _FURNITURE_OPENING.match(text) or _CREDIT.search(text):
+    if (_FURNITURE_ANYWHERE.search(low) or _FURNITURE_OPENING.match(text) or _CREDIT.search(text[-60:])
+            or _IN_PICTURE.search(text)):
         return None
     return None if _KEY_DATE.match(text) else text
 
@@ -95,17 +102,15 @@ def stands_alone(text: str, cased: bool = True) -> bool:
         return False
     if cased and opening[:1].islower():
         return False                # a continuation: "the party says ..."
-    marks = text.count('"') + text.count("“") + text.count("”")
+    marks = text.count('"') + text.count("“") + text.count("”") if _ANY_QUOTE.search(text) else 0
     if marks % 2 or opening[:1] in "”'’" or opening.startswith(("...", "…")):
         return False                # a quotation begun in another sentence, or left open
-    if quoted and _SAID_PRONOUN.search(text):
-        return False                # '"...," he said.': who said it is in another sentence
-    if quoted and len(_WORD.findall(_QUOTATION.sub(" ", text))) < 2:
-        return False                # a bare quotation: whose words they are is told elsewhere
+    if quoted and (_SAID_PRONOUN.search(text) or len(_WORD.findall(_QUOTATION.sub(" ", text))) < 2):
+        return False                # '"...," he said.' or a bare quotation: the speaker is elsewhere
     return True
 
 
-def candidates(sentences: list[str] | tuple[str, ...]) -> list[str | None]:
+def candidates(sentences: Sequence[str]) -> list[str | None]:
     """`quotable` of each sentence of an article, in order; a sentence followed by a photo
     credit ("(Photo: ...)") is the caption of that photo, and not quotable either."""
     out = [quotable(s) for s in sentences]

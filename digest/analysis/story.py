@@ -157,11 +157,21 @@ class _Coverage:
         distinct = np.unique(occurs * self.size + inverse)          # (sentence, concept), sorted
         bounds = np.searchsorted(distinct, np.arange(len(where) + 1) * self.size)
         per_sentence = [distinct[bounds[k]:bounds[k + 1]] % self.size for k in range(len(where))]
-        self.units = [
-            _Unit(r, indices, texts,
-                  per_sentence[ks[0]] if len(ks) == 1 else np.unique(np.concatenate([per_sentence[k] for k in ks])),
-                  sum(len(t.split()) for t in texts), position, frozenset(found_terms[ks[0]]) if len(ks) == 1 else frozenset(found_terms[ks[0]] + found_terms[ks[1]]))
-            for r, indices, texts, ks, position in plans]
+        self.units = []
+        for r, indices, texts, ks, position in plans:
+            single = len(ks) == 1
+            concepts = per_sentence[ks[0]] if single else np.unique(np.concatenate([per_sentence[k] for k in ks]))
+            vocab = frozenset(found_terms[ks[0]] if single else found_terms[ks[0]] + found_terms[ks[1]])
+            self.units.append(_Unit(r, indices, texts, concepts, sum(len(t.split()) for t in texts), position,
+                                    vocab))
+        # The units' concepts as one flat array, for the gains of all units in one pass.
+        sizes = np.array([u.concepts.size for u in self.units], dtype=np.int64)
+        self.flat = np.concatenate([u.concepts for u in self.units]) if self.units else np.zeros(0, np.int64)
+        self.owner = np.repeat(np.arange(len(self.units)), sizes)
+        self.sizes = np.maximum(sizes, 1)
+        self.unit_report = np.array([u.report for u in self.units], dtype=np.int64)
+        self.unit_words = np.array([u.words for u in self.units], dtype=np.float64)
+        self.unit_position = np.array([u.position for u in self.units], dtype=np.float64)
         # First position of each concept in each report.
         place = np.array([p for _, p in where] or [0], dtype=np.int64)[occurs]
         report = np.array([r for r, _ in where] or [0], dtype=np.int64)[occurs]
@@ -192,44 +202,53 @@ class _Coverage:
         return mask
 
 
-def _select(units: Sequence[_Unit], allowed: Sequence[bool], weight: np.ndarray, covered: np.ndarray,
-            chosen: dict[tuple[int, int], str], budget: int, params: StoryParams) -> list[_Unit]:
-    """Greedy maximum coverage under `budget` words (lazy: gains only fall as concepts are covered)."""
-    if budget <= 0:
-        return []
-    live = [u for u, ok in zip(units, allowed) if ok]
-    if not live:
-        return []
-    scale = float(np.mean([weight[u.concepts].mean() for u in live if u.concepts.size] or [0.0]))
+def _select(coverage: _Coverage, allowed: np.ndarray, weight: np.ndarray, covered: np.ndarray,
+            chosen: dict[tuple[int, int], str], budget: int, params: StoryParams) -> None:
+    """Greedy maximum coverage under `budget` words, adding to `chosen` and `covered`.
+
+    Lazy: a unit's gain only falls as concepts get covered and articles quoted, so each
+    is rescored only when it reaches the top of the queue.
+    """
+    live = np.flatnonzero(allowed)
+    if budget <= 0 or not live.size:
+        return
+    units = coverage.units
+    n = len(units)
+    means = np.bincount(coverage.owner, weights=weight[coverage.flat], minlength=n) / coverage.sizes
+    bonus = params.lead_prior * float(means[live].mean()) / (1.0 + coverage.unit_position)
     slack = max(15, int(0.15 * budget))
     quoted: dict[int, int] = {}             # quotes so far per report
     for r, _ in chosen:
         quoted[r] = quoted.get(r, 0) + 1
+    picked: list[_Unit] = []
 
-    def value(u: _Unit) -> tuple[float, int]:
+    def value(k: int) -> tuple[float, int]:
+        u = units[k]
         cost = sum(len(t.split()) for i, t in zip(u.indices, u.texts) if (u.report, i) not in chosen)
         if cost == 0:
             return 0.0, 0
-        gain = float(weight[u.concepts][~covered[u.concepts]].sum())
-        gain += params.lead_prior * scale / (1.0 + u.position)
+        gain = float(weight[u.concepts][~covered[u.concepts]].sum()) + bonus[k]
         gain *= params.same_article ** quoted.get(u.report, 0)
         return gain / cost ** params.cost_power, cost
 
-    heap = [(-value(u)[0], k) for k, u in enumerate(live)]
+    open_weight = np.where(covered, 0.0, weight)
+    gains = np.bincount(coverage.owner, weights=open_weight[coverage.flat], minlength=n) + bonus
+    factor = np.array([params.same_article ** quoted.get(int(r), 0) for r in coverage.unit_report[live]])
+    first = gains[live] * factor / np.maximum(coverage.unit_words[live], 1.0) ** params.cost_power
+    heap = [(-float(v), int(k)) for v, k in zip(first, live)]
     heapq.heapify(heap)
-    picked: list[_Unit] = []
     used = 0
     while heap and used < budget:
         _, k = heapq.heappop(heap)
-        u = live[k]
-        current, cost = value(u)
+        current, cost = value(k)
         if cost == 0 or current <= 0:
             continue
         if heap and current < -heap[0][0] - 1e-12:
             heapq.heappush(heap, (-current, k))         # stale: its gain fell since it was scored
             continue
-        if picked and used + cost > budget + slack:
+        if chosen and used + cost > budget + slack:     # the first quote of a story always fits
             continue
+        u = units[k]
         if any(_repeats(u, p, params.repeat) for p in picked):
             continue
         picked.append(u)
@@ -238,7 +257,6 @@ def _select(units: Sequence[_Unit], allowed: Sequence[bool], weight: np.ndarray,
         covered[u.concepts] = True
         for i, t in zip(u.indices, u.texts):
             chosen.setdefault((u.report, i), t)
-    return picked
 
 
 def _repeats(a: _Unit, b: _Unit, threshold: float) -> bool:
@@ -273,19 +291,17 @@ def stories(reports: Sequence[Report], budgets: Sequence[int], params: StoryPara
         later = coverage.weights(np.where(start, 0.0, 0.5 + 0.5 * 0.5 ** ((t1 - published) / half_life)), params)
         later = np.where(coverage.told(start), later * params.told, later)
     out = []
+    in_start = start[coverage.unit_report]
     for budget in budgets:
         covered = np.zeros(coverage.size, dtype=bool)
         chosen: dict[tuple[int, int], str] = {}
         if start.all():
-            _select(coverage.units, [True] * len(coverage.units), everyone, covered, chosen, budget, params)
+            _select(coverage, in_start, everyone, covered, chosen, budget, params)
         else:
             share = min(params.start_budget, max(params.start_least, float(start.mean())))
-            first_words = int(round(budget * share))
-            _select(coverage.units, [bool(start[u.report]) for u in coverage.units], everyone, covered, chosen,
-                    first_words, params)
+            _select(coverage, in_start, everyone, covered, chosen, int(round(budget * share)), params)
             used = sum(len(t.split()) for t in chosen.values())
-            _select(coverage.units, [not start[u.report] for u in coverage.units], later, covered, chosen,
-                    budget - used, params)
+            _select(coverage, ~in_start, later, covered, chosen, budget - used, params)
         picks = [Pick(items[r].key, i, text, items[r].published) for (r, i), text in chosen.items()]
         out.append(sorted(picks, key=lambda p: (p.published, p.key, p.index)))
     return out
