@@ -226,3 +226,9 @@ def test_a_word_budget_below_one_is_a_config_error(project) -> None:
     with pytest.raises((Abort, ConfigurationError)) as caught:
         load_config(str(project.root / "mkdocs.yml"))
     assert "must be a whole number of words, at least 1, not 0" in str(caught.value) or caught.value
+
+
+def test_a_topic_of_furniture_only_has_no_story() -> None:
+    found = ("Media playback is unsupported on your device", "Image copyright Reuters Image caption Crowds.",
+             "Read more: our live page.", "June 26 -- Miami relatives file appeal.")
+    assert tell([Report("a", 0.0, found), Report("b", 86400.0 * 9, ("Yes.",))], 120) == []
