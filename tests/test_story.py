@@ -103,6 +103,13 @@ def test_which_sentences_stand_alone(sentence: str, alone: bool) -> None:
     assert stands_alone(sentence) is alone
 
 
+def test_an_article_may_open_on_a_short_sentence() -> None:
+    assert stands_alone("Crowds marched on the square.", first=True)
+    assert not stands_alone("Crowds marched on the square.")
+    assert not stands_alone("Crowds marched.", first=True)
+    assert not stands_alone("He marched on the square.", first=True)
+
+
 def test_a_lower_case_article_may_open_sentences_in_lower_case() -> None:
     assert stands_alone("the bank of england raised interest rates on thursday.", cased=False)
     assert not stands_alone("he said inflation risks had grown since the summer.", cased=False)

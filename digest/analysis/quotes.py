@@ -6,8 +6,8 @@ verbatim span of the article (the attribution already names the outlet). Page fu
 (photo captions and credits, media-player and copyright notices, key-dates lines,
 headings, "Read more" prompts) is never quoted. A sentence that cannot stand alone
 (it opens on a reference to something before it, "He said", "This", "But", "However",
-or is a fragment of a quotation, or has under six words) is quoted only together with
-the sentence before it in the same article.
+or is a fragment of a quotation, or has under six words, four for an article's first
+sentence) is quoted only together with the sentence before it in the same article.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from collections.abc import Sequence
 __all__ = ["MIN_WORDS", "candidates", "quotable", "stands_alone", "strip_dateline"]
 
 MIN_WORDS = 6
+MIN_FIRST_WORDS = 4
 
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
           r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
@@ -87,10 +88,11 @@ def quotable(sentence: str) -> str | None:
     return None if _KEY_DATE.match(text) else text
 
 
-def stands_alone(text: str, cased: bool = True) -> bool:
+def stands_alone(text: str, cased: bool = True, first: bool = False) -> bool:
     """Whether a quote makes sense without the sentence before it (`cased`: whether the
-    article uses capitals, so a lower-case opening marks a fragment)."""
-    if len(text.split()) < MIN_WORDS:
+    article uses capitals, so a lower-case opening marks a fragment; `first`: whether it
+    opens its article, which has nothing before it to lean on: four words will do)."""
+    if len(text.split()) < (MIN_FIRST_WORDS if first else MIN_WORDS):
         return False
     opening = text.lstrip()
     found = _WORD.findall(opening[:60])

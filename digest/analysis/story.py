@@ -134,7 +134,7 @@ class _Coverage:
                 sentence_of += [k] * len(found)
                 where.append((r, position))
                 words = len(text.split())
-                if stands_alone(text, cased):
+                if stands_alone(text, cased, first=position == 0):
                     if words <= params.max_words:
                         plans.append((r, (i,), (text,), (k,), position))
                     previous = (i, text, k)
@@ -161,9 +161,9 @@ class _Coverage:
         for r, indices, texts, ks, position in plans:
             single = len(ks) == 1
             concepts = per_sentence[ks[0]] if single else np.unique(np.concatenate([per_sentence[k] for k in ks]))
-            vocab = frozenset(found_terms[ks[0]] if single else found_terms[ks[0]] + found_terms[ks[1]])
+            known = frozenset(found_terms[ks[0]] if single else found_terms[ks[0]] + found_terms[ks[1]])
             self.units.append(_Unit(r, indices, texts, concepts, sum(len(t.split()) for t in texts), position,
-                                    vocab))
+                                    known))
         # The units' concepts as one flat array, for the gains of all units in one pass.
         sizes = np.array([u.concepts.size for u in self.units], dtype=np.int64)
         self.flat = np.concatenate([u.concepts for u in self.units]) if self.units else np.zeros(0, np.int64)
