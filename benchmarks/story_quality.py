@@ -46,8 +46,7 @@ def site_options(budget: int) -> AnalysisOptions:
     from digest.adapter.plugin import DigestPlugin
 
     plugin = DigestPlugin()
-    names = {name for name, _ in plugin.config_scheme}
-    errors, _ = plugin.load_config({"story_words": budget} if "story_words" in names else {})
+    errors, _ = plugin.load_config({"story_words": budget})
     if errors:
         raise SystemExit(f"plugin config rejected: {errors}")
     return plugin.options()

@@ -38,6 +38,8 @@ def _reports() -> tuple[list[Report], dict[str, tuple[str, ...]]]:
      "The Senate voted 51-49 on Tuesday to approve the spending bill."),
     ("NEW YORK, March 3, 2001 (Reuters) - Shares fell sharply on Wall Street on Friday.",
      "Shares fell sharply on Wall Street on Friday."),
+    ("IDAHO FALLS, Idaho - The parents of a missing 2-year-old believe the boy was abducted.",
+     "The parents of a missing 2-year-old believe the boy was abducted."),
     ("Police in Paris said the driver had fled on foot.", "Police in Paris said the driver had fled on foot."),
     ("US officials (who spoke anonymously) - and others - said so on Friday.",
      "US officials (who spoke anonymously) - and others - said so on Friday."),
@@ -96,6 +98,8 @@ def test_the_splitter_breaks_at_a_pipe_and_other_separators() -> None:
     ("\"I didn't notice with the name being so long.\"", False),   # a bare quotation
     ("rebuild the harbour,\" the mayor said on Friday night.", False),   # begun elsewhere
     ("\"We will rebuild the harbour,\" the mayor said on Friday.", True),
+    ("‘Although our products are non toxic, we do not recommend using them as make up.", False),
+    ("‘We will rebuild the harbour,’ the mayor said on Friday.", True),
     ("A passenger ferry capsized on Lake Varn on Tuesday, killing 41 people.", True),
     ("Thousands of people attended a memorial service in Lakeport on Tuesday.", True),
 ])

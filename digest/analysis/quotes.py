@@ -28,7 +28,8 @@ _PLACE = r"[A-Z][\w.'’-]*(?:[ ,]+(?:[A-Z][\w.'’-]*|de|del|da|al|el))*"
 # or "WASHINGTON --", "NEW YORK, March 3 --": a place in capitals, at most a date between.
 _DATELINE = re.compile(
     rf"^\s*(?:{_PLACE}(?:,\s*{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?)?\s*\([A-Za-z][\w .&'’/-]{{0,40}}\)\s*{_DASH}"
-    rf"|[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Z.'’-]+)*(?:,\s*{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?)?\s*{_DASH})\s+")
+    rf"|[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Z.'’-]+)*(?:,\s*[A-Z][a-z]+\.?(?:\s[A-Z][a-z]+\.?)?)?"
+    rf"(?:,\s*{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?)?\s*{_DASH})\s+")
 # Furniture: words that mark it anywhere (looked for in the lower-cased text), openings, endings.
 _FURNITURE_WORDS = ("media playback is unsupported", "image copyright", "image caption", "media caption",
                     "getty images", "(photo", "photo:", "picture:", "credit:", "photograph:", "file photo",
@@ -58,6 +59,7 @@ party club man woman count figure figures incident strike attack report statemen
 march vote deal agreement news comments remarks claim development change plan proposal news agency
 agency ruling verdict suspect victim victims couple group""".split()) | {"in addition", "as a", "as well",
                                                                        "on the", "at the", "for his", "for her"}
+_SAYS = re.compile(r"\b(?:said|says|told|tells|added|asked|according to|wrote|writes)\b", re.IGNORECASE)
 _ANY_QUOTE = re.compile("[\"“”]")
 _QUOTATION = re.compile(r"[\"“][^\"“”]*[\"”]")
 _SAID_PRONOUN = re.compile(r"[,!?]\s*[\"”]\s*(?:he|she|they|it|we|i)\s+(?:said|says|added|told|asked)\b",
@@ -99,7 +101,7 @@ def stands_alone(text: str, cased: bool = True, first: bool = False) -> bool:
     if len(found) < 2:
         return False
     first = found[0].lower().replace("’", "'")
-    quoted = opening[:1] in "\"“"         # the words of a quotation, attributed below
+    quoted = opening[:1] in "\"“‘"        # the words of a quotation, attributed below
     if not quoted and (first in _DANGLING or f"{first} {found[1].lower()}" in _DANGLING_PAIRS):
         return False
     if cased and opening[:1].islower():
@@ -109,6 +111,8 @@ def stands_alone(text: str, cased: bool = True, first: bool = False) -> bool:
         return False                # a quotation begun in another sentence, or left open
     if quoted and (_SAID_PRONOUN.search(text) or len(_WORD.findall(_QUOTATION.sub(" ", text))) < 2):
         return False                # '"...," he said.' or a bare quotation: the speaker is elsewhere
+    if opening[:1] == "‘" and not _SAYS.search(text):
+        return False                # a single-quoted quotation with no speaker in it
     return True
 
 
