@@ -4,11 +4,17 @@
 
 Single-document: every method gets the same sentences (our splitter) and the same
 budget per article, the number of sentences in the human reference, and is scored
-with ROUGE-1/2/L F1 (rouge-score, Porter stemming). Speed is articles per second in
+with ROUGE-1/2/L and ROUGE-Lsum F1 (rouge-score, Porter stemming; for Lsum one sentence
+per line, the reference's sentences in its own order), with the paired bootstrap 95% CI
+of digest minus each other method. ROUGE-L over the whole summary rewards following the
+reference's sentence order, which here is importance order; Lsum, per sentence, does
+not. Speed is articles per second in
 this one process on one core, sentences already in memory, after a warm-up on ten
 articles (best of three passes). Multi-document: articles of one
-category are grouped into topic-sized clusters, and each topic summary is checked
-for sentences that repeat each other and for how many articles it quotes.
+category are grouped into topic-sized clusters, and each topic's story (story.py, the
+site's default word budget) is checked for sentences that repeat each other and for
+how many articles it quotes (benchmarks/story_quality.py scores stories against human
+multi-document summaries).
 """
 
 from __future__ import annotations
@@ -33,18 +39,15 @@ import numpy as np
 from _baselines import Method, methods
 from _bbc import Article, load
 
-from digest.analysis.summarize import (
-    DEFAULT,
-    Candidate,
-    SummaryParams,
-    rank_sentences,
-    summarize_topic,
-)
+from digest.analysis.analyse import AnalysisOptions
+from digest.analysis.story import Report, tell
 from digest.analysis.text import split_sentences, terms
 
-ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
+ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
+RESAMPLES = 2000
+SEED = 12
 TOPIC_SIZE = 10          # articles per topic-sized group
-TOPIC_SENTENCES = 6      # sentences per topic summary (the plugin's default)
+TOPIC_WORDS = AnalysisOptions().story_words   # words per topic story (the plugin's default)
 REPEAT_THRESHOLD = 0.5   # two chosen sentences repeat each other above this ROUGE-1 F1
 
 
@@ -82,28 +85,60 @@ def run_method(method: Method, articles: Sequence[Article], warmup: int = 10, re
     return chosen, len(articles) / best if best > 0 else float("inf")
 
 
+def reference_lines(article: Article) -> str:
+    """The reference one sentence per line, in its own order: the article's sentences it
+    quotes (its text runs them together), or our splitter's sentences of it if none."""
+    squeezed = "".join(article.reference.split())
+    found = sorted((squeezed.find("".join(s.split())), s) for s in set(article.sentences)
+                   if "".join(s.split()) in squeezed)
+    return "\n".join(s for _, s in found) or "\n".join(split_sentences(article.reference))
+
+
+def per_article(articles: Sequence[Article], chosen: Sequence[tuple[int, ...]], scorer=None
+                ) -> dict[str, list[float]]:
+    """ROUGE F1 of the chosen sentences (in document order) against each article's reference."""
+    scorer = scorer or _scorer()
+    out: dict[str, list[float]] = {t: [] for t in ROUGE_TYPES}
+    for article, picks in zip(articles, chosen):
+        assert len(picks) == len(set(picks)) <= article.k, "budget or duplicates violated"
+        summary = "\n".join(article.sentences[i] for i in sorted(picks))
+        result = scorer.score(reference_lines(article), summary)
+        for t in ROUGE_TYPES:
+            out[t].append(result[t].fmeasure)
+    return out
+
+
 def score(articles: Sequence[Article], chosen: Sequence[tuple[int, ...]], scorer=None
           ) -> dict[str, float]:
     """Mean ROUGE F1 of the chosen sentences against each article's reference."""
-    scorer = scorer or _scorer()
-    totals = dict.fromkeys(ROUGE_TYPES, 0.0)
-    for article, picks in zip(articles, chosen):
-        assert len(picks) == len(set(picks)) <= article.k, "budget or duplicates violated"
-        summary = " ".join(article.sentences[i] for i in sorted(picks))
-        result = scorer.score(article.reference, summary)
-        for t in ROUGE_TYPES:
-            totals[t] += result[t].fmeasure
-    return {t: totals[t] / max(len(articles), 1) for t in ROUGE_TYPES}
+    found = per_article(articles, chosen, scorer)
+    return {t: sum(v) / max(len(v), 1) for t, v in found.items()}
 
 
-def evaluate(articles: Sequence[Article], table: Mapping[str, Method]) -> dict[str, dict[str, float]]:
-    """ROUGE F1 and speed of every method on the same articles."""
+def bootstrap(a: Sequence[float], b: Sequence[float], resamples: int = RESAMPLES, seed: int = SEED
+              ) -> list[float]:
+    """Paired bootstrap 95% CI of mean(a - b), seeded."""
+    diff = np.asarray(a) - np.asarray(b)
+    rng = np.random.default_rng(seed)
+    means = diff[rng.integers(0, len(diff), size=(resamples, len(diff)))].mean(axis=1)
+    return [round(float(np.percentile(means, 2.5)), 4), round(float(np.percentile(means, 97.5)), 4)]
+
+
+def evaluate(articles: Sequence[Article], table: Mapping[str, Method]
+             ) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, list[float]]]]:
+    """ROUGE F1 and speed of every method on the same articles, and the CI of the first
+    method (ours) minus each other one."""
     scorer = _scorer()
     results: dict[str, dict[str, float]] = {}
+    scores: dict[str, dict[str, list[float]]] = {}
     for name, method in table.items():
         chosen, speed = run_method(method, articles)
-        results[name] = {**score(articles, chosen, scorer), "articles_per_s": speed}
-    return results
+        scores[name] = per_article(articles, chosen, scorer)
+        results[name] = {**{t: sum(v) / max(len(v), 1) for t, v in scores[name].items()},
+                         "articles_per_s": speed}
+    first, *others = list(table)
+    ci = {name: {t: bootstrap(scores[first][t], scores[name][t]) for t in ROUGE_TYPES} for name in others}
+    return results, ci
 
 
 # -- multi-document -------------------------------------------------------------------
@@ -126,33 +161,36 @@ def topic_groups(articles: Sequence[Article], size: int = TOPIC_SIZE) -> list[li
     return groups
 
 
-def _candidates(article: Article, per_article: int = 3) -> list[Candidate]:
-    """An article's best sentences, as the site offers them to its topic (all of age 0)."""
-    scores, _ = rank_sentences(article.sentences, article.title)
-    best = float(scores.max()) or 1.0
-    order = np.argsort(-scores, kind="stable")[:per_article]
-    return [Candidate(article.key, int(i), article.sentences[int(i)], 0.0, float(scores[i]) / best)
-            for i in order]
+def _reports(group: Sequence[Article]) -> list[Report]:
+    return [Report(a.key, 0.0, a.sentences) for a in group]
 
 
-def _top_sentences(pool: Sequence[Candidate], n: int) -> list[Candidate]:
-    """Baseline: each article's top sentence, from the n articles whose best is most central."""
-    from digest.analysis.summarize import _matrix
+def _top_sentences(group: Sequence[Article], words: int) -> list[tuple[str, str]]:
+    """Baseline: each article's top sentence, most central articles first, up to `words`."""
+    from digest.analysis.summarize import _matrix, rank_sentences
 
-    tops = list({c.key: c for c in reversed(pool)}.values())   # pools list best first
-    m = _matrix([terms(c.text) for c in tops])
+    tops = []
+    for a in group:
+        scores, _ = rank_sentences(a.sentences, a.title)
+        tops.append((a.key, a.sentences[int(np.argmax(scores))]))
+    m = _matrix([terms(text) for _, text in tops])
     closeness = m @ m.sum(axis=0)
-    return [tops[int(i)] for i in np.argsort(-closeness, kind="stable")[:n]]
+    out, used = [], 0
+    for i in np.argsort(-closeness, kind="stable"):
+        if used >= words:
+            break
+        out.append(tops[int(i)])
+        used += len(tops[int(i)][1].split())
+    return out
 
 
-def topic_redundancy(groups: Sequence[Sequence[Article]], params: SummaryParams = DEFAULT,
-                     n: int = TOPIC_SENTENCES, threshold: float = REPEAT_THRESHOLD
-                     ) -> dict[str, dict[str, float]]:
+def topic_redundancy(groups: Sequence[Sequence[Article]], words: int = TOPIC_WORDS,
+                     threshold: float = REPEAT_THRESHOLD) -> dict[str, dict[str, float]]:
     """Share of chosen sentence pairs that repeat each other, and articles quoted per summary."""
     scorer = _rouge1()
     pickers = {
-        "digest": lambda pool: summarize_topic(pool, n, params=params),
-        "top-sentence": lambda pool: _top_sentences(pool, n),
+        "digest": lambda group: [(p.key, p.text) for p in tell(_reports(group), words)],
+        "top-sentence": lambda group: _top_sentences(group, words),
     }
     out: dict[str, dict[str, float]] = {}
     for name, pick in pickers.items():
@@ -160,13 +198,13 @@ def topic_redundancy(groups: Sequence[Sequence[Article]], params: SummaryParams 
         sources: list[int] = []
         worst: list[float] = []
         for group in groups:
-            picked = pick([c for a in group for c in _candidates(a)])
-            sims = [scorer.score(a.text, b.text)["rouge1"].fmeasure
-                    for i, a in enumerate(picked) for b in picked[i + 1:]]
+            picked = pick(group)
+            sims = [scorer.score(a, b)["rouge1"].fmeasure
+                    for i, (_, a) in enumerate(picked) for _, b in picked[i + 1:]]
             pairs += len(sims)
             repeats += sum(s > threshold for s in sims)
             worst.append(max(sims, default=0.0))
-            sources.append(len({c.key for c in picked}))
+            sources.append(len({key for key, _ in picked}))
         out[name] = {"repeat_pairs": repeats / max(pairs, 1),
                      "max_pair_overlap": statistics.mean(worst) if worst else 0.0,
                      "articles_quoted": statistics.mean(sources) if sources else 0.0}
@@ -220,18 +258,23 @@ def _reference_coverage(articles: Sequence[Article]) -> float:
 
 # -- report -------------------------------------------------------------------------------
 
-def format_table(results: Mapping[str, Mapping[str, float]]) -> str:
-    lines = ["| method | ROUGE-1 F1 | ROUGE-2 F1 | ROUGE-L F1 | articles/s |",
-             "| --- | ---: | ---: | ---: | ---: |"]
+def format_table(results: Mapping[str, Mapping[str, float]],
+                 ci: Mapping[str, Mapping[str, Sequence[float]]] | None = None) -> str:
+    lines = ["| method | ROUGE-1 F1 | ROUGE-2 F1 | ROUGE-L F1 | ROUGE-Lsum F1 | articles/s | "
+             "digest − method, 95% CI (R-1 / R-2 / R-Lsum) |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
     for name, r in results.items():
+        spans = ci.get(name) if ci else None
+        text = " / ".join(f"[{spans[t][0]:+.4f}, {spans[t][1]:+.4f}]"
+                          for t in ("rouge1", "rouge2", "rougeLsum")) if spans else ""
         lines.append(f"| {name} | {r['rouge1']:.4f} | {r['rouge2']:.4f} | {r['rougeL']:.4f} | "
-                     f"{r['articles_per_s']:,.0f} |")
+                     f"{r['rougeLsum']:.4f} | {r['articles_per_s']:,.0f} | {text} |")
     return "\n".join(lines)
 
 
 def format_topics(topics: Mapping[str, Mapping[str, float]], groups: int) -> str:
     lines = [f"Topic summaries: {groups} groups of up to {TOPIC_SIZE} articles, "
-             f"{TOPIC_SENTENCES} sentences each; a pair repeats if ROUGE-1 F1 > {REPEAT_THRESHOLD}",
+             f"about {TOPIC_WORDS} words each; a pair repeats if ROUGE-1 F1 > {REPEAT_THRESHOLD}",
              "| method | repeating pairs | mean worst-pair ROUGE-1 | articles quoted |",
              "| --- | ---: | ---: | ---: |"]
     for name, r in topics.items():
@@ -250,17 +293,17 @@ def main(argv: Sequence[str] | None = None) -> dict:
 
     forbid_nltk_downloads()
     articles = load(args.data, args.limit, args.skip)
-    results = evaluate(articles, methods())
+    results, ci = evaluate(articles, methods())
     groups = topic_groups(articles)
     topics = topic_redundancy(groups)
     splitter = splitter_speed(articles)
-    report = {"n": len(articles), "methods": results,
+    report = {"n": len(articles), "methods": results, "ci": ci, "resamples": RESAMPLES,
               "budget": "reference sentence count",
               "topics": {"groups": len(groups), "threshold_rouge1_f1": REPEAT_THRESHOLD,
                          "methods": topics},
               "splitter": splitter}
     print(f"{len(articles)} articles; budget: the reference's sentence count\n")
-    print(format_table(results))
+    print(format_table(results, ci))
     print()
     print(format_topics(topics, len(groups)))
     print()

@@ -118,11 +118,13 @@ class Quote:
 
 @dataclass(frozen=True)
 class TopicDigest:
-    """A topic with its published articles (newest first) and its story so far."""
+    """A topic with its published articles (newest first), its story so far and the
+    shorter lead its card shows."""
 
     topic: Topic
     articles: tuple[Article, ...]
     story: tuple[Quote, ...]
+    lead: tuple[Quote, ...] = ()
 
 
 @dataclass(frozen=True)

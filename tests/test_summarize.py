@@ -6,13 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.analysis.summarize import (
-    Candidate,
-    SummaryParams,
-    rank_sentences,
-    summarize,
-    summarize_topic,
-)
+from digest.analysis.summarize import SummaryParams, rank_sentences, summarize
 from digest.analysis.text import split_sentences
 from digest.loading.prose import body_prose
 
@@ -74,42 +68,3 @@ def test_demo_articles_get_verbatim_distinct_summaries(path: Path) -> None:
     assert len(chosen) == min(3, len(sentences))
     assert list(chosen) == sorted(set(chosen))
     assert all(sentences[i] in body_prose(post.content) for i in chosen)
-
-
-def _cand(key: str, index: int, text: str, age: float = 0.0, weight: float = 1.0) -> Candidate:
-    return Candidate(key, index, text, age, weight)
-
-
-TOPIC = [
-    _cand("a", 0, "Rockets struck the US embassy in Baghdad on Sunday night.", age=2),
-    _cand("a", 3, "Three rockets landed inside the embassy compound in Baghdad.", age=2,
-          weight=0.8),
-    _cand("b", 0, "Rockets struck the US embassy in Baghdad on Sunday night, officials said.",
-          age=1),
-    _cand("c", 1, "Iraq's prime minister condemned the rocket attack on the embassy.", age=1),
-    _cand("d", 0, "The coalition paused operations against ISIS after the embassy attack.",
-          age=0),
-    _cand("a", 5, "Protesters marched in Basra demanding jobs and electricity.", age=2,
-          weight=0.5),
-]
-
-
-def test_topic_summary_skips_repeats_caps_articles_and_keeps_story_order() -> None:
-    picked = summarize_topic(TOPIC, n=5, per_article=1)
-    # a/0 repeats b/0, the newer report of the same fact; "a" may give one sentence only
-    assert [(c.key, c.index) for c in picked] == [("a", 3), ("b", 0), ("c", 1), ("d", 0)]
-
-
-def test_topic_summary_allows_more_per_article_when_asked() -> None:
-    picked = summarize_topic(TOPIC, n=5, per_article=2)
-    assert [(c.key, c.index) for c in picked] == [("a", 3), ("a", 5), ("b", 0), ("c", 1),
-                                                  ("d", 0)]
-
-
-def test_topic_summary_edges() -> None:
-    assert summarize_topic([], 3) == []
-    assert summarize_topic(TOPIC, 0) == []
-    many = [_cand(f"k{i}", 0, f"Report {i} mentions place{i} person{i} event{i} only.",
-                  age=i % 30) for i in range(1000)]
-    picked = summarize_topic(many, 3, pool=50)
-    assert len(picked) == 3 and len({c.key for c in picked}) == 3

@@ -75,9 +75,15 @@ def test_harness_writes_the_json_shape(harness, tmp_path: Path, monkeypatch, cap
     assert report["n"] == 6
     assert list(report["methods"]) == ["digest", "lead-k", "lexrank", "textrank", "lsa", "luhn"]
     for scores in report["methods"].values():
-        assert set(scores) == {"rouge1", "rouge2", "rougeL", "articles_per_s"}
-        assert all(0.0 <= scores[k] <= 1.0 for k in ("rouge1", "rouge2", "rougeL"))
+        assert set(scores) == {"rouge1", "rouge2", "rougeL", "rougeLsum", "articles_per_s"}
+        assert all(0.0 <= scores[k] <= 1.0 for k in ("rouge1", "rouge2", "rougeL", "rougeLsum"))
         assert scores["articles_per_s"] > 0
+    assert list(report["ci"]) == ["lead-k", "lexrank", "textrank", "lsa", "luhn"]
+    for name, spans in report["ci"].items():
+        assert set(spans) == {"rouge1", "rouge2", "rougeL", "rougeLsum"}
+        for t, (lo, hi) in spans.items():       # the CI holds digest minus the method's mean
+            gap = report["methods"]["digest"][t] - report["methods"][name][t]
+            assert lo - 1e-4 <= gap <= hi + 1e-4, (name, t)
     assert report["methods"]["lead-k"]["rouge1"] < 1.0          # references are not the lead
     topics = report["topics"]
     assert topics["groups"] == 1 and set(topics["methods"]) == {"digest", "top-sentence"}

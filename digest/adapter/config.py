@@ -51,6 +51,24 @@ class _Days(c.Type):
         return days
 
 
+class _Words(c.Type):
+    """A word budget: a whole number of at least 1."""
+
+    def __init__(self, default: int) -> None:
+        super().__init__(int, default=default)
+
+    def run_validation(self, value: object) -> int:
+        number = super().run_validation(value)
+        if isinstance(number, bool) or number < 1:
+            raise c.ValidationError(f"must be a whole number of words, at least 1, not {value!r}.")
+        return number
+
+
+def _replaced(old: str, new: str) -> c.Deprecated:
+    return c.Deprecated(message=f"The digest option '{old}' is no longer used and is ignored: {new}",
+                        option_type=c.Type((int, float)))
+
+
 class DigestConfig(base.Config):
     """Options of the `digest` plugin in mkdocs.yml (`plugins: - digest: {...}`)."""
 
@@ -71,11 +89,19 @@ class DigestConfig(base.Config):
     summary_sentences = c.Type(int, default=3)
     """Sentences in each article's generated summary."""
 
-    topic_sentences = c.Type(int, default=6)
-    """Sentences in each topic's "story so far"."""
+    story_words = _Words(120)
+    """About how many words each topic's "story so far" has (whole sentences: the last may run past)."""
 
-    topic_half_life_days = c.Type((int, float), default=7)
-    """How fast older reporting fades from a topic's story: weight halves every N days."""
+    lead_words = _Words(45)
+    """About how many words of the story lead each topic's card on the home page."""
+
+    topic_sentences = _replaced("topic_sentences", "the story's length is now 'story_words' (words, "
+                                "default 120); remove 'topic_sentences' from mkdocs.yml.")
+    """Replaced by `story_words`: accepted with a warning, ignored."""
+
+    topic_half_life_days = _replaced("topic_half_life_days", "the story now tells the start and then the "
+                                     "developments, newer reports weighing more; remove it from mkdocs.yml.")
+    """Replaced by the story's start-and-developments rule: accepted with a warning, ignored."""
 
     related_articles = c.Type(int, default=5)
     """Related articles listed under each article."""

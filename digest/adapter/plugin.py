@@ -133,8 +133,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def options(self) -> AnalysisOptions:
         return AnalysisOptions(
             summary_sentences=self.config.summary_sentences,
-            topic_sentences=self.config.topic_sentences,
-            topic_half_life_days=float(self.config.topic_half_life_days),
+            story_words=self.config.story_words,
+            lead_words=self.config.lead_words,
             related=self.config.related_articles,
             related_min_score=self.config.related_min_score,
             duplicate_threshold=self.config.duplicate_threshold,

@@ -26,7 +26,8 @@ from .duplicates import (
 )
 from .figures import Claim, attach_claims, raw_claims
 from .similarity import DEFAULT_MIN_SCORE, related, vectorise, vectorise_counts
-from .summarize import Candidate, rank_terms, select, summarize_topic
+from .story import Report, stories
+from .summarize import rank_terms, select
 from .text import split_sentences, words_and_terms
 
 __all__ = ["AnalysisOptions", "analyse_article", "analyse_prose", "article_claims", "build_digest",
@@ -38,9 +39,8 @@ class AnalysisOptions:
     """The knobs of the analysis stage (mirrors the plugin's config)."""
 
     summary_sentences: int = 3
-    topic_sentences: int = 6
-    topic_half_life_days: float = 7.0
-    candidates_per_article: int = 3
+    story_words: int = 120          # the topic page's story so far
+    lead_words: int = 45            # the short lead on the topic's card
     related: int = 5
     related_min_score: float = DEFAULT_MIN_SCORE
     duplicate_threshold: float = DEFAULT_THRESHOLD
@@ -80,28 +80,14 @@ def analyse_prose(title: str, prose: str, n: int) -> ArticleAnalysis:
                            **features)  # type: ignore[arg-type]
 
 
-def _candidates(article: Article, analysis: ArticleAnalysis, newest: float,
-                per_article: int) -> list[Candidate]:
-    if not analysis.scores:
-        return []
-    order = sorted(range(len(analysis.sentences)), key=lambda i: -analysis.scores[i])
-    best = max(analysis.scores) or 1.0
-    age = (newest - article.published.timestamp()) / 86400.0
-    return [Candidate(article.slug, i, analysis.sentences[i], age, analysis.scores[i] / best)
-            for i in order[:per_article]]
-
-
 def topic_story(articles: Iterable[Article], analyses: Mapping[str, ArticleAnalysis],
-                options: AnalysisOptions) -> tuple[Quote, ...]:
-    """The story so far of one topic: quotes from its articles, in story order."""
-    items = list(articles)
-    if not items:
-        return ()
-    newest = max(a.published.timestamp() for a in items)
-    pool = [c for a in items
-            for c in _candidates(a, analyses[a.slug], newest, options.candidates_per_article)]
-    picked = summarize_topic(pool, options.topic_sentences, options.topic_half_life_days)
-    return tuple(Quote(c.text, c.key, c.index) for c in picked)
+                options: AnalysisOptions) -> tuple[tuple[Quote, ...], tuple[Quote, ...]]:
+    """The story so far of one topic in about `options.story_words` words and the lead of its
+    card in about `options.lead_words`: quotes from its articles, oldest first (see story.py)."""
+    reports = [Report(a.slug, a.published.timestamp(), analyses[a.slug].sentences) for a in articles]
+    story, lead = stories(reports, (options.story_words, options.lead_words))
+    return (tuple(Quote(p.text, p.key, p.index) for p in story),
+            tuple(Quote(p.text, p.key, p.index) for p in lead))
 
 
 def related_articles(articles: Iterable[Article], limit: int, min_score: float = DEFAULT_MIN_SCORE,
@@ -195,7 +181,7 @@ def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: 
     shown = tuple(a for a in published if a.slug not in copies)
     groups = index.group(shown)
     digests = tuple(
-        TopicDigest(topic, tuple(groups[topic.id]), topic_story(groups[topic.id], analyses, options))
+        TopicDigest(topic, tuple(groups[topic.id]), *topic_story(groups[topic.id], analyses, options))
         for topic in index.topics.values()
     )
     links = related_articles(shown, options.related, options.related_min_score, analyses)

@@ -9,15 +9,12 @@ sentences are chosen by maximal marginal relevance so near-repeats are skipped, 
 returned in document order. The weights are global, set on half of the BBC News
 Summary development split and checked on the other half (benchmarks/summary_quality.py).
 
-Topic ("the story so far"): each article contributes its best sentences as
-candidates; candidates are scored against the recency-weighted topic centroid, with
-newer articles weighted up so fresh reporting is not drowned out, then chosen by
-MMR with a cap per article. Everything is linear in the number of candidates.
+A topic's story ("the story so far") is story.py's: coverage of the concepts several
+reports share, under a word budget.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -26,8 +23,7 @@ import numpy as np
 
 from .text import terms
 
-__all__ = ["Candidate", "SummaryParams", "rank_sentences", "rank_terms", "select", "summarize",
-           "summarize_topic"]
+__all__ = ["SummaryParams", "rank_sentences", "rank_terms", "select", "summarize"]
 
 
 @dataclass(frozen=True)
@@ -41,12 +37,6 @@ class SummaryParams:
     lead_decay: float = 2.0        # ... falling as (1 + position) ** -lead_decay
     length: float = 0.1            # log count of content words: longer sentences say more
     redundancy: float = 0.5        # cosine above which a sentence repeats a chosen one
-    # Topic summaries: sentences from different reports restate one event in different
-    # words, so repetition across articles shows at a lower cosine; and an article's own
-    # rank (mostly its lede, which stands on its own) counts for more than closeness to
-    # the topic, which favours sentences that merely restate the topic's words.
-    topic_redundancy: float = 0.35
-    topic_rank: float = 0.6
     min_terms: int = 4             # shorter sentences are chosen only if nothing else is left
 
 
@@ -157,52 +147,3 @@ def select(scores: np.ndarray, sim: np.ndarray, n: int, params: SummaryParams = 
         rest = [int(i) for i in np.argsort(-scores, kind="stable") if int(i) not in chosen]
         chosen += rest[: min(n, total) - len(chosen)]
     return tuple(sorted(chosen))
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A sentence offered by one article for its topic's summary."""
-
-    key: str            # the article's slug
-    index: int          # position of the sentence in its article
-    text: str
-    age_days: float     # how much older than the topic's newest article
-    weight: float = 1.0  # the sentence's rank within its article, 0..1
-
-
-def summarize_topic(candidates: Sequence[Candidate], n: int = 5, half_life_days: float = 7.0,
-                    per_article: int = 1, params: SummaryParams = DEFAULT,
-                    pool: int = 400) -> list[Candidate]:
-    """Pick `n` central, non-repeating candidates across articles, favouring recent ones.
-
-    Only the `pool` best candidates by rank and recency are compared, which keeps
-    memory and time flat for topics with thousands of articles. Returned in story
-    order: oldest article first, then sentence position.
-    """
-    if n <= 0 or not candidates:
-        return []
-    if len(candidates) > pool:
-        def prior(c: Candidate) -> float:
-            return c.weight * (0.4 + 0.6 * 0.5 ** (c.age_days / half_life_days))
-        candidates = sorted(candidates, key=prior, reverse=True)[:pool]
-    recency = np.array([0.5 ** (c.age_days / half_life_days) for c in candidates])
-    m = _matrix([terms(c.text) for c in candidates])
-    centroid = (m * recency[:, None]).sum(axis=0)
-    norm = np.linalg.norm(centroid)
-    closeness = m @ (centroid / norm) if norm > 0 else np.zeros(len(candidates))
-    weights = np.array([c.weight for c in candidates])
-    scores = ((1 - params.topic_rank) * _unit(closeness) + params.topic_rank * weights) * (0.4 + 0.6 * recency)
-    per: Counter[str] = Counter()
-    chosen: list[int] = []
-    for i in np.argsort(-scores, kind="stable"):
-        if len(chosen) >= n:
-            break
-        c = candidates[int(i)]
-        if per[c.key] >= per_article:
-            continue
-        if chosen and float((m[chosen] @ m[int(i)]).max()) > params.topic_redundancy:
-            continue
-        chosen.append(int(i))
-        per[c.key] += 1
-    picked = [candidates[i] for i in chosen]
-    return sorted(picked, key=lambda c: (-c.age_days, c.key, c.index))

@@ -102,6 +102,8 @@ _WORD_BEFORE = re.compile(r"([\w.'’-]+)[.!?…]+['\"”’)\]]*\s+$")
 _NEXT_WORD = re.compile(r"[\w']+")
 _INITIAL = re.compile(r"[A-Za-z]")
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+# Separators that never sit inside a sentence: "... on Tuesday. | Pablo Martinez Monsivais/AP".
+_SEPARATOR = re.compile(r"\s+[|•■▪]\s+")
 
 
 def _opens_sentence(text: str, at: int, cased: bool) -> bool:
@@ -154,7 +156,10 @@ def _is_boundary(text: str, match: re.Match[str], cased: bool) -> bool:
 def split_sentences(text: str) -> list[str]:
     """Split plain text into sentences, verbatim, aware of abbreviations and initials."""
     sentences: list[str] = []
-    for paragraph in text.split("\n"):
+    pieces = text.split("\n")
+    if "|" in text or "•" in text or "■" in text or "▪" in text:
+        pieces = [p for line in pieces for p in _SEPARATOR.split(line)]
+    for paragraph in pieces:
         paragraph = paragraph.strip()
         if not paragraph:
             continue

@@ -197,7 +197,7 @@ class Renderer:
         common: dict[str, Any] = {"articles": articles, "summaries": summaries, "digest": digest,
                   "also_by": also_by, "copy_of": copy_of}
         pages: dict[str, str] = {}
-        lead = {t.topic.id: (t.story[-1] if t.story else None) for t in digest.topics}
+        lead = {t.topic.id: t.lead or t.story[:1] for t in digest.topics}
         t = self.messages.t
         pages[page_uri("home")] = self._page(
             "home.md.j2", page_uri("home"), t("nav_home"), t("desc_home"),
