@@ -21,6 +21,7 @@ import yaml
 
 from ..errors import Problem, Severity, ValidationFailed
 from ..model import Article, Correction, Topic
+from .safeyaml import constrain, unreadable_values
 from .topics import TopicIndex, load_topics
 
 __all__ = ["NOW_ENV", "Corpus", "build_time", "load_corpus", "parse_article", "slugify"]
@@ -48,13 +49,14 @@ _NO_TIMESTAMPS = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _TextDatesLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
+_SafeLoader: Any = constrain(_TextDatesLoader)
 _FastLoader: Any = None
 if hasattr(yaml, "CSafeLoader"):            # libyaml: the same safe rules, parsed in C
     class _CTextDatesLoader(yaml.CSafeLoader):
         """_TextDatesLoader's rules for front matter that cannot hold an anchor or alias."""
 
     _CTextDatesLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
-    _FastLoader = _CTextDatesLoader
+    _FastLoader = constrain(_CTextDatesLoader, python_parser=False)
 
 
 def _load_yaml(text: str) -> object:
@@ -64,7 +66,7 @@ def _load_yaml(text: str) -> object:
             return yaml.load(text, Loader=_FastLoader)
         except yaml.YAMLError:
             pass        # parse again below, for the pure-Python parser's clearer message
-    return yaml.load(text, Loader=_TextDatesLoader)
+    return yaml.load(text, Loader=_SafeLoader)
 _DATE_FIX = "use an ISO date like 2020-01-27 or a datetime with offset like 2020-01-27T14:30:00+03:00."
 YEARS = (1800, 2200)     # a news date outside this range is a typo, and would break date arithmetic
 MAX_ARTICLE_BYTES = 1024 * 1024
@@ -133,6 +135,10 @@ def _split(text: str, path: str) -> tuple[dict | None, str, list[Problem]]:
         kind = type(meta).__name__
         return None, "", [_problem(path, None, f"front matter is a YAML {kind}, not a mapping.",
                                    "write it as 'key: value' lines, e.g. 'title: My story'.")]
+    unreadable = unreadable_values(meta)
+    if unreadable:
+        return None, "", [_problem(path, field, reason, "write a short plain value there (text, a date or a list).")
+                          for field, reason in unreadable]
     return {str(k): v for k, v in meta.items()}, body.strip("\n"), []
 
 

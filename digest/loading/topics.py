@@ -11,11 +11,19 @@ import yaml
 
 from ..errors import Problem
 from ..model import Article, Topic
+from .safeyaml import constrain, unreadable_values
 
 __all__ = ["TOPIC_ID", "TopicIndex", "load_topics", "parse_topics"]
 
 TOPIC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TOPIC_KEYS = {"id", "title", "description", "aliases"}
+
+
+class _TopicsLoader(yaml.SafeLoader):
+    """Safe YAML, with the value limits of front matter (digest/loading/safeyaml.py)."""
+
+
+_Loader = constrain(_TopicsLoader)
 
 
 class TopicIndex:
@@ -55,11 +63,18 @@ def load_topics(path: Path, display: str) -> tuple[list[Topic], list[Problem]]:
         return [], [Problem(display, None, "the topics file is missing.",
                             "create it with a 'topics:' list of {id, title, description}.")]
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        raw = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         detail = " ".join(str(exc).split())
-        return [], [Problem(display, None, f"is not valid YAML ({detail}).",
+        return [], [Problem(display, None, f"is not valid YAML ({detail[:300]}).",
                             "check indentation and quoting.")]
+    except OSError as exc:
+        return [], [Problem(display, None, f"could not be read ({exc.strerror}).",
+                            "check the file's permissions.")]
+    unreadable = unreadable_values(raw)
+    if unreadable:
+        return [], [Problem(display, field or None, reason, "write a short plain value there.")
+                    for field, reason in unreadable[:10]]
     return parse_topics(raw, display)
 
 
