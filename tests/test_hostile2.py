@@ -3,10 +3,24 @@ clear problem naming the file (and field), or in a correct site; never in a trac
 
 from __future__ import annotations
 
+import json
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import replace
 
+import feedparser
 import pytest
-from conftest import TOPICS, Project, article
+import yaml
+from conftest import TOPICS, Project, article, pagefind_pages
 from mkdocs.exceptions import Abort
+
+from digest.analysis.analyse import AnalysisOptions, build_digest
+from digest.loading.loader import parse_article
+from digest.loading.topics import TopicIndex, parse_topics
+from digest.pages.feeds import SiteInfo, build_feeds
+from digest.pages.searchindex import search_records
+
+INDEX = TopicIndex(parse_topics(yaml.safe_load(TOPICS), "topics.yml")[0])
 
 
 def build_error(project: Project, caplog: pytest.LogCaptureFixture) -> str:
@@ -64,3 +78,57 @@ def test_a_short_integer_title_still_publishes(project: Project) -> None:
     project.add("num.md", article(title="2020"))
     project.build()
     assert "2020" in project.html("articles/num")
+
+
+# --- 2. characters XML 1.0 forbids -----------------------------------------------------------
+
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def test_control_characters_never_reach_feeds_search_or_pages(project: Project) -> None:
+    project.add("ctl.md", article(
+        title='"Rockets\\x01 hit \\ebase"', source='"Wire\\x0b Desk"', extra='author: "Ann\\x7f Lee"\n',
+        body="Five rockets\x01 struck the base\x1b[31m on Sunday. Officials\x08 said three were hurt.\x0c\n\n"
+             "A second\x1f paragraph [link](https://example.org/ \"t\x02itle\") follows here."))
+    project.build()
+    for name in ("feed.xml", "rss.xml", "topics/iraq-protests/feed.xml", "topics/iraq-protests/rss.xml"):
+        text = (project.site / name).read_text(encoding="utf-8")
+        assert not CONTROLS.search(text), name
+        ET.fromstring(text.encode())                       # well-formed XML
+        parsed = feedparser.parse(text)
+        assert not parsed.bozo, (name, parsed.get("bozo_exception"))
+        assert parsed.entries[0].title == "Rockets hit base"
+        assert "Five rockets struck the base[31m on Sunday." in parsed.entries[0].summary
+    raw = (project.site / "feed.json").read_text(encoding="utf-8")
+    assert "\\u00" not in raw and not CONTROLS.search(raw)
+    assert json.loads(raw)["items"][0]["_newsdigest"]["source"] == "Wire Desk"
+    page = project.html("articles/ctl")
+    assert not CONTROLS.search(page) and 'title="title"' in page and "Ann Lee" in page
+    records = pagefind_pages(project.site)
+    text = records["/articles/ctl/"]["content"]
+    assert "Five rockets struck" in text and not CONTROLS.search(json.dumps(records, ensure_ascii=False))
+
+
+def test_a_title_of_control_characters_only_is_empty(project: Project, caplog: pytest.LogCaptureFixture) -> None:
+    project.add("c.md", article(title='"\\x01\\x02\\e"'))
+    assert "content/articles/c.md: field 'title': is empty." in build_error(project, caplog)
+
+
+def test_feeds_and_search_records_strip_forbidden_characters_of_any_origin() -> None:
+    """Values that did not come through the loader (the site's name, an article made by
+    code) are stripped by the feeds and search records themselves."""
+    parsed, _ = parse_article(article(title="Plain", body="Rockets hit the base. Three were hurt."),
+                              "content/articles/p.md", "p", INDEX)
+    assert parsed is not None
+    odd = replace(parsed, title="Odd\x01 title\ufffe", source="Desk\x1b", author="A\x85B")
+    digest = build_digest(INDEX.topics.values(), [odd], AnalysisOptions())
+    feeds = build_feeds(digest, SiteInfo("News\x02 site", "About\x0b us", "https://example.org/"))
+    for name, text in feeds.items():
+        assert not CONTROLS.search(text) and "\ufffe" not in text and "\\u00" not in text, name
+        if name.endswith(".xml"):
+            assert not feedparser.parse(text).bozo, name
+    assert json.loads(feeds["feed.json"])["title"] == "News site"
+    assert ET.fromstring(feeds["feed.xml"].encode()).find("{http://www.w3.org/2005/Atom}entry/"
+                                                         "{http://www.w3.org/2005/Atom}title").text == "Odd title"
+    for record in search_records(digest, "News", "About"):
+        assert not CONTROLS.search(record.content), record.url

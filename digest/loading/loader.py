@@ -23,6 +23,7 @@ from ..errors import Problem, Severity, ValidationFailed
 from ..model import Article, Correction, Topic
 from .safeyaml import constrain, unreadable_values
 from .topics import TopicIndex, load_topics
+from .xmlchars import xml_safe
 
 __all__ = ["NOW_ENV", "Corpus", "build_time", "load_corpus", "parse_article", "slugify"]
 
@@ -150,7 +151,7 @@ def _text(meta: dict, key: str, path: str, problems: list[Problem]) -> str | Non
         problems.append(_problem(path, key, f"must be text, not a {type(value).__name__}.",
                                  f"write {key}: followed by plain text in quotes."))
         return None
-    text = " ".join(str(value).split())
+    text = " ".join(xml_safe(str(value)).split())      # no control character reaches a page or feed
     if not text:
         problems.append(_problem(path, key, "is empty.", f"give {key} a value or remove it."))
         return None
@@ -262,8 +263,11 @@ def _topics(meta: dict, path: str, index: TopicIndex, problems: list[Problem]) -
 
 
 def parse_article(text: str, path: str, slug: str, index: TopicIndex) -> tuple[Article | None, list[Problem]]:
-    """Validate one article's text; returns the Article or every problem found."""
-    meta, body, problems = _split(text, path)
+    """Validate one article's text; returns the Article or every problem found.
+
+    Control characters (U+0001, ESC, ...) are dropped first: they mean nothing in news text
+    and would make every feed and page holding the text ill-formed (see xmlchars.py)."""
+    meta, body, problems = _split(xml_safe(text), path)
     if meta is None:
         return None, problems
     for key in REQUIRED:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import nh3
 
+from .xmlchars import xml_safe
+
 __all__ = ["ATTRIBUTES", "TAGS", "clean_html", "sanitize_version"]
 
 TAGS: frozenset[str] = frozenset(nh3.ALLOWED_TAGS)
@@ -27,8 +29,8 @@ def clean_html(fragment: str) -> str:
     """The fragment with everything outside the allow-list removed."""
     # Comments are kept: they cannot run anything, and they carry the renderer's slot
     # placeholders (whose random nonce article text cannot forge).
-    return nh3.clean(fragment, tags=set(TAGS), attributes=ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"}, strip_comments=False)
+    return xml_safe(nh3.clean(fragment, tags=set(TAGS), attributes=ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto"}, strip_comments=False))
 
 
 def sanitize_version() -> str:

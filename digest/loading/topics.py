@@ -12,6 +12,7 @@ import yaml
 from ..errors import Problem
 from ..model import Article, Topic
 from .safeyaml import constrain, unreadable_values
+from .xmlchars import xml_safe
 
 __all__ = ["TOPIC_ID", "TopicIndex", "load_topics", "parse_topics"]
 
@@ -122,5 +123,5 @@ def parse_topics(raw: object, display: str) -> tuple[list[Topic], list[Problem]]
                                     "use only id, title, description and aliases."))
             continue
         seen.add(tid)
-        topics.append(Topic(tid, title.strip(), description.strip(), tuple(aliases)))
+        topics.append(Topic(tid, xml_safe(title).strip(), xml_safe(description).strip(), tuple(aliases)))
     return topics, problems
