@@ -15,7 +15,7 @@ from conftest import TOPICS, Project, article, pagefind_pages
 from mkdocs.exceptions import Abort
 
 from digest.analysis.analyse import AnalysisOptions, build_digest
-from digest.loading.loader import parse_article
+from digest.loading.loader import parse_article, slugify
 from digest.loading.topics import TopicIndex, parse_topics
 from digest.pages.feeds import SiteInfo, build_feeds
 from digest.pages.searchindex import search_records
@@ -132,3 +132,51 @@ def test_feeds_and_search_records_strip_forbidden_characters_of_any_origin() -> 
                                                          "{http://www.w3.org/2005/Atom}title").text == "Odd title"
     for record in search_records(digest, "News", "About"):
         assert not CONTROLS.search(record.content), record.url
+
+
+# --- 3. slugs: bounded, and never one of our own pages ----------------------------------------
+
+def test_long_names_publish_under_bounded_stable_slugs(project: Project) -> None:
+    long_source = "The " + "Very " * 70 + "Long Gazette"                      # 364 characters
+    project.add("a.md", article(title="From a long source", source=f"'{long_source}'"))
+    stem = "\ufdfa" * 40 + "x" * 40      # 80 characters; NFKC makes each U+FDFA 18 characters
+    project.add(stem + "1.md", article(title="Expanding one"))
+    project.add(stem + "2.md", article(title="Expanding two"))
+    project.build()
+    sources = [p.name for p in (project.site / "sources").iterdir() if p.is_dir() and p.name != "desk"]
+    assert len(sources) == 1 and len(sources[0].encode()) <= 100
+    assert slugify(long_source) == sources[0] and sources[0].startswith("the-very-very")
+    assert long_source in (project.site / "sources" / sources[0] / "index.html").read_text(encoding="utf-8")
+    articles = sorted(p.name for p in (project.site / "articles").iterdir() if p.name.startswith("صلى"))
+    assert len(articles) == 2 and articles[0] != articles[1]
+    assert all(len(name.encode()) <= 100 for name in articles)
+    assert articles == sorted(slugify(stem + n) for n in "12")
+
+
+def test_slugify_bounds_are_stable_and_distinct() -> None:
+    a, b = slugify("x" * 300 + "a"), slugify("x" * 300 + "b")
+    assert a != b and len(a) == len(b) <= 100 and a == slugify("X" * 300 + "A")
+    assert slugify("ü" * 120).encode()[:2] == "ü".encode() and len(slugify("ü" * 120).encode()) <= 100
+    assert slugify("Short name") == "short-name"
+
+
+def test_a_topic_id_too_long_for_a_file_name_is_refused(project: Project,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    long_id = "-".join(["word"] * 60)
+    (project.content / "topics.yml").write_text(TOPICS + f"  - id: {long_id}\n    title: Long\n", encoding="utf-8")
+    project.add("a.md", article())
+    assert ("content/topics.yml: field 'topics[3].id': is 299 characters long, over the 100 a topic id "
+            "(and its page's file name) may have.") in build_error(project, caplog)
+
+
+def test_a_topic_or_source_named_like_a_listing_page_is_refused(project: Project,
+                                                              caplog: pytest.LogCaptureFixture) -> None:
+    (project.content / "topics.yml").write_text(TOPICS + "  - id: index\n    title: Index\n", encoding="utf-8")
+    project.add("a.md", article(source="INDEX"))
+    project.add("b.md", article(source="Index News"))
+    message = build_error(project, caplog)
+    assert ("content/topics.yml: field 'topics[3].id': 'index' is the name of the page listing every topic "
+            "(topics/index).") in message
+    assert ("content/articles/a.md: field 'source': 'INDEX' would publish to sources/index/, the page listing "
+            "every source.") in message
+    assert "b.md" not in message

@@ -7,6 +7,7 @@ of those becomes a Problem naming the file and the field.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import unicodedata
@@ -96,11 +97,27 @@ class Corpus:
     scheduled: tuple[Article, ...] = ()
 
 
+#: Longest slug, in UTF-8 bytes: a file name may have 255, and the page's is the slug plus
+#: ".html" (or a folder of it), so this leaves room under any file system's limit.
+MAX_SLUG_BYTES = 100
+#: Slugs of our own listing pages (sources/index.md, topics/index.md): a source or topic
+#: with one of these would replace the listing.
+RESERVED_SLUGS = frozenset({"index"})
+
+
 def slugify(text: str) -> str:
-    """A URL-safe slug: lowercase words joined by hyphens, Unicode letters kept."""
+    """A URL-safe slug: lowercase words joined by hyphens, Unicode letters kept.
+
+    At most MAX_SLUG_BYTES: a longer one (350 characters, or a short name that Unicode
+    normalisation expands) is cut at a character and ends in a hash of the whole slug, so
+    it stays stable and distinct."""
     text = unicodedata.normalize("NFKC", text).lower()
-    slug = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_")
-    return slug or "untitled"
+    slug = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_") or "untitled"
+    if len(slug.encode("utf-8", "surrogatepass")) <= MAX_SLUG_BYTES:
+        return slug
+    tail = "-" + hashlib.sha256(slug.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    head = slug.encode("utf-8", "surrogatepass")[: MAX_SLUG_BYTES - len(tail)].decode("utf-8", "ignore")
+    return head.rstrip("-_") + tail
 
 
 def _problem(path: str, field: str | None, message: str, fix: str,
@@ -280,6 +297,10 @@ def parse_article(text: str, path: str, slug: str, index: TopicIndex) -> tuple[A
                                  Severity.WARNING))
     title = _text(meta, "title", path, problems)
     source = _text(meta, "source", path, problems)
+    if source is not None and slugify(source) in RESERVED_SLUGS:
+        problems.append(_problem(path, "source", f"{_shown(source)} would publish to sources/{slugify(source)}/, "
+                                 "the page listing every source.",
+                                 "add a word to the source's name, e.g. 'Index News'."))
     author = _text(meta, "author", path, problems)
     summary = _text(meta, "summary", path, problems)
     url = _text(meta, "url", path, problems)

@@ -18,6 +18,10 @@ __all__ = ["TOPIC_ID", "TopicIndex", "load_topics", "parse_topics"]
 
 TOPIC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TOPIC_KEYS = {"id", "title", "description", "aliases"}
+#: A topic id is a file name (topics/<id>.md, topics/<id>/feed.xml): kept well under 255 bytes.
+MAX_TOPIC_ID = 100
+#: Names of our own pages in topics/.
+RESERVED_IDS = frozenset({"index"})
 
 
 class _TopicsLoader(yaml.SafeLoader):
@@ -95,9 +99,19 @@ def parse_topics(raw: object, display: str) -> tuple[list[Topic], list[Problem]]
             continue
         tid, title = item.get("id"), item.get("title")
         if not isinstance(tid, str) or not TOPIC_ID.match(tid):
+            shown = repr(tid) if len(repr(tid)) <= 60 else repr(tid)[:57] + "..."
             problems.append(Problem(display, f"{where}.id",
-                                    f"{tid!r} is not a valid topic id.",
+                                    f"{shown} is not a valid topic id.",
                                     "use lowercase letters, digits and hyphens, e.g. 'iraq-protests'."))
+            continue
+        if len(tid) > MAX_TOPIC_ID:
+            problems.append(Problem(display, f"{where}.id", f"is {len(tid)} characters long, over the "
+                                    f"{MAX_TOPIC_ID} a topic id (and its page's file name) may have.",
+                                    "give the topic a shorter id and keep the long one as its title."))
+            continue
+        if tid in RESERVED_IDS:
+            problems.append(Problem(display, f"{where}.id", f"'{tid}' is the name of the page listing "
+                                    "every topic (topics/index).", "give the topic another id."))
             continue
         if tid in seen:
             problems.append(Problem(display, f"{where}.id", f"topic '{tid}' is declared twice.",
