@@ -4,9 +4,13 @@ clear problem naming the file (and field), or in a correct site; never in a trac
 from __future__ import annotations
 
 import json
+import os
 import re
+import socket
+import stat
 import xml.etree.ElementTree as ET
 from dataclasses import replace
+from pathlib import Path
 
 import feedparser
 import pytest
@@ -15,6 +19,7 @@ from conftest import TOPICS, Project, article, pagefind_pages
 from mkdocs.exceptions import Abort
 
 from digest.analysis.analyse import AnalysisOptions, build_digest
+from digest.loading.files import NotAFile, read_regular, walk
 from digest.loading.loader import parse_article, slugify
 from digest.loading.topics import TopicIndex, parse_topics
 from digest.pages.feeds import SiteInfo, build_feeds
@@ -180,3 +185,100 @@ def test_a_topic_or_source_named_like_a_listing_page_is_refused(project: Project
     assert ("content/articles/a.md: field 'source': 'INDEX' would publish to sources/index/, the page listing "
             "every source.") in message
     assert "b.md" not in message
+
+
+# --- 4. links and special files: one rule ------------------------------------------------------
+
+def _site_files(project: Project) -> set[str]:
+    return {p.relative_to(project.site).as_posix() for p in project.site.rglob("*")} if project.site.exists() else set()
+
+
+def test_links_out_of_the_content_folder_are_errors_for_every_kind_of_file(
+        project: Project, tmp_path_factory: pytest.TempPathFactory, caplog: pytest.LogCaptureFixture) -> None:
+    outside = tmp_path_factory.mktemp("elsewhere")
+    (outside / "photo.png").write_bytes(b"\x89PNG private")
+    (outside / "docs").mkdir()
+    (outside / "docs" / "notes.txt").write_text("private notes")
+    os.symlink(outside / "photo.png", project.content / "photo.png")
+    os.symlink(outside / "docs", project.content / "media", target_is_directory=True)
+    os.symlink(outside / "docs" / "notes.txt", project.content / "topics-notes.txt")
+    project.add("good.md", article(title="Good"))
+    message = build_error(project, caplog)
+    assert ("content/photo.png: is a link to a file outside the content folder. Fix: copy the file into the "
+            "content folder instead of linking it.") in message
+    assert "content/media: is a link to a folder outside the content folder." in message
+    assert "content/topics-notes.txt: is a link to a file outside the content folder." in message
+    assert not {n for n in _site_files(project) if n.endswith(("photo.png", "notes.txt"))}
+
+
+def test_links_inside_the_content_folder_are_followed(project: Project) -> None:
+    (project.content / "images").mkdir()
+    (project.content / "images" / "map.png").write_bytes(b"\x89PNG map")
+    os.symlink(project.content / "images", project.content / "pictures", target_is_directory=True)
+    os.symlink(project.content / "images" / "map.png", project.content / "map-link.png")
+    project.add("good.md", article(title="Good"))
+    project.build()
+    assert {"images/map.png", "pictures/map.png", "map-link.png"} <= _site_files(project)
+
+
+@pytest.mark.parametrize("make, expected", [
+    (lambda c: os.symlink(c / "loop.png", c / "loop.png"), "content/loop.png: is a symbolic link loop"),
+    (lambda c: os.symlink(c / "articles", c / "articles" / "again", target_is_directory=True),
+     "content/articles/again: is a symbolic link loop"),
+    (lambda c: os.symlink(c / "gone.md", c / "articles" / "dangling.md"),
+     "content/articles/dangling.md: is a broken link"),
+])
+def test_link_loops_and_broken_links_are_named(project: Project, caplog: pytest.LogCaptureFixture,
+                                               make: object, expected: str) -> None:
+    project.add("good.md", article(title="Good"))
+    make(project.content)  # type: ignore[operator]
+    message = build_error(project, caplog)
+    assert expected in message and "Traceback" not in message, message
+
+
+def test_fifos_sockets_and_devices_are_never_read(project: Project, caplog: pytest.LogCaptureFixture) -> None:
+    os.mkfifo(project.content / "articles" / "pipe.md")      # opening it to read would block for ever
+    os.mkfifo(project.content / "feed.png")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(project.content / "control.sock"))
+    if os.geteuid() == 0:
+        os.mknod(project.content / "null.md", stat.S_IFCHR | 0o600, os.makedev(1, 3))
+    project.add("good.md", article(title="Good"))
+    try:
+        message = build_error(project, caplog)
+    finally:
+        server.close()
+    assert ("content/articles/pipe.md: is a FIFO (named pipe), not a file; it was not read. Fix: remove it from "
+            "the content folder: only regular files are read or published.") in message
+    assert "content/feed.png: is a FIFO (named pipe), not a file" in message
+    assert "content/control.sock: is a socket, not a file" in message
+    if os.geteuid() == 0:
+        assert "content/null.md: is a character device, not a file" in message
+
+
+def test_a_fifo_swapped_in_after_the_walk_is_not_read(tmp_path: Path) -> None:
+    pipe = tmp_path / "late.md"
+    os.mkfifo(pipe)
+    with pytest.raises(NotAFile, match="FIFO"):
+        read_regular(pipe)            # returns at once: opened without blocking, refused on fstat
+    problems = walk(tmp_path)[1]
+    assert [str(p) for p in problems] == [f"{tmp_path.name}/late.md: is a FIFO (named pipe), not a file; it was "
+                                          "not read. Fix: remove it from the content folder: only regular files "
+                                          "are read or published."]
+
+
+def test_on_files_drops_content_files_the_walk_did_not_accept(tmp_path: Path,
+                                                             caplog: pytest.LogCaptureFixture) -> None:
+    """The safety net for a file that appears between the loader's walk and MkDocs' copy."""
+    from mkdocs.structure.files import File, Files
+
+    from digest.adapter.plugin import _keep_safe_files
+    docs = tmp_path / "content"
+    docs.mkdir()
+    for name in ("ok.png", "late.png"):
+        (docs / name).write_bytes(b"x")
+    theme = File("assets/x.js", str(tmp_path / "theme"), str(tmp_path / "site"), True)
+    files = Files([File(n, str(docs), str(tmp_path / "site"), True) for n in ("ok.png", "late.png")] + [theme])
+    _keep_safe_files(files, str(docs), (docs / "ok.png",))
+    assert [f.src_uri for f in files] == ["ok.png", "assets/x.js"]
+    assert "late.png was not published" in caplog.text

@@ -182,6 +182,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._bodies = {page_uri("article", slug): slug for slug in pipeline.converted}
         self.article_uris = frozenset(page_uri("article", a.slug) for a in digest.articles)
         topics_uri = Path(self.config.topics_file).as_posix()
+        _keep_safe_files(files, config.docs_dir, corpus.files)
         for file in list(files):       # the sources: every article (read above) and topics.yml
             if file.abs_src_path is not None and (file.src_uri.endswith(".md") or file.src_uri == topics_uri):
                 files.remove(file)
@@ -346,6 +347,20 @@ class _SlotPage(Page):
             self.content = self.markdown
             return
         super().render(config, files)
+
+
+def _keep_safe_files(files: Files, docs_dir: str, safe: tuple[Path, ...]) -> None:
+    """Drop every content file the loader's walk (loading/files.py) did not accept, so
+    MkDocs never copies a link out of the content folder, a FIFO or a device; the loader
+    reports each as an error, so this only acts if the folder changed in between."""
+    allowed = {os.path.normpath(p) for p in safe}
+    inside = os.path.join(os.path.normpath(docs_dir), "")
+    for file in list(files):        # theme files come from elsewhere, and obey no content rule
+        path = os.path.normpath(file.abs_src_path) if file.abs_src_path is not None else None
+        if path is not None and path.startswith(inside) and path not in allowed:
+            log.warning("digest: %s was not published: it appeared during the build or breaks the rule "
+                        "for links and special files (see Untrusted input in the README).", file.src_uri)
+            files.remove(file)
 
 
 def _make_folders(site: Path, urls: list[str]) -> None:

@@ -22,6 +22,7 @@ import yaml
 
 from ..errors import Problem, Severity, ValidationFailed
 from ..model import Article, Correction, Topic
+from .files import FileTooBig, NotAFile, read_regular, walk
 from .safeyaml import constrain, unreadable_values
 from .topics import TopicIndex, load_topics
 from .xmlchars import xml_safe
@@ -95,6 +96,8 @@ class Corpus:
     drafts: tuple[Article, ...]
     warnings: tuple[Problem, ...]
     scheduled: tuple[Article, ...] = ()
+    #: Every file of the content folder that obeys files.py's rule: all MkDocs may copy.
+    files: tuple[Path, ...] = ()
 
 
 #: Longest slug, in UTF-8 bytes: a file name may have 255, and the page's is the slug plus
@@ -327,12 +330,14 @@ def parse_article(text: str, path: str, slug: str, index: TopicIndex) -> tuple[A
 
 def _read(file: Path, display: str, max_bytes: int) -> tuple[str | None, list[Problem]]:
     try:
-        size = file.stat().st_size
-        if size > max_bytes:
-            return None, [_problem(display, None,
-                                   f"is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:g} MB limit for one article.",
-                                   "split it into several articles, or raise the plugin's max_article_kb option.")]
-        raw = file.read_bytes()
+        raw = read_regular(file, max_bytes)
+    except FileTooBig as exc:
+        return None, [_problem(display, None,
+                               f"is {exc.size / 1048576:.1f} MB, over the {max_bytes / 1048576:g} MB limit for one article.",
+                               "split it into several articles, or raise the plugin's max_article_kb option.")]
+    except NotAFile as exc:
+        return None, [_problem(display, None, f"{exc.strerror}; it was not read.",
+                               "remove it from the content folder: only regular files are read or published.")]
     except OSError as exc:
         return None, [_problem(display, None, f"could not be read ({exc.strerror}).",
                                "check the file's permissions.")]
@@ -349,8 +354,8 @@ def _read(file: Path, display: str, max_bytes: int) -> tuple[str | None, list[Pr
 
 
 def article_files(content_dir: Path) -> list[Path]:
-    """Every Markdown article under content_dir, in a stable order."""
-    return sorted(p for p in content_dir.rglob("*.md") if p.is_file())
+    """Every Markdown article under content_dir that obeys files.py's rule, in a stable order."""
+    return [p for p in walk(content_dir)[0] if p.suffix == ".md"]
 
 
 def build_time(environ: Mapping[str, str] | None = None) -> datetime:
@@ -371,20 +376,18 @@ def load_corpus(content_dir: Path, topics_file: str = "topics.yml", now: datetim
 
     Articles dated after `now` (default: build_time()) are embargoed into `scheduled`.
     """
-    root = content_dir.resolve()
-    problems: list[Problem] = []
-    topics, topic_problems = load_topics(content_dir / topics_file, f"{content_dir.name}/{topics_file}")
-    problems += topic_problems
+    paths, problems = walk(content_dir)      # links out, loops, FIFOs...: files.py
+    shown = f"{content_dir.name}/{topics_file}"
+    if not any(p.path == shown for p in problems):
+        topics, topic_problems = load_topics(content_dir / topics_file, shown)
+        problems += topic_problems
+    else:
+        topics = []
     index = TopicIndex(topics)
     articles: list[Article] = []
     owners: dict[str, str] = {}
-    for file in article_files(content_dir):
+    for file in (p for p in paths if p.suffix == ".md"):
         display = f"{content_dir.name}/{file.relative_to(content_dir).as_posix()}"
-        # rglob does not descend into linked folders, so only a linked file can lead out.
-        if file.is_symlink() and not file.resolve().is_relative_to(root):
-            problems.append(_problem(display, None, "is a link to a file outside the content folder.",
-                                     "copy the article into the content folder instead of linking it."))
-            continue
         text, read_problems = _read(file, display, max_bytes)
         problems += read_problems
         if text is None:
@@ -408,4 +411,5 @@ def load_corpus(content_dir: Path, topics_file: str = "topics.yml", now: datetim
                   articles=tuple(a for a in articles if not a.draft and a.published <= moment),
                   drafts=tuple(a for a in articles if a.draft),
                   warnings=tuple(problems),
-                  scheduled=tuple(a for a in articles if not a.draft and a.published > moment))
+                  scheduled=tuple(a for a in articles if not a.draft and a.published > moment),
+                  files=tuple(paths))

@@ -11,6 +11,7 @@ import yaml
 
 from ..errors import Problem
 from ..model import Article, Topic
+from .files import read_regular
 from .safeyaml import constrain, unreadable_values
 from .xmlchars import xml_safe
 
@@ -68,7 +69,7 @@ def load_topics(path: Path, display: str) -> tuple[list[Topic], list[Problem]]:
         return [], [Problem(display, None, "the topics file is missing.",
                             "create it with a 'topics:' list of {id, title, description}.")]
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)
+        raw = yaml.load(read_regular(path).decode("utf-8-sig"), Loader=_Loader)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         detail = " ".join(str(exc).split())
         return [], [Problem(display, None, f"is not valid YAML ({detail[:300]}).",
