@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
+import sqlite3
 import stat
 import xml.etree.ElementTree as ET
 from dataclasses import replace
@@ -282,3 +284,83 @@ def test_on_files_drops_content_files_the_walk_did_not_accept(tmp_path: Path,
     _keep_safe_files(files, str(docs), (docs / "ok.png",))
     assert [f.src_uri for f in files] == ["ok.png", "assets/x.js"]
     assert "late.png was not published" in caplog.text
+
+
+# --- 5. a damaged cache is only a cache --------------------------------------------------------
+
+def _site_snapshot(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _wrong_columns(cache: Path) -> None:
+    for name in ("analyses.sqlite", "pages/bodies.sqlite"):
+        (cache / name).unlink()
+        for extra in ("-wal", "-shm"):
+            (cache / (name + extra)).unlink(missing_ok=True)
+        with sqlite3.connect(cache / name) as db:
+            db.execute("CREATE TABLE entries (key TEXT, payload BLOB, extra INTEGER NOT NULL)")
+
+
+def _damaged_pages(cache: Path) -> None:
+    for name in ("analyses.sqlite", "pages/bodies.sqlite", "pairs.sqlite"):
+        data = bytearray((cache / name).read_bytes())
+        for start in range(1024, len(data), 4096):     # every page but the header, part overwritten
+            data[start:start + 700] = bytes((i * 37 + 11) % 256 for i in range(700))
+        (cache / name).write_bytes(bytes(data))
+
+
+def _damaged_values(cache: Path) -> None:
+    for name in ("analyses.sqlite", "pages/bodies.sqlite"):
+        with sqlite3.connect(cache / name) as db:          # a digit changed, the JSON still valid
+            db.execute("UPDATE entries SET value = replace(replace(value, '1', '7'), '<p>', '<p>X')")
+
+
+def _folder_is_a_file(cache: Path) -> None:
+    shutil.rmtree(cache)
+    cache.write_text("not a folder")
+
+
+def _file_is_a_folder(cache: Path) -> None:
+    for name in ("analyses.sqlite", "pages/bodies.sqlite"):
+        (cache / name).unlink()
+        (cache / name).mkdir()
+
+
+def _not_a_database(cache: Path) -> None:
+    for name in ("analyses.sqlite", "pages/bodies.sqlite", "pairs.sqlite"):
+        (cache / name).write_bytes(b"SQLite format 3\x00" + b"\xff" * 3000)
+
+
+DAMAGE = {"wrong columns": (_wrong_columns, "its table has other columns than key and value"),
+          "damaged pages": (_damaged_pages, "could not be used"),
+          "damaged values": (_damaged_values, "holds a damaged entry"),
+          "folder is a file": (_folder_is_a_file, "cannot be made"),
+          "file is a folder": (_file_is_a_folder, "could not be used"),
+          "not a database": (_not_a_database, "could not be used")}
+
+
+@pytest.mark.parametrize("name", sorted(DAMAGE))
+def test_a_damaged_cache_gives_the_site_of_a_clean_build(project: Project, caplog: pytest.LogCaptureFixture,
+                                                         name: str) -> None:
+    for n in range(12):
+        project.add(f"a{n}.md", article(title=f"Story {n}", topics="[iraq-protests, us-troop-presence]",
+                                        body=f"Rockets hit base {n} on Sunday, officials said. {n + 1} people "
+                                             f"were hurt.\n\n## Part {n}\n\nThe *embassy* said {n * 3} were "
+                                             "evacuated. Protesters gathered again."))
+    project.build()
+    clean = _site_snapshot(project.site)
+    cache = project.root / ".cache" / "digest"
+    assert (cache / "analyses.sqlite").is_file() and (cache / "pages" / "bodies.sqlite").is_file()
+    damage, expected = DAMAGE[name]
+    damage(cache)
+    caplog.clear()
+    project.build()
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING" and "cache" in r.getMessage()]
+    assert warnings and any(expected in w for w in warnings), warnings
+    assert all(".cache/digest" in w for w in warnings) and len(warnings) <= 3, warnings
+    assert _site_snapshot(project.site) == clean
+    caplog.clear()
+    project.build()                        # and the build after that: recovered, silent when it can be
+    assert _site_snapshot(project.site) == clean
+    if name != "folder is a file":
+        assert not [r for r in caplog.records if r.levelname == "WARNING" and "cache" in r.getMessage()]
