@@ -364,3 +364,38 @@ def test_a_damaged_cache_gives_the_site_of_a_clean_build(project: Project, caplo
     assert _site_snapshot(project.site) == clean
     if name != "folder is a file":
         assert not [r for r in caplog.records if r.levelname == "WARNING" and "cache" in r.getMessage()]
+
+
+# --- 6. raw HTML, SVG and XML files with script ---------------------------------------------------
+
+ACTIVE = {
+    "embed.html": (b"<p>Chart</p><script>fetch('/admin')</script>", "a <script> element"),
+    "map.svg": (b'<svg xmlns="http://www.w3.org/2000/svg"><rect onmouseover="steal()"/></svg>',
+                "an event-handler attribute (onmouseover)"),
+    "link.htm": (b'<a href="jav&#x61;script:alert(1)">x</a>', "a javascript: link"),
+    "data.xml": (b'<?xml version="1.0"?><?xml-stylesheet type="text/xsl" href="run.xsl"?><d/>', "an XSLT stylesheet"),
+    "frame.xhtml": ("<p>x</p><iframe src='https://evil.example/'></iframe>".encode("utf-16"), "a <iframe> element"),
+}
+
+
+def test_html_svg_and_xml_files_with_script_are_refused(project: Project, caplog: pytest.LogCaptureFixture) -> None:
+    for name, (data, _) in ACTIVE.items():
+        (project.content / "articles" / name).write_bytes(data)
+    (project.content / "articles" / "logo.svg").write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg"><circle r="3"/></svg>')
+    (project.content / "page.html").write_bytes(b"<p>A plain page, nothing to run; bonus = 3.</p>")
+    project.add("good.md", article(title="Good"))
+    message = build_error(project, caplog)
+    for name, (_, found) in ACTIVE.items():
+        assert (f"content/articles/{name}: holds {found}, which would run on the site itself when the file is "
+                "opened. Fix: remove the script (or the file); if every contributor is trusted, set "
+                "allow_raw_html_files: true in the plugin options.") in message, name
+    assert "logo.svg" not in message and "page.html" not in message
+
+
+def test_a_trusted_site_may_publish_raw_files_with_script(project: Project) -> None:
+    cfg = project.root / "mkdocs.yml"
+    cfg.write_text(cfg.read_text().replace("  - digest\n", "  - digest:\n      allow_raw_html_files: true\n"))
+    (project.content / "articles" / "embed.html").write_bytes(ACTIVE["embed.html"][0])
+    project.add("good.md", article(title="Good"))
+    project.build()
+    assert (project.site / "articles" / "embed.html").read_bytes() == ACTIVE["embed.html"][0]

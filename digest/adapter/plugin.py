@@ -138,7 +138,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         """Load and validate content/; one PluginError lists every problem."""
         try:
             corpus = load_corpus(Path(config.docs_dir), self.config.topics_file,
-                                 max_bytes=self.config.max_article_kb * 1024, now=self.now)
+                                 max_bytes=self.config.max_article_kb * 1024, now=self.now,
+                                 allow_raw_html=self.config.allow_raw_html_files)
         except ValidationFailed as exc:
             raise PluginError(str(exc)) from None
         for warning in corpus.warnings:

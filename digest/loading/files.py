@@ -12,18 +12,27 @@ problem naming the path:
 
 `walk` applies the rule to the whole content folder (articles, topics.yml and the other
 files MkDocs would copy); `read_regular` opens a file that passed it.
+
+MkDocs copies HTML, SVG and XML files of the content folder to the site as they are, so
+script in one runs on the site's own origin. `script_in` finds it (script and handler
+elements, event-handler attributes, javascript: and HTML data: links, XSLT stylesheets);
+the loader refuses such files unless the site allows them (`allow_raw_html_files`).
 """
 
 from __future__ import annotations
 
 import errno
+import gzip
+import html
 import os
+import re
 import stat
+import zlib
 from pathlib import Path
 
 from ..errors import Problem
 
-__all__ = ["FileTooBig", "NotAFile", "check_path", "read_regular", "walk"]
+__all__ = ["ACTIVE_SUFFIXES", "FileTooBig", "NotAFile", "check_path", "read_regular", "script_in", "walk"]
 
 _KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device",
           stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
@@ -147,3 +156,41 @@ def read_regular(path: Path, max_bytes: int | None = None) -> bytes:
     finally:
         if fd >= 0:
             os.close(fd)
+
+
+#: Files a browser runs script from when opened from the site.
+ACTIVE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt"})
+_TAG = re.compile(rb"<[^<>]*>?")
+_ACTIVE_ELEMENT = re.compile(rb"^<\s*(?:[\w.-]+:)?(script|iframe|frame|object|embed|applet|foreignobject|"
+                             rb"handler|listener|base|meta\s[^>]*http-equiv)\b", re.IGNORECASE)
+_ACTIVE_ATTRIBUTE = re.compile(rb"[\s\"'/](on[a-z]+)\s*=|(javascript|vbscript)\s*(?::|&#)|"
+                               rb"data\s*:\s*(text/html|application/|image/svg)|^<\?(xml-stylesheet)", re.IGNORECASE)
+_SPACE = re.compile(rb"[\x00-\x20]+")
+_GUNZIP_LIMIT = 32 * 1024 * 1024
+
+
+def script_in(path: Path) -> str | None:
+    """What in an HTML, SVG or XML file could run script (e.g. "a <script> element"), or
+    None. Every tag is looked at once, so the scan is linear in the file's size."""
+    data = read_regular(path)
+    if path.suffix.lower() == ".svgz" or data[:2] == b"\x1f\x8b":
+        try:
+            data = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, _GUNZIP_LIMIT)
+        except (zlib.error, gzip.BadGzipFile):
+            return "a compressed body that cannot be read"
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):         # UTF-16: look at the text, not the bytes
+        data = data.decode("utf-16", "replace").encode("utf-8", "replace")
+    for tag in _TAG.finditer(data):
+        element = _ACTIVE_ELEMENT.match(tag[0])
+        if element:
+            return f"a <{element[1].decode('ascii', 'replace').lower().split()[0]}> element"
+        attribute = _ACTIVE_ATTRIBUTE.search(tag[0])
+        if attribute is None and b"&" in tag[0]:    # java&#x09;script: is javascript: to a browser
+            text = html.unescape(tag[0].decode("utf-8", "replace")).encode("utf-8", "replace")
+            attribute = _ACTIVE_ATTRIBUTE.search(_SPACE.sub(b"", text))
+        if attribute:
+            found = next(g for g in attribute.groups() if g).decode("ascii", "replace").lower()
+            if found == "xml-stylesheet":
+                return "an XSLT stylesheet"
+            return f"an event-handler attribute ({found})" if found.startswith("on") else f"a {found}: link"
+    return None
