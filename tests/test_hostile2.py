@@ -399,3 +399,47 @@ def test_a_trusted_site_may_publish_raw_files_with_script(project: Project) -> N
     project.add("good.md", article(title="Good"))
     project.build()
     assert (project.site / "articles" / "embed.html").read_bytes() == ACTIVE["embed.html"][0]
+
+
+# --- 7. classes and ids of the theme cannot be borrowed ---------------------------------------
+
+SPOOF = """Rockets hit the base on Sunday, officials said.
+
+<div class="md-header md-header--shadow" id="__drawer" style="position:fixed">Fake navigation</div>
+
+<p class="md-dialog md-typeset admonition" id="md-overlay">Sign in again</p>
+
+Plain paragraph with a class.
+{: .md-sidebar .md-button }
+
+## Timeline {: #__search }
+
+!!! warning "Careful"
+    An admonition stays.
+
+Text with a note.[^1]
+
+[^1]: The footnote.
+"""
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_articles_cannot_borrow_the_themes_classes_or_ids(project: Project, workers: int) -> None:
+    cfg = project.root / "mkdocs.yml"
+    cfg.write_text(cfg.read_text().replace("  - digest\n", f"  - digest:\n      workers: {workers}\n")
+                   + "  - footnotes\n  - toc:\n      permalink: true\n")
+    project.add("spoof.md", article(title="Spoof", body=SPOOF))
+    project.build()
+    page = project.html("articles/spoof")
+    body = page[page.index('<article'):page.index('</article>')]
+    assert "Fake navigation" in body and "Sign in again" in body
+    for borrowed in ("md-header", "md-header--shadow", "md-dialog", "md-sidebar", "md-typeset admonition"):
+        assert f'class="{borrowed}' not in body and f" {borrowed}\"" not in body, borrowed
+    assert 'id="__drawer"' not in body and 'id="user-content-__drawer"' in body
+    assert 'id="user-content-md-overlay"' in body and 'id="user-content-__search"' in body
+    assert page.count('id="__drawer"') == 1                        # the theme's own, once
+    assert 'class="md-button"' in body                              # a Material content class
+    assert 'class="admonition warning"' in body and 'class="admonition-title"' in body
+    assert 'class="footnote-ref"' in body and 'id="fn:1"' in body and 'href="#fn:1"' in body
+    assert 'class="headerlink"' in body
+    assert "position:fixed" not in body
