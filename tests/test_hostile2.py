@@ -3,6 +3,7 @@ clear problem naming the file (and field), or in a correct site; never in a trac
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -10,6 +11,8 @@ import shutil
 import socket
 import sqlite3
 import stat
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
@@ -443,3 +446,52 @@ def test_articles_cannot_borrow_the_themes_classes_or_ids(project: Project, work
     assert 'class="footnote-ref"' in body and 'id="fn:1"' in body and 'href="#fn:1"' in body
     assert 'class="headerlink"' in body
     assert "position:fixed" not in body
+
+
+# --- 8. two builds at once on one folder ------------------------------------------------------
+
+def _mkdocs(project: Project, **env: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "mkdocs", "build"], cwd=project.root, text=True,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+def _many(project: Project, n: int) -> None:
+    for i in range(n):
+        project.add(f"s{i:03d}.md", article(title=f"Story {i}", date=f"2020-01-{1 + i % 28:02d}",
+                                           body=f"Rockets hit base {i} on Sunday, officials said. "
+                                                f"Protesters gathered in square {i}. {i} people were hurt."))
+
+
+def test_two_builds_at_once_take_turns(project: Project) -> None:
+    _many(project, 120)
+    builds = [_mkdocs(project), _mkdocs(project)]           # started together: they overlap
+    outputs = [b.communicate(timeout=300)[0] for b in builds]
+    for build, out in zip(builds, outputs):
+        assert build.returncode == 0, out
+        assert "Traceback" not in out and "could not be used" not in out
+    waited = [out for out in outputs if "another build of this site is running" in out]
+    assert len(waited) == 1, outputs                          # one waited for the other
+    assert "waiting for it to finish" in waited[0] and "the other build finished after" in waited[0]
+    site = _site_snapshot(project.site)
+    assert len([k for k in site if k.startswith("articles/")]) == 120
+    third = _mkdocs(project)
+    out_third = third.communicate(timeout=300)[0]
+    assert third.returncode == 0 and "could not be used" not in out_third, out_third
+    assert _site_snapshot(project.site) == site
+
+
+def test_a_build_that_waits_too_long_stops_before_touching_the_site(project: Project) -> None:
+    project.add("a.md", article(title="A"))
+    project.build()
+    before = _site_snapshot(project.site)
+    lock = project.root / ".cache" / "digest" / "build.lock"
+    with open(lock, "ab") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        waiting = _mkdocs(project, NEWSDIGEST_LOCK_WAIT="1")
+        out = waiting.communicate(timeout=120)[0]
+    assert waiting.returncode != 0
+    assert ("another build of this site has held " + str(lock) + " for over 1 s, so this build stopped before "
+            "touching the site. Fix: let the other build finish (or stop it), then build again") in out, out
+    assert "Traceback" not in out
+    assert _site_snapshot(project.site) == before

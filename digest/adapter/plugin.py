@@ -1,7 +1,8 @@
 """The MkDocs plugin: content/ in, generated topic, article, archive and source pages out.
 
 Hooks, in build order:
-- on_config: adds our theme overrides and stylesheet to the Material theme.
+- on_config: waits for any other build of this site to end (digest/adapter/lock.py), held
+  until on_post_build or on_build_error; adds our theme overrides and stylesheet to the Material theme.
 - on_files: loads and validates all of content/, analyses it (digest/analysis/pipeline.py: cached,
   on a process pool, which then goes on converting article bodies), renders every page
   and swaps the raw article files for the generated pages (nothing is written to disk);
@@ -54,6 +55,7 @@ from ..pages.render import PageSet, Renderer, page_uri, page_url, templates_dir
 from ..pages.searchindex import search_records
 from .config import DigestConfig
 from .frame import FLAG, FrameMaker
+from .lock import BuildLock, LockTimeout
 from .navcache import memoise_nav_partials
 
 #: Material overrides (main.html, partials, assets): they know Material's markup, so they live here.
@@ -84,6 +86,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._bodies: dict[str, str] = {}     # article page -> slug, for bodies the pipeline converts
         self._search: IndexJob | None = None    # the search index, written while pages render
         self._frozen = False                    # objects of this build kept out of gc passes
+        self._lock: BuildLock | None = None     # one build of this site at a time (lock.py)
 
     def _cache_dir(self, config: MkDocsConfig) -> Path:
         """`cache_dir`, relative to the folder of mkdocs.yml."""
@@ -101,7 +104,19 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             return None
         return settings
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+    # First: no other plugin's on_config, and not MkDocs' cleaning of site_dir, runs before
+    # a concurrent build of this site has ended (see lock.py).
+    @event_priority(100)
+    def _take_lock(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self._release_lock()
+        self._lock = BuildLock(self._cache_dir(config), Path(config.site_dir))
+        try:
+            self._lock.acquire()
+        except LockTimeout as exc:
+            raise PluginError(str(exc)) from None
+        return config
+
+    def _configure(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if self.config.feeds and not config.site_url:
             log.warning("digest: feeds are on but mkdocs.yml has no site_url, so feed and canonical "
                         "links cannot be absolute. Fix: set site_url to the site's public address.")
@@ -112,6 +127,13 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             config.extra_css.append(STYLESHEET)
         _turn_off_theme_search(config)
         return config
+
+    on_config = CombinedEvent(_take_lock, _configure)
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def options(self) -> AnalysisOptions:
         return AnalysisOptions(
@@ -283,7 +305,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         env.auto_reload = False
         return env
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _post_build(self, *, config: MkDocsConfig) -> None:
         """The search index, begun in on_files, is complete; then the
         caches drop the entries this (complete) build did not use."""
         if self._frames is not None:
@@ -300,9 +322,19 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             log.info("digest: search index of %d pages written (the build waited %.1f s for it)",
                      job.records, time.perf_counter() - start)
 
+    # Last: every plugin has written into site_dir before the next build may clean it.
+    @event_priority(-100)
+    def _after_build(self, *, config: MkDocsConfig) -> None:
+        self._release_lock()
+
+    on_post_build = CombinedEvent(_post_build, _after_build)
+
     def on_build_error(self, *, error: Exception) -> None:
-        self._close()
-        self._cancel_search()
+        try:
+            self._close()
+            self._cancel_search()
+        finally:
+            self._release_lock()
 
     def _cancel_search(self) -> None:
         if self._search is not None:
