@@ -8,11 +8,13 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import sqlite3
 import stat
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +26,7 @@ from conftest import TOPICS, Project, article, pagefind_pages
 from mkdocs.exceptions import Abort
 
 from digest.analysis.analyse import AnalysisOptions, build_digest
+from digest.errors import ValidationFailed
 from digest.loading.files import NotAFile, read_regular, walk
 from digest.loading.loader import parse_article, slugify
 from digest.loading.topics import TopicIndex, parse_topics
@@ -495,3 +498,98 @@ def test_a_build_that_waits_too_long_stops_before_touching_the_site(project: Pro
             "touching the site. Fix: let the other build finish (or stop it), then build again") in out, out
     assert "Traceback" not in out
     assert _site_snapshot(project.site) == before
+
+
+# --- 9. a build killed at any point, then run again, gives the clean build's site -----------------
+
+KILL_POINTS = {
+    "while starting": lambda p: True,
+    "while analysing": lambda p: (p.root / ".cache" / "digest" / "analyses.sqlite").exists(),
+    "while writing pages": lambda p: len(list((p.site / "articles").glob("*/index.html"))) > 20,
+    "while indexing for search": lambda p: (p.site / "pagefind").exists(),
+}
+
+
+def test_a_build_killed_at_any_point_then_run_again_gives_the_clean_site(project: Project) -> None:
+    _many(project, 300)
+    project.build()
+    clean = _site_snapshot(project.site)
+    cache = project.root / ".cache" / "digest"
+    killed = []
+    for point, reached in [*KILL_POINTS.items(), ("warm, while writing pages", KILL_POINTS["while writing pages"])]:
+        if not point.startswith("warm"):
+            shutil.rmtree(cache)                       # a cold build: the cache is being written
+        shutil.rmtree(project.site)
+        build = subprocess.Popen([sys.executable, "-m", "mkdocs", "build"], cwd=project.root,
+                                 env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, start_new_session=True,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 120
+            while not reached(project) and build.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.005)
+            if build.poll() is None:
+                os.kill(build.pid, signal.SIGKILL)     # the build process only: its workers linger
+                killed.append(point)
+            build.wait(timeout=60)
+            again = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=project.root,
+                                         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "NEWSDIGEST_LOCK_WAIT": "60"},
+                                         capture_output=True, text=True, timeout=300)
+        finally:
+            try:
+                os.killpg(build.pid, signal.SIGKILL)   # the killed build's left-over workers
+            except ProcessLookupError:
+                pass
+        assert again.returncode == 0, again.stderr
+        assert "Traceback" not in again.stderr
+        assert _site_snapshot(project.site) == clean, point
+    assert len(killed) >= 4, killed                    # most points were reached before the build ended
+
+
+def test_serve_survives_articles_deleted_and_broken_mid_build_and_recovers(project: Project,
+                                                                         tmp_path: Path) -> None:
+    from test_serve import _free_port, _get, _until
+    _many(project, 150)
+    port = _free_port()
+    log = (tmp_path / "serve.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+                            cwd=project.root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+                            stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        assert _until(lambda: _get(base + "articles/s149/")[0] == 200, 180), "mkdocs serve did not start"
+        project.add("s000.md", article(title="Edited story", body="Rockets hit the base again. Officials said so."))
+        time.sleep(0.4)                                   # the rebuild has begun: now the ground moves
+        (project.content / "articles" / "s001.md").unlink()
+        project.add("s002.md", "---\ntitle: 'unclosed\n---\nbody\n")
+        assert _until(lambda: "s002.md: front matter is not valid YAML"
+                      in (tmp_path / "serve.log").read_text(), 120), "the broken article was not reported"
+        assert proc.poll() is None           # alive (MkDocs holds requests until the content is fixed)
+        project.add("s002.md", article(title="Fixed story", body="The protest ended on Monday. Police left."))
+        assert _until(lambda: "Fixed story" in _get(base + "articles/s002/")[1], 120)
+        assert "Edited story" in _get(base + "articles/s000/")[1]
+        assert _get(base + "articles/s001/")[0] == 404
+        assert proc.poll() is None
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+    assert "Traceback" not in (tmp_path / "serve.log").read_text()
+
+
+def test_an_article_deleted_between_walk_and_read_is_one_clear_problem(project: Project,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import digest.loading.loader as loader
+    project.add("good.md", article(title="Good"))
+    gone = project.add("gone.md", article(title="Gone"))
+    real_walk = loader.walk
+
+    def walk_then_delete(root: Path) -> tuple[list[Path], list]:
+        found = real_walk(root)
+        gone.unlink()                                   # deleted while the build runs
+        return found
+
+    monkeypatch.setattr(loader, "walk", walk_then_delete)
+    with pytest.raises(ValidationFailed) as failed:
+        loader.load_corpus(project.content)
+    assert [str(p) for p in failed.value.problems] == [
+        "content/articles/gone.md: could not be read (No such file or directory). Fix: check the file's permissions."]

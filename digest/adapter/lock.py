@@ -94,12 +94,32 @@ class BuildLock:
         if told:
             log.info("digest: the other build finished after %.1f s; this one goes on", time.monotonic() - start)
         self._handle = handle
+        _HELD.add(handle)
 
     def release(self) -> None:
         """Let the next build in (closing the file drops the lock)."""
         handle, self._handle = self._handle, None
         if handle is not None:
+            _HELD.discard(handle)
             handle.close()
+
+
+#: Lock files held by this process. A forked worker (the analysis pool) closes its copies,
+#: or a worker left behind by a killed build would keep the lock.
+_HELD: set[IO[bytes]] = set()
+
+
+def _close_in_child() -> None:
+    for handle in list(_HELD):
+        try:
+            handle.close()
+        except OSError:
+            pass
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_in_child)
 
 
 def _wait_limit() -> float:
