@@ -98,12 +98,12 @@ class _Store:
                 return None
             try:
                 self._db = _open(self.file)
-            except (sqlite3.Error, OSError) as exc:
+            except (sqlite3.Error, OSError, ValueError) as exc:    # ValueError: SQLite's own text undecodable
                 if not self._fail(_reason(exc), damaged=True, retry=True):
                     return None
                 try:                        # set aside: start afresh
                     self._db = _open(self.file)
-                except (sqlite3.Error, OSError) as again:
+                except (sqlite3.Error, OSError, ValueError) as again:
                     self._fail(_reason(again), damaged=False)
                     return None
         return self._db
@@ -129,7 +129,7 @@ class _Store:
         if db is not None:
             try:
                 db.close()
-            except sqlite3.Error:
+            except (sqlite3.Error, ValueError):
                 pass
 
     def _set_aside(self) -> bool:
@@ -153,7 +153,7 @@ class _Store:
             return None
         try:
             row = db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, ValueError) as exc:
             self._fail(_reason(exc), damaged=True)
             return None
         value, damaged = _unseal(row[0]) if row and isinstance(row[0], str) else (None, row is not None)
@@ -175,7 +175,7 @@ class _Store:
             db.execute("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", (key, _seal(data)))
         except UnicodeEncodeError:          # text UTF-8 cannot hold (a lone surrogate): not stored
             return
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, ValueError) as exc:
             self._fail(_reason(exc), damaged=True)
             return
         self._pending += 1
@@ -187,7 +187,7 @@ class _Store:
         try:
             if self._db is not None and self._db.in_transaction:
                 self._db.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, ValueError) as exc:
             self._fail(_reason(exc), damaged=True)
         self._pending = 0
 
@@ -206,7 +206,7 @@ class _Store:
             db.executemany("INSERT OR IGNORE INTO used (key) VALUES (?)", ((k,) for k in self.used))
             removed = db.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM used)").rowcount
             db.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, ValueError) as exc:
             self._fail(_reason(exc), damaged=True)
             return 0
         return max(0, removed)

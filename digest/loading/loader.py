@@ -23,7 +23,7 @@ import yaml
 from ..errors import Problem, Severity, ValidationFailed
 from ..model import Article, Correction, Topic
 from .files import ACTIVE_SUFFIXES, FileTooBig, NotAFile, read_regular, script_in, walk
-from .safeyaml import constrain, unreadable_values
+from .safeyaml import constrain, too_deep_flow, unreadable_values
 from .topics import TopicIndex, load_topics
 from .xmlchars import xml_safe
 
@@ -141,6 +141,10 @@ def _split(text: str, path: str) -> tuple[dict | None, str, list[Problem]]:
     except ValueError:
         return None, "", [_problem(path, None, "front matter has no closing '---' line.",
                                    "end the front matter with a line holding only '---'.")]
+    deep = too_deep_flow(fm_text)
+    if deep is not None:
+        return None, "", [_problem(path, deep[0] or None, deep[1],
+                                   "write a short plain value there (text, a date or a list).")]
     try:
         meta = _load_yaml(fm_text)
     except yaml.YAMLError as exc:

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["MAX_DEPTH", "MAX_INT_CHARS", "Unreadable", "constrain", "unreadable_values"]
+__all__ = ["MAX_DEPTH", "MAX_INT_CHARS", "Unreadable", "constrain", "too_deep_flow", "unreadable_values"]
 
 #: Front matter and topics.yml never need more than a few levels; this leaves room.
 MAX_DEPTH = 20
@@ -24,6 +24,8 @@ MAX_DEPTH = 20
 MAX_INT_CHARS = 64
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _TOO_DEEP = "tag:newsdigest,2026:too-deep"
+_BRACKET = re.compile(r"[\[\]{}\n]")
+_TOP_KEY = re.compile(r"^([^\s#'\"\-?:][^:#]*?)\s*:(?:\s|$)")
 _OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
@@ -92,6 +94,29 @@ def constrain(loader: type, python_parser: bool = True) -> type:
     if python_parser:
         return type(loader.__name__, (_DepthMixin, loader), {"__doc__": loader.__doc__})
     return loader
+
+
+def too_deep_flow(text: str) -> tuple[str, str] | None:
+    """(field, reason) if brackets nest more than twice MAX_DEPTH deep, found by a linear
+    scan before any parsing: PyYAML's pure-Python scanner takes time quadratic in the
+    depth of `[[[...` (seconds at a few thousand), so such text is never handed to it.
+    The field is the top-level key above the line where the nesting gets too deep."""
+    depth, line = 0, 0
+    for mark in _BRACKET.finditer(text):
+        char = mark[0]
+        if char == "\n":
+            line += 1
+        elif char in "[{":
+            depth += 1
+            if depth > 2 * MAX_DEPTH:
+                for row in reversed(text.split("\n", line + 1)[: line + 1]):
+                    key = _TOP_KEY.match(row)
+                    if key:
+                        return key[1], f"nests lists or mappings more than {MAX_DEPTH} levels deep."
+                return "", f"nests lists or mappings more than {MAX_DEPTH} levels deep."
+        else:
+            depth = max(0, depth - 1)
+    return None
 
 
 def unreadable_values(data: object, prefix: str = "", first_index: int = 1) -> list[tuple[str, str]]:

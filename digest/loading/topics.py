@@ -12,7 +12,7 @@ import yaml
 from ..errors import Problem
 from ..model import Article, Topic
 from .files import read_regular
-from .safeyaml import constrain, unreadable_values
+from .safeyaml import constrain, too_deep_flow, unreadable_values
 from .xmlchars import xml_safe
 
 __all__ = ["TOPIC_ID", "TopicIndex", "load_topics", "parse_topics"]
@@ -69,7 +69,11 @@ def load_topics(path: Path, display: str) -> tuple[list[Topic], list[Problem]]:
         return [], [Problem(display, None, "the topics file is missing.",
                             "create it with a 'topics:' list of {id, title, description}.")]
     try:
-        raw = yaml.load(read_regular(path).decode("utf-8-sig"), Loader=_Loader)
+        text = read_regular(path).decode("utf-8-sig")
+        deep = too_deep_flow(text)
+        if deep is not None:
+            return [], [Problem(display, deep[0] or None, deep[1], "write a short plain value there.")]
+        raw = yaml.load(text, Loader=_Loader)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         detail = " ".join(str(exc).split())
         return [], [Problem(display, None, f"is not valid YAML ({detail[:300]}).",
