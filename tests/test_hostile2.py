@@ -264,6 +264,15 @@ def test_fifos_sockets_and_devices_are_never_read(project: Project, caplog: pyte
         assert "content/null.md: is a character device, not a file" in message
 
 
+def test_hidden_broken_links_are_left_out_silently(project: Project) -> None:
+    """Editors leave dangling links such as Emacs' `.#name.md` lock files while one edits."""
+    os.symlink("root@host.1234:1700000000", project.content / "articles" / ".#good.md")
+    os.mkfifo(project.content / ".hidden-pipe")
+    project.add("good.md", article(title="Good"))
+    project.build()
+    assert "Good" in project.html("articles/good")
+
+
 def test_a_fifo_swapped_in_after_the_walk_is_not_read(tmp_path: Path) -> None:
     pipe = tmp_path / "late.md"
     os.mkfifo(pipe)

@@ -3,7 +3,8 @@
 Two builds of one folder at once (a cron job and an editor, two CI steps) race in MkDocs'
 cleaning of the site folder and in the caches; one of them crashed with FileNotFoundError.
 The plugin takes an exclusive `fcntl.flock` on `build.lock` in the cache folder (never in
-the content folder, and not in the site folder, which MkDocs empties). A second build logs
+the content folder, and not in the site folder, which MkDocs empties); with `cache: false`
+the lock file is in the temporary folder, named after the site folder. A second build logs
 that it waits, then goes on when the first ends; after NEWSDIGEST_LOCK_WAIT seconds (600
 by default) it stops with a clear message. The kernel drops the lock when a process dies,
 so a killed build never leaves a stale one. Where flock does not exist (Windows) or no lock
@@ -39,17 +40,18 @@ class LockTimeout(Exception):
 class BuildLock:
     """The lock of one site: `acquire()` waits for it, `release()` lets the next build in."""
 
-    def __init__(self, cache_dir: Path, site_dir: Path) -> None:
-        self.cache_dir = Path(cache_dir)
+    def __init__(self, cache_dir: Path | None, site_dir: Path) -> None:
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         self.site_dir = Path(site_dir)
         self.path: Path | None = None
         self._handle: IO[bytes] | None = None
 
     def _open(self) -> IO[bytes] | None:
-        """The lock file: in the cache folder, or (if that cannot be made) in the temporary
-        folder under a name derived from the site folder."""
+        """The lock file: in the cache folder, or (with no cache, or if that cannot be made)
+        in the temporary folder under a name derived from the site folder."""
         key = hashlib.sha256(os.path.realpath(self.site_dir).encode("utf-8", "surrogatepass")).hexdigest()[:16]
-        for path in (self.cache_dir / "build.lock", Path(tempfile.gettempdir()) / f"newsdigest-{key}.lock"):
+        spare = Path(tempfile.gettempdir()) / f"newsdigest-{key}.lock"
+        for path in ([self.cache_dir / "build.lock"] if self.cache_dir is not None else []) + [spare]:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 handle = open(path, "ab")  # noqa: SIM115 - held until release()

@@ -109,7 +109,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     @event_priority(100)
     def _take_lock(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self._release_lock()
-        self._lock = BuildLock(self._cache_dir(config), Path(config.site_dir))
+        self._lock = BuildLock(self._cache_dir(config) if self.config.cache else None, Path(config.site_dir))
         try:
             self._lock.acquire()
         except LockTimeout as exc:
@@ -391,7 +391,7 @@ def _keep_safe_files(files: Files, docs_dir: str, safe: tuple[Path, ...]) -> Non
     for file in list(files):        # theme files come from elsewhere, and obey no content rule
         path = os.path.normpath(file.abs_src_path) if file.abs_src_path is not None else None
         if path is not None and path.startswith(inside) and path not in allowed:
-            log.warning("digest: %s was not published: it appeared during the build or breaks the rule "
+            log.warning("digest: %s was not published: it changed during the build, or breaks the rule "
                         "for links and special files (see Untrusted input in the README).", file.src_uri)
             files.remove(file)
 

@@ -101,7 +101,7 @@ def walk(root: Path) -> tuple[list[Path], list[Problem]]:
     seen from `root`, links not resolved), and a problem for every path that does not.
 
     Linked folders inside the content folder are followed, except into one of their own
-    parents (a loop); each folder is read once."""
+    parents (a loop). A hidden entry (`.name`) that breaks the rule is left out silently."""
     files: list[Path] = []
     problems: list[Problem] = []
     real_root = root.resolve()
@@ -132,10 +132,12 @@ def walk(root: Path) -> tuple[list[Path], list[Problem]]:
                 else:
                     subfolders.append((path, parents + (real,)))
                     continue
-            if problem is not None:
-                problems.append(problem)
-            else:
+            if problem is None:
                 files.append(path)
+            elif not entry.name.startswith("."):
+                problems.append(problem)
+            # A hidden entry that breaks the rule is skipped without a word: MkDocs never
+            # publishes dotfiles, and editors leave broken links there (Emacs' `.#name.md`).
         stack.extend(reversed(subfolders))
     return sorted(files), problems
 
