@@ -257,7 +257,9 @@ def run(cases: int, seed: int) -> dict[str, int]:
     topics, _ = parse_topics(TOPICS, "topics.yml")
     index = TopicIndex(topics)
     counts = {"cases": 0, "published": 0, "rejected": 0, "crashes": 0}
-    logging.getLogger("mkdocs.plugins.digest").setLevel(logging.ERROR)   # cache warnings are expected
+    logger = logging.getLogger("mkdocs.plugins.digest")
+    level = logger.level
+    logger.setLevel(logging.ERROR)                  # cache warnings are expected; restored below
     root = Path(tempfile.mkdtemp(prefix="newsdigest-fuzz-"))
     try:
         for n in range(cases):
@@ -276,6 +278,7 @@ def run(cases: int, seed: int) -> dict[str, int]:
                     os.unlink(work)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+        logger.setLevel(level)
     return counts
 
 
