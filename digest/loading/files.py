@@ -32,7 +32,8 @@ from pathlib import Path
 
 from ..errors import Problem
 
-__all__ = ["ACTIVE_SUFFIXES", "FileTooBig", "NotAFile", "check_path", "read_regular", "script_in", "walk"]
+__all__ = ["ACTIVE_SUFFIXES", "FileTooBig", "NotAFile", "check_path", "read_regular", "script_in",
+           "script_problems", "walk"]
 
 _KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device",
           stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
@@ -196,3 +197,20 @@ def script_in(path: Path) -> str | None:
                 return "an XSLT stylesheet"
             return f"an event-handler attribute ({found})" if found.startswith("on") else f"a {found}: link"
     return None
+
+
+def script_problems(root: Path, paths: list[Path]) -> list[Problem]:
+    """A problem for each HTML, SVG or XML file among `paths` that holds script (MkDocs
+    would copy it to the site as it is)."""
+    problems = []
+    for path in (p for p in paths if p.suffix.lower() in ACTIVE_SUFFIXES):
+        try:
+            found = script_in(path)
+        except OSError as exc:
+            found = f"content that could not be read ({exc.strerror})"
+        if found is not None:
+            problems.append(Problem(_display(path, root, root.name), None,
+                                    f"holds {found}, which would run on the site itself when the file is opened.",
+                                    "remove the script (or the file); if every contributor is trusted, "
+                                    "set allow_raw_html_files: true in the plugin options."))
+    return problems

@@ -22,7 +22,7 @@ import yaml
 
 from ..errors import Problem, Severity, ValidationFailed
 from ..model import Article, Correction, Topic
-from .files import ACTIVE_SUFFIXES, FileTooBig, NotAFile, read_regular, script_in, walk
+from .files import FileTooBig, NotAFile, read_regular, script_problems, walk
 from .safeyaml import constrain, too_deep_flow, unreadable_values
 from .topics import TopicIndex, load_topics
 from .xmlchars import xml_safe
@@ -362,23 +362,6 @@ def article_files(content_dir: Path) -> list[Path]:
     return [p for p in walk(content_dir)[0] if p.suffix == ".md"]
 
 
-def _active_files(content_dir: Path, paths: list[Path]) -> list[Problem]:
-    """A problem for each HTML, SVG or XML file with script (MkDocs would copy it as it is)."""
-    problems = []
-    for path in (p for p in paths if p.suffix.lower() in ACTIVE_SUFFIXES):
-        display = f"{content_dir.name}/{path.relative_to(content_dir).as_posix()}"
-        try:
-            found = script_in(path)
-        except OSError as exc:
-            found = f"content that could not be read ({exc.strerror})"
-        if found is not None:
-            problems.append(_problem(display, None, f"holds {found}, which would run on the site itself "
-                                     "when the file is opened.",
-                                     "remove the script (or the file); if every contributor is trusted, "
-                                     "set allow_raw_html_files: true in the plugin options."))
-    return problems
-
-
 def build_time(environ: Mapping[str, str] | None = None) -> datetime:
     """The moment a build publishes as of: now, or NEWSDIGEST_NOW (an ISO date) for previews."""
     value = (os.environ if environ is None else environ).get(NOW_ENV, "").strip()
@@ -400,7 +383,7 @@ def load_corpus(content_dir: Path, topics_file: str = "topics.yml", now: datetim
     """
     paths, problems = walk(content_dir)      # links out, loops, FIFOs...: files.py
     if not allow_raw_html:
-        problems += _active_files(content_dir, paths)
+        problems += script_problems(content_dir, paths)
     shown = f"{content_dir.name}/{topics_file}"
     if not any(p.path == shown for p in problems):
         topics, topic_problems = load_topics(content_dir / topics_file, shown)
