@@ -483,16 +483,30 @@ def _many(project: Project, n: int) -> None:
                                                 f"Protesters gathered in square {i}. {i} people were hurt."))
 
 
-def test_two_builds_at_once_take_turns(project: Project) -> None:
+def test_two_builds_at_once_take_turns(project: Project, tmp_path: Path) -> None:
     _many(project, 120)
-    builds = [_mkdocs(project), _mkdocs(project)]           # started together: they overlap
-    outputs = [b.communicate(timeout=300)[0] for b in builds]
+    project.build()                                          # the cache folder (and lock file) exist
+    lock = project.root / ".cache" / "digest" / "build.lock"
+    logs = [tmp_path / "first.log", tmp_path / "second.log"]
+    with open(lock, "ab") as held:                           # both builds start while the lock is taken,
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)            # so they then contend with each other
+        builds = [subprocess.Popen([sys.executable, "-m", "mkdocs", "build"], cwd=project.root, text=True,
+                                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+                                   stdout=log.open("w"), stderr=subprocess.STDOUT) for log in logs]
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not all(
+                "waiting for it to finish" in log.read_text() for log in logs):
+            time.sleep(0.05)
+    for build in builds:
+        build.wait(timeout=300)
+    outputs = [log.read_text() for log in logs]
     for build, out in zip(builds, outputs):
         assert build.returncode == 0, out
         assert "Traceback" not in out and "could not be used" not in out
-    waited = [out for out in outputs if "another build of this site is running" in out]
-    assert len(waited) == 1, outputs                          # one waited for the other
-    assert "waiting for it to finish" in waited[0] and "the other build finished after" in waited[0]
+        assert "another build of this site is running" in out and "waiting for it to finish" in out
+    waits = sorted(float(re.search(r"the other build finished after ([0-9.]+) s", out)[1])  # type: ignore[index]
+                   for out in outputs)
+    assert waits[1] - waits[0] >= 0.3, waits                  # the later one waited for the other's build
     site = _site_snapshot(project.site)
     assert len([k for k in site if k.startswith("articles/")]) == 120
     third = _mkdocs(project)
