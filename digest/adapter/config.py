@@ -144,6 +144,10 @@ class DigestConfig(base.Config):
     """Strip scripts, event handlers, iframes and unsafe links from article HTML (nh3 allow-list).
     Turn off only for a trusted newsroom whose articles need raw HTML such as embeds."""
 
+    allow_raw_html_files = c.Type(bool, default=False)
+    """Publish HTML, SVG and XML files of the content folder that hold script (they run on the
+    site's own origin). Off: such a file is an error. Turn on only for a trusted newsroom."""
+
     max_article_kb = c.Type(int, default=1024)
     """Largest article file accepted; bigger ones are an error (keeps memory and time bounded)."""
 

@@ -1,9 +1,11 @@
 """The MkDocs plugin: content/ in, generated topic, article, archive and source pages out.
 
 Hooks, in build order:
-- on_config: adds our theme overrides and stylesheet to the Material theme; warns about
-  Material plugins that hinder the digest (digest/adapter/materialplugins.py); picks the message
-  catalogue for theme.language (digest/pages/messages.py), warning when there is none.
+- on_config: waits for any other build of this site to end (digest/adapter/lock.py), held
+  until on_post_build or on_build_error; adds our theme overrides and stylesheet to the
+  Material theme; warns about Material plugins that hinder the digest
+  (digest/adapter/materialplugins.py); picks the message catalogue for theme.language
+  (digest/pages/messages.py), warning when there is none.
 - on_files: loads and validates all of content/, analyses it (digest/analysis/pipeline.py: cached,
   on a process pool that converts each body once, for its prose and its page), renders every page
   and swaps the raw article files for the generated pages (nothing is written to disk);
@@ -61,6 +63,7 @@ from ..pages.render import PageSet, Renderer, mount, page_uri, page_url, templat
 from ..pages.searchindex import search_records
 from .config import DigestConfig
 from .frame import FLAG, FrameMaker
+from .lock import BuildLock, LockTimeout
 from .materialplugins import social_tags, theme_plugin_warnings
 from .navcache import NavMemo, memoise_nav_partials
 from .placement import (NAV_PLACEHOLDER, article_sources, articles_folder, blog_dirs, check_collisions,
@@ -99,6 +102,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.messages: Messages = load_messages(None)  # our words, in theme.language (on_config)
         self._search_strings: dict[str, str] = self.messages.search_strings()
         self._serving = False
+        self._lock: BuildLock | None = None     # one build of this site at a time (lock.py)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._serving = command == "serve"     # draft_docs pages are built under `mkdocs serve`
@@ -113,7 +117,19 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         return MarkdownSettings(tuple(config.markdown_extensions), dict(config.mdx_configs or {}),
                                 self.config.sanitize_html)
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+    # First: no other plugin's on_config, and not MkDocs' cleaning of site_dir, runs before
+    # a concurrent build of this site has ended (see lock.py).
+    @event_priority(100)
+    def _take_lock(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self._release_lock()
+        self._lock = BuildLock(self._cache_dir(config) if self.config.cache else None, Path(config.site_dir))
+        try:
+            self._lock.acquire()
+        except LockTimeout as exc:
+            raise PluginError(str(exc)) from None
+        return config
+
+    def _configure(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if self.config.feeds and not config.site_url:
             log.warning("digest: feeds are on but mkdocs.yml has no site_url, so feed and canonical "
                         "links cannot be absolute. Fix: set site_url to the site's public address.")
@@ -129,6 +145,13 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if self.messages.warning:
             log.warning(self.messages.warning)
         return config
+
+    on_config = CombinedEvent(_take_lock, _configure)
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def options(self) -> AnalysisOptions:
         return AnalysisOptions(
@@ -156,7 +179,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         folder = articles_folder(config, self.config.articles_dir)
         candidates = None if sources is None else [Path(f.abs_src_path or "") for f in sources]
         return load_corpus(folder, self.config.topics_file, candidates=candidates,
-                           max_bytes=self.config.max_article_kb * 1024, now=self.now)
+                           max_bytes=self.config.max_article_kb * 1024, now=self.now,
+                           allow_raw_html=self.config.allow_raw_html_files)
 
     def load(self, config: MkDocsConfig, sources: list[File] | None = None) -> Corpus:
         """Load and validate the articles; one PluginError lists every problem."""
@@ -212,6 +236,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._bodies = {mount(page_uri("article", slug), at): slug for slug in pipeline.converted}
         self.article_uris = frozenset(mount(page_uri("article", a.slug), at) for a in digest.articles)
         self._topic_pages = {mount(page_uri("topic", t.id), at): (t.id, t.title) for t in corpus.topics}
+        _keep_safe_files(files, str(articles_folder(config, self.config.articles_dir)), corpus.files)
         # The articles and topics.yml are the digest's sources, not pages: every other file stays.
         topics_uri = posixpath.normpath(posixpath.join(self.config.articles_dir, self.config.topics_file))
         for file in [*sources, files.get_file_from_path(topics_uri)]:
@@ -324,7 +349,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         env.auto_reload = False
         return env
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _post_build(self, *, config: MkDocsConfig) -> None:
         """The search index, begun in on_files, is complete; then the
         caches drop the entries this (complete) build did not use."""
         if self._frames is not None:
@@ -344,9 +369,19 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             log.info("digest: search index of %d pages written (the build waited %.1f s for it)",
                      job.records, time.perf_counter() - start)
 
+    # Last: every plugin has written into site_dir before the next build may clean it.
+    @event_priority(-100)
+    def _after_build(self, *, config: MkDocsConfig) -> None:
+        self._release_lock()
+
+    on_post_build = CombinedEvent(_post_build, _after_build)
+
     def on_build_error(self, *, error: Exception) -> None:
-        self._close()
-        self._cancel_search()
+        try:
+            self._close()
+            self._cancel_search()
+        finally:
+            self._release_lock()
 
     def _cancel_search(self) -> None:
         if self._search is not None:
@@ -392,6 +427,20 @@ class _SlotPage(Page):
             self.content = self.markdown
             return
         super().render(config, files)
+
+
+def _keep_safe_files(files: Files, docs_dir: str, safe: tuple[Path, ...]) -> None:
+    """Drop every content file the loader's walk (loading/files.py) did not accept, so
+    MkDocs never copies a link out of the content folder, a FIFO or a device; the loader
+    reports each as an error, so this only acts if the folder changed in between."""
+    allowed = {os.path.normpath(p) for p in safe}
+    inside = os.path.join(os.path.normpath(docs_dir), "")
+    for file in list(files):        # theme files come from elsewhere, and obey no content rule
+        path = os.path.normpath(file.abs_src_path) if file.abs_src_path is not None else None
+        if path is not None and path.startswith(inside) and path not in allowed:
+            log.warning("digest: %s was not published: it changed during the build, or breaks the rule "
+                        "for links and special files (see Untrusted input in the README).", file.src_uri)
+            files.remove(file)
 
 
 def _make_folders(site: Path, urls: list[str]) -> None:

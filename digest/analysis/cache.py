@@ -10,8 +10,8 @@ settings (`MarkdownSettings.fingerprint()`) decide the HTML the prose is read fr
 (see duplicates.PairMemo). Bodies are keyed by the body and the Markdown settings.
 
 Each store is one SQLite file in the cache folder (see `_Store` for why and how writes
-are grouped). An entry that cannot be read or does not have the expected shape is a
-miss and is rewritten. Each store remembers the entries a build used; `prune()` after
+are grouped, and how a damaged file is handled). An entry that cannot be read, fails
+its checksum or does not have the expected shape is a miss and is rewritten. Each store remembers the entries a build used; `prune()` after
 a successful build deletes the rest, so edited and deleted articles do not pile up.
 """
 
@@ -20,8 +20,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 import os
 import sqlite3
+import zlib
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -32,6 +34,8 @@ from ..model import ArticleAnalysis
 from .duplicates import PairMemo
 
 __all__ = ["ANALYSIS_LIBRARIES", "AnalysisCache", "PageCache", "PairStore", "code_version", "library_versions"]
+
+log = logging.getLogger("mkdocs.plugins.digest")
 
 #: Bump when the entry layout changes; source edits of ANALYSIS_MODULES are picked up anyway.
 FORMAT = "2"
@@ -84,7 +88,13 @@ class _Store:
     disk that file-system work cost more than the analysis. Writes are grouped into
     transactions (`BATCH` at a time, the rest at `flush`/`prune`/`close`): a build that
     crashes loses at most its uncommitted entries, and an entry is never half there.
-    A file that is not a readable database is set aside and the store starts empty.
+
+    A cache is only a cache: any error opening, reading or writing it (not a database, a
+    damaged page, a table of other columns, a file where the folder should be, a full
+    disk) is one warning naming the file and the error; a damaged file is moved aside
+    (`<name>.broken`) and the build goes on without the store. SQLite has no checksum
+    of its own, so each value carries a CRC-32: a damaged value is a miss, never a wrong
+    page.
     """
 
     file_name = "entries.sqlite"
@@ -96,33 +106,97 @@ class _Store:
         self.used: set[str] = set()
         self._db: sqlite3.Connection | None = None
         self._pending = 0
+        self._off = False                   # given up on for this build (see _fail)
+        self._bad_values = 0
 
-    def _connect(self) -> sqlite3.Connection:
-        if self._db is None:
-            self.directory.mkdir(parents=True, exist_ok=True)
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._db is None and not self._off:
+            try:
+                self.directory.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                self._fail(f"its folder {self.directory} cannot be made ({exc.strerror or exc})", damaged=False)
+                return None
             try:
                 self._db = _open(self.file)
-            except sqlite3.DatabaseError:          # not a database (or damaged): start afresh
-                os.replace(self.file, self.file.with_name(self.file.name + ".broken"))
-                self._db = _open(self.file)
+            except (sqlite3.Error, OSError, ValueError) as exc:    # ValueError: SQLite's own text undecodable
+                if not self._fail(_reason(exc), damaged=True, retry=True):
+                    return None
+                try:                        # set aside: start afresh
+                    self._db = _open(self.file)
+                except (sqlite3.Error, OSError, ValueError) as again:
+                    self._fail(_reason(again), damaged=False)
+                    return None
         return self._db
+
+    def _fail(self, reason: str, damaged: bool, retry: bool = False) -> bool:
+        """Warn once and stop using the store for this build; a damaged file (not one that
+        is only busy or unwritable) is moved aside first. With `retry`, returns True if the
+        file was moved aside and may be opened afresh (the store stays on)."""
+        self._abandon()
+        moved = damaged and not _transient(reason) and self._set_aside()
+        if retry and moved:
+            log.warning("digest: the cache file %s could not be used (%s); it was moved to %s.broken "
+                        "and the cache starts afresh.", self.file, reason, self.file.name)
+            return True
+        self._off = True
+        where = f"; it was moved to {self.file.name}.broken" if moved else ""
+        log.warning("digest: the cache file %s could not be used (%s)%s. This build goes on without it.",
+                    self.file, reason, where)
+        return False
+
+    def _abandon(self) -> None:
+        db, self._db, self._pending = self._db, None, 0
+        if db is not None:
+            try:
+                db.close()
+            except (sqlite3.Error, ValueError):
+                pass
+
+    def _set_aside(self) -> bool:
+        try:
+            if not (self.file.exists() or self.file.is_symlink()):
+                return False
+            os.replace(self.file, self.file.with_name(self.file.name + ".broken"))
+        except OSError:
+            return False
+        for extra in ("-wal", "-shm"):            # SQLite's journal of the damaged file
+            try:
+                os.unlink(self.file.with_name(self.file.name + extra))
+            except OSError:
+                pass
+        return True
 
     def _read(self, key: str) -> str | None:
         self.used.add(key)
-        try:
-            row = self._connect().execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
-        except sqlite3.Error:
+        db = self._connect()
+        if db is None:
             return None
-        return row[0] if row and isinstance(row[0], str) else None
+        try:
+            row = db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+        except (sqlite3.Error, ValueError) as exc:
+            self._fail(_reason(exc), damaged=True)
+            return None
+        value, damaged = _unseal(row[0]) if row and isinstance(row[0], str) else (None, row is not None)
+        if damaged:
+            self._bad_values += 1
+            if self._bad_values == 1:
+                log.warning("digest: the cache file %s holds a damaged entry; such entries are "
+                            "computed again.", self.file)
+        return value
 
     def _write(self, key: str, data: str) -> None:
         self.used.add(key)
         db = self._connect()
-        if not db.in_transaction:
-            db.execute("BEGIN")
+        if db is None:
+            return
         try:
-            db.execute("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", (key, data))
+            if not db.in_transaction:
+                db.execute("BEGIN")
+            db.execute("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", (key, _seal(data)))
         except UnicodeEncodeError:          # text UTF-8 cannot hold (a lone surrogate): not stored
+            return
+        except (sqlite3.Error, ValueError) as exc:
+            self._fail(_reason(exc), damaged=True)
             return
         self._pending += 1
         if self._pending >= self.BATCH:
@@ -130,40 +204,86 @@ class _Store:
 
     def flush(self) -> None:
         """Commit the entries written so far."""
-        if self._db is not None and self._db.in_transaction:
-            self._db.execute("COMMIT")
+        try:
+            if self._db is not None and self._db.in_transaction:
+                self._db.execute("COMMIT")
+        except (sqlite3.Error, ValueError) as exc:
+            self._fail(_reason(exc), damaged=True)
         self._pending = 0
 
     def prune(self) -> int:
         """Delete the entries this build did not use (call after a complete build); how many."""
-        if self._db is None and not self.file.exists():
+        if self._off or (self._db is None and not self.file.exists()):
             return 0
         db = self._connect()
         self.flush()
-        db.execute("BEGIN")
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
-        db.execute("DELETE FROM used")
-        db.executemany("INSERT OR IGNORE INTO used (key) VALUES (?)", ((k,) for k in self.used))
-        removed = db.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM used)").rowcount
-        db.execute("COMMIT")
+        if db is None or self._db is None:
+            return 0
+        try:
+            db.execute("BEGIN")
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+            db.execute("DELETE FROM used")
+            db.executemany("INSERT OR IGNORE INTO used (key) VALUES (?)", ((k,) for k in self.used))
+            removed = db.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM used)").rowcount
+            db.execute("COMMIT")
+        except (sqlite3.Error, ValueError) as exc:
+            self._fail(_reason(exc), damaged=True)
+            return 0
         return max(0, removed)
 
     def close(self) -> None:
-        """Commit and release the file."""
+        """Commit and release the file; the next build tries the store again."""
         if self._db is not None:
             self.flush()
-            self._db.close()
-            self._db = None
+            self._abandon()
+        self._off = False
 
 
 def _open(path: Path) -> sqlite3.Connection:
     # Autocommit mode (transactions are explicit); a build under `mkdocs serve` may run on
     # another thread than the one that opened the store; wait for a concurrent build's lock.
     db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
-    db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        columns = [(row[1], row[2].upper(), row[5]) for row in db.execute("PRAGMA table_info(entries)")]
+        if columns != [("key", "TEXT", 1), ("value", "TEXT", 0)]:
+            raise sqlite3.DatabaseError("its table has other columns than key and value")
+    except BaseException:
+        db.close()
+        raise
     return db
+
+
+def _reason(exc: BaseException) -> str:
+    """What went wrong, in one short line (SQLite may quote a damaged value at length)."""
+    text = " ".join((getattr(exc, "strerror", None) or str(exc) or type(exc).__name__).split())
+    return (text if len(text) <= 100 else text[:97] + "...").rstrip(".")
+
+
+def _transient(reason: str) -> bool:
+    """An error that says nothing about the file's state: another build holds it, or the
+    disk is full or read-only."""
+    return any(word in reason for word in ("locked", "busy", "disk is full", "readonly", "read-only"))
+
+
+def _seal(data: str) -> str:
+    """The value as stored: its CRC-32 (8 hex digits), then the value."""
+    return f"{zlib.crc32(data.encode('utf-8')):08x}{data}"
+
+
+def _unseal(stored: str) -> tuple[str | None, bool]:
+    """The value and False; or None and whether it is damaged (its checksum does not
+    match) rather than of an older format (no checksum: a plain miss)."""
+    head, data = stored[:8], stored[8:]
+    if len(head) < 8 or not all(c in "0123456789abcdef" for c in head):
+        return None, False
+    try:
+        ok = int(head, 16) == zlib.crc32(data.encode("utf-8"))
+    except UnicodeEncodeError:
+        ok = False
+    return (data, False) if ok else (None, True)
 
 
 class AnalysisCache(_Store):

@@ -7,6 +7,7 @@ of those becomes a Problem naming the file and the field.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import unicodedata
@@ -21,7 +22,10 @@ import yaml
 
 from ..errors import Problem, Severity, ValidationFailed
 from ..model import Article, Correction, Topic
+from .files import FileTooBig, NotAFile, read_regular, script_problems, walk
+from .safeyaml import constrain, too_deep_flow, unreadable_values
 from .topics import TopicIndex, load_topics
+from .xmlchars import xml_safe
 from .yamlerror import yaml_mistake
 
 __all__ = ["NOW_ENV", "Corpus", "build_time", "load_corpus", "parse_article", "read_front_matter", "slugify"]
@@ -49,13 +53,14 @@ _NO_TIMESTAMPS = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _TextDatesLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
+_SafeLoader: Any = constrain(_TextDatesLoader)
 _FastLoader: Any = None
 if hasattr(yaml, "CSafeLoader"):            # libyaml: the same safe rules, parsed in C
     class _CTextDatesLoader(yaml.CSafeLoader):
         """_TextDatesLoader's rules for front matter that cannot hold an anchor or alias."""
 
     _CTextDatesLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
-    _FastLoader = _CTextDatesLoader
+    _FastLoader = constrain(_CTextDatesLoader, python_parser=False)
 
 
 def _load_yaml(text: str) -> object:
@@ -65,7 +70,7 @@ def _load_yaml(text: str) -> object:
             return yaml.load(text, Loader=_FastLoader)
         except yaml.YAMLError:
             pass        # parse again below, for the pure-Python parser's clearer message
-    return yaml.load(text, Loader=_TextDatesLoader)
+    return yaml.load(text, Loader=_SafeLoader)
 _DATE_FIX = "use an ISO date like 2020-01-27 or a datetime with offset like 2020-01-27T14:30:00+03:00."
 YEARS = (1800, 2200)     # a news date outside this range is a typo, and would break date arithmetic
 MAX_ARTICLE_BYTES = 1024 * 1024
@@ -92,13 +97,31 @@ class Corpus:
     drafts: tuple[Article, ...]
     warnings: tuple[Problem, ...]
     scheduled: tuple[Article, ...] = ()
+    #: Every file of the content folder that obeys files.py's rule: all MkDocs may copy.
+    files: tuple[Path, ...] = ()
+
+
+#: Longest slug, in UTF-8 bytes: a file name may have 255, and the page's is the slug plus
+#: ".html" (or a folder of it), so this leaves room under any file system's limit.
+MAX_SLUG_BYTES = 100
+#: Slugs of our own listing pages (sources/index.md, topics/index.md): a source or topic
+#: with one of these would replace the listing.
+RESERVED_SLUGS = frozenset({"index"})
 
 
 def slugify(text: str) -> str:
-    """A URL-safe slug: lowercase words joined by hyphens, Unicode letters kept."""
+    """A URL-safe slug: lowercase words joined by hyphens, Unicode letters kept.
+
+    At most MAX_SLUG_BYTES: a longer one (350 characters, or a short name that Unicode
+    normalisation expands) is cut at a character and ends in a hash of the whole slug, so
+    it stays stable and distinct."""
     text = unicodedata.normalize("NFKC", text).lower()
-    slug = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_")
-    return slug or "untitled"
+    slug = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_") or "untitled"
+    if len(slug.encode("utf-8", "surrogatepass")) <= MAX_SLUG_BYTES:
+        return slug
+    tail = "-" + hashlib.sha256(slug.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    head = slug.encode("utf-8", "surrogatepass")[: MAX_SLUG_BYTES - len(tail)].decode("utf-8", "ignore")
+    return head.rstrip("-_") + tail
 
 
 def _problem(path: str, field: str | None, message: str, fix: str,
@@ -119,6 +142,10 @@ def _split(text: str, path: str) -> tuple[dict | None, str, list[Problem]]:
     except ValueError:
         return None, "", [_problem(path, None, "front matter has no closing '---' line.",
                                    "end the front matter with a line holding only '---'.")]
+    deep = too_deep_flow(fm_text)
+    if deep is not None:
+        return None, "", [_problem(path, deep[0] or None, deep[1],
+                                   "write a short plain value there (text, a date or a list).")]
     try:
         meta = _load_yaml(fm_text)
     except yaml.YAMLError as exc:
@@ -133,6 +160,10 @@ def _split(text: str, path: str) -> tuple[dict | None, str, list[Problem]]:
         kind = type(meta).__name__
         return None, "", [_problem(path, None, f"front matter is a YAML {kind}, not a mapping.",
                                    "write it as 'key: value' lines, e.g. 'title: My story'.")]
+    unreadable = unreadable_values(meta)
+    if unreadable:
+        return None, "", [_problem(path, field, reason, "write a short plain value there (text, a date or a list).")
+                          for field, reason in unreadable]
     return {str(k): v for k, v in meta.items()}, body.strip("\n"), []
 
 
@@ -144,7 +175,7 @@ def _text(meta: dict, key: str, path: str, problems: list[Problem]) -> str | Non
         problems.append(_problem(path, key, f"must be text, not a {type(value).__name__}.",
                                  f"write {key}: followed by plain text in quotes."))
         return None
-    text = " ".join(str(value).split())
+    text = " ".join(xml_safe(str(value)).split())      # no control character reaches a page or feed
     if not text:
         problems.append(_problem(path, key, "is empty.", f"give {key} a value or remove it."))
         return None
@@ -280,8 +311,11 @@ def _tags(meta: dict, path: str, problems: list[Problem]) -> tuple[str, ...]:
 
 
 def parse_article(text: str, path: str, slug: str, index: TopicIndex) -> tuple[Article | None, list[Problem]]:
-    """Validate one article's text; returns the Article or every problem found."""
-    meta, body, problems = _split(text, path)
+    """Validate one article's text; returns the Article or every problem found.
+
+    Control characters (U+0001, ESC, ...) are dropped first: they mean nothing in news text
+    and would make every feed and page holding the text ill-formed (see xmlchars.py)."""
+    meta, body, problems = _split(xml_safe(text), path)
     if meta is None:
         return None, problems
     for key in REQUIRED:
@@ -294,6 +328,10 @@ def parse_article(text: str, path: str, slug: str, index: TopicIndex) -> tuple[A
                                  Severity.WARNING))
     title = _text(meta, "title", path, problems)
     source = _text(meta, "source", path, problems)
+    if source is not None and slugify(source) in RESERVED_SLUGS:
+        problems.append(_problem(path, "source", f"{_shown(source)} would publish to sources/{slugify(source)}/, "
+                                 "the page listing every source.",
+                                 "add a word to the source's name, e.g. 'Index News'."))
     author = _text(meta, "author", path, problems)
     summary = _text(meta, "summary", path, problems)
     url = _text(meta, "url", path, problems)
@@ -321,12 +359,14 @@ def parse_article(text: str, path: str, slug: str, index: TopicIndex) -> tuple[A
 
 def _read(file: Path, display: str, max_bytes: int) -> tuple[str | None, list[Problem]]:
     try:
-        size = file.stat().st_size
-        if size > max_bytes:
-            return None, [_problem(display, None,
-                                   f"is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:g} MB limit for one article.",
-                                   "split it into several articles, or raise the plugin's max_article_kb option.")]
-        raw = file.read_bytes()
+        raw = read_regular(file, max_bytes)
+    except FileTooBig as exc:
+        return None, [_problem(display, None,
+                               f"is {exc.size / 1048576:.1f} MB, over the {max_bytes / 1048576:g} MB limit for one article.",
+                               "split it into several articles, or raise the plugin's max_article_kb option.")]
+    except NotAFile as exc:
+        return None, [_problem(display, None, f"{exc.strerror}; it was not read.",
+                               "remove it from the content folder: only regular files are read or published.")]
     except OSError as exc:
         return None, [_problem(display, None, f"could not be read ({exc.strerror}).",
                                "check the file's permissions.")]
@@ -349,28 +389,17 @@ def read_front_matter(file: Path, display: str, max_bytes: int = MAX_ARTICLE_BYT
     return meta, body
 
 
-def article_files(content_dir: Path, candidates: Iterable[Path] | None = None) -> list[Path]:
-    """The article files: every Markdown file under content_dir, or of `candidates` (the
-    pages MkDocs would build, after exclude_docs and other plugins), in a stable order.
-    The one place articles are discovered."""
+def article_files(content_dir: Path, candidates: Iterable[Path] | None = None,
+                  accepted: Iterable[Path] | None = None) -> list[Path]:
+    """The article files, in a stable order: the Markdown files under content_dir that obey
+    files.py's rule (`accepted`: that walk's result, when the caller has it), and of those
+    only the `candidates` when given (the pages MkDocs would build, after exclude_docs and
+    other plugins). The one place articles are discovered."""
+    ok = [p for p in (walk(content_dir)[0] if accepted is None else accepted) if p.suffix == ".md"]
     if candidates is None:
-        return sorted(p for p in content_dir.rglob("*.md") if p.is_file())
-    root = content_dir.absolute()
-    linked: dict[Path, bool] = {}
-
-    def through_link(path: Path) -> bool:
-        """Whether a folder between root and the file is a link (rglob does not follow those)."""
-        for folder in path.parents:
-            if folder == root or not folder.is_relative_to(root):
-                return False
-            if folder not in linked:
-                linked[folder] = folder.is_symlink()
-            if linked[folder]:
-                return True
-        return False
-
-    return sorted(p for p in candidates if p.suffix == ".md" and p.absolute().is_relative_to(root)
-                  and p.is_file() and not through_link(p.absolute()))
+        return ok
+    wanted = {os.path.normpath(p.absolute()) for p in candidates}
+    return [p for p in ok if os.path.normpath(p.absolute()) in wanted]
 
 
 def build_time(environ: Mapping[str, str] | None = None) -> datetime:
@@ -386,27 +415,29 @@ def build_time(environ: Mapping[str, str] | None = None) -> datetime:
 
 
 def load_corpus(content_dir: Path, topics_file: str = "topics.yml", now: datetime | None = None,
-                max_bytes: int = MAX_ARTICLE_BYTES, candidates: Iterable[Path] | None = None) -> Corpus:
+                max_bytes: int = MAX_ARTICLE_BYTES, candidates: Iterable[Path] | None = None,
+                allow_raw_html: bool = False) -> Corpus:
     """Load and validate everything; raise ValidationFailed listing every error.
 
     content_dir is the articles folder (`topics_file` is relative to it); `candidates`,
     when given, are the only files that may be articles (see article_files).
     Articles dated after `now` (default: build_time()) are embargoed into `scheduled`.
+    HTML, SVG and XML files with script are errors unless `allow_raw_html`.
     """
-    root = content_dir.resolve()
-    problems: list[Problem] = []
-    topics, topic_problems = load_topics(content_dir / topics_file, f"{content_dir.name}/{topics_file}")
-    problems += topic_problems
+    paths, problems = walk(content_dir)      # links out, loops, FIFOs...: files.py
+    if not allow_raw_html:
+        problems += script_problems(content_dir, paths)
+    shown = f"{content_dir.name}/{topics_file}"
+    if not any(p.path == shown for p in problems):
+        topics, topic_problems = load_topics(content_dir / topics_file, shown)
+        problems += topic_problems
+    else:
+        topics = []
     index = TopicIndex(topics)
     articles: list[Article] = []
     owners: dict[str, str] = {}
-    for file in article_files(content_dir, candidates):
-        display = f"{content_dir.name}/{file.absolute().relative_to(content_dir.absolute()).as_posix()}"
-        # Folders that are links are not searched, so only a linked file can lead out.
-        if file.is_symlink() and not file.resolve().is_relative_to(root):
-            problems.append(_problem(display, None, "is a link to a file outside the content folder.",
-                                     "copy the article into the content folder instead of linking it."))
-            continue
+    for file in article_files(content_dir, candidates, paths):
+        display = f"{content_dir.name}/{file.relative_to(content_dir).as_posix()}"
         text, read_problems = _read(file, display, max_bytes)
         problems += read_problems
         if text is None:
@@ -430,4 +461,5 @@ def load_corpus(content_dir: Path, topics_file: str = "topics.yml", now: datetim
                   articles=tuple(a for a in articles if not a.draft and a.published <= moment),
                   drafts=tuple(a for a in articles if a.draft),
                   warnings=tuple(problems),
-                  scheduled=tuple(a for a in articles if not a.draft and a.published > moment))
+                  scheduled=tuple(a for a in articles if not a.draft and a.published > moment),
+                  files=tuple(paths))

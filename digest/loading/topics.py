@@ -11,12 +11,26 @@ import yaml
 
 from ..errors import Problem
 from ..model import Article, Topic
+from .files import read_regular
+from .safeyaml import constrain, too_deep_flow, unreadable_values
+from .xmlchars import xml_safe
 from .yamlerror import yaml_mistake
 
 __all__ = ["TOPIC_ID", "TopicIndex", "load_topics", "parse_topics"]
 
 TOPIC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TOPIC_KEYS = {"id", "title", "description", "aliases"}
+#: A topic id is a file name (topics/<id>.md, topics/<id>/feed.xml): kept well under 255 bytes.
+MAX_TOPIC_ID = 100
+#: Names of our own pages in topics/.
+RESERVED_IDS = frozenset({"index"})
+
+
+class _TopicsLoader(yaml.SafeLoader):
+    """Safe YAML, with the value limits of front matter (digest/loading/safeyaml.py)."""
+
+
+_Loader = constrain(_TopicsLoader)
 
 
 class TopicIndex:
@@ -56,12 +70,23 @@ def load_topics(path: Path, display: str) -> tuple[list[Topic], list[Problem]]:
         return [], [Problem(display, None, "the topics file is missing.",
                             "create it with a 'topics:' list of {id, title, description}.")]
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        text = read_regular(path).decode("utf-8-sig")
+        deep = too_deep_flow(text)
+        if deep is not None:
+            return [], [Problem(display, deep[0] or None, deep[1], "write a short plain value there.")]
+        raw = yaml.load(text, Loader=_Loader)
     except UnicodeDecodeError as exc:
         return [], [Problem(display, None, f"is not UTF-8 text ({exc.reason}).", "save the file as UTF-8.")]
     except yaml.YAMLError as exc:
         mistake = yaml_mistake(exc)
         return [], [Problem(display, None, f"is not valid YAML{mistake.text}.", mistake.fix)]
+    except OSError as exc:
+        return [], [Problem(display, None, f"could not be read ({exc.strerror}).",
+                            "check the file's permissions.")]
+    unreadable = unreadable_values(raw)
+    if unreadable:
+        return [], [Problem(display, field or None, reason, "write a short plain value there.")
+                    for field, reason in unreadable[:10]]
     return parse_topics(raw, display)
 
 
@@ -81,9 +106,19 @@ def parse_topics(raw: object, display: str) -> tuple[list[Topic], list[Problem]]
             continue
         tid, title = item.get("id"), item.get("title")
         if not isinstance(tid, str) or not TOPIC_ID.match(tid):
+            shown = repr(tid) if len(repr(tid)) <= 60 else repr(tid)[:57] + "..."
             problems.append(Problem(display, f"{where}.id",
-                                    f"{tid!r} is not a valid topic id.",
+                                    f"{shown} is not a valid topic id.",
                                     "use lowercase letters, digits and hyphens, e.g. 'iraq-protests'."))
+            continue
+        if len(tid) > MAX_TOPIC_ID:
+            problems.append(Problem(display, f"{where}.id", f"is {len(tid)} characters long, over the "
+                                    f"{MAX_TOPIC_ID} a topic id (and its page's file name) may have.",
+                                    "give the topic a shorter id and keep the long one as its title."))
+            continue
+        if tid in RESERVED_IDS:
+            problems.append(Problem(display, f"{where}.id", f"'{tid}' is the name of the page listing "
+                                    "every topic (topics/index).", "give the topic another id."))
             continue
         if tid in seen:
             problems.append(Problem(display, f"{where}.id", f"topic '{tid}' is declared twice.",
@@ -109,5 +144,5 @@ def parse_topics(raw: object, display: str) -> tuple[list[Topic], list[Problem]]
                                     "use only id, title, description and aliases."))
             continue
         seen.add(tid)
-        topics.append(Topic(tid, title.strip(), description.strip(), tuple(aliases)))
+        topics.append(Topic(tid, xml_safe(title).strip(), xml_safe(description).strip(), tuple(aliases)))
     return topics, problems

@@ -1,6 +1,7 @@
 """Atom 1.0, RSS 2.0 and JSON Feed 1.1 from a Digest: pure functions returning strings.
 
-XML is built with the standard library's ElementTree, which escapes every value;
+XML is built with the standard library's ElementTree, which escapes every value
+(characters XML 1.0 forbids, such as U+0001, are removed: see loading/xmlchars.py);
 HTML carried in a feed (Atom `content`, RSS `description`) is itself built as a tree
 and then escaped as text, so no markup is ever concatenated by hand.
 
@@ -22,6 +23,7 @@ from email.utils import format_datetime
 from io import BytesIO
 
 from ..loading.loader import slugify
+from ..loading.xmlchars import xml_safe
 from ..model import Article, Correction, Digest
 from .messages import Messages
 from .messages import load as load_messages
@@ -123,7 +125,8 @@ def _xml(root: ET.Element) -> str:
     ET.indent(root)
     out = BytesIO()
     ET.ElementTree(root).write(out, encoding="utf-8", xml_declaration=True)
-    return out.getvalue().decode("utf-8") + "\n"
+    # ElementTree writes control characters as they are, and one makes the feed ill-formed.
+    return xml_safe(out.getvalue().decode("utf-8")) + "\n"
 
 
 def _text(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
@@ -216,7 +219,19 @@ def json_feed(feed: Feed) -> str:
         "feed_url": feed.links["json"], "description": feed.description, "language": feed.language,
         "authors": [{"name": feed.author}], "items": items,
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(_json_safe(document), ensure_ascii=False, indent=2) + "\n"
+
+
+def _json_safe(value: object) -> object:
+    """The JSON document with XML's forbidden characters removed from every string, as in
+    the XML feeds (JSON would escape them, but `content_html` and readers choke on them)."""
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(v) for v in value]
+    return value
 
 
 class _Links:

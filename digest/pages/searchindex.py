@@ -30,6 +30,7 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
+from ..loading.xmlchars import xml_safe
 from ..model import Article, Digest
 from .pagefindservice import Record
 from .render import fmt_date, page_uri, page_url
@@ -51,7 +52,7 @@ def full_text_cutoff(articles: tuple[Article, ...], days: int | None) -> float:
 
 def _text(parts: Iterable[str]) -> str:
     """Record text: the parts joined, HTML-escaped, Pagefind's markers disarmed."""
-    text = html.escape(" ".join(p for p in parts if p), quote=False)
+    text = html.escape(xml_safe(" ".join(p for p in parts if p)), quote=False)
     return _MARKER.sub("", text) if "PAGEFIND_" in text else text
 
 
