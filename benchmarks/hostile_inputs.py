@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import yaml
 
+from digest.loading.convert import DEFAULT_MARKDOWN
 from digest.analysis.analyse import AnalysisOptions, analyse_article, build_digest
 from digest.analysis.cache import AnalysisCache
 from digest.errors import ValidationFailed
@@ -234,7 +235,7 @@ def cache_case(rng: random.Random, topics: list, index: TopicIndex, work: Path) 
     fresh = analyse_article(title, body, 3)
     folder = work / "cache"
     cache = AnalysisCache(folder)
-    key = cache.key(title, body, 3)
+    key = cache.key(title, body, 3, DEFAULT_MARKDOWN.fingerprint())
     cache.put(key, fresh)
     cache.close()
     for extra in ("-wal", "-shm"):

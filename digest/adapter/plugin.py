@@ -236,12 +236,12 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._bodies = {mount(page_uri("article", slug), at): slug for slug in pipeline.converted}
         self.article_uris = frozenset(mount(page_uri("article", a.slug), at) for a in digest.articles)
         self._topic_pages = {mount(page_uri("topic", t.id), at): (t.id, t.title) for t in corpus.topics}
-        _keep_safe_files(files, str(articles_folder(config, self.config.articles_dir)), corpus.files)
         # The articles and topics.yml are the digest's sources, not pages: every other file stays.
         topics_uri = posixpath.normpath(posixpath.join(self.config.articles_dir, self.config.topics_file))
         for file in [*sources, files.get_file_from_path(topics_uri)]:
             if file is not None:
                 files.remove(file)
+        _keep_safe_files(files, str(articles_folder(config, self.config.articles_dir)), corpus.files)
         nav = mounted_nav(pageset.nav, at)
         in_nav = {uri for item in nav for uri in nav_uris(item)}
         generated = []
@@ -438,6 +438,9 @@ def _keep_safe_files(files: Files, docs_dir: str, safe: tuple[Path, ...]) -> Non
     for file in list(files):        # theme files come from elsewhere, and obey no content rule
         path = os.path.normpath(file.abs_src_path) if file.abs_src_path is not None else None
         if path is not None and path.startswith(inside) and path not in allowed:
+            if os.path.basename(path).startswith("."):     # hidden: left out silently, as the walk does
+                files.remove(file)
+                continue
             log.warning("digest: %s was not published: it changed during the build, or breaks the rule "
                         "for links and special files (see Untrusted input in the README).", file.src_uri)
             files.remove(file)
