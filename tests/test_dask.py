@@ -16,7 +16,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from digest.analysis import daskexecutor
+from digest.analysis import daskexecutor, executor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import corpus
@@ -38,6 +38,8 @@ def cluster():
 
 @pytest.fixture(autouse=True)
 def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Also: even this small site goes to the cluster (below 64 articles it runs serially)."""
+    monkeypatch.setattr(executor, "MIN_PARALLEL_ITEMS", 1)
     monkeypatch.setenv("NEWSDIGEST_NOW", "2024-07-01T12:00:00+00:00")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1719835200")
     monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
@@ -152,3 +154,48 @@ def test_executor_option_is_checked(tmp_path: Path) -> None:
     root = _project(tmp_path, "      executor: spark\n", tmp_path / "m")
     with pytest.raises(Abort):
         load_config(str(root / "mkdocs.yml"))
+
+
+def _slow_square(x: int) -> int:
+    """Later items finish first, so results arrive out of order."""
+    import time
+
+    time.sleep(0.002 * (20 - x % 20))
+    return x * x
+
+
+def test_results_come_in_input_order_with_few_batches_in_flight(cluster: LocalCluster) -> None:
+    dask = daskexecutor.DaskExecutor(cluster.scheduler_address, batch=3, in_flight=2)
+    submit, submitted, taken, most = dask._client.submit, [0], [0], [0]
+
+    def counting_submit(*args: object, **kwargs: object):
+        submitted[0] += 1
+        most[0] = max(most[0], submitted[0] - taken[0])
+        return submit(*args, **kwargs)
+
+    result = dask._result
+
+    def counting_result(future: object) -> list[object]:
+        taken[0] += 1
+        return result(future)
+
+    dask._client.submit, dask._result = counting_submit, counting_result  # type: ignore[method-assign]
+    try:
+        assert dask.workers == 2
+        assert list(dask.map(_slow_square, list(range(40)))) == [x * x for x in range(40)]
+    finally:
+        dask.close()
+    assert submitted[0] == 14 and most[0] == 2      # 40 items in batches of 3, two at a time
+
+
+def test_without_distributed_the_option_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    from digest.analysis.executor import ExecutorError, choose_executor
+
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    monkeypatch.delitem(sys.modules, "digest.analysis.daskexecutor")
+    with pytest.raises(ExecutorError, match=r"^digest: executor: dask needs the distributed package \(.*\)\. "
+                                            r"Fix: pip install newsdigest\[dask\], or use executor: local\.$"):
+        choose_executor(100, kind="dask")
+    assert choose_executor(0, kind="dask").__class__.__name__ == "SerialExecutor"   # nothing to do
+    monkeypatch.setattr(executor, "MIN_PARALLEL_ITEMS", 64)
+    assert choose_executor(63, kind="dask").__class__.__name__ == "SerialExecutor"  # an edit under serve

@@ -22,7 +22,7 @@ __all__ = ["Executor", "ExecutorError", "PoolExecutor", "SerialExecutor", "choos
 T = TypeVar("T")
 R = TypeVar("R")
 
-#: Below this many items a pool's start-up costs more than it saves.
+#: Below this many items a pool's (or a cluster's) start-up costs more than it saves.
 MIN_PARALLEL_ITEMS = 64
 
 
@@ -94,9 +94,10 @@ def choose_executor(items: Iterable[object] | int, workers: int = 0, kind: str =
                     scheduler: str | None = None) -> Executor:
     """`kind` "local": serial for small inputs or `workers == 1`, otherwise a pool of
     `workers` (0: all cores). "dask": a DaskExecutor on `scheduler` (or $DASK_SCHEDULER_ADDRESS;
-    neither: a LocalCluster of `workers` processes), whenever there is something to do."""
+    neither: a LocalCluster of `workers` processes). Either way fewer than
+    MIN_PARALLEL_ITEMS run serially: an edit under `mkdocs serve` starts no cluster."""
     count = items if isinstance(items, int) else len(list(items))
-    if kind == "dask" and count:
+    if kind == "dask" and count >= MIN_PARALLEL_ITEMS:
         try:
             from .daskexecutor import DaskExecutor
         except ImportError as exc:
