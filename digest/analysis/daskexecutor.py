@@ -29,6 +29,8 @@ from .executor import Executor, ExecutorError, cpu_count
 
 __all__ = ["DaskExecutor"]
 
+log = logging.getLogger("mkdocs.plugins.digest")
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -92,6 +94,8 @@ class DaskExecutor(Executor):
                                 f"newsdigest code or library versions than this build. {_FIX_WORKERS}")
         info = self._client.scheduler_info()
         self.workers = max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+        log.info("digest: the analysis runs on the Dask cluster at %s (%s, %d worker thread(s))", self.address,
+                 "existing" if remote else "a LocalCluster started for this build", self.workers)
 
     def map(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
         # ~8 batches per worker thread, at most 64 items each: amortises the per-task cost.
