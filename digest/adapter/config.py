@@ -168,7 +168,17 @@ class DigestConfig(base.Config):
     Turn off with a plugin that changes the nav from page to page."""
 
     workers = c.Type(int, default=0)
-    """Processes for analysis and body conversion: 0 uses every core, 1 works in the build process."""
+    """Processes for analysis and body conversion: 0 uses every core, 1 works in the build process.
+    With `executor: dask` and no scheduler: the workers of the LocalCluster started."""
+
+    executor = c.Choice(("local", "dask"), default="local")
+    """Where the per-article analysis and body conversion run: `local` (this machine's process
+    pool) or `dask` (a Dask cluster; needs `pip install newsdigest[dask]`). The caches stay
+    in the build process either way."""
+
+    dask_scheduler = c.Optional(c.Type(str))
+    """With `executor: dask`: the scheduler's address, such as tcp://10.0.0.5:8786. Unset: the
+    DASK_SCHEDULER_ADDRESS environment variable, else a LocalCluster on 127.0.0.1."""
 
     search_full_text_days = _Days(default=0)
     """0 (the default): search the full text of every article. N: the full text only of

@@ -50,6 +50,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from ..analysis.analyse import AnalysisOptions, build_digest
 from ..analysis.cache import AnalysisCache, PageCache
+from ..analysis.executor import ExecutorError
 from ..analysis.pipeline import Pipeline
 from ..errors import ValidationFailed
 from ..loading.convert import MarkdownSettings
@@ -171,7 +172,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         cache = AnalysisCache(self._cache_dir(config)) if self.config.cache else None
         pages = PageCache(self._cache_dir(config) / "pages", markdown.fingerprint()) if self.config.cache else None
         return Pipeline(self.config.summary_sentences, cache, self.config.workers,
-                        markdown=markdown, page_cache=pages)
+                        markdown=markdown, page_cache=pages, kind=self.config.executor,
+                        scheduler=self.config.dask_scheduler)
 
     def read(self, config: MkDocsConfig, sources: list[File] | None = None) -> Corpus:
         """Load and validate the articles (`sources`, or every Markdown file of articles_dir);
@@ -216,7 +218,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             self._pipeline.close()
         pipeline = self._pipeline = self.pipeline(config)
         memo = pipeline.cache.pairs.load() if pipeline.cache else None
-        digest = build_digest(corpus.topics, articles, self.options(), analyser=pipeline, pair_memo=memo)
+        try:
+            digest = build_digest(corpus.topics, articles, self.options(), analyser=pipeline, pair_memo=memo)
+        except ExecutorError as exc:
+            raise PluginError(str(exc)) from None
         if pipeline.cache and memo is not None:
             pipeline.cache.pairs.keep(memo)
         # The search index needs only the digest: it is written while the pages render.

@@ -2,7 +2,8 @@
 
 The pipeline only calls `Executor.map(fn, items)`, which returns the results in input
 order, so a cluster executor (Dask, Ray, a batch queue) can take the pool's place by
-implementing that one method. `fn` and the items must be picklable for any executor
+implementing that one method: `DaskExecutor` (daskexecutor.py, imported only when chosen,
+so `distributed` stays optional) does. `fn` and the items must be picklable for any executor
 that leaves the process: module-level functions and frozen dataclasses are.
 """
 
@@ -14,13 +15,24 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
-__all__ = ["Executor", "PoolExecutor", "SerialExecutor", "choose_executor", "cpu_count"]
+from ..errors import DigestError
+
+__all__ = ["Executor", "ExecutorError", "PoolExecutor", "SerialExecutor", "choose_executor", "cpu_count"]
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-#: Below this many items a pool's start-up costs more than it saves.
+#: Below this many items a pool's (or a cluster's) start-up costs more than it saves.
 MIN_PARALLEL_ITEMS = 64
+
+
+#: The environment variable naming a Dask scheduler when `dask_scheduler` is not set.
+SCHEDULER_VARIABLE = "DASK_SCHEDULER_ADDRESS"
+
+
+class ExecutorError(DigestError):
+    """The executor could not run the jobs (cluster unreachable, workers lost); the message
+    names the cluster and the fix."""
 
 
 class Executor(ABC):
@@ -78,9 +90,20 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def choose_executor(items: Iterable[object] | int, workers: int = 0) -> Executor:
-    """Serial for small inputs or `workers == 1`, otherwise a pool of `workers` (0: all cores)."""
+def choose_executor(items: Iterable[object] | int, workers: int = 0, kind: str = "local",
+                    scheduler: str | None = None) -> Executor:
+    """`kind` "local": serial for small inputs or `workers == 1`, otherwise a pool of
+    `workers` (0: all cores). "dask": a DaskExecutor on `scheduler` (or $DASK_SCHEDULER_ADDRESS;
+    neither: a LocalCluster of `workers` processes). Either way fewer than
+    MIN_PARALLEL_ITEMS run serially: an edit under `mkdocs serve` starts no cluster."""
     count = items if isinstance(items, int) else len(list(items))
+    if kind == "dask" and count >= MIN_PARALLEL_ITEMS:
+        try:
+            from .daskexecutor import DaskExecutor
+        except ImportError as exc:
+            raise ExecutorError(f"digest: executor: dask needs the distributed package ({exc}). "
+                                "Fix: pip install newsdigest[dask], or use executor: local.") from None
+        return DaskExecutor(scheduler or os.environ.get(SCHEDULER_VARIABLE) or None, workers)
     wanted = workers or cpu_count()
     if wanted <= 1 or count < MIN_PARALLEL_ITEMS:
         return SerialExecutor()

@@ -12,8 +12,8 @@ is rendered; `body(slug)` hands each to the plugin when its page comes up.
 
 Articles whose body MkDocs must convert (a relative link, see `needs_mkdocs`) are still
 converted here, for their prose only. Markdown settings that cannot be pickled are used
-in this process instead of the pool. Call `close()` when the build is over (or has
-failed) to release the workers and the bodies.
+in this process instead of the pool or cluster (`kind`, see choose_executor). Call
+`close()` when the build is over (or has failed) to release the workers and the bodies.
 """
 
 from __future__ import annotations
@@ -59,10 +59,11 @@ class Pipeline:
 
     def __init__(self, summary_sentences: int, cache: AnalysisCache | None = None, workers: int = 0,
                  executor: Executor | None = None, markdown: MarkdownSettings | None = None,
-                 page_cache: PageCache | None = None) -> None:
+                 page_cache: PageCache | None = None, kind: str = "local", scheduler: str | None = None) -> None:
         self.summary_sentences = summary_sentences
         self.cache, self.page_cache = cache, page_cache
         self.workers, self.executor, self.markdown = workers, executor, markdown
+        self.kind, self.scheduler = kind, scheduler     # choose_executor's: "local" or "dask", and where
         self._bodies: dict[str, Converted] = {}
         self._converted: frozenset[str] = frozenset()
 
@@ -102,8 +103,13 @@ class Pipeline:
     def _run(self, todo: list[tuple[Article, str, str, Job]], found: dict[str, ArticleAnalysis], total: int,
              settings: MarkdownSettings) -> None:
         """Run the jobs, storing each result; waits for all."""
-        runner = (SerialExecutor() if not picklable(settings)
-                  else self.executor or choose_executor(len(todo), self.workers))
+        if not picklable(settings):
+            if self.kind != "local" and todo:
+                log.warning("digest: the Markdown settings cannot be pickled, so the analysis runs in the "
+                            "build process instead of executor: %s", self.kind)
+            runner: Executor = SerialExecutor()
+        else:
+            runner = self.executor or choose_executor(len(todo), self.workers, self.kind, self.scheduler)
         start = time.perf_counter()
         step, loud = max(1, len(todo) // 10), len(todo) >= PROGRESS_FROM
         if loud:
