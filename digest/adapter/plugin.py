@@ -47,6 +47,7 @@ from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
 from ..analysis.analyse import AnalysisOptions, build_digest
+from ..analysis.stories import StoryIndex
 from ..analysis.cache import AnalysisCache, PageCache
 from ..analysis.pipeline import Pipeline
 from ..errors import ValidationFailed
@@ -95,6 +96,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._bodies: dict[str, str] = {}     # article page -> slug, for bodies the pipeline converts
         self._search: IndexJob | None = None    # the search index, written while pages render
         self._frozen = False                    # objects of this build kept out of gc passes
+        self._stories: StoryIndex | None = None  # story clustering of the last build (serve)
         self._nav_memos: list[NavMemo] = []     # the theme's nav partials, rendered once per folder
         self.messages: Messages = load_messages(None)  # our words, in theme.language (on_config)
         self._search_strings: dict[str, str] = self.messages.search_strings()
@@ -192,7 +194,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             self._pipeline.close()
         pipeline = self._pipeline = self.pipeline(config)
         memo = pipeline.cache.pairs.load() if pipeline.cache else None
-        digest = build_digest(corpus.topics, articles, self.options(), analyser=pipeline, pair_memo=memo)
+        self._stories = self._stories or StoryIndex(self.options().stories)
+        digest = build_digest(corpus.topics, articles, self.options(), analyser=pipeline, pair_memo=memo,
+                              story_index=self._stories)
         if pipeline.cache and memo is not None:
             pipeline.cache.pairs.keep(memo)
         # The search index needs only the digest: it is written while the pages render.

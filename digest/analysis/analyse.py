@@ -14,23 +14,24 @@ from itertools import chain
 
 from ..loading.convert import MarkdownSettings
 from ..loading.prose import body_prose
-from ..model import Article, ArticleAnalysis, Digest, Quote, Topic, TopicDigest
+from ..model import Article, ArticleAnalysis, Digest, Quote, Story, Topic, TopicDigest
 from .conflicts import find_conflicts
 from .duplicates import (
     DEFAULT_THRESHOLD,
     PairMemo,
-    Story,
     copy_map,
     find_duplicates,
     sketch_of_words,
 )
 from .figures import Claim, attach_claims, raw_claims
+from .duplicates import Story as Text
 from .similarity import DEFAULT_MIN_SCORE, related, vectorise, vectorise_counts
+from .stories import StoryIndex, StoryItem, StoryOptions, cluster, lede
 from .summarize import Candidate, rank_terms, select, summarize_topic
 from .text import split_sentences, words_and_terms
 
 __all__ = ["AnalysisOptions", "analyse_article", "analyse_prose", "article_claims", "build_digest",
-           "related_articles"]
+           "group_stories", "related_articles", "story_summary"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class AnalysisOptions:
     related_min_score: float = DEFAULT_MIN_SCORE
     duplicate_threshold: float = DEFAULT_THRESHOLD
     figure_window_days: float = 3.0
+    stories: StoryOptions = StoryOptions()
 
 
 def analyse_article(title: str, body: str, n: int, markdown: MarkdownSettings | None = None) -> ArticleAnalysis:
@@ -104,6 +106,44 @@ def topic_story(articles: Iterable[Article], analyses: Mapping[str, ArticleAnaly
     return tuple(Quote(c.text, c.key, c.index) for c in picked)
 
 
+def story_summary(articles: Iterable[Article], analyses: Mapping[str, ArticleAnalysis],
+                  options: AnalysisOptions) -> tuple[Quote, ...]:
+    """A story's multi-document summary: the one place the story pages' summariser is chosen
+    (today the topic-story summariser, applied to the story's articles)."""
+    return topic_story(articles, analyses, options)
+
+
+def group_stories(shown: Iterable[Article], copies: Mapping[str, str], analyses: Mapping[str, ArticleAnalysis],
+                  options: AnalysisOptions, index: StoryIndex | None = None) -> tuple[tuple[Story, ...], dict[str, str]]:
+    """The stories of the shown articles (syndicated copies join their original's), newest
+    update first, and each slug's story id; `index`: the clustering state of the last build."""
+    items = {a.slug: a for a in shown}
+    found = cluster((StoryItem(a.slug, a.published, a.title, lede(analyses[a.slug].sentences), a.story)
+                     for a in items.values()), options.stories, index).assignment()
+    members: dict[str, list[Article]] = {}
+    for slug, sid in found.items():
+        members.setdefault(sid, []).append(items[slug])
+    ids = dict(found)
+    ids.update({copy: found[original] for copy, original in copies.items() if original in found})
+    copies_in: dict[str, list[str]] = {}
+    for copy, original in sorted(copies.items()):
+        if original in found:
+            copies_in.setdefault(found[original], []).append(copy)
+    pinned = {a.story for a in items.values() if a.story}
+    stories = []
+    for sid, group in members.items():
+        group.sort(key=lambda a: (a.published, a.slug))
+        topics = tuple(dict.fromkeys(t for a in group for t in a.topics))
+        stories.append(Story(
+            id=sid, title=group[0].title, articles=tuple(a.slug for a in group),
+            first=group[0].published, last=max(a.published for a in group),
+            sources=tuple(dict.fromkeys(a.source for a in group)), topics=topics,
+            summary=story_summary(group, analyses, options) if len(group) > 1 else (),
+            copies=tuple(copies_in.get(sid, ())), pinned=sid in pinned))
+    stories.sort(key=lambda s: (s.last, s.id), reverse=True)
+    return tuple(stories), ids
+
+
 def related_articles(articles: Iterable[Article], limit: int, min_score: float = DEFAULT_MIN_SCORE,
                      analyses: Mapping[str, ArticleAnalysis] | None = None) -> dict[str, tuple[str, ...]]:
     """For each article, up to `limit` others across all topics whose text is similar
@@ -129,18 +169,21 @@ def analyse_all(articles: Iterable[Article], n: int) -> dict[str, ArticleAnalysi
     return {a.slug: analyse_article(a.title, a.body, n) for a in articles}
 
 
-def _story(article: Article, analysis: ArticleAnalysis) -> Story:
+def _text(article: Article, analysis: ArticleAnalysis) -> Text:
     """What duplicate detection needs of an article: its text only if the analysis lacks
     the text's signature and shingle hashes (joining every text costs, and they are there)."""
     known = bool(analysis.minhash and analysis.shingles)
     text = "" if known else f"{article.title}\n{' '.join(analysis.sentences)}"
-    return Story(article.slug, article.published, text, analysis.minhash, analysis.shingles)
+    return Text(article.slug, article.published, text, analysis.minhash, analysis.shingles)
 
 
 def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: AnalysisOptions,
-                 analyser: Analyser | None = None, pair_memo: PairMemo | None = None) -> Digest:
-    """Analyse every article, then assemble each topic's story and the related links
-    (`pair_memo`: the duplicate candidates of the last build, updated; see PairMemo)."""
+                 analyser: Analyser | None = None, pair_memo: PairMemo | None = None,
+                 story_index: StoryIndex | None = None) -> Digest:
+    """Analyse every article, then assemble the stories, each topic's summary and the related
+    links (`pair_memo`: the duplicate candidates of the last build, updated, see PairMemo;
+    `story_index`: the story clustering of the last build, extended when only newer articles
+    came, see digest/analysis/stories.py)."""
     from ..loading.topics import TopicIndex
 
     published = tuple(articles)
@@ -148,11 +191,12 @@ def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: 
     analyses = (analyser or (lambda items: analyse_all(items, options.summary_sentences)))(published)
     # Syndicated copies are shown once: topics, stories, related links and figures use
     # the earliest copy only; a later copy keeps its page and its original's related links.
-    duplicates = find_duplicates((_story(a, analyses[a.slug]) for a in published), options.duplicate_threshold,
+    duplicates = find_duplicates((_text(a, analyses[a.slug]) for a in published), options.duplicate_threshold,
                                  memo=pair_memo)
     copies = copy_map(duplicates)
     shown = tuple(a for a in published if a.slug not in copies)
     groups = index.group(shown)
+    stories, story_ids = group_stories(shown, copies, analyses, options, story_index)
     digests = tuple(
         TopicDigest(topic, tuple(groups[topic.id]), topic_story(groups[topic.id], analyses, options))
         for topic in index.topics.values()
@@ -164,4 +208,4 @@ def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: 
                                      options.figure_window_days)
                  for tid, items in groups.items()}
     return Digest(articles=published, topics=digests, analyses=analyses, related=links,
-                  duplicates=duplicates, conflicts=conflicts)
+                  duplicates=duplicates, conflicts=conflicts, stories=stories, story_ids=story_ids)
