@@ -107,12 +107,14 @@ def test_drafts_are_not_published(demo_site: Path) -> None:
             assert d.slug not in page.read_text()
 
 
-def test_search_index_holds_articles_topics_and_home(demo_site: Path) -> None:
+def test_search_index_holds_articles_topics_stories_and_home(demo_site: Path) -> None:
     corpus = load_corpus(REPO / "content")
     index = pagefind_pages(demo_site)
     articles = {f"/articles/{a.slug}/" for a in corpus.articles}
     topics = {f"/topics/{t.id}/" for t in corpus.topics}
-    assert set(index) == {"/"} | topics | articles           # no archive, source or list pages
+    stories = {f"/stories/{p.name}/" for p in (demo_site / "stories").iterdir()}
+    assert "/stories/2020-01-26-rockets-hit-us-embassy-baghdad/" in stories
+    assert set(index) == {"/"} | topics | stories | articles     # no archive, source or list pages
     embassy = index["/articles/2020-01-26-rockets-hit-us-embassy-baghdad/"]
     assert embassy["meta"]["title"] == "Rockets strike US embassy compound in Baghdad's Green Zone"
     assert embassy["meta"]["source"] == "Newsdigest Desk" and embassy["meta"]["date"] == "26 January 2020"

@@ -113,11 +113,13 @@ def story_summary(articles: Iterable[Article], analyses: Mapping[str, ArticleAna
     return topic_story(articles, analyses, options)
 
 
-def group_stories(shown: Iterable[Article], copies: Mapping[str, str], analyses: Mapping[str, ArticleAnalysis],
+def group_stories(published: Iterable[Article], copies: Mapping[str, str], analyses: Mapping[str, ArticleAnalysis],
                   options: AnalysisOptions, index: StoryIndex | None = None) -> tuple[tuple[Story, ...], dict[str, str]]:
-    """The stories of the shown articles (syndicated copies join their original's), newest
-    update first, and each slug's story id; `index`: the clustering state of the last build."""
-    items = {a.slug: a for a in shown}
+    """The stories of the articles, newest update first, and each slug's story id. Syndicated
+    copies (`copies`: copy -> original) are not clustered: they sit in their original's story
+    (and their outlets count among its outlets). `index`: the clustering state of the last build."""
+    everything = {a.slug: a for a in published}
+    items = {slug: a for slug, a in everything.items() if slug not in copies}
     found = cluster((StoryItem(a.slug, a.published, a.title, lede(analyses[a.slug].sentences), a.story)
                      for a in items.values()), options.stories, index).assignment()
     members: dict[str, list[Article]] = {}
@@ -137,7 +139,9 @@ def group_stories(shown: Iterable[Article], copies: Mapping[str, str], analyses:
         stories.append(Story(
             id=sid, title=group[0].title, articles=tuple(a.slug for a in group),
             first=group[0].published, last=max(a.published for a in group),
-            sources=tuple(dict.fromkeys(a.source for a in group)), topics=topics,
+            sources=tuple(dict.fromkeys([a.source for a in group]
+                                        + [everything[c].source for c in copies_in.get(sid, ())])),
+            topics=topics,
             summary=story_summary(group, analyses, options) if len(group) > 1 else (),
             copies=tuple(copies_in.get(sid, ())), pinned=sid in pinned))
     stories.sort(key=lambda s: (s.last, s.id), reverse=True)
@@ -196,7 +200,7 @@ def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: 
     copies = copy_map(duplicates)
     shown = tuple(a for a in published if a.slug not in copies)
     groups = index.group(shown)
-    stories, story_ids = group_stories(shown, copies, analyses, options, story_index)
+    stories, story_ids = group_stories(published, copies, analyses, options, story_index)
     digests = tuple(
         TopicDigest(topic, tuple(groups[topic.id]), topic_story(groups[topic.id], analyses, options))
         for topic in index.topics.values()

@@ -32,6 +32,7 @@ from ..model import Article, Digest
 from .charts import activity_chart, source_chart, topics_chart
 from .messages import DEFAULT, Messages
 from .messages import load as load_messages
+from .storypages import story_pages
 
 __all__ = ["PageSet", "Renderer", "mount", "page_uri", "page_url", "templates_dir"]
 
@@ -54,6 +55,7 @@ def page_uri(kind: str, key: str = "") -> str:
         "month": f"archive/{key}.md",
         "sources": "sources/index.md",
         "source": f"sources/{key}.md",
+        "story": f"stories/{key}.md",
     }[kind]
 
 
@@ -205,6 +207,10 @@ class Renderer:
             lead=lead, **common)
         pages[page_uri("topics")] = self._page(
             "topics.md.j2", page_uri("topics"), t("nav_topics"), t("desc_topics"), lead=lead, **common)
+        topic_stories: dict[str, list[Any]] = defaultdict(list)
+        for story in digest.stories:            # newest update first
+            for tid in story.topics:
+                topic_stories[tid].append(story)
         for td in digest.topics:
             uri = page_uri("topic", td.topic.id)
             pages[uri] = self._page("topic.md.j2", uri, td.topic.title,
@@ -212,8 +218,10 @@ class Renderer:
                                     t=td, recent=td.articles[: self.topic_articles],
                                     timeline=_by_day(td.articles[: self.topic_articles]),
                                     conflicts=_latest_conflicts(digest.conflicts.get(td.topic.id, ())),
-                                    **common)
+                                    stories=topic_stories[td.topic.id][: self.latest], **common)
         topic_titles = {t.topic.id: t.topic.title for t in digest.topics}
+        pages.update(story_pages(self._page, partial(page_uri, "story"), topic_titles,
+                                 lambda s: t("desc_story", title=s.title), **common))
         # All article pages sit at the same depth, so an article's entry in others' "related"
         # lists is the same HTML everywhere: rendered once, reused (a macro call costs).
         article_item = self.env.get_template("_macros.j2").module.article_item  # type: ignore[attr-defined]
@@ -229,6 +237,7 @@ class Renderer:
             related = [articles[s] for s in digest.related.get(a.slug, ())]
             pages[uri] = self._page("article.md.j2", uri, a.title, " ".join(summaries[a.slug]),
                                     tags=a.tags, a=a, related=related, topic_titles=topic_titles,
+                                    story=digest.story_of(a.slug),
                                     body_slot=body_marker if a.slug in converted else None,
                                     related_item=related_item, **common)
         months: dict[str, list[Article]] = defaultdict(list)

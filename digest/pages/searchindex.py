@@ -10,6 +10,7 @@ text is already at hand as sentences, so each page becomes one custom record ins
   read from the converted body (digest/loading/prose.py: paragraphs, list items and
   definitions; no headings, code, tables, admonition titles or footnotes);
 - a topic: its title, description and the quotes of its story so far;
+- a story of two or more articles: its headline, outlets and the quotes of its summary;
 - the home page: the site's name and description and every topic's title and
   description.
 
@@ -29,7 +30,8 @@ from ..model import Article, Digest
 from .pagefindservice import Record
 from .render import fmt_date, page_uri, page_url
 
-__all__ = ["article_records", "full_text_cutoff", "home_record", "search_records", "topic_records"]
+__all__ = ["article_records", "full_text_cutoff", "home_record", "search_records", "story_records",
+           "topic_records"]
 
 # Words Pagefind reads as its own ranking markers ("___PAGEFIND_WEIGHT___7"); article text
 # is untrusted, so their leading underscores are dropped.
@@ -82,6 +84,15 @@ def topic_records(digest: Digest, directory_urls: bool = True) -> list[Record]:
             for td in digest.topics]
 
 
+def story_records(digest: Digest, directory_urls: bool = True) -> list[Record]:
+    """One record per story page: its outlets and the quotes of its summary."""
+    return [Record(_url(page_uri("story", s.id), directory_urls),
+                   _text([", ".join(s.sources) + ".", *(q.text for q in s.summary)]),
+                   {"title": s.title, "date": fmt_date(s.last),
+                    "articles": f"{s.size + len(s.copies)} articles"})
+            for s in digest.stories if s.size > 1]
+
+
 def home_record(digest: Digest, site_name: str, site_description: str = "",
                 directory_urls: bool = True) -> Record:
     """The home page: the site and every topic, by title and description."""
@@ -92,8 +103,9 @@ def home_record(digest: Digest, site_name: str, site_description: str = "",
 
 def search_records(digest: Digest, site_name: str, site_description: str = "", directory_urls: bool = True,
                    full_text_days: int | None = None) -> list[Record]:
-    """Every record of the site: home, topics, then articles."""
+    """Every record of the site: home, topics, stories, then articles."""
     titles = {td.topic.id: td.topic.title for td in digest.topics}
     return [home_record(digest, site_name, site_description, directory_urls),
             *topic_records(digest, directory_urls),
+            *story_records(digest, directory_urls),
             *article_records(digest, titles, directory_urls, full_text_days)]
