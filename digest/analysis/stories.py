@@ -33,7 +33,7 @@ from .text import terms
 __all__ = ["LEDE_WORDS", "StoryIndex", "StoryItem", "StoryOptions", "cluster", "lede"]
 
 #: How much of an article's prose describes its event: the first words, after the headline.
-LEDE_WORDS = 120
+LEDE_WORDS = 300
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]+")
 
 
@@ -42,8 +42,8 @@ class StoryOptions:
     """The clustering knobs. Tuned on part of the Multi-News sample (benchmarks/story_clusters.py)."""
 
     window_days: float = 4.0        # an article links only to articles at most this much older
-    link: float = 0.30              # cosine to the nearest earlier member (single link)
-    centroid: float = 0.25          # cosine to the story's centroid (holds back chained merges)
+    link: float = 0.12              # cosine to the nearest earlier member (single link)
+    centroid: float = 0.18          # cosine to the story's centroid (holds back chained merges)
     top_terms: int = 12             # terms an article is indexed and looked up under
     postings: int = 60              # earlier articles scanned per term, newest first
     candidates: int = 40            # articles compared exactly, most shared terms first
@@ -166,7 +166,8 @@ class StoryIndex:
             if group.id in tried:
                 continue
             tried.add(group.id)
-            if group.similarity(vec) >= self.options.centroid:
+            # A story of one article has no centroid apart from it: the link decides.
+            if len(group.members) < 2 or group.similarity(vec) >= self.options.centroid:
                 return group
         return None
 
