@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .text import terms
+from .text import is_stopword, words
 
 __all__ = ["LEDE_WORDS", "StoryIndex", "StoryItem", "StoryOptions", "cluster", "lede"]
 
@@ -42,7 +42,7 @@ class StoryOptions:
     """The clustering knobs. Tuned on part of the Multi-News sample (benchmarks/story_clusters.py)."""
 
     window_days: float = 4.0        # an article links only to articles at most this much older
-    link: float = 0.12              # cosine to the nearest earlier member (single link)
+    link: float = 0.10              # cosine to the nearest earlier member (single link)
     centroid: float = 0.18          # cosine to the story's centroid (holds back chained merges)
     top_terms: int = 12             # terms an article is indexed and looked up under
     postings: int = 60              # earlier articles scanned per term, newest first
@@ -74,11 +74,16 @@ def lede(sentences: Iterable[str], words: int = LEDE_WORDS) -> str:
     return " ".join(taken[:words])
 
 
+def _content(text: str) -> list[str]:
+    return [w for w in words(text) if len(w) > 1 and not is_stopword(w)]
+
+
 def features(title: str, text: str) -> Counter[str]:
-    """Term counts of headline (twice), lede, and capitalised words inside sentences (again)."""
-    title_terms = terms(title)
-    counts = Counter(title_terms + title_terms + terms(text))
-    counts.update(t for t in terms(" ".join(_CAPITALISED.findall(text))) if t in counts)
+    """Word counts of headline (twice), lede, and capitalised words inside sentences (again).
+    Words, not stems: stemming every lede again would cost more than all the clustering."""
+    title_words = _content(title)
+    counts = Counter(title_words + title_words + _content(text))
+    counts.update(w for w in _content(" ".join(_CAPITALISED.findall(text))) if w in counts)
     return counts
 
 
