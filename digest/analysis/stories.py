@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -42,9 +42,9 @@ class StoryOptions:
     """The clustering knobs. Tuned on part of the Multi-News sample (benchmarks/story_clusters.py)."""
 
     window_days: float = 4.0        # an article links only to articles at most this much older
-    link: float = 0.10              # cosine to the nearest earlier member (single link)
+    link: float = 0.14              # cosine to the nearest earlier member (single link)
     centroid: float = 0.18          # cosine to the story's centroid (holds back chained merges)
-    top_terms: int = 12             # terms an article is indexed and looked up under
+    top_terms: int = 20             # an article's heaviest terms, which it is indexed under
     postings: int = 60              # earlier articles scanned per term, newest first
     candidates: int = 40            # articles compared exactly, most shared terms first
 
@@ -142,21 +142,22 @@ class StoryIndex:
 
     def _vector(self, counts: Counter[str]) -> Vector:
         n = len(self.items) + 1
-        weights = {t: (1.0 + math.log(c)) * (math.log((n + 1) / (self._df[t] + 1)) + 1.0)
+        weights = {t: (1.0 + math.log(c)) * math.log((n + 1) / (self._df[t] + 0.5))
                    for t, c in counts.items()}
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         return {t: w / norm for t, w in weights.items()}
 
-    def _candidates(self, item: StoryItem, top: Sequence[str]) -> list[int]:
-        """Earlier articles within the window sharing top terms, most shared first."""
+    def _candidates(self, item: StoryItem, vec: Vector) -> list[int]:
+        """Earlier articles within the window indexed under one of this article's terms,
+        most shared terms first (weighted by this article's weights)."""
         since = item.published.timestamp() - self.options.window_days * 86400.0
-        shared: Counter[int] = Counter()
-        for term in top:
+        shared: dict[int, float] = defaultdict(float)
+        for term, weight in vec.items():
             postings = self._postings.get(term, ())
             for j in reversed(postings[-self.options.postings:]):
                 if self.items[j].published.timestamp() < since:
                     break
-                shared[j] += 1
+                shared[j] += weight
         ranked = sorted(shared.items(), key=lambda kv: (-kv[1], -kv[0]))
         return [j for j, _ in ranked[: self.options.candidates]]
 
@@ -187,7 +188,7 @@ class StoryIndex:
         if item.pin is not None:
             group = self._groups.get(item.pin) or self._new(item.pin, True)
         else:
-            group = self._choose(vec, self._candidates(item, top)) or self._new(item.slug, False)
+            group = self._choose(vec, self._candidates(item, vec)) or self._new(item.slug, False)
         index = len(self.items)
         self.items.append(item)
         self._vectors.append(vec)
