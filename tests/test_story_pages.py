@@ -72,3 +72,19 @@ def test_a_pinned_story_gets_its_page_and_a_german_site_its_words(project: Proje
     assert "Bridge closes for repairs" in page
     assert "2 Artikel aus 2 Medien" in page
     assert "Gesamte Berichterstattung: 2 Artikel aus 2 Medien" in text(project.html("articles/b"))
+
+
+def test_older_coverage_of_a_topic_and_a_source_is_paged_by_month(project: Project) -> None:
+    for n, day in enumerate(["2020-01-05", "2020-01-20", "2020-02-03"]):
+        project.add(f"m{n}.md", article(title=f"Report number {n}", date=day, source="Gazette",
+                                        body=f"Report {n} says the council met."))
+    project.build()
+    topic = project.html("topics/iraq-protests")
+    assert 'href="../../topics/iraq-protests/2020-02/">February 2020</a> · 1 article' in topic
+    assert 'href="../../topics/iraq-protests/2020-01/">January 2020</a> · 2 articles' in topic
+    january = project.html("topics/iraq-protests/2020-01")
+    assert "<title>Iraq protests: January 2020" in january
+    assert "Report number 0" in january and "Report number 1" in january and "Report number 2" not in january
+    source = project.html("sources/gazette")
+    assert 'href="../../sources/gazette/2020-01/">January 2020</a> · 2 articles' in source
+    assert "Report number 2" in project.html("sources/gazette/2020-02")
