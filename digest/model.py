@@ -19,6 +19,7 @@ __all__ = [
     "Correction",
     "Digest",
     "Quote",
+    "Story",
     "Topic",
     "TopicDigest",
 ]
@@ -61,6 +62,7 @@ class Article:
     date_only: bool = False
     corrections: tuple[Correction, ...] = ()
     tags: tuple[str, ...] = ()      # passed through to the article page (Material's tags plugin)
+    story: str | None = None        # an editor's pin to a story id (digest/analysis/stories.py)
 
     @property
     def day(self) -> date:
@@ -128,6 +130,31 @@ class TopicDigest:
 
 
 @dataclass(frozen=True)
+class Story:
+    """One event or development: the articles that report it, across outlets and topics.
+
+    `articles` are slugs, earliest first, each syndicated story once (its earliest copy);
+    `copies` the later copies of those, shown inside the story; `summary` its
+    multi-document summary; `pinned` whether an editor's `story:` field named it.
+    """
+
+    id: str
+    title: str
+    articles: tuple[str, ...]
+    first: datetime
+    last: datetime
+    sources: tuple[str, ...]
+    topics: tuple[str, ...]
+    summary: tuple[Quote, ...] = ()
+    copies: tuple[str, ...] = ()
+    pinned: bool = False
+
+    @property
+    def size(self) -> int:
+        return len(self.articles)
+
+
+@dataclass(frozen=True)
 class Digest:
     """Everything the renderer needs, computed before any page is written."""
 
@@ -139,6 +166,24 @@ class Digest:
     duplicates: tuple[DuplicateGroup, ...] = ()
     #: Per topic id, the figures its sources report differently (digest/analysis/conflicts.py).
     conflicts: dict[str, tuple[Conflict, ...]] = field(default_factory=dict)
+    #: Every story, newest update first (digest/analysis/stories.py), and each slug's story id
+    #: (syndicated copies included, in their original's story).
+    stories: tuple[Story, ...] = ()
+    story_ids: dict[str, str] = field(default_factory=dict)
+    #: Per story id, the figures its reports give differently (computed by the conflicts step).
+    story_conflicts: dict[str, tuple[Conflict, ...]] = field(default_factory=dict)
+
+    def story_of(self, slug: str) -> Story | None:
+        """The story an article belongs to."""
+        sid = self.story_ids.get(slug)
+        return self._story_map().get(sid) if sid is not None else None
+
+    def _story_map(self) -> dict[str, Story]:
+        cached = self.__dict__.get("_stories_by_id")
+        if cached is None:
+            cached = {s.id: s for s in self.stories}
+            object.__setattr__(self, "_stories_by_id", cached)
+        return cached
 
     def summary_of(self, article: Article) -> tuple[str, ...]:
         """The editor's `summary` if given, otherwise the generated sentences (pages and feeds)."""

@@ -68,6 +68,7 @@ SEARCH_INPUT = ".nd-search input"
 RESULTS = ".nd-search .pf-searchbox-result[href]"
 EMBASSY = "articles/2020-01-26-rockets-hit-us-embassy-baghdad/"
 ROCKET = "?pagefind-highlight=rocket"          # result links carry the words searched
+EMBASSY_STORY = "stories/2020-01-26-rockets-hit-us-embassy-baghdad/"   # its full coverage ranks first
 
 
 def _settled_results(page) -> list[str]:
@@ -94,12 +95,12 @@ def test_search_finds_the_embassy_article_and_goes_there(page, site_url: str) ->
     results = page.locator(RESULTS)
     hrefs = _settled_results(page)
     page.screenshot(path=str(SHOTS / "search-rocket.png"))
-    assert hrefs[0] == "/" + EMBASSY + ROCKET, hrefs
-    first = results.first.inner_text()
+    assert hrefs[:2] == ["/" + EMBASSY_STORY + ROCKET, "/" + EMBASSY + ROCKET], hrefs
+    first = results.nth(1).inner_text()
     assert "Rockets strike US embassy compound in Baghdad's Green Zone" in first
     assert "Newsdigest Desk · 26 January 2020" in first
     assert page.locator(".nd-search-count").inner_text() == f"{len(hrefs)} results"
-    results.first.click()
+    results.nth(1).click()
     page.wait_for_load_state("load")
     assert page.url == site_url + EMBASSY + ROCKET
     assert "Rockets strike US embassy" in page.locator("h1").first.inner_text()
@@ -153,13 +154,13 @@ def test_search_on_a_phone(page, site_url: str, scheme: str) -> None:
         box.click()
         box.press_sequentially("rocket", delay=30)
         results = phone.locator(RESULTS)
-        assert _settled_results(phone)[0] == "/" + EMBASSY + ROCKET
+        assert _settled_results(phone)[:2] == ["/" + EMBASSY_STORY + ROCKET, "/" + EMBASSY + ROCKET]
         assert phone.locator(".nd-search-count").is_visible()
         assert phone.locator(".nd-search select[name=topic]").is_visible()
         phone.screenshot(path=str(SHOTS / f"search-phone-open-{scheme}.png"))
         width = phone.evaluate("document.querySelector('.nd-search .pf-searchbox-dropdown').getBoundingClientRect().width")
         assert width > 330                                     # the results use the screen's width
-        results.first.click()
+        results.nth(1).click()
         phone.wait_for_load_state("load")
         assert phone.url == site_url + EMBASSY + ROCKET
     finally:
@@ -244,3 +245,26 @@ def test_home_page_shows_topic_cards(page, site_url: str) -> None:
     assert cards.count() == 2
     assert "Iraq protests" in cards.nth(0).inner_text() and "articles" in cards.nth(0).inner_text()
     page.screenshot(path=str(SHOTS / "home.png"), full_page=True)
+
+
+def test_topic_page_to_story_to_article_and_back_by_full_coverage(page, site_url: str) -> None:
+    page.goto(site_url + "topics/iraq-protests/")
+    story_link = page.locator(".nd-stories a.nd-item-title[href*='stories/2020-01-26-rockets-hit-us-embassy-baghdad']")
+    assert story_link.inner_text() == "Rockets strike US embassy compound in Baghdad's Green Zone"
+    story_link.click()
+    page.wait_for_load_state("load")
+    story_url = site_url + "stories/2020-01-26-rockets-hit-us-embassy-baghdad/"
+    assert page.url == story_url
+    assert "5 articles from 2 outlets" in page.locator(".nd-story-line").inner_text()
+    page.screenshot(path=str(SHOTS / "story-embassy.png"), full_page=True)
+    sentence = page.locator("li.nd-quote").nth(2)
+    quoted = sentence.locator("q").inner_text()
+    sentence.locator("a.nd-quote-link").click()
+    page.wait_for_load_state("load")
+    assert "/articles/" in page.url
+    assert quoted in page.locator("article").inner_text()
+    coverage = page.locator("a.nd-full-coverage")
+    assert coverage.inner_text() == "Full coverage: 5 articles from 2 outlets"
+    coverage.click()
+    page.wait_for_load_state("load")
+    assert page.url == story_url

@@ -108,14 +108,16 @@ def test_drafts_are_not_published(demo_site: Path) -> None:
             assert d.slug not in page.read_text()
 
 
-def test_search_index_holds_articles_topics_and_home(demo_site: Path) -> None:
+def test_search_index_holds_articles_topics_stories_and_home(demo_site: Path) -> None:
     corpus = load_corpus(REPO / "content")
     index = pagefind_pages(demo_site)
     articles = {f"/articles/{a.slug}/" for a in corpus.articles}
     copy = "/articles/2020-01-27-wire-iraqi-pm-denounces-embassy-attack/"   # the demo's syndicated copy
     topics = {f"/topics/{t.id}/" for t in corpus.topics}
     assert copy in articles and (demo_site / copy.strip("/") / "index.html").is_file()
-    assert set(index) == {"/"} | topics | (articles - {copy})   # no archive, source or list pages; no copy
+    stories = {f"/stories/{p.name}/" for p in (demo_site / "stories").iterdir()}
+    assert "/stories/2020-01-26-rockets-hit-us-embassy-baghdad/" in stories
+    assert set(index) == {"/"} | topics | stories | (articles - {copy})   # no archive, source or list pages; no copy
     embassy = index["/articles/2020-01-26-rockets-hit-us-embassy-baghdad/"]
     assert embassy["meta"]["title"] == "Rockets strike US embassy compound in Baghdad's Green Zone"
     assert embassy["meta"]["source"] == "Newsdigest Desk" and embassy["meta"]["date"] == "26 January 2020"

@@ -98,7 +98,7 @@ def test_check_prints_every_problem_and_exits_1(here: Project, capsys: pytest.Ca
     ]
     assert out.out.splitlines() == [
         "warning: content/articles/b.md: field 'colour': is not a known field and is ignored. "
-        "Fix: remove it or use one of: title, date, source, topics, url, author, summary, updated, draft, corrections, tags."]
+        "Fix: remove it or use one of: title, date, source, topics, url, author, summary, updated, draft, corrections, tags, story."]
 
 
 def test_check_passes_on_good_content(here: Project, capsys: pytest.CaptureFixture[str]) -> None:

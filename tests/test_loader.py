@@ -109,7 +109,7 @@ def test_unknown_field_is_a_warning_not_an_error() -> None:
     assert a is not None       # python-frontmatter alone crashes on a 'content' key
     assert [(p.severity, str(p)) for p in found] == [(Severity.WARNING,
         f"{P}: field 'content': is not a known field and is ignored. Fix: remove it or use one of: "
-        "title, date, source, topics, url, author, summary, updated, draft, corrections, tags.")]
+        "title, date, source, topics, url, author, summary, updated, draft, corrections, tags, story.")]
 
 
 def test_url_must_be_http() -> None:

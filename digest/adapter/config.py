@@ -112,9 +112,9 @@ class DigestConfig(base.Config):
     duplicate_threshold = _Fraction(0.3)
     """Share of five-word runs (Jaccard, 0 to 1) two articles must share to be one story."""
 
-    figure_window_days = c.Type((int, float), default=3)
-    """Until stories group articles: related articles this close in time (directly or through
-    others) form one group whose figures are compared."""
+    figure_window_days = _replaced("figure_window_days", "figures are now compared within one story, "
+                                   "however long it runs; remove 'figure_window_days' from mkdocs.yml.")
+    """Replaced by stories: accepted with a warning, ignored."""
 
     topic_page_articles = c.Type(int, default=50)
     """Articles listed (and in the timeline) on a topic page, newest first; older ones are in the archive."""

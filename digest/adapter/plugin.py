@@ -49,6 +49,7 @@ from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
 from ..analysis.analyse import AnalysisOptions, build_digest
+from ..analysis.stories import StoryIndex
 from ..analysis.cache import AnalysisCache, PageCache
 from ..analysis.executor import ExecutorError
 from ..analysis.pipeline import Pipeline
@@ -99,6 +100,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._bodies: dict[str, str] = {}     # article page -> slug, for bodies the pipeline converts
         self._search: IndexJob | None = None    # the search index, written while pages render
         self._frozen = False                    # objects of this build kept out of gc passes
+        self._stories: StoryIndex | None = None  # story clustering of the last build (serve)
         self._nav_memos: list[NavMemo] = []     # the theme's nav partials, rendered once per folder
         self.messages: Messages = load_messages(None)  # our words, in theme.language (on_config)
         self._search_strings: dict[str, str] = self.messages.search_strings()
@@ -162,7 +164,6 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             related=self.config.related_articles,
             related_min_score=self.config.related_min_score,
             duplicate_threshold=self.config.duplicate_threshold,
-            figure_window_days=float(self.config.figure_window_days),
         )
 
     def pipeline(self, config: MkDocsConfig) -> Pipeline:
@@ -218,8 +219,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             self._pipeline.close()
         pipeline = self._pipeline = self.pipeline(config)
         memo = pipeline.cache.pairs.load() if pipeline.cache else None
+        self._stories = self._stories or StoryIndex(self.options().stories)
         try:
-            digest = build_digest(corpus.topics, articles, self.options(), analyser=pipeline, pair_memo=memo)
+            digest = build_digest(corpus.topics, articles, self.options(), analyser=pipeline, pair_memo=memo,
+                                  story_index=self._stories)
         except ExecutorError as exc:
             raise PluginError(str(exc)) from None
         if pipeline.cache and memo is not None:

@@ -14,24 +14,26 @@ from itertools import chain
 
 from ..loading.convert import MarkdownSettings
 from ..loading.prose import body_prose
-from ..model import Article, ArticleAnalysis, Digest, Quote, Topic, TopicDigest
+from ..model import Article, ArticleAnalysis, Digest, Quote, Story, Topic, TopicDigest
 from .conflicts import Conflict, conflicts_by_group
 from .duplicates import (
     DEFAULT_THRESHOLD,
     PairMemo,
-    Story,
     copy_map,
     find_duplicates,
     sketch_of_words,
 )
 from .figures import Claim, attach_claims, raw_claims
+from .duplicates import Story as Text
 from .similarity import DEFAULT_MIN_SCORE, related, vectorise, vectorise_counts
-from .story import Report, stories
+from .stories import StoryIndex, StoryItem, StoryOptions, cluster, lede
+from .story import Report
+from .story import stories as told_stories
 from .summarize import rank_terms, select
 from .text import split_sentences, words_and_terms
 
 __all__ = ["AnalysisOptions", "analyse_article", "analyse_prose", "article_claims", "build_digest",
-           "event_groups", "related_articles", "topic_conflicts"]
+           "group_stories", "related_articles", "story_summary", "topic_conflicts"]
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class AnalysisOptions:
     related: int = 5
     related_min_score: float = DEFAULT_MIN_SCORE
     duplicate_threshold: float = DEFAULT_THRESHOLD
-    figure_window_days: float = 3.0
+    stories: StoryOptions = StoryOptions()
 
 
 def analyse_article(title: str, body: str, n: int, markdown: MarkdownSettings | None = None) -> ArticleAnalysis:
@@ -85,9 +87,51 @@ def topic_story(articles: Iterable[Article], analyses: Mapping[str, ArticleAnaly
     """The story so far of one topic in about `options.story_words` words and the lead of its
     card in about `options.lead_words`: quotes from its articles, oldest first (see story.py)."""
     reports = [Report(a.slug, a.published.timestamp(), analyses[a.slug].sentences) for a in articles]
-    story, lead = stories(reports, (options.story_words, options.lead_words))
+    story, lead = told_stories(reports, (options.story_words, options.lead_words))
     return (tuple(Quote(p.text, p.key, p.index) for p in story),
             tuple(Quote(p.text, p.key, p.index) for p in lead))
+
+
+def story_summary(articles: Iterable[Article], analyses: Mapping[str, ArticleAnalysis],
+                  options: AnalysisOptions) -> tuple[Quote, ...]:
+    """A story's multi-document summary: the one place the story pages' summariser is chosen
+    (the topic-story summariser of story.py, applied to the story's articles)."""
+    return topic_story(articles, analyses, options)[0]
+
+
+def group_stories(published: Iterable[Article], copies: Mapping[str, str], analyses: Mapping[str, ArticleAnalysis],
+                  options: AnalysisOptions, index: StoryIndex | None = None) -> tuple[tuple[Story, ...], dict[str, str]]:
+    """The stories of the articles, newest update first, and each slug's story id. Syndicated
+    copies (`copies`: copy -> original) are not clustered: they sit in their original's story
+    (and their outlets count among its outlets). `index`: the clustering state of the last build."""
+    everything = {a.slug: a for a in published}
+    items = {slug: a for slug, a in everything.items() if slug not in copies}
+    found = cluster((StoryItem(a.slug, a.published, a.title, lede(analyses[a.slug].sentences), a.story)
+                     for a in items.values()), options.stories, index).assignment()
+    members: dict[str, list[Article]] = {}
+    for slug, sid in found.items():
+        members.setdefault(sid, []).append(items[slug])
+    ids = dict(found)
+    ids.update({copy: found[original] for copy, original in copies.items() if original in found})
+    copies_in: dict[str, list[str]] = {}
+    for copy, original in sorted(copies.items()):
+        if original in found:
+            copies_in.setdefault(found[original], []).append(copy)
+    pinned = {a.story for a in items.values() if a.story}
+    stories = []
+    for sid, group in members.items():
+        group.sort(key=lambda a: (a.published, a.slug))
+        topics = tuple(dict.fromkeys(t for a in group for t in a.topics))
+        stories.append(Story(
+            id=sid, title=group[0].title, articles=tuple(a.slug for a in group),
+            first=group[0].published, last=max(a.published for a in group),
+            sources=tuple(dict.fromkeys([a.source for a in group]
+                                        + [everything[c].source for c in copies_in.get(sid, ())])),
+            topics=topics,
+            summary=story_summary(group, analyses, options) if len(group) > 1 else (),
+            copies=tuple(copies_in.get(sid, ())), pinned=sid in pinned))
+    stories.sort(key=lambda s: (s.last, s.id), reverse=True)
+    return tuple(stories), ids
 
 
 def related_articles(articles: Iterable[Article], limit: int, min_score: float = DEFAULT_MIN_SCORE,
@@ -105,35 +149,6 @@ def related_articles(articles: Iterable[Article], limit: int, min_score: float =
 def article_claims(article: Article, analysis: ArticleAnalysis) -> tuple[Claim, ...]:
     """The numeric claims in an article's sentences, attributed and dated."""
     return attach_claims(analysis.claims, analysis.sentences, article.slug, article.source, article.published)
-
-
-def event_groups(articles: Iterable[Article], links: Mapping[str, Iterable[str]],
-                 window_days: float) -> dict[str, tuple[str, ...]]:
-    """Articles about one event, until stories group them: articles joined when one lists
-    the other as related coverage and they were published within `window_days` of each
-    other, transitively (so a group may span weeks). Keyed by the group's earliest slug;
-    each article is in exactly one group."""
-    items = sorted(articles, key=lambda a: (a.published, a.slug))
-    when = {a.slug: a.published for a in items}
-    parent = {a.slug: a.slug for a in items}
-
-    def root(slug: str) -> str:
-        while parent[slug] != slug:
-            parent[slug] = parent[parent[slug]]
-            slug = parent[slug]
-        return slug
-
-    for a in items:
-        for other in links.get(a.slug, ()):
-            if other in when and abs((when[other] - a.published).total_seconds()) <= window_days * 86400:
-                ra, rb = root(a.slug), root(other)
-                if ra != rb:    # the earlier root stands for the group
-                    first, second = sorted((ra, rb), key=lambda s: (when[s], s))
-                    parent[second] = first
-    groups: dict[str, list[str]] = {}
-    for a in items:
-        groups.setdefault(root(a.slug), []).append(a.slug)
-    return {key: tuple(slugs) for key, slugs in groups.items()}
 
 
 def topic_conflicts(by_group: Mapping[str, tuple[Conflict, ...]], groups: Mapping[str, Iterable[str]],
@@ -156,18 +171,21 @@ def analyse_all(articles: Iterable[Article], n: int) -> dict[str, ArticleAnalysi
     return {a.slug: analyse_article(a.title, a.body, n) for a in articles}
 
 
-def _story(article: Article, analysis: ArticleAnalysis) -> Story:
+def _text(article: Article, analysis: ArticleAnalysis) -> Text:
     """What duplicate detection needs of an article: its text only if the analysis lacks
     the text's signature and shingle hashes (joining every text costs, and they are there)."""
     known = bool(analysis.minhash and analysis.shingles)
     text = "" if known else f"{article.title}\n{' '.join(analysis.sentences)}"
-    return Story(article.slug, article.published, text, analysis.minhash, analysis.shingles)
+    return Text(article.slug, article.published, text, analysis.minhash, analysis.shingles)
 
 
 def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: AnalysisOptions,
-                 analyser: Analyser | None = None, pair_memo: PairMemo | None = None) -> Digest:
-    """Analyse every article, then assemble each topic's story and the related links
-    (`pair_memo`: the duplicate candidates of the last build, updated; see PairMemo)."""
+                 analyser: Analyser | None = None, pair_memo: PairMemo | None = None,
+                 story_index: StoryIndex | None = None) -> Digest:
+    """Analyse every article, then assemble the stories, each topic's summary and the related
+    links (`pair_memo`: the duplicate candidates of the last build, updated, see PairMemo;
+    `story_index`: the story clustering of the last build, extended when only newer articles
+    came, see digest/analysis/stories.py)."""
     from ..loading.topics import TopicIndex
 
     published = tuple(articles)
@@ -175,11 +193,12 @@ def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: 
     analyses = (analyser or (lambda items: analyse_all(items, options.summary_sentences)))(published)
     # Syndicated copies are shown once: topics, stories, related links and figures use
     # the earliest copy only; a later copy keeps its page and its original's related links.
-    duplicates = find_duplicates((_story(a, analyses[a.slug]) for a in published), options.duplicate_threshold,
+    duplicates = find_duplicates((_text(a, analyses[a.slug]) for a in published), options.duplicate_threshold,
                                  memo=pair_memo)
     copies = copy_map(duplicates)
     shown = tuple(a for a in published if a.slug not in copies)
     groups = index.group(shown)
+    stories, story_ids = group_stories(published, copies, analyses, options, story_index)
     digests = tuple(
         TopicDigest(topic, tuple(groups[topic.id]), *topic_story(groups[topic.id], analyses, options))
         for topic in index.topics.values()
@@ -187,9 +206,10 @@ def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: 
     links = related_articles(shown, options.related, options.related_min_score, analyses)
     links.update({copy: links.get(original, ()) for copy, original in copies.items()})
     claims = {a.slug: article_claims(a, analyses[a.slug]) for a in shown}
-    # Figures are compared within one event's articles only. Stories (when they land) are
-    # passed here as the groups; until then, related articles close in time form a group.
-    events = event_groups(shown, links, options.figure_window_days)
-    conflicts = topic_conflicts(conflicts_by_group(claims, events), events, groups)
+    # Figures are compared within one story only (one event, however long it runs).
+    members = {s.id: tuple(slug for slug in s.articles if slug in claims) for s in stories}
+    by_story = conflicts_by_group(claims, members)
+    conflicts = topic_conflicts(by_story, members, groups)
     return Digest(articles=published, topics=digests, analyses=analyses, related=links,
-                  duplicates=duplicates, conflicts=conflicts)
+                  duplicates=duplicates, conflicts=conflicts, stories=stories, story_ids=story_ids,
+                  story_conflicts={sid: found for sid, found in by_story.items() if found})

@@ -228,6 +228,11 @@ def _stems(tokens: list[str]) -> list[str]:
     return [t for t in map(_term, tokens) if t is not None]
 
 
+def is_stopword(word: str) -> bool:
+    """Whether a lower-cased word is too common to say what a text is about."""
+    return word in _STOPWORDS
+
+
 def words(text: str) -> list[str]:
     """The words of a text, lowercased, joined across apostrophes ("rock'n'roll"), ’ as '."""
     return _matches(text, _WORD)

@@ -31,7 +31,7 @@ from .yamlerror import yaml_mistake
 __all__ = ["NOW_ENV", "Corpus", "build_time", "load_corpus", "parse_article", "read_front_matter", "slugify"]
 
 REQUIRED = ("title", "date", "source", "topics")
-OPTIONAL = ("url", "author", "summary", "updated", "draft", "corrections", "tags")
+OPTIONAL = ("url", "author", "summary", "updated", "draft", "corrections", "tags", "story")
 NOW_ENV = "NEWSDIGEST_NOW"
 _HANDLER = frontmatter.YAMLHandler()
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -310,6 +310,25 @@ def _tags(meta: dict, path: str, problems: list[Problem]) -> tuple[str, ...]:
     return tuple(found)
 
 
+_STORY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_STORY_FIX = "write a story id of lowercase letters, digits and hyphens, e.g. story: embassy-rocket-attack."
+
+
+def _story(meta: dict, path: str, problems: list[Problem]) -> str | None:
+    """The `story` pin: a slug-like id shared by the articles an editor groups together."""
+    value = meta.get("story")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        problems.append(_problem(path, "story", f"must be a story id, not a {type(value).__name__}.", _STORY_FIX))
+        return None
+    text = str(value).strip()
+    if len(text) > 100 or not _STORY_ID.match(text):
+        problems.append(_problem(path, "story", f"{_shown(text)} is not a story id.", _STORY_FIX))
+        return None
+    return text
+
+
 def parse_article(text: str, path: str, slug: str, index: TopicIndex) -> tuple[Article | None, list[Problem]]:
     """Validate one article's text; returns the Article or every problem found.
 
@@ -344,6 +363,7 @@ def parse_article(text: str, path: str, slug: str, index: TopicIndex) -> tuple[A
     topics = _topics(meta, path, index, problems) if meta.get("topics") is not None else ()
     corrections = _corrections(meta, path, published[0] if published else None, problems)
     tags = _tags(meta, path, problems)
+    story = _story(meta, path, problems)
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):
         problems.append(_problem(path, "draft", f"must be true or false, not {_shown(draft)}.",
@@ -354,7 +374,7 @@ def parse_article(text: str, path: str, slug: str, index: TopicIndex) -> tuple[A
     return Article(path=path, slug=slug, title=title, published=published[0], source=source,
                    topics=topics, body=body, url=url, author=author, summary=summary,
                    updated=updated[0] if updated else None, draft=bool(draft),
-                   date_only=published[1], corrections=corrections, tags=tags), problems
+                   date_only=published[1], corrections=corrections, tags=tags, story=story), problems
 
 
 def _read(file: Path, display: str, max_bytes: int) -> tuple[str | None, list[Problem]]:

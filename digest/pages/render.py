@@ -32,6 +32,8 @@ from ..model import Article, Digest
 from .charts import activity_chart, source_chart, topics_chart
 from .messages import DEFAULT, Messages
 from .messages import load as load_messages
+from .monthpages import by_month
+from .storypages import story_pages
 
 __all__ = ["PageSet", "Renderer", "mount", "page_uri", "page_url", "templates_dir"]
 
@@ -54,6 +56,9 @@ def page_uri(kind: str, key: str = "") -> str:
         "month": f"archive/{key}.md",
         "sources": "sources/index.md",
         "source": f"sources/{key}.md",
+        "story": f"stories/{key}.md",
+        "topic_month": f"topics/{key}.md",        # key: "<topic id>/YYYY-MM"
+        "source_month": f"sources/{key}.md",      # key: "<source key>/YYYY-MM"
     }[kind]
 
 
@@ -184,6 +189,18 @@ class Renderer:
         self.slots[uri] = tuple(self._slots)
         return head + body
 
+    def _month_pages(self, kind: str, owner: str, name: str, months: list[tuple[str, list[Article]]],
+                     describe: str, common: dict[str, Any]) -> dict[str, str]:
+        """A topic's or a source's articles of each month (`months` as by_month gives them),
+        one page a month, laid out like the archive's month pages."""
+        pages: dict[str, str] = {}
+        for key, items in months:
+            uri = page_uri(kind, f"{owner}/{key}")
+            label = self.messages.t("month_of", name=name, month=self.messages.month(items[0].published))
+            text = self.messages.t(describe, name=name, month=self.messages.month(items[0].published, title=False))
+            pages[uri] = self._page("month.md.j2", uri, label, text, label=label, timeline=_by_day(items), **common)
+        return pages
+
     def render(self, digest: Digest, converted: Collection[str] = frozenset()) -> PageSet:
         """Every page of the site; nothing is written here. The bodies of the `converted`
         articles (by slug) are converted outside MkDocs and stand as `PageSet.body_marker`;
@@ -205,15 +222,25 @@ class Renderer:
             lead=lead, **common)
         pages[page_uri("topics")] = self._page(
             "topics.md.j2", page_uri("topics"), t("nav_topics"), t("desc_topics"), lead=lead, **common)
+        topic_stories: dict[str, list[Any]] = defaultdict(list)
+        for story in digest.stories:            # newest update first
+            for tid in story.topics:
+                topic_stories[tid].append(story)
         for td in digest.topics:
             uri = page_uri("topic", td.topic.id)
+            topic_months = by_month(td.articles)
+            pages.update(self._month_pages("topic_month", td.topic.id, td.topic.title, topic_months,
+                                           "desc_topic_month", common))
             pages[uri] = self._page("topic.md.j2", uri, td.topic.title,
                                     td.topic.description or " ".join(q.text for q in td.story[:2]),
                                     t=td, recent=td.articles[: self.topic_articles],
                                     timeline=_by_day(td.articles[: self.topic_articles]),
                                     conflicts=_latest_conflicts(digest.conflicts.get(td.topic.id, ())),
+                                    stories=topic_stories[td.topic.id][: self.latest], months=topic_months,
                                     **common)
         topic_titles = {t.topic.id: t.topic.title for t in digest.topics}
+        pages.update(story_pages(self._page, partial(page_uri, "story"), topic_titles,
+                                 lambda s: t("desc_story", title=s.title), **common))
         # All article pages sit at the same depth, so an article's entry in others' "related"
         # lists is the same HTML everywhere: rendered once, reused (a macro call costs).
         article_item = self.env.get_template("_macros.j2").module.article_item  # type: ignore[attr-defined]
@@ -229,6 +256,7 @@ class Renderer:
             related = [articles[s] for s in digest.related.get(a.slug, ())]
             pages[uri] = self._page("article.md.j2", uri, a.title, " ".join(summaries[a.slug]),
                                     tags=a.tags, a=a, related=related, topic_titles=topic_titles,
+                                    story=digest.story_of(a.slug),
                                     body_slot=body_marker if a.slug in converted else None,
                                     related_item=related_item, **common)
         months: dict[str, list[Article]] = defaultdict(list)
@@ -253,8 +281,11 @@ class Renderer:
         for key, items in by_source:
             uri = page_uri("source", key)
             name = items[0].source
-            pages[uri] = self._page("source.md.j2", uri, name, t("desc_source", source=name),
-                                    name=name, items=items, **common)
+            source_months = by_month(items)
+            pages[uri] = self._page("source.md.j2", uri, name, t("desc_source", source=name), key=key,
+                                    name=name, items=items[: self.topic_articles], total=len(items),
+                                    months=source_months, **common)
+            pages.update(self._month_pages("source_month", key, name, source_months, "desc_source_month", common))
         nav: list[dict[str, object]] = [
             {t("nav_home"): page_uri("home")},
             {t("nav_topics"): [page_uri("topics")] + [{html.escape(t.topic.title): page_uri("topic", t.topic.id)}

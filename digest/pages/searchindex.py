@@ -14,6 +14,7 @@ text is already at hand as sentences, so each page becomes one custom record ins
   original's record names the copies' sources ("also reported by"), is found by them
   and is kept by their source filter, so a story is one result;
 - a topic: its title, description and the quotes of its story so far;
+- a story of two or more articles: its headline, outlets and the quotes of its summary;
 - the home page: the site's name and description and every topic's title and
   description.
 
@@ -36,6 +37,7 @@ from .pagefindservice import Record
 from .render import fmt_date, page_uri, page_url
 
 __all__ = ["article_records", "english_article_count", "full_text_cutoff", "home_record", "search_records",
+           "story_records",
            "topic_records"]
 
 # Words Pagefind reads as its own ranking markers ("___PAGEFIND_WEIGHT___7"); article text
@@ -111,6 +113,20 @@ def topic_records(digest: Digest, directory_urls: bool = True,
             for td in digest.topics]
 
 
+def story_records(digest: Digest, directory_urls: bool = True,
+                  article_count: Callable[[int], str] = english_article_count,
+                  date_format: Callable[[datetime], str] = fmt_date) -> list[Record]:
+    """One record per story page: the quotes of its summary as text (the excerpt), its
+    title, date, outlets and article count as metadata, its topics and outlets as filters."""
+    titles = {td.topic.id: td.topic.title for td in digest.topics}
+    return [Record(_url(page_uri("story", s.id), directory_urls),
+                   _text([q.text for q in s.summary]),
+                   {"title": s.title, "date": date_format(s.last), "also": ", ".join(s.sources),
+                    "articles": article_count(s.size + len(s.copies))},
+                   {"topic": [titles.get(t, t) for t in s.topics], "source": list(s.sources)})
+            for s in digest.stories if s.size > 1]
+
+
 def home_record(digest: Digest, site_name: str, site_description: str = "",
                 directory_urls: bool = True) -> Record:
     """The home page: the site and every topic, by title and description."""
@@ -123,9 +139,10 @@ def search_records(digest: Digest, site_name: str, site_description: str = "", d
                    full_text_days: int | None = None,
                    article_count: Callable[[int], str] = english_article_count,
                    date_format: Callable[[datetime], str] = fmt_date) -> list[Record]:
-    """Every record of the site: home, topics, then articles; `article_count` and
+    """Every record of the site: home, topics, stories, then articles; `article_count` and
     `date_format` word counts and dates in the site's language (English by default)."""
     titles = {td.topic.id: td.topic.title for td in digest.topics}
     return [home_record(digest, site_name, site_description, directory_urls),
             *topic_records(digest, directory_urls, article_count),
+            *story_records(digest, directory_urls, article_count, date_format),
             *article_records(digest, titles, directory_urls, full_text_days, date_format)]

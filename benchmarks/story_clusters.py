@@ -1,0 +1,141 @@
+"""How well articles are grouped into stories, on real multi-outlet clusters.
+
+    python benchmarks/story_clusters.py --data ../shared/data/multi-news/validation.csv [--seed N] --json OUT
+
+The CSV holds one event per row: `documents` (a Python or JSON list of article texts) and
+`summary`; optional `titles` and `dates` (JSON lists, ISO dates) are used when present.
+Every cluster's articles are mixed into one corpus; where dates are missing they are drawn
+(seeded) so that each cluster's articles fall within 3 days of each other and clusters
+overlap in time over a 60-day span. The corpus is clustered by digest/analysis/stories.py
+and scored against the true clusters: B-cubed precision, recall and F1 (averaged over
+articles) and the adjusted Rand index, with the clustering time per 1,000 articles.
+`--part tune|check` keeps only the even or odd rows (tune on one half, check on the other).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import csv
+import json
+import random
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from math import comb
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from digest.analysis.stories import StoryItem, StoryOptions, cluster, lede  # noqa: E402
+from digest.analysis.text import split_sentences  # noqa: E402
+
+SPAN_DAYS, CLUSTER_DAYS = 60, 3
+START = datetime(2020, 1, 1, tzinfo=UTC)
+
+
+def _list(value: str | None) -> list:
+    if not value:
+        return []
+    try:
+        found = json.loads(value)
+    except ValueError:
+        found = ast.literal_eval(value)
+    return list(found)
+
+
+def _date(value: object) -> datetime:
+    when = datetime.fromisoformat(str(value))
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def load(path: Path, seed: int, part: str = "all") -> tuple[list[StoryItem], dict[str, int]]:
+    """The mixed corpus and each article's true cluster."""
+    csv.field_size_limit(1 << 30)
+    rng = random.Random(seed)
+    items: list[StoryItem] = []
+    truth: dict[str, int] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row_no, row in enumerate(csv.DictReader(handle)):
+            if (part == "tune" and row_no % 2) or (part == "check" and not row_no % 2):
+                continue
+            docs = [d for d in _list(row["documents"]) if str(d).strip()]
+            titles, dates = _list(row.get("titles")), _list(row.get("dates"))
+            start = START + timedelta(seconds=rng.uniform(0, (SPAN_DAYS - CLUSTER_DAYS) * 86400))
+            for i, doc in enumerate(docs):
+                slug = f"c{row_no:05d}-{i}"
+                when = (_date(dates[i]) if i < len(dates) and dates[i] else
+                        start + timedelta(seconds=rng.uniform(0, CLUSTER_DAYS * 86400)))
+                title = str(titles[i]) if i < len(titles) and titles[i] else ""
+                items.append(StoryItem(slug, when, title, lede(split_sentences(" ".join(str(doc).split())))))
+                truth[slug] = row_no
+    return items, truth
+
+
+def bcubed(found: dict[str, str], truth: dict[str, int]) -> tuple[float, float]:
+    """B-cubed precision and recall, averaged over items."""
+    by_found: dict[str, set[str]] = {}
+    by_true: dict[int, set[str]] = {}
+    for key, label in found.items():
+        by_found.setdefault(label, set()).add(key)
+        by_true.setdefault(truth[key], set()).add(key)
+    p = r = 0.0
+    for key in found:
+        mine, right = by_found[found[key]], by_true[truth[key]]
+        both = len(mine & right)
+        p += both / len(mine)
+        r += both / len(right)
+    return p / len(found), r / len(found)
+
+
+def ari(found: Sequence[object], truth: Sequence[object]) -> float:
+    """The adjusted Rand index of two labellings of the same items."""
+    n = len(found)
+    pairs = Counter(zip(found, truth))
+    index = sum(comb(c, 2) for c in pairs.values())
+    a = sum(comb(c, 2) for c in Counter(found).values())
+    b = sum(comb(c, 2) for c in Counter(truth).values())
+    expected = a * b / comb(n, 2) if n > 1 else 0.0
+    top = (a + b) / 2
+    return 1.0 if top == expected else (index - expected) / (top - expected)
+
+
+def evaluate(items: list[StoryItem], truth: dict[str, int], options: StoryOptions | None = None) -> dict:
+    started = time.perf_counter()
+    found = cluster(items, options).assignment()
+    elapsed = time.perf_counter() - started
+    p, r = bcubed(found, truth)
+    keys = sorted(found)
+    return {
+        "articles": len(items),
+        "clusters_true": len(set(truth.values())),
+        "clusters_found": len(set(found.values())),
+        "bcubed_precision": round(p, 4),
+        "bcubed_recall": round(r, 4),
+        "bcubed_f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+        "ari": round(ari([found[k] for k in keys], [truth[k] for k in keys]), 4),
+        "ms_per_1000": round(elapsed * 1000 * 1000 / max(len(items), 1), 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", required=True, help="CSV of clusters (documents, summary[, titles, dates])")
+    parser.add_argument("--seed", type=int, default=13, help="seed of the drawn dates")
+    parser.add_argument("--part", choices=("all", "tune", "check"), default="all")
+    parser.add_argument("--json", help="write the figures to this file")
+    args = parser.parse_args(argv)
+    items, truth = load(Path(args.data), args.seed, args.part)
+    if not items:
+        print(f"{args.data}: no articles", file=sys.stderr)
+        return 1
+    result = evaluate(items, truth)
+    print(json.dumps(result, indent=2))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,233 @@
+"""Stories: the articles that report one event or development, grouped across outlets.
+
+Each article becomes a TF-IDF vector of its headline (counted twice), its lede (the first
+`LEDE_WORDS` words) and its named-entity-ish terms (words capitalised inside a sentence,
+counted again). Articles are taken in date order (then slug); each one joins the story of
+its most similar earlier article published within `window_days` before it (single link),
+if its similarity to that story's centroid also clears a bar (the centroid check keeps a
+chain of pairwise links from merging two events), or else it starts a story.
+
+Every decision uses only earlier articles (document frequencies too are counted over the
+articles seen so far), so the grouping is a pure function of the corpus and its date
+order: a `StoryIndex` kept from the last build takes a newer article exactly as a cold
+build would, without reclustering the archive. Candidates come from an inverted index
+over each article's top terms, scanned only back through the time window and capped per
+term, so the cost grows with the number of articles, not with the number of pairs.
+
+An editor's `story: <id>` pins an article to a story; it wins over the automatic grouping
+(pinned articles never join another story; later unpinned ones may join theirs).
+Pure: no MkDocs and no file I/O.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .text import is_stopword, words
+
+__all__ = ["LEDE_WORDS", "StoryIndex", "StoryItem", "StoryOptions", "cluster", "lede"]
+
+#: How much of an article's prose describes its event: the first words, after the headline.
+LEDE_WORDS = 300
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]+")
+
+
+@dataclass(frozen=True)
+class StoryOptions:
+    """The clustering knobs. Tuned on part of the Multi-News sample (benchmarks/story_clusters.py)."""
+
+    window_days: float = 4.0        # an article links only to articles at most this much older
+    link: float = 0.14              # cosine to the nearest earlier member (single link)
+    centroid: float = 0.18          # cosine to the story's centroid (holds back chained merges)
+    top_terms: int = 20             # an article's heaviest terms, which it is indexed under
+    postings: int = 60              # earlier articles scanned per term, newest first
+    candidates: int = 40            # articles compared exactly, most shared terms first
+
+
+@dataclass(frozen=True)
+class StoryItem:
+    """What the clustering needs of an article: its key, date, headline, lede and pin."""
+
+    slug: str
+    published: datetime
+    title: str
+    lede: str
+    pin: str | None = None
+
+    @property
+    def key(self) -> tuple[float, str]:
+        return (self.published.timestamp(), self.slug)
+
+
+def lede(sentences: Iterable[str], words: int = LEDE_WORDS) -> str:
+    """The first `words` words of an article's sentences."""
+    taken: list[str] = []
+    for sentence in sentences:
+        taken.extend(sentence.split())
+        if len(taken) >= words:
+            break
+    return " ".join(taken[:words])
+
+
+def _content(text: str) -> list[str]:
+    return [w for w in words(text) if len(w) > 1 and not is_stopword(w)]
+
+
+def features(title: str, text: str) -> Counter[str]:
+    """Word counts of headline (twice), lede, and capitalised words inside sentences (again).
+    Words, not stems: stemming every lede again would cost more than all the clustering."""
+    title_words = _content(title)
+    counts = Counter(title_words + title_words + _content(text))
+    counts.update(w for w in _content(" ".join(_CAPITALISED.findall(text))) if w in counts)
+    return counts
+
+
+Vector = dict[str, float]
+
+
+def _dot(a: Vector, b: Vector) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
+
+
+@dataclass
+class _Group:
+    """A story being built: its members (indices) and the sum of their unit vectors."""
+
+    id: str
+    pinned: bool
+    members: list[int] = field(default_factory=list)
+    total: Vector = field(default_factory=dict)
+    norm2: float = 0.0
+
+    def add(self, index: int, vec: Vector) -> None:
+        self.norm2 += 2.0 * _dot(self.total, vec) + 1.0
+        for t, w in vec.items():
+            self.total[t] = self.total.get(t, 0.0) + w
+        self.members.append(index)
+
+    def similarity(self, vec: Vector) -> float:
+        return _dot(vec, self.total) / math.sqrt(self.norm2) if self.norm2 > 0 else 0.0
+
+
+class StoryIndex:
+    """The incremental clustering state: feed articles in date order with `add`.
+
+    `assignment()` maps each slug to its story id. A story's id is its pin, or else the
+    slug of its first article (which stays its first: later articles only join)."""
+
+    def __init__(self, options: StoryOptions | None = None) -> None:
+        self.reset(options or StoryOptions())
+
+    def reset(self, options: StoryOptions) -> None:
+        """Forget every article (a cold start)."""
+        self.options = options
+        self.items: list[StoryItem] = []
+        self._vectors: list[Vector] = []
+        self._top: list[tuple[str, ...]] = []
+        self._group_of: list[_Group] = []
+        self._groups: dict[str, _Group] = {}
+        self._df: Counter[str] = Counter()
+        self._postings: dict[str, list[int]] = defaultdict(list)
+
+    @property
+    def last_key(self) -> tuple[float, str] | None:
+        return self.items[-1].key if self.items else None
+
+    def _vector(self, counts: Counter[str]) -> Vector:
+        n = len(self.items) + 1
+        weights = {t: (1.0 + math.log(c)) * math.log((n + 1) / (self._df[t] + 0.5))
+                   for t, c in counts.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        return {t: w / norm for t, w in weights.items()}
+
+    def _candidates(self, item: StoryItem, vec: Vector) -> list[int]:
+        """Earlier articles within the window indexed under one of this article's terms,
+        most shared terms first (weighted by this article's weights)."""
+        since = item.published.timestamp() - self.options.window_days * 86400.0
+        shared: dict[int, float] = defaultdict(float)
+        for term, weight in vec.items():
+            postings = self._postings.get(term, ())
+            for j in reversed(postings[-self.options.postings:]):
+                if self.items[j].published.timestamp() < since:
+                    break
+                shared[j] += weight
+        ranked = sorted(shared.items(), key=lambda kv: (-kv[1], -kv[0]))
+        return [j for j, _ in ranked[: self.options.candidates]]
+
+    def _choose(self, vec: Vector, candidates: list[int]) -> _Group | None:
+        """The story of the most similar linked candidate whose centroid also agrees."""
+        scored = sorted(((_dot(vec, self._vectors[j]), -j) for j in candidates), reverse=True)
+        tried: set[str] = set()
+        for score, neg in scored:
+            if score < self.options.link:
+                break
+            group = self._group_of[-neg]
+            if group.id in tried:
+                continue
+            tried.add(group.id)
+            # A story of one article has no centroid apart from it: the link decides.
+            if len(group.members) < 2 or group.similarity(vec) >= self.options.centroid:
+                return group
+        return None
+
+    def add(self, item: StoryItem) -> str:
+        """Place one article, newer than (or as new as, with a later slug) every earlier one."""
+        if self.items and item.key < self.items[-1].key:
+            raise ValueError(f"{item.slug} is older than {self.items[-1].slug}: rebuild the index")
+        counts = features(item.title, item.lede)
+        self._df.update(counts.keys())
+        vec = self._vector(counts)
+        top = tuple(t for t, _ in sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: self.options.top_terms])
+        if item.pin is not None:
+            group = self._groups.get(item.pin) or self._new(item.pin, True)
+        else:
+            group = self._choose(vec, self._candidates(item, vec)) or self._new(item.slug, False)
+        index = len(self.items)
+        self.items.append(item)
+        self._vectors.append(vec)
+        self._top.append(top)
+        self._group_of.append(group)
+        group.add(index, vec)
+        for term in top:
+            self._postings[term].append(index)
+        return group.id
+
+    def _new(self, wanted: str, pinned: bool) -> _Group:
+        sid, n = wanted, 2
+        while sid in self._groups:      # an automatic id that an editor's pin already took
+            sid, n = f"{wanted}-{n}", n + 1
+        group = self._groups[sid] = _Group(sid, pinned)
+        return group
+
+    def assignment(self) -> dict[str, str]:
+        return {item.slug: group.id for item, group in zip(self.items, self._group_of)}
+
+    def pinned(self) -> frozenset[str]:
+        return frozenset(g.id for g in self._groups.values() if g.pinned)
+
+    def extend(self, items: Iterable[StoryItem]) -> StoryIndex:
+        for item in sorted(items, key=lambda i: i.key):
+            self.add(item)
+        return self
+
+
+def cluster(items: Iterable[StoryItem], options: StoryOptions | None = None,
+            warm: StoryIndex | None = None) -> StoryIndex:
+    """Group articles into stories. `warm` (the index of the last build, updated in place and
+    returned) only takes the newer articles when it holds exactly the older part of `items`,
+    in the same order and with the same options; otherwise it starts afresh."""
+    ordered = sorted(items, key=lambda i: i.key)
+    options = options or StoryOptions()
+    if warm is None:
+        return StoryIndex(options).extend(ordered)
+    if not (warm.options == options and len(warm.items) <= len(ordered)
+            and ordered[: len(warm.items)] == warm.items):
+        warm.reset(options)
+    return warm.extend(ordered[len(warm.items):])

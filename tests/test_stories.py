@@ -1,0 +1,161 @@
+"""Stories: articles about one event grouped across outlets (digest/analysis/stories.py)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import yaml
+from conftest import TOPICS, article
+
+from digest.analysis.analyse import AnalysisOptions, build_digest
+from digest.analysis.stories import StoryIndex, StoryItem, cluster
+from digest.loading.loader import parse_article
+from digest.loading.topics import TopicIndex, parse_topics
+from digest.model import Article
+
+TOPIC_LIST = parse_topics(yaml.safe_load(TOPICS), "topics.yml")[0]
+T0 = datetime(2021, 3, 1, 8, tzinfo=UTC)
+
+FERRY = [
+    ("ferry-desk", "Desk", "Ferry Marisol sinks off Kessan island with 40 aboard",
+     "The passenger ferry Marisol sank off Kessan island early on Monday with 40 people aboard. "
+     "Coastguard boats from Port Verin pulled survivors from the water. The ferry had left Port Verin "
+     "at dawn and radioed for help when its hull flooded near the Kessan lighthouse."),
+    ("ferry-wire", "Wire", "Rescuers search for missing after Marisol ferry goes down near Kessan",
+     "Rescuers searched the sea near Kessan island for passengers of the Marisol, a ferry that went "
+     "down on Monday. The Port Verin coastguard said the ferry had reported flooding by the Kessan "
+     "lighthouse before it sank. Survivors were taken to Port Verin."),
+    ("ferry-post", "Post", "Marisol survivors describe flooding before the ferry sank",
+     "Survivors of the Marisol ferry sinking near Kessan island said water poured into the hull within "
+     "minutes. Coastguard crews from Port Verin took the rescued passengers back to the harbour, and "
+     "officials opened an inquiry into the Marisol's last voyage from Port Verin."),
+]
+STRIKE = ("dock-strike", "Desk", "Port Verin dock workers walk out over pay",
+          "Dock workers in Port Verin stopped work on Tuesday in a dispute over wages. The union said "
+          "cranes at the container terminal would stay idle until the harbour authority raised its offer. "
+          "Lorries queued outside the terminal gates through the afternoon.")
+FILLER = [
+    ("school-budget", "Desk", "Alder county approves school budget",
+     "The Alder county board approved next year's school budget after a long evening meeting, "
+     "adding money for teachers and new textbooks."),
+    ("orchard-frost", "Post", "Late frost threatens Hollin valley orchards",
+     "Fruit growers in the Hollin valley lit burners among their apple trees as a late frost "
+     "settled overnight, fearing the loss of the blossom."),
+    ("library-opens", "Wire", "New library opens in Brammel",
+     "Readers queued on Saturday for the opening of Brammel's new public library, which has a "
+     "children's wing and a rooftop reading garden."),
+]
+
+
+def make(slug: str, source: str, title: str, body: str, hours: float = 0, **extra: object) -> Article:
+    return Article(path=f"content/articles/{slug}.md", slug=slug, title=title,
+                   published=T0 + timedelta(hours=hours), source=source, topics=("iraq-protests",),
+                   body=body, **extra)  # type: ignore[arg-type]
+
+
+def corpus(hours: tuple[float, ...] = (0, 3, 20)) -> list[Article]:
+    items = [make(*f, hours=h) for f, h in zip(FERRY, hours)]
+    items.append(make(*STRIKE, hours=26))
+    items.extend(make(*f, hours=-30 - 5 * i) for i, f in enumerate(FILLER))
+    return items
+
+
+def digest_of(articles: list[Article]):
+    return build_digest(TOPIC_LIST, articles, AnalysisOptions())
+
+
+def test_reports_of_one_event_from_several_outlets_are_one_story() -> None:
+    d = digest_of(corpus())
+    story = d.story_of("ferry-desk")
+    assert story is not None
+    assert story.articles == ("ferry-desk", "ferry-wire", "ferry-post")
+    assert story.sources == ("Desk", "Wire", "Post")
+    assert story.title == FERRY[0][2]                       # the earliest report's headline
+    assert story.first == T0 and story.last == T0 + timedelta(hours=20)
+    assert story.summary and {q.slug for q in story.summary} <= set(story.articles)
+    assert d.stories[0] == d.story_of("dock-strike")        # newest update first
+
+
+def test_another_event_on_the_same_topic_is_a_story_of_its_own() -> None:
+    d = digest_of(corpus())
+    assert d.story_ids["dock-strike"] == "dock-strike"
+    assert d.story_of("dock-strike").articles == ("dock-strike",)   # type: ignore[union-attr]
+    for slug, *_ in FILLER:
+        assert d.story_of(slug).articles == (slug,)                # type: ignore[union-attr]
+
+
+def test_a_report_outside_the_time_window_starts_a_new_story() -> None:
+    d = digest_of(corpus(hours=(0, 3, 24 * 9)))
+    assert d.story_of("ferry-desk").articles == ("ferry-desk", "ferry-wire")   # type: ignore[union-attr]
+    assert d.story_ids["ferry-post"] == "ferry-post"
+
+
+def test_a_story_pin_wins_over_the_automatic_grouping() -> None:
+    items = corpus()
+    items[2] = replace(items[2], story="marisol-inquiry")           # split one off
+    items[3] = replace(items[3], story="marisol-inquiry")           # and put an unrelated one with it
+    d = digest_of(items)
+    assert d.story_of("ferry-desk").articles == ("ferry-desk", "ferry-wire")   # type: ignore[union-attr]
+    pinned = d.story_of("ferry-post")
+    assert pinned is not None and pinned.id == "marisol-inquiry" and pinned.pinned
+    assert pinned.articles == ("ferry-post", "dock-strike")
+
+
+def test_a_syndicated_copy_is_one_article_inside_its_story() -> None:
+    items = corpus()
+    slug, source, title, body = FERRY[0]
+    items.append(make("ferry-rerun", "Gazette", "Ferry sinks near Kessan", body, hours=6))
+    d = digest_of(items)
+    story = d.story_of("ferry-desk")
+    assert story is not None and d.original_of("ferry-rerun") == "ferry-desk"
+    assert "ferry-rerun" not in story.articles and story.copies == ("ferry-rerun",)
+    assert d.story_ids["ferry-rerun"] == story.id
+    assert "Gazette" in story.sources
+
+
+def _items(articles: list[Article]) -> list[StoryItem]:
+    return [StoryItem(a.slug, a.published, a.title, a.body, a.story) for a in articles]
+
+
+def test_a_warm_index_gives_the_cold_result_and_only_adds_the_new_articles() -> None:
+    items = _items(corpus())
+    cold = cluster(items).assignment()
+    ordered = sorted(items, key=lambda i: i.key)
+    warm = StoryIndex()
+    cluster(ordered[:4], warm=warm)
+    before = list(warm.items)
+    assert cluster(items, warm=warm) is warm
+    assert warm.items[: len(before)] == before and warm.assignment() == cold
+    # An article dated before the index's newest cannot be appended: the index starts afresh.
+    late = replace(ordered[0], slug="backdated", published=ordered[0].published - timedelta(hours=1))
+    assert cluster([*items, late], warm=warm).assignment() == cluster([*items, late]).assignment()
+    with pytest.raises(ValueError, match="older than"):
+        StoryIndex().extend(items).add(late)
+
+
+def test_the_grouping_does_not_depend_on_the_input_order() -> None:
+    items = _items(corpus())
+    assert cluster(items).assignment() == cluster(list(reversed(items))).assignment()
+
+
+INDEX = TopicIndex(TOPIC_LIST)
+
+
+@pytest.mark.parametrize("value, message", [
+    ("'Embassy Attack!'", "'Embassy Attack!' is not a story id."),
+    ("[a, b]", "must be a story id, not a list."),
+    ("true", "must be a story id, not a bool."),
+])
+def test_a_bad_story_field_names_file_field_and_fix(value: str, message: str) -> None:
+    a, found = parse_article(article(extra=f"story: {value}\n"), "content/articles/x.md", "x", INDEX)
+    assert a is None
+    assert [str(p) for p in found] == [
+        f"content/articles/x.md: field 'story': {message} Fix: write a story id of lowercase letters, "
+        "digits and hyphens, e.g. story: embassy-rocket-attack."]
+
+
+def test_a_story_field_is_read() -> None:
+    a, found = parse_article(article(extra="story: embassy-attack-2020\n"), "content/articles/x.md", "x", INDEX)
+    assert found == [] and a is not None and a.story == "embassy-attack-2020"
