@@ -345,3 +345,23 @@ def test_a_copy_is_merged_into_its_original_record() -> None:
     assert records["/articles/a/"].meta["also"] == "Wire"
     assert records["/articles/a/"].filters["source"] == ["Desk", "Wire"]
     assert records["/topics/t1/"].meta["articles"] == "3 Artikel"           # the caller's words
+
+
+def test_an_incomplete_bundle_is_refused_and_the_last_one_kept(tmp_path: Path) -> None:
+    """A bundle the binary left half-written (an empty script, no entry file) is never
+    swapped in: the build stops with a SearchIndexError and the old bundle stays."""
+    from digest.pages.pagefindservice import SearchIndexError, _check_bundle
+
+    out = tmp_path / "pagefind"
+    out.mkdir()
+    (out / "pagefind-entry.json").write_text('{"languages": {"en": {}}}')
+    fresh = tmp_path / ".pagefind.new"
+    fresh.mkdir()
+    (fresh / "pagefind-entry.json").write_text('{"version": "1", "languages": {"en": {"page_count": 1}}}')
+    (fresh / "pagefind-ui.css").write_bytes(b"")
+    with pytest.raises(SearchIndexError, match=r"incomplete index in .*pagefind \(empty: pagefind-ui.css\)"):
+        _check_bundle(fresh, out)
+    assert not fresh.exists() and (out / "pagefind-entry.json").is_file()
+    fresh.mkdir()
+    with pytest.raises(SearchIndexError, match="left no complete index"):
+        _check_bundle(fresh, out)

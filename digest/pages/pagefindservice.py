@@ -144,7 +144,7 @@ class _Service:
             except BrokenPipeError:
                 pass
         try:
-            self.proc.wait(timeout=10)
+            self.proc.wait(timeout=120)     # it may still be writing files on a loaded machine
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
@@ -188,11 +188,35 @@ def write_bundle(out_dir: Path, records: Sequence[Record], language: str = "en",
             for _ in records:
                 _payload(service.read(), names)
             writer.join()
-            shutil.rmtree(out_dir, ignore_errors=True)      # no stale chunks from an earlier build
-            service.call({"type": "WriteFiles", "index_id": index_id, "output_path": str(out_dir)},
+            # Written beside the old bundle, then swapped in once the binary has exited: a
+            # killed or failed build leaves the last complete bundle, never half of one.
+            fresh = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
+            shutil.rmtree(fresh, ignore_errors=True)
+            service.call({"type": "WriteFiles", "index_id": index_id, "output_path": str(fresh)},
                          f"writing the index to {out_dir}")
         finally:
             service.close()
+    _check_bundle(fresh, out_dir)
+    stale = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+    if out_dir.exists():
+        os.replace(out_dir, stale)
+    os.replace(fresh, out_dir)
+    shutil.rmtree(stale, ignore_errors=True)
+
+
+def _check_bundle(fresh: Path, out_dir: Path) -> None:
+    """The bundle the binary wrote is whole: its entry file and scripts are there and not
+    empty (a binary stopped mid-write would leave them so); else a SearchIndexError."""
+    try:
+        entry = json.loads((fresh / "pagefind-entry.json").read_bytes())
+        empty = [p.name for p in fresh.iterdir() if p.is_file() and p.stat().st_size == 0]
+    except (OSError, ValueError) as exc:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise SearchIndexError(f"the pagefind binary left no complete index in {out_dir} ({exc}). {_fix()}") from None
+    if not isinstance(entry, dict) or not entry.get("languages") or empty:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise SearchIndexError(f"the pagefind binary left an incomplete index in {out_dir}"
+                               f"{' (empty: ' + ', '.join(sorted(empty)) + ')' if empty else ''}. {_fix()}")
 
 
 class IndexJob:
