@@ -289,14 +289,14 @@ def test_on_files_drops_content_files_the_walk_did_not_accept(tmp_path: Path,
     """The safety net for a file that appears between the loader's walk and MkDocs' copy."""
     from mkdocs.structure.files import File, Files
 
-    from digest.adapter.plugin import _keep_safe_files
+    from digest.adapter.pagefiles import keep_safe_files
     docs = tmp_path / "content"
     docs.mkdir()
     for name in ("ok.png", "late.png"):
         (docs / name).write_bytes(b"x")
     theme = File("assets/x.js", str(tmp_path / "theme"), str(tmp_path / "site"), True)
     files = Files([File(n, str(docs), str(tmp_path / "site"), True) for n in ("ok.png", "late.png")] + [theme])
-    _keep_safe_files(files, str(docs), (docs / "ok.png",))
+    keep_safe_files(files, str(docs), (docs / "ok.png",))
     assert [f.src_uri for f in files] == ["ok.png", "assets/x.js"]
     assert "late.png was not published" in caplog.text
 

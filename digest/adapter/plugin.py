@@ -27,9 +27,7 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 import posixpath
-import threading
 import time
 from dataclasses import replace
 from datetime import datetime
@@ -68,6 +66,7 @@ from .frame import FLAG, FrameMaker
 from .lock import BuildLock, LockTimeout
 from .materialplugins import social_tags, theme_plugin_warnings
 from .navcache import NavMemo, memoise_nav_partials
+from .pagefiles import SlotPage, keep_safe_files, make_folders
 from .placement import (NAV_PLACEHOLDER, article_sources, articles_folder, blog_dirs, check_collisions,
                         mounted_nav, nav_uris, place_nav, site_url_of)
 
@@ -213,7 +212,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         gc.freeze()
         self._frozen = True
         if config.use_directory_urls:
-            _make_folders(Path(config.site_dir), [page_url(mount(page_uri("article", a.slug), at), True)
+            make_folders(Path(config.site_dir), [page_url(mount(page_uri("article", a.slug), at), True)
                                                   for a in articles])
         if self._pipeline is not None:
             self._pipeline.close()
@@ -249,7 +248,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         for file in [*sources, files.get_file_from_path(topics_uri)]:
             if file is not None:
                 files.remove(file)
-        _keep_safe_files(files, str(articles_folder(config, self.config.articles_dir)), corpus.files)
+        keep_safe_files(files, str(articles_folder(config, self.config.articles_dir)), corpus.files)
         nav = mounted_nav(pageset.nav, at)
         in_nav = {uri for item in nav for uri in nav_uris(item)}
         generated = []
@@ -259,7 +258,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             file = File.generated(config, uri, content=content, inclusion=inclusion)
             generated.append(file)
             if uri in self._bodies:     # MkDocs keeps a page a plugin sets (and makes none)
-                _SlotPage(None, file, config, pageset)
+                SlotPage(None, file, config, pageset)
         if self.config.feeds:
             site = SiteInfo(config.site_name, config.site_description or "",
                             site_url_of(config.site_url, at),
@@ -419,51 +418,6 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         server.watch(str(templates_dir()))
         server.watch(str(OVERRIDES))
         return server
-
-
-class _SlotPage(Page):
-    """An article page whose Markdown is nothing but our slot placeholders, because its
-    body came converted from the worker pool: rendering it is the identity, so no Markdown
-    instance is built for it. If another plugin added Markdown to it, it renders as usual."""
-
-    def __init__(self, title: str | None, file: File, config: MkDocsConfig, pageset: PageSet | None) -> None:
-        super().__init__(title, file, config)
-        self._pageset = pageset
-
-    def render(self, config: MkDocsConfig, files: Files) -> None:
-        if self.markdown is not None and self._pageset is not None and self._pageset.only_slots(self.markdown):
-            self.content = self.markdown
-            return
-        super().render(config, files)
-
-
-def _keep_safe_files(files: Files, docs_dir: str, safe: tuple[Path, ...]) -> None:
-    """Drop every content file the loader's walk (loading/files.py) did not accept, so
-    MkDocs never copies a link out of the content folder, a FIFO or a device; the loader
-    reports each as an error, so this only acts if the folder changed in between."""
-    allowed = {os.path.normpath(p) for p in safe}
-    inside = os.path.join(os.path.normpath(docs_dir), "")
-    for file in list(files):        # theme files come from elsewhere, and obey no content rule
-        path = os.path.normpath(file.abs_src_path) if file.abs_src_path is not None else None
-        if path is not None and path.startswith(inside) and path not in allowed:
-            if os.path.basename(path).startswith("."):     # hidden: left out silently, as the walk does
-                files.remove(file)
-                continue
-            log.warning("digest: %s was not published: it changed during the build, or breaks the rule "
-                        "for links and special files (see Untrusted input in the README).", file.src_uri)
-            files.remove(file)
-
-
-def _make_folders(site: Path, urls: list[str]) -> None:
-    """Make the article pages' output folders in the background while the articles are
-    analysed: one new folder per article costs the file system more than its page."""
-    def make() -> None:
-        for url in urls:
-            try:
-                os.makedirs(site / url, exist_ok=True)
-            except OSError:     # MkDocs reports it when it writes the page
-                return
-    threading.Thread(target=make, name="digest-folders", daemon=True).start()
 
 
 def _turn_off_theme_search(config: MkDocsConfig) -> None:

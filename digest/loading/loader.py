@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,17 @@ import frontmatter
 import yaml
 
 from ..errors import Problem, Severity, ValidationFailed
-from ..model import Article, Correction, Topic
+from ..model import Article, Topic
+from .fields import (
+    corrections_field,
+    datetime_field,
+    problem,
+    shown,
+    story_field,
+    tags_field,
+    text_field,
+    topics_field,
+)
 from .files import FileTooBig, NotAFile, read_regular, script_problems, walk
 from .safeyaml import constrain, too_deep_flow, unreadable_values
 from .topics import TopicIndex, load_topics
@@ -34,7 +44,6 @@ REQUIRED = ("title", "date", "source", "topics")
 OPTIONAL = ("url", "author", "summary", "updated", "draft", "corrections", "tags", "story")
 NOW_ENV = "NEWSDIGEST_NOW"
 _HANDLER = frontmatter.YAMLHandler()
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class _TextDatesLoader(yaml.SafeLoader):
@@ -71,18 +80,7 @@ def _load_yaml(text: str) -> object:
         except yaml.YAMLError:
             pass        # parse again below, for the pure-Python parser's clearer message
     return yaml.load(text, Loader=_SafeLoader)
-_DATE_FIX = "use an ISO date like 2020-01-27 or a datetime with offset like 2020-01-27T14:30:00+03:00."
-YEARS = (1800, 2200)     # a news date outside this range is a typo, and would break date arithmetic
 MAX_ARTICLE_BYTES = 1024 * 1024
-_MAX_TOPIC_PROBLEMS = 10   # one article listing thousands of bad topics gets a short report
-
-
-def _shown(value: object, limit: int = 40) -> str:
-    """A short, safe rendering of a user's value for an error message (never a huge repr)."""
-    if isinstance(value, (list, dict, tuple, set)):
-        return f"a {type(value).__name__}"
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 @dataclass(frozen=True)
@@ -124,27 +122,22 @@ def slugify(text: str) -> str:
     return head.rstrip("-_") + tail
 
 
-def _problem(path: str, field: str | None, message: str, fix: str,
-             severity: Severity = Severity.ERROR) -> Problem:
-    return Problem(path, field, message, fix, severity)
-
-
 def _split(text: str, path: str) -> tuple[dict | None, str, list[Problem]]:
     """Separate front matter from body, turning every failure into a Problem."""
     if not text.strip():
-        return None, "", [_problem(path, None, "the file is empty.",
+        return None, "", [problem(path, None, "the file is empty.",
                                    "start it with front matter between '---' lines.")]
     if not _HANDLER.detect(text):
-        return None, "", [_problem(path, None, "has no front matter.",
+        return None, "", [problem(path, None, "has no front matter.",
                                    "start the file with '---', the fields, then '---'.")]
     try:
         fm_text, body = _HANDLER.split(text)
     except ValueError:
-        return None, "", [_problem(path, None, "front matter has no closing '---' line.",
+        return None, "", [problem(path, None, "front matter has no closing '---' line.",
                                    "end the front matter with a line holding only '---'.")]
     deep = too_deep_flow(fm_text)
     if deep is not None:
-        return None, "", [_problem(path, deep[0] or None, deep[1],
+        return None, "", [problem(path, deep[0] or None, deep[1],
                                    "write a short plain value there (text, a date or a list).")]
     try:
         meta = _load_yaml(fm_text)
@@ -152,181 +145,19 @@ def _split(text: str, path: str) -> tuple[dict | None, str, list[Problem]]:
         # fm_text begins with the rest of the opening '---' line, which also swallows blank lines.
         opening = _HANDLER.FM_BOUNDARY.match(text)
         mistake = yaml_mistake(exc, text.count("\n", 0, opening.end() if opening else 0) + 1)
-        return None, "", [_problem(path, None, f"front matter is not valid YAML{mistake.text}.", mistake.fix)]
+        return None, "", [problem(path, None, f"front matter is not valid YAML{mistake.text}.", mistake.fix)]
     if meta is None:
-        return None, "", [_problem(path, None, "front matter is empty.",
+        return None, "", [problem(path, None, "front matter is empty.",
                                    f"add the required fields: {', '.join(REQUIRED)}.")]
     if not isinstance(meta, Mapping):
         kind = type(meta).__name__
-        return None, "", [_problem(path, None, f"front matter is a YAML {kind}, not a mapping.",
+        return None, "", [problem(path, None, f"front matter is a YAML {kind}, not a mapping.",
                                    "write it as 'key: value' lines, e.g. 'title: My story'.")]
     unreadable = unreadable_values(meta)
     if unreadable:
-        return None, "", [_problem(path, field, reason, "write a short plain value there (text, a date or a list).")
+        return None, "", [problem(path, field, reason, "write a short plain value there (text, a date or a list).")
                           for field, reason in unreadable]
     return {str(k): v for k, v in meta.items()}, body.strip("\n"), []
-
-
-def _text(meta: dict, key: str, path: str, problems: list[Problem]) -> str | None:
-    value = meta.get(key)
-    if value is None:
-        return None
-    if isinstance(value, (bool, list, dict)) or not isinstance(value, (str, int, float)):
-        problems.append(_problem(path, key, f"must be text, not a {type(value).__name__}.",
-                                 f"write {key}: followed by plain text in quotes."))
-        return None
-    text = " ".join(xml_safe(str(value)).split())      # no control character reaches a page or feed
-    if not text:
-        problems.append(_problem(path, key, "is empty.", f"give {key} a value or remove it."))
-        return None
-    return text
-
-
-def _datetime(meta: dict, key: str, path: str, problems: list[Problem]) -> tuple[datetime, bool] | None:
-    value = meta.get(key)
-    if isinstance(value, str) and _DATE_ONLY.match(value.strip()):
-        try:
-            value = date.fromisoformat(value.strip())
-        except ValueError:
-            problems.append(_problem(path, key, f"could not parse {_shown(value)} as a date.", _DATE_FIX))
-            return None
-    elif isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            problems.append(_problem(path, key, f"could not parse {_shown(value)} as a date.", _DATE_FIX))
-            return None
-    if isinstance(value, (date, datetime)) and not YEARS[0] <= value.year <= YEARS[1]:
-        problems.append(_problem(path, key, f"the year {value.year} is out of range ({YEARS[0]}-{YEARS[1]}).",
-                                 "check the date for a typo."))
-        return None
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            problems.append(_problem(path, key, f"'{value.isoformat()}' has a time but no UTC offset.",
-                                     "add the offset, e.g. 2020-01-27T14:30:00+03:00 or ...Z for UTC."))
-            return None
-        return value, False
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC), True
-    problems.append(_problem(path, key, f"must be a date, not a {type(value).__name__}.", _DATE_FIX))
-    return None
-
-
-_CORRECTION_FIX = "write each entry as '- {date: 2020-01-28, text: What was corrected.}'."
-
-
-def _corrections(meta: dict, path: str, published: datetime | None,
-                 problems: list[Problem]) -> tuple[Correction, ...]:
-    """The `corrections` list: each entry a mapping with a valid `date` and a non-empty `text`."""
-    value = meta.get("corrections")
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        problems.append(_problem(path, "corrections", f"must be a list of corrections, not a {type(value).__name__}.",
-                                 _CORRECTION_FIX))
-        return ()
-    found: list[Correction] = []
-    for number, item in enumerate(value, start=1):
-        if not isinstance(item, Mapping):
-            problems.append(_problem(path, "corrections", f"entry {number} is a {type(item).__name__}, not a date and a text.",
-                                     _CORRECTION_FIX))
-            continue
-        entry = {str(k): v for k, v in item.items()}
-        for key in sorted(set(entry) - {"date", "text"}):
-            problems.append(_problem(path, "corrections", f"entry {number} has an unknown key '{key}', ignored.",
-                                     "give each correction only a date and a text.", Severity.WARNING))
-        mine: list[Problem] = []
-        when = _datetime(entry, "date", path, mine) if entry.get("date") is not None else None
-        text = _text(entry, "text", path, mine)
-        problems += [_problem(path, "corrections", f"entry {number}: 'date' {p.message}", p.fix) for p in mine
-                     if p.field == "date"]
-        problems += [_problem(path, "corrections", f"entry {number}: 'text' {p.message}", p.fix) for p in mine
-                     if p.field == "text"]
-        if entry.get("date") is None:
-            problems.append(_problem(path, "corrections", f"entry {number} has no date.", _CORRECTION_FIX))
-        if entry.get("text") is None:
-            problems.append(_problem(path, "corrections", f"entry {number} has no text.", _CORRECTION_FIX))
-        if when is None or text is None:
-            continue
-        if published is not None and when[0].date() < published.date():
-            problems.append(_problem(path, "corrections",
-                                     f"entry {number} is dated {when[0].date()}, before the article itself.",
-                                     "date the correction on or after the article's date."))
-            continue
-        found.append(Correction(when[0], text))
-    return tuple(sorted(found, key=lambda c: c.date))
-
-
-def _topics(meta: dict, path: str, index: TopicIndex, problems: list[Problem]) -> tuple[str, ...]:
-    value = meta.get("topics")
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not value:
-        problems.append(_problem(path, "topics", "must be a non-empty list of topic ids.",
-                                 "write topics: [topic-id] with ids from content/topics.yml."))
-        return ()
-    resolved: list[str] = []
-    bad: list[Problem] = []
-    for name in value:
-        if not isinstance(name, str):
-            bad.append(_problem(path, "topics", f"{_shown(name)} is not a topic id.",
-                                "write topic ids as text, e.g. topics: [iraq-protests]."))
-            continue
-        tid = index.resolve(name)
-        if tid is None:
-            near = index.suggest(name) if len(name) <= 100 else None
-            hint = f"did you mean '{near}'?" if near else "declare it in content/topics.yml."
-            bad.append(_problem(path, "topics", f"unknown topic {_shown(name, 60)}.", hint))
-        elif tid not in resolved:
-            resolved.append(tid)
-    problems += bad[:_MAX_TOPIC_PROBLEMS]
-    if len(bad) > _MAX_TOPIC_PROBLEMS:
-        problems.append(_problem(path, "topics", f"and {len(bad) - _MAX_TOPIC_PROBLEMS} more topic problems.",
-                                 "list only topic ids declared in content/topics.yml."))
-    return tuple(resolved)
-
-
-_TAGS_FIX = "write tags: [tag one, tag two] (Material's tags plugin lists the article under each)."
-
-
-def _tags(meta: dict, path: str, problems: list[Problem]) -> tuple[str, ...]:
-    """The `tags` list (for Material's tags plugin): text items, blanks and repeats dropped."""
-    value = meta.get("tags")
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list):
-        problems.append(_problem(path, "tags", f"must be a list of tags, not a {type(value).__name__}.", _TAGS_FIX))
-        return ()
-    found: list[str] = []
-    for item in value:
-        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
-            problems.append(_problem(path, "tags", f"{_shown(item)} is not a tag.", _TAGS_FIX))
-            continue
-        tag = " ".join(str(item).split())
-        if tag and tag not in found:
-            found.append(tag)
-    return tuple(found)
-
-
-_STORY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_STORY_FIX = "write a story id of lowercase letters, digits and hyphens, e.g. story: embassy-rocket-attack."
-
-
-def _story(meta: dict, path: str, problems: list[Problem]) -> str | None:
-    """The `story` pin: a slug-like id shared by the articles an editor groups together."""
-    value = meta.get("story")
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        problems.append(_problem(path, "story", f"must be a story id, not a {type(value).__name__}.", _STORY_FIX))
-        return None
-    text = str(value).strip()
-    if len(text) > 100 or not _STORY_ID.match(text):
-        problems.append(_problem(path, "story", f"{_shown(text)} is not a story id.", _STORY_FIX))
-        return None
-    return text
 
 
 def parse_article(text: str, path: str, slug: str, index: TopicIndex) -> tuple[Article | None, list[Problem]]:
@@ -339,34 +170,34 @@ def parse_article(text: str, path: str, slug: str, index: TopicIndex) -> tuple[A
         return None, problems
     for key in REQUIRED:
         if meta.get(key) is None or meta.get(key) == "":
-            problems.append(_problem(path, key, "is required but missing.",
+            problems.append(problem(path, key, "is required but missing.",
                                      f"add a '{key}:' line to the front matter."))
     for key in sorted(set(meta) - set(REQUIRED) - set(OPTIONAL)):
-        problems.append(_problem(path, key, "is not a known field and is ignored.",
+        problems.append(problem(path, key, "is not a known field and is ignored.",
                                  f"remove it or use one of: {', '.join(REQUIRED + OPTIONAL)}.",
                                  Severity.WARNING))
-    title = _text(meta, "title", path, problems)
-    source = _text(meta, "source", path, problems)
+    title = text_field(meta, "title", path, problems)
+    source = text_field(meta, "source", path, problems)
     if source is not None and slugify(source) in RESERVED_SLUGS:
-        problems.append(_problem(path, "source", f"{_shown(source)} would publish to sources/{slugify(source)}/, "
+        problems.append(problem(path, "source", f"{shown(source)} would publish to sources/{slugify(source)}/, "
                                  "the page listing every source.",
                                  "add a word to the source's name, e.g. 'Index News'."))
-    author = _text(meta, "author", path, problems)
-    summary = _text(meta, "summary", path, problems)
-    url = _text(meta, "url", path, problems)
+    author = text_field(meta, "author", path, problems)
+    summary = text_field(meta, "summary", path, problems)
+    url = text_field(meta, "url", path, problems)
     if url is not None and not re.match(r"^https?://[^\s/]+", url, re.IGNORECASE):
-        problems.append(_problem(path, "url", f"'{url}' is not an http or https address.",
+        problems.append(problem(path, "url", f"'{url}' is not an http or https address.",
                                  "give the original's full address, starting with https://."))
         url = None
-    published = _datetime(meta, "date", path, problems) if meta.get("date") is not None else None
-    updated = _datetime(meta, "updated", path, problems) if meta.get("updated") is not None else None
-    topics = _topics(meta, path, index, problems) if meta.get("topics") is not None else ()
-    corrections = _corrections(meta, path, published[0] if published else None, problems)
-    tags = _tags(meta, path, problems)
-    story = _story(meta, path, problems)
+    published = datetime_field(meta, "date", path, problems) if meta.get("date") is not None else None
+    updated = datetime_field(meta, "updated", path, problems) if meta.get("updated") is not None else None
+    topics = topics_field(meta, path, index, problems) if meta.get("topics") is not None else ()
+    corrections = corrections_field(meta, path, published[0] if published else None, problems)
+    tags = tags_field(meta, path, problems)
+    story = story_field(meta, path, problems)
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):
-        problems.append(_problem(path, "draft", f"must be true or false, not {_shown(draft)}.",
+        problems.append(problem(path, "draft", f"must be true or false, not {shown(draft)}.",
                                  "write draft: true or draft: false."))
     if any(p.severity is Severity.ERROR for p in problems):
         return None, problems
@@ -381,23 +212,23 @@ def _read(file: Path, display: str, max_bytes: int) -> tuple[str | None, list[Pr
     try:
         raw = read_regular(file, max_bytes)
     except FileTooBig as exc:
-        return None, [_problem(display, None,
+        return None, [problem(display, None,
                                f"is {exc.size / 1048576:.1f} MB, over the {max_bytes / 1048576:g} MB limit for one article.",
                                "split it into several articles, or raise the plugin's max_article_kb option.")]
     except NotAFile as exc:
-        return None, [_problem(display, None, f"{exc.strerror}; it was not read.",
+        return None, [problem(display, None, f"{exc.strerror}; it was not read.",
                                "remove it from the content folder: only regular files are read or published.")]
     except OSError as exc:
-        return None, [_problem(display, None, f"could not be read ({exc.strerror}).",
+        return None, [problem(display, None, f"could not be read ({exc.strerror}).",
                                "check the file's permissions.")]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, [_problem(display, None, f"is not UTF-8 text (line {line}).",
+        return None, [problem(display, None, f"is not UTF-8 text (line {line}).",
                                "save the file as UTF-8.")]
     if "\x00" in text:
-        return None, [_problem(display, None, "contains NUL bytes.",
+        return None, [problem(display, None, "contains NUL bytes.",
                                "save it as a plain UTF-8 text file.")]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
@@ -428,7 +259,7 @@ def build_time(environ: Mapping[str, str] | None = None) -> datetime:
     if not value:
         return datetime.now(UTC)
     problems: list[Problem] = []
-    parsed = _datetime({NOW_ENV: value}, NOW_ENV, f"environment variable {NOW_ENV}", problems)
+    parsed = datetime_field({NOW_ENV: value}, NOW_ENV, f"environment variable {NOW_ENV}", problems)
     if parsed is None:
         raise ValidationFailed(tuple(Problem(p.path, None, p.message, p.fix) for p in problems))
     return parsed[0]
@@ -464,7 +295,7 @@ def load_corpus(content_dir: Path, topics_file: str = "topics.yml", now: datetim
             continue
         slug = slugify(file.stem)
         if slug in owners:
-            problems.append(_problem(display, None,
+            problems.append(problem(display, None,
                                      f"would publish to the same address (articles/{slug}/) as {owners[slug]}.",
                                      "rename one of the two files."))
             continue
