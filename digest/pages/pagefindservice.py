@@ -188,14 +188,21 @@ def write_bundle(out_dir: Path, records: Sequence[Record], language: str = "en",
             for _ in records:
                 _payload(service.read(), names)
             writer.join()
-            # Written beside the old bundle, then swapped in once the binary has exited: a
-            # killed or failed build leaves the last complete bundle, never half of one.
-            fresh = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
-            shutil.rmtree(fresh, ignore_errors=True)
-            service.call({"type": "WriteFiles", "index_id": index_id, "output_path": str(fresh)},
-                         f"writing the index to {out_dir}")
+            # The bundle comes back in the reply and we write it: the binary's own WriteFiles
+            # answers before its writes are done, and a binary told to exit then can leave
+            # files empty (seen under load). Written beside the old bundle and swapped in
+            # whole: a killed or failed build leaves the last complete bundle, never half.
+            files = service.call({"type": "GetFiles", "index_id": index_id}, "the index files")["files"]
         finally:
             service.close()
+    fresh = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
+    shutil.rmtree(fresh, ignore_errors=True)
+    for item in files:
+        target = (fresh / str(item["path"])).resolve()
+        if not target.is_relative_to(fresh.resolve()):
+            raise SearchIndexError(f"the pagefind binary named a file outside the index ({item['path']!r}). {_fix()}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(base64.b64decode(item["content"]))
     _check_bundle(fresh, out_dir)
     stale = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
     if out_dir.exists():
