@@ -365,3 +365,16 @@ def test_an_incomplete_bundle_is_refused_and_the_last_one_kept(tmp_path: Path) -
     fresh.mkdir()
     with pytest.raises(SearchIndexError, match="left no complete index"):
         _check_bundle(fresh, out)
+
+
+def test_the_halves_a_killed_build_left_are_cleared_and_the_bundle_replaced(tmp_path: Path) -> None:
+    """A killed build can leave `.pagefind.new-<pid>` (MkDocs keeps hidden entries of the site
+    folder): the next bundle removes it, and replaces the old bundle whole."""
+    (tmp_path / ".pagefind.new-999" / "fragment").mkdir(parents=True)
+    (tmp_path / ".pagefind.old-998").mkdir()
+    (tmp_path / "pagefind").mkdir()
+    (tmp_path / "pagefind" / "stale.pf_fragment").write_bytes(b"old")
+    write_bundle(tmp_path / "pagefind", [Record("/a/", "Rockets over the capital.", {"title": "A"})])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pagefind"]
+    assert not (tmp_path / "pagefind" / "stale.pf_fragment").exists()
+    assert list(pagefind_pages(tmp_path)) == ["/a/"]

@@ -166,6 +166,9 @@ def write_bundle(out_dir: Path, records: Sequence[Record], language: str = "en",
     replacing what was there. One pagefind process, one pass over the records."""
     binary = binary or find_binary()
     out_dir = out_dir.resolve()
+    for kind in ("new", "old"):           # halves left by a killed build (MkDocs keeps hidden files)
+        for stale in out_dir.parent.glob(f".{out_dir.name}.{kind}-*"):
+            shutil.rmtree(stale, ignore_errors=True)
     with tempfile.TemporaryFile() as stderr:
         service = _Service(binary, stderr)
         if started is not None:
