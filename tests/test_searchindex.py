@@ -378,3 +378,18 @@ def test_the_halves_a_killed_build_left_are_cleared_and_the_bundle_replaced(tmp_
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pagefind"]
     assert not (tmp_path / "pagefind" / "stale.pf_fragment").exists()
     assert list(pagefind_pages(tmp_path)) == ["/a/"]
+
+
+def test_a_story_result_reads_as_coverage_not_as_a_topic() -> None:
+    """A story's record has its outlets as its byline and its quotes as its text: no topic
+    count (`articles`) and no "also reported by" (`also`), which the result box words as such."""
+    from digest.analysis.analyse import AnalysisOptions, build_digest
+    from digest.loading.loader import load_corpus
+    from digest.pages.searchindex import story_records
+
+    corpus = load_corpus(REPO / "content", now=datetime(2030, 1, 1, tzinfo=UTC))
+    digest = build_digest(corpus.topics, corpus.articles, AnalysisOptions())
+    record = next(r for r in story_records(digest) if "rockets-hit-us-embassy-baghdad" in r.url)
+    assert record.meta == {"title": "Rockets strike US embassy compound in Baghdad's Green Zone",
+                           "date": "27 January 2020", "source": "Newsdigest Desk, Newsdigest Wire"}
+    assert record.content.startswith("The American embassy in Baghdad was hit by rocket fire on Sunday night.")

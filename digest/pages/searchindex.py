@@ -114,15 +114,15 @@ def topic_records(digest: Digest, directory_urls: bool = True,
 
 
 def story_records(digest: Digest, directory_urls: bool = True,
-                  article_count: Callable[[int], str] = english_article_count,
                   date_format: Callable[[datetime], str] = fmt_date) -> list[Record]:
-    """One record per story page: the quotes of its summary as text (the excerpt), its
-    title, date, outlets and article count as metadata, its topics and outlets as filters."""
+    """One record per story page: the quotes of its summary as text (the excerpt); its
+    title, outlets and latest date as metadata (a result shows them as an article's byline:
+    `articles` and `also` mean a topic and syndicated copies there); its topics and outlets
+    as filters."""
     titles = {td.topic.id: td.topic.title for td in digest.topics}
     return [Record(_url(page_uri("story", s.id), directory_urls),
                    _text([q.text for q in s.summary]),
-                   {"title": s.title, "date": date_format(s.last), "also": ", ".join(s.sources),
-                    "articles": article_count(s.size + len(s.copies))},
+                   {"title": s.title, "date": date_format(s.last), "source": ", ".join(s.sources)},
                    {"topic": [titles.get(t, t) for t in s.topics], "source": list(s.sources)})
             for s in digest.stories if s.size > 1]
 
@@ -144,5 +144,5 @@ def search_records(digest: Digest, site_name: str, site_description: str = "", d
     titles = {td.topic.id: td.topic.title for td in digest.topics}
     return [home_record(digest, site_name, site_description, directory_urls),
             *topic_records(digest, directory_urls, article_count),
-            *story_records(digest, directory_urls, article_count, date_format),
+            *story_records(digest, directory_urls, date_format),
             *article_records(digest, titles, directory_urls, full_text_days, date_format)]
