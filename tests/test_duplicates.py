@@ -29,7 +29,8 @@ from digest.analysis.duplicates import (
     signature,
     sketch_of_words,
 )
-from digest.analysis.text import plain_text, words
+from digest.analysis.text import words
+from digest.loading.prose import body_prose
 from digest.loading.loader import load_corpus
 
 T0 = datetime(2031, 5, 3, 9, 0, tzinfo=UTC)
@@ -97,13 +98,13 @@ def test_the_demo_agency_reports_on_one_attack_are_not_duplicates() -> None:
     by_slug = {a.slug: a for a in corpus.articles}
     afp = by_slug["2020-01-27-afp-one-wounded-embassy-rocket-strike"]
     reuters = by_slug["2020-01-27-reuters-at-least-three-wounded-embassy-attack"]
-    stories = [Story(a.slug, a.published, f"{a.title}\n{plain_text(a.body)}") for a in (afp, reuters)]
+    stories = [Story(a.slug, a.published, f"{a.title}\n{body_prose(a.body)}") for a in (afp, reuters)]
     assert find_duplicates(stories) == ()
 
 
 def test_the_demo_wire_rerun_is_found() -> None:
     corpus = load_corpus(REPO / "content")
-    stories = [Story(a.slug, a.published, f"{a.title}\n{plain_text(a.body)}") for a in corpus.articles]
+    stories = [Story(a.slug, a.published, f"{a.title}\n{body_prose(a.body)}") for a in corpus.articles]
     assert copy_map(find_duplicates(stories)) == {
         "2020-01-27-wire-iraqi-pm-denounces-embassy-attack": "2020-01-27-iraqi-pm-condemns-embassy-attack"}
 

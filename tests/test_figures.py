@@ -10,7 +10,8 @@ from conftest import REPO
 from digest.analysis import figures
 from digest.analysis.conflicts import conflicts_by_group, find_conflicts, same_thing
 from digest.analysis.figures import Claim, extract_claims
-from digest.analysis.text import fold, plain_text, split_sentences
+from digest.analysis.text import fold, split_sentences
+from digest.loading.prose import body_prose
 from digest.loading.loader import load_corpus
 
 DAY = datetime(2020, 1, 27, 9, 0, tzinfo=UTC)
@@ -159,7 +160,7 @@ def test_a_conflict_lists_each_figure_once_per_source_earliest_first() -> None:
 def test_demo_content_has_exactly_the_wounded_conflict() -> None:
     corpus = load_corpus(REPO / "content")
     found = [c for a in corpus.articles
-             for c in extract_claims(split_sentences(plain_text(a.body)), slug=a.slug, source=a.source,
+             for c in extract_claims(split_sentences(body_prose(a.body)), slug=a.slug, source=a.source,
                                      published=a.published)]
     conflicts = find_conflicts(found)
     assert [(x.label, [(c.figure, c.source) for c in x.claims]) for x in conflicts] == [
@@ -174,7 +175,7 @@ TRICKY = ["Over the past ſix days, ſince Monday, ſome 12 died.", "\u0130n thr
 
 
 @pytest.mark.parametrize("sentence", TRICKY + [s for a in load_corpus(REPO / "content").articles
-                                               for s in split_sentences(plain_text(a.body))])
+                                               for s in split_sentences(body_prose(a.body))])
 def test_the_keyword_pre_checks_agree_with_the_patterns(sentence: str) -> None:
     folded = fold(sentence)
     for keyed in (figures._DURATION, figures._PERIOD, figures._SINCE, figures._SAME):

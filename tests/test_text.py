@@ -17,7 +17,6 @@ from digest.analysis.text import (
     _term,
     _word_before,
     fold,
-    plain_text,
     split_sentences,
     terms,
     words,
@@ -71,9 +70,12 @@ def test_sentences_are_verbatim_and_paragraphs_never_join() -> None:
     assert all(s in text for s in out)
 
 
-def test_plain_text_drops_markup() -> None:
+def test_prose_drops_markup() -> None:
+    """A body's prose (loading/prose.py, from the converted HTML) leaves out headings, code and markup."""
+    from digest.loading.prose import body_prose
+
     body = "# Heading\n\nSome **bold** and [a link](http://x.org).\n\n```\ncode. Here.\n```\n"
-    assert plain_text(body) == "Some bold and a link."
+    assert body_prose(body) == "Some bold and a link."
 
 
 def test_terms_stem_and_drop_stopwords() -> None:

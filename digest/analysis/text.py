@@ -1,4 +1,4 @@
-"""Text analysis primitives: Markdown to plain paragraphs, sentences, terms.
+"""Text analysis primitives: sentences, words, terms (prose comes from loading/prose.py).
 
 Pure functions with no MkDocs imports, shared by the summariser and the benchmarks.
 Sentences are returned verbatim (only surrounding whitespace is trimmed) so every
@@ -13,82 +13,11 @@ from functools import lru_cache
 
 import snowballstemmer
 
-__all__ = ["FOLD_LETTERS", "GatedPattern", "fold", "markdown_paragraphs", "plain_text", "split_sentences",
-           "terms", "words", "words_and_terms"]
+__all__ = ["FOLD_LETTERS", "GatedPattern", "fold", "split_sentences", "terms", "words", "words_and_terms"]
 
 # re.IGNORECASE matches four non-ASCII letters to ASCII ones (see the `re` docs on [a-z]).
 FOLD_LETTERS = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
 _FOLD = str.maketrans(FOLD_LETTERS)
-_FENCE = re.compile(r"^\s*(```|~~~)")
-# Elements whose content is never prose, and comments: dropped before anything else.
-_NOT_PROSE = re.compile(r"<(script|style|iframe|svg|noscript|template|object)\b.*?</\1\s*>|<!--.*?-->",
-                        re.IGNORECASE | re.DOTALL)
-_SKIP_LINE = re.compile(r"^\s*(#{1,6}\s|\||<[^>]+>\s*$|[-*_]{3,}\s*$|\[[^\]]+\]:\s)")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
-_QUOTE_MARKS = re.compile(r"^\s*(?:>\s?)+")
-# (pattern, replacement, text every match contains): most prose has none of the markup,
-# and looking for it is much cheaper than running the pattern.
-_INLINE = [
-    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), "", ("![",)),             # images
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1", ("](",)),          # [text](url)
-    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1", ("][",)),         # [text][ref]
-    (re.compile(r"\[\^[^\]]+\]"), "", ("[^",)),                      # footnote refs
-    (re.compile(r"<(https?://[^>]+)>"), r"\1", ("<http",)),          # autolinks
-    (re.compile(r"""</?[A-Za-z](?:[^>"']|"[^"]*"|'[^']*')*>"""), "", ("<",)),  # inline HTML tags
-    (re.compile(r"`([^`]*)`"), r"\1", ("`",)),                      # code spans
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2", ("**", "__")),  # strong
-    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\*)"), r"\1", ("*",)),  # emphasis
-    (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1", ("_",)),
-]
-_MARKUP = re.compile(r"[\[\]<`*_]")     # a character every pattern of _INLINE needs
-
-
-def _inline(text: str) -> str:
-    if _MARKUP.search(text):
-        for pattern, repl, needles in _INLINE:
-            if any(n in text for n in needles):
-                text = pattern.sub(repl, text)
-    return " ".join(text.split())
-
-
-def markdown_paragraphs(body: str) -> list[str]:
-    """The prose paragraphs of a Markdown body as plain text (no code, headings or tables)."""
-    paragraphs: list[str] = []
-    current: list[str] = []
-    in_fence = False
-
-    def flush() -> None:
-        if current:
-            text = _inline(" ".join(current))
-            if text:
-                paragraphs.append(text)
-            current.clear()
-
-    for line in (_NOT_PROSE.sub("", body) if "<" in body else body).splitlines():
-        if _FENCE.match(line):
-            flush()
-            in_fence = not in_fence
-            continue
-        if in_fence or line.startswith(("    ", "\t")) and not current:
-            continue
-        if not line.strip() or _SKIP_LINE.match(line):
-            flush()
-            continue
-        if ">" in line:
-            line = _QUOTE_MARKS.sub("", line)
-        if _LIST_ITEM.match(line):
-            flush()
-            line = _LIST_ITEM.sub("", line)
-        current.append(line.strip())
-    flush()
-    return paragraphs
-
-
-def plain_text(body: str) -> str:
-    """The article's prose as plain text, one paragraph per line."""
-    return "\n".join(markdown_paragraphs(body))
-
-
 # Words that end with a full stop without ending a sentence. Titles always precede a
 # name; months and "No." precede a number; company suffixes and the like may also end
 # a sentence, and do when a capitalised word (or, in lower-cased text, a common
