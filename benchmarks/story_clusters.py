@@ -28,7 +28,7 @@ from math import comb
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from digest.analysis.stories import StoryItem, StoryOptions, cluster, lede  # noqa: E402
+from digest.analysis.stories import StoryItem, StoryOptions, cluster, story_item  # noqa: E402
 from digest.analysis.text import split_sentences  # noqa: E402
 
 SPAN_DAYS, CLUSTER_DAYS = 60, 3
@@ -68,7 +68,7 @@ def load(path: Path, seed: int, part: str = "all") -> tuple[list[StoryItem], dic
                 when = (_date(dates[i]) if i < len(dates) and dates[i] else
                         start + timedelta(seconds=rng.uniform(0, CLUSTER_DAYS * 86400)))
                 title = str(titles[i]) if i < len(titles) and titles[i] else ""
-                items.append(StoryItem(slug, when, title, lede(split_sentences(" ".join(str(doc).split())))))
+                items.append(story_item(slug, when, title, split_sentences(" ".join(str(doc).split()))))
                 truth[slug] = row_no
     return items, truth
 

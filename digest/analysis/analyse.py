@@ -26,7 +26,7 @@ from .duplicates import (
 from .figures import Claim, attach_claims, raw_claims
 from .duplicates import Story as Text
 from .similarity import DEFAULT_MIN_SCORE, related, vectorise, vectorise_counts
-from .stories import StoryIndex, StoryItem, StoryOptions, cluster, lede
+from .stories import StoryIndex, StoryOptions, cluster, story_item
 from .story import Report
 from .story import stories as told_stories
 from .summarize import rank_terms, select
@@ -106,7 +106,7 @@ def group_stories(published: Iterable[Article], copies: Mapping[str, str], analy
     (and their outlets count among its outlets). `index`: the clustering state of the last build."""
     everything = {a.slug: a for a in published}
     items = {slug: a for slug, a in everything.items() if slug not in copies}
-    found = cluster((StoryItem(a.slug, a.published, a.title, lede(analyses[a.slug].sentences), a.story)
+    found = cluster((story_item(a.slug, a.published, a.title, analyses[a.slug].sentences, a.story)
                      for a in items.values()), options.stories, index).assignment()
     members: dict[str, list[Article]] = {}
     for slug, sid in found.items():

@@ -34,7 +34,12 @@ _DATELINE = re.compile(
 _FURNITURE_WORDS = ("media playback is unsupported", "image copyright", "image caption", "media caption",
                     "getty images", "(photo", "photo:", "picture:", "credit:", "photograph:", "file photo",
                     "click here", "http://", "https://", "www.", "ap photo", "all rights reserved", "after the jump",
-                    "email this", "(pictured)")
+                    "email this", "(pictured)",
+                    # web-archive and embedded-widget notices that crawled pages carry instead of news
+                    "alexa internet", "wayback machine", "these crawls are part of", "tweet with a location",
+                    "location to your tweets", "location history", "version that was live when the page", "enable javascript", "javascript is disabled",
+                    "when the video has been rented", "transcript could not be loaded",
+                    "feature is not available right now", "breaking news alerts", "join our mailing list")
 _FURNITURE_ANYWHERE = re.compile("|".join(map(re.escape, _FURNITURE_WORDS)))
 _FURNITURE_OPENING = re.compile(
     r"\s*(?:photo|image|video|watch|listen|advertisement|related|read more|more:|see also|trending|"

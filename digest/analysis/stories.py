@@ -1,8 +1,12 @@
 """Stories: the articles that report one event or development, grouped across outlets.
 
-Each article becomes a TF-IDF vector of its headline (counted twice), its lede (the first
-`LEDE_WORDS` words) and its named-entity-ish terms (words capitalised inside a sentence,
-counted again). Articles are taken in date order (then slug); each one joins the story of
+Each article becomes a TF-IDF vector (sublinear term counts) of its headline (counted twice),
+its lede (the first `LEDE_WORDS` words of its news sentences: page furniture such as web-archive
+notices, embedded-tweet prompts, captions and credits is skipped, and datelines dropped, so an
+article that is nothing but furniture has no lede and joins no story) and its names: words
+capitalised inside a sentence, counted again in the lede and, where the article repeats them,
+across its whole prose (a later paragraph names the people and places a feature's lede only
+hints at). Articles are taken in date order (then slug); each one joins the story of
 its most similar earlier article published within `window_days` before it (single link),
 if its similarity to that story's centroid also clears a bar (the centroid check keeps a
 chain of pairwise links from merging two events), or else it starts a story.
@@ -28,12 +32,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .quotes import quotable
 from .text import is_stopword, words
 
-__all__ = ["LEDE_WORDS", "StoryIndex", "StoryItem", "StoryOptions", "cluster", "lede"]
+__all__ = ["LEDE_WORDS", "NAME_REPEATS", "StoryIndex", "StoryItem", "StoryOptions", "cluster", "lede",
+           "names", "story_item"]
 
 #: How much of an article's prose describes its event: the first words, after the headline.
 LEDE_WORDS = 300
+#: How often an article must capitalise a word inside its sentences for it to count as one of
+#: its names (once is often a passing mention: "a Facebook post", "on Sunday").
+NAME_REPEATS = 2
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]+")
 
 
@@ -51,21 +60,28 @@ class StoryOptions:
 
 @dataclass(frozen=True)
 class StoryItem:
-    """What the clustering needs of an article: its key, date, headline, lede and pin."""
+    """What the clustering needs of an article: its key, date, headline, lede, pin and names
+    (word, count) pairs: see `story_item`, which makes one from the article's sentences."""
 
     slug: str
     published: datetime
     title: str
     lede: str
     pin: str | None = None
+    names: tuple[tuple[str, int], ...] = ()
 
     @property
     def key(self) -> tuple[float, str]:
         return (self.published.timestamp(), self.slug)
 
 
-def lede(sentences: Iterable[str], words: int = LEDE_WORDS) -> str:
-    """The first `words` words of an article's sentences."""
+def news(sentences: Iterable[str]) -> list[str]:
+    """The sentences that tell news: page furniture (quotes.quotable's: web-archive and widget
+    notices, captions, credits, player prompts, headings) left out, datelines dropped."""
+    return [q for q in map(quotable, sentences) if q is not None]
+
+
+def _first_words(sentences: Iterable[str], words: int) -> str:
     taken: list[str] = []
     for sentence in sentences:
         taken.extend(sentence.split())
@@ -74,16 +90,42 @@ def lede(sentences: Iterable[str], words: int = LEDE_WORDS) -> str:
     return " ".join(taken[:words])
 
 
+def lede(sentences: Iterable[str], words: int = LEDE_WORDS) -> str:
+    """The first `words` words of an article's news sentences (furniture skipped, see `news`)."""
+    return _first_words(news(sentences), words)
+
+
 def _content(text: str) -> list[str]:
     return [w for w in words(text) if len(w) > 1 and not is_stopword(w)]
 
 
-def features(title: str, text: str) -> Counter[str]:
-    """Word counts of headline (twice), lede, and capitalised words inside sentences (again).
+def names(sentences: Iterable[str], repeats: int = NAME_REPEATS) -> tuple[tuple[str, int], ...]:
+    """The content words an article capitalises inside its news sentences at least `repeats`
+    times over its whole prose, with their counts, in word order."""
+    return _names(news(sentences), repeats)
+
+
+def _names(told: list[str], repeats: int = NAME_REPEATS) -> tuple[tuple[str, int], ...]:
+    counts = Counter(_content(" ".join(_CAPITALISED.findall(" ".join(told)))))
+    return tuple(sorted((w, c) for w, c in counts.items() if c >= repeats))
+
+
+def story_item(slug: str, published: datetime, title: str, sentences: Iterable[str],
+               pin: str | None = None) -> StoryItem:
+    """An article as the clustering reads it: its lede and its names, from its sentences."""
+    told = news(sentences)
+    return StoryItem(slug, published, title, _first_words(told, LEDE_WORDS), pin, _names(told))
+
+
+def features(title: str, text: str, named: Iterable[tuple[str, int]] = ()) -> Counter[str]:
+    """Word counts of headline (twice), lede, capitalised words inside the lede's sentences
+    (again) and the article's names (their counts over the whole prose, again).
     Words, not stems: stemming every lede again would cost more than all the clustering."""
     title_words = _content(title)
     counts = Counter(title_words + title_words + _content(text))
     counts.update(w for w in _content(" ".join(_CAPITALISED.findall(text))) if w in counts)
+    for word, count in named:
+        counts[word] += count
     return counts
 
 
@@ -181,7 +223,7 @@ class StoryIndex:
         """Place one article, newer than (or as new as, with a later slug) every earlier one."""
         if self.items and item.key < self.items[-1].key:
             raise ValueError(f"{item.slug} is older than {self.items[-1].slug}: rebuild the index")
-        counts = features(item.title, item.lede)
+        counts = features(item.title, item.lede, item.names)
         self._df.update(counts.keys())
         vec = self._vector(counts)
         top = tuple(t for t, _ in sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: self.options.top_terms])
