@@ -9,7 +9,10 @@ Every cluster's articles are mixed into one corpus; where dates are missing they
 overlap in time over a 60-day span. The corpus is clustered by digest/analysis/stories.py
 and scored against the true clusters: B-cubed precision, recall and F1 (averaged over
 articles) and the adjusted Rand index, with the clustering time per 1,000 articles.
-`--part tune|check` keeps only the even or odd rows (tune on one half, check on the other).
+`--part tune|check` keeps only the even or odd rows (tune on one half, check on the other);
+`--skip N` and `--limit N` keep the rows after the first N, or at most N of them.
+`--bootstrap N` adds a 95% interval for each B-cubed figure: N resamples of the true clusters
+(with replacement), each article keeping its precision and recall in the one clustering.
 """
 
 from __future__ import annotations
@@ -50,16 +53,19 @@ def _date(value: object) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-def load(path: Path, seed: int, part: str = "all") -> tuple[list[StoryItem], dict[str, int]]:
-    """The mixed corpus and each article's true cluster."""
+def load(path: Path, seed: int, part: str = "all", skip: int = 0,
+         limit: int | None = None) -> tuple[list[StoryItem], dict[str, int]]:
+    """The mixed corpus and each article's true cluster (rows after `skip`, at most `limit`)."""
     csv.field_size_limit(1 << 30)
     rng = random.Random(seed)
     items: list[StoryItem] = []
     truth: dict[str, int] = {}
     with path.open(encoding="utf-8", newline="") as handle:
         for row_no, row in enumerate(csv.DictReader(handle)):
-            if (part == "tune" and row_no % 2) or (part == "check" and not row_no % 2):
+            if (part == "tune" and row_no % 2) or (part == "check" and not row_no % 2) or row_no < skip:
                 continue
+            if limit is not None and len(set(truth.values())) >= limit:
+                break
             docs = [d for d in _list(row["documents"]) if str(d).strip()]
             titles, dates = _list(row.get("titles")), _list(row.get("dates"))
             start = START + timedelta(seconds=rng.uniform(0, (SPAN_DAYS - CLUSTER_DAYS) * 86400))
@@ -73,20 +79,55 @@ def load(path: Path, seed: int, part: str = "all") -> tuple[list[StoryItem], dic
     return items, truth
 
 
-def bcubed(found: dict[str, str], truth: dict[str, int]) -> tuple[float, float]:
-    """B-cubed precision and recall, averaged over items."""
+def _per_item(found: dict[str, str], truth: dict[str, int]) -> dict[str, tuple[float, float]]:
+    """Each item's B-cubed precision and recall."""
     by_found: dict[str, set[str]] = {}
     by_true: dict[int, set[str]] = {}
     for key, label in found.items():
         by_found.setdefault(label, set()).add(key)
         by_true.setdefault(truth[key], set()).add(key)
-    p = r = 0.0
+    out = {}
     for key in found:
         mine, right = by_found[found[key]], by_true[truth[key]]
         both = len(mine & right)
-        p += both / len(mine)
-        r += both / len(right)
-    return p / len(found), r / len(found)
+        out[key] = (both / len(mine), both / len(right))
+    return out
+
+
+def bcubed(found: dict[str, str], truth: dict[str, int]) -> tuple[float, float]:
+    """B-cubed precision and recall, averaged over items."""
+    scores = _per_item(found, truth).values()
+    return sum(p for p, _ in scores) / len(scores), sum(r for _, r in scores) / len(scores)
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def bootstrap(found: dict[str, str], truth: dict[str, int], rounds: int, seed: int) -> dict[str, list[float]]:
+    """95% intervals (2.5th and 97.5th percentiles) of B-cubed precision, recall and F1 over
+    `rounds` resamples of the true clusters, with replacement."""
+    per_item = _per_item(found, truth)
+    sums: dict[int, list[float]] = {}
+    for key, (p, r) in per_item.items():
+        total = sums.setdefault(truth[key], [0.0, 0.0, 0.0])
+        total[0] += p
+        total[1] += r
+        total[2] += 1
+    clusters = [sums[k] for k in sorted(sums)]
+    rng = random.Random(seed)
+    drawn: dict[str, list[float]] = {"bcubed_precision": [], "bcubed_recall": [], "bcubed_f1": []}
+    for _ in range(rounds):
+        sample = rng.choices(clusters, k=len(clusters))
+        n = sum(c[2] for c in sample)
+        p, r = sum(c[0] for c in sample) / n, sum(c[1] for c in sample) / n
+        for name, value in (("bcubed_precision", p), ("bcubed_recall", r), ("bcubed_f1", _f1(p, r))):
+            drawn[name].append(value)
+    out = {}
+    for name, values in drawn.items():
+        values.sort()
+        out[f"{name}_ci95"] = [round(values[int(0.025 * (rounds - 1))], 4), round(values[int(0.975 * (rounds - 1))], 4)]
+    return out
 
 
 def ari(found: Sequence[object], truth: Sequence[object]) -> float:
@@ -101,22 +142,26 @@ def ari(found: Sequence[object], truth: Sequence[object]) -> float:
     return 1.0 if top == expected else (index - expected) / (top - expected)
 
 
-def evaluate(items: list[StoryItem], truth: dict[str, int], options: StoryOptions | None = None) -> dict:
+def evaluate(items: list[StoryItem], truth: dict[str, int], options: StoryOptions | None = None,
+             rounds: int = 0, seed: int = 0) -> dict:
     started = time.perf_counter()
     found = cluster(items, options).assignment()
     elapsed = time.perf_counter() - started
     p, r = bcubed(found, truth)
     keys = sorted(found)
-    return {
+    result = {
         "articles": len(items),
         "clusters_true": len(set(truth.values())),
         "clusters_found": len(set(found.values())),
         "bcubed_precision": round(p, 4),
         "bcubed_recall": round(r, 4),
-        "bcubed_f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+        "bcubed_f1": round(_f1(p, r), 4),
         "ari": round(ari([found[k] for k in keys], [truth[k] for k in keys]), 4),
         "ms_per_1000": round(elapsed * 1000 * 1000 / max(len(items), 1), 1),
     }
+    if rounds:
+        result.update(bootstrap(found, truth, rounds, seed))
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,13 +169,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", required=True, help="CSV of clusters (documents, summary[, titles, dates])")
     parser.add_argument("--seed", type=int, default=13, help="seed of the drawn dates")
     parser.add_argument("--part", choices=("all", "tune", "check"), default="all")
+    parser.add_argument("--skip", type=int, default=0, help="leave out the first N rows (clusters)")
+    parser.add_argument("--limit", type=int, help="keep at most N rows (clusters)")
+    parser.add_argument("--bootstrap", type=int, default=0, metavar="N",
+                        help="add 95%% intervals of the B-cubed figures from N resamples of the clusters")
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args(argv)
-    items, truth = load(Path(args.data), args.seed, args.part)
+    items, truth = load(Path(args.data), args.seed, args.part, args.skip, args.limit)
     if not items:
         print(f"{args.data}: no articles", file=sys.stderr)
         return 1
-    result = evaluate(items, truth)
+    result = evaluate(items, truth, rounds=args.bootstrap, seed=args.seed)
     print(json.dumps(result, indent=2))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
