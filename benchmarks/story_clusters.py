@@ -13,6 +13,8 @@ articles) and the adjusted Rand index, with the clustering time per 1,000 articl
 `--skip N` and `--limit N` keep the rows after the first N, or at most N of them.
 `--bootstrap N` adds a 95% interval for each B-cubed figure: N resamples of the true clusters
 (with replacement), each article keeping its precision and recall in the one clustering.
+`--bbc CSV` instead clusters the BBC News Summary articles (one outlet, no gold stories; dates
+drawn over `--bbc-days`) and prints every story of several articles, to be read by hand.
 """
 
 from __future__ import annotations
@@ -164,9 +166,24 @@ def evaluate(items: list[StoryItem], truth: dict[str, int], options: StoryOption
     return result
 
 
+def bbc_stories(path: Path, seed: int, days: float) -> list[list[tuple[datetime, str, str]]]:
+    """The BBC set's stories of several articles, as (date, category, title), earliest first."""
+    from _bbc import load as load_bbc
+    rng = random.Random(seed)
+    items, about = [], {}
+    for a in load_bbc(path):
+        when = START + timedelta(seconds=rng.uniform(0, days * 86400))
+        items.append(story_item(a.key, when, a.title, a.sentences))
+        about[a.key] = (when, a.category, a.title)
+    groups: dict[str, list[tuple[datetime, str, str]]] = {}
+    for slug, sid in cluster(items).assignment().items():
+        groups.setdefault(sid, []).append(about[slug])
+    return sorted((sorted(g) for g in groups.values() if len(g) > 1), key=lambda g: g[0])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", required=True, help="CSV of clusters (documents, summary[, titles, dates])")
+    parser.add_argument("--data", help="CSV of clusters (documents, summary[, titles, dates])")
     parser.add_argument("--seed", type=int, default=13, help="seed of the drawn dates")
     parser.add_argument("--part", choices=("all", "tune", "check"), default="all")
     parser.add_argument("--skip", type=int, default=0, help="leave out the first N rows (clusters)")
@@ -174,7 +191,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bootstrap", type=int, default=0, metavar="N",
                         help="add 95%% intervals of the B-cubed figures from N resamples of the clusters")
     parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument("--bbc", help="BBC News Summary CSV: print its stories of several articles")
+    parser.add_argument("--bbc-days", type=float, default=60.0, help="span of the BBC articles' drawn dates")
     args = parser.parse_args(argv)
+    if args.bbc:
+        found = bbc_stories(Path(args.bbc), args.seed, args.bbc_days)
+        print(f"{args.bbc}: {len(found)} stories of several articles, {sum(map(len, found))} articles in them")
+        for number, group in enumerate(found, 1):
+            print(f"{number}. " + " | ".join(f"{when:%Y-%m-%d} {category}: {title}" for when, category, title in group))
+        return 0
+    if not args.data:
+        parser.error("--data or --bbc is required")
     items, truth = load(Path(args.data), args.seed, args.part, args.skip, args.limit)
     if not items:
         print(f"{args.data}: no articles", file=sys.stderr)
