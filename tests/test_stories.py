@@ -10,7 +10,8 @@ import yaml
 from conftest import TOPICS, article
 
 from digest.analysis.analyse import AnalysisOptions, build_digest
-from digest.analysis.stories import StoryIndex, StoryItem, cluster
+from digest.analysis.stories import StoryIndex, StoryItem, StoryOptions, cluster, lede, story_item
+from digest.analysis.text import split_sentences
 from digest.loading.loader import parse_article
 from digest.loading.topics import TopicIndex, parse_topics
 from digest.model import Article
@@ -159,3 +160,74 @@ def test_a_bad_story_field_names_file_field_and_fix(value: str, message: str) ->
 def test_a_story_field_is_read() -> None:
     a, found = parse_article(article(extra="story: embassy-attack-2020\n"), "content/articles/x.md", "x", INDEX)
     assert found == [] and a is not None and a.story == "embassy-attack-2020"
+
+
+WAYBACK = ["Starting in 1996, Alexa Internet has been donating their crawl data to the Internet Archive.",
+           "Flowing in every day, these data are added to the Wayback Machine after an embargo period."]
+TWEET = ["Tweet with a location You can add location information to your Tweets, such as your city or "
+         "precise location, from the web and via third-party applications.",
+         "You always have the option to delete your Tweet location history."]
+
+
+def test_the_lede_skips_page_furniture_and_datelines() -> None:
+    sentences = [*TWEET, "PORT VERIN (Wire) -- The passenger ferry Marisol sank off Kessan island on Monday.",
+                 "Coastguard boats pulled survivors from the water."]
+    assert lede(sentences) == ("The passenger ferry Marisol sank off Kessan island on Monday. "
+                               "Coastguard boats pulled survivors from the water.")
+
+
+def test_crawled_pages_of_nothing_but_furniture_join_no_story() -> None:
+    items = [story_item(f"archive-{i}", T0 + timedelta(hours=i), "", WAYBACK) for i in range(3)]
+    items.append(story_item("tweets", T0 + timedelta(hours=4), "", TWEET))
+    assert all(i.lede == "" and i.names == () for i in items)
+    found = cluster(items).assignment()
+    assert found == {i.slug: i.slug for i in items}
+
+
+def test_names_are_the_words_an_article_capitalises_twice_over_its_whole_prose() -> None:
+    body = split_sentences(FERRY[2][3] + " Relatives waited at the harbour. Later, the Marisol's owner, "
+                           "Halvard Lines, said the Marisol had passed its inspection.")
+    item = story_item("ferry-post", T0, FERRY[2][2], body)
+    # Kessan, Halvard and Lines are named once; Survivors, Coastguard and Relatives open a sentence.
+    assert item.names == (("marisol", 2), ("marisol's", 2), ("port", 2), ("verin", 2))
+
+
+def test_names_from_the_body_join_a_feature_whose_lede_only_hints_at_the_event() -> None:
+    news = story_item("ferry-desk", T0, FERRY[0][2], split_sentences(FERRY[0][3]))
+    feature_body = ("Nobody on the quay expected the morning to end like this. Fishermen mended nets and "
+                    "children played by the water while the weather turned. " * 14   # a lede of 300 words
+                    + ("By noon the Marisol was gone. Crews from Port Verin searched near Kessan for hours. "
+                       "The Marisol had sailed from Port Verin at dawn, and Kessan fishermen saw it list. ") * 3)
+    feature = story_item("ferry-feature", T0 + timedelta(hours=5), "A morning on the quay",
+                         split_sentences(feature_body))
+    others = [story_item(s, T0 - timedelta(hours=30 + 5 * i), t, split_sentences(b))
+              for i, (s, _, t, b) in enumerate(FILLER)]
+    assert cluster([news, feature, *others]).assignment()["ferry-feature"] == "ferry-desk"
+    bare = replace(feature, names=())
+    assert cluster([news, bare, *others]).assignment()["ferry-feature"] == "ferry-feature"
+
+
+RATES = [
+    ("uk-economy", "UK economy facing major risks",
+     "The UK economy still faces major risks and growth is set to slow, business leaders said. Rising interest "
+     "rates and a strong pound hurt exporters, and the economy could grow less than forecast next year."),
+    ("us-rates", "US interest rate rise expected",
+     "US interest rates are expected to rise again this week as economic growth holds up. A rate rise would "
+     "be the fifth this year, and analysts expect rates to keep rising while the economy grows."),
+]
+BEAT = [("japan-growth", "Japan growth slows", "Growth in Japan's economy slowed as rates stayed low and exports fell."),
+        ("euro-rates", "ECB holds rates", "The European Central Bank held interest rates as economic growth faltered."),
+        ("china-economy", "China economy grows", "China's economy grew strongly, and the bank may raise rates to cool growth."),
+        ("oil-prices", "Oil prices rise", "Oil prices rose on fears that economic growth would lift demand."),
+        ("uk-prices", "UK house prices dip", "House prices fell as higher interest rates cooled the economy."),
+        ("dollar-falls", "Dollar falls", "The dollar fell as traders weighed US growth and the path of rates.")]
+
+
+def test_one_beat_is_not_one_story_without_rare_terms_in_common() -> None:
+    items = [story_item(s, T0 - timedelta(days=30 - i), t, split_sentences(b)) for i, (s, t, b) in enumerate(BEAT * 5)]
+    items = [replace(it, slug=f"{it.slug}-{n}") for n, it in enumerate(items)]
+    items += [story_item(s, T0 + timedelta(hours=3 * i), t, split_sentences(b)) for i, (s, t, b) in enumerate(RATES)]
+    found = cluster(items).assignment()
+    assert found["us-rates"] == "us-rates" and found["uk-economy"] == "uk-economy"
+    merged = cluster(items, StoryOptions(rare_shared=0)).assignment()
+    assert merged["us-rates"] != "us-rates"                          # the wrong merge the check holds back

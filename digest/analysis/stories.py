@@ -56,6 +56,8 @@ class StoryOptions:
     top_terms: int = 20             # an article's heaviest terms, which it is indexed under
     postings: int = 60              # earlier articles scanned per term, newest first
     candidates: int = 40            # articles compared exactly, most shared terms first
+    rare_shared: int = 2            # a link needs this many shared rare terms (0: no such check)
+    rare: float = 0.02              # a term is rare while at most this share of the articles has it
 
 
 @dataclass(frozen=True)
@@ -211,13 +213,30 @@ class StoryIndex:
             if score < self.options.link:
                 break
             group = self._group_of[-neg]
-            if group.id in tried:
+            if group.id in tried or not self._specific(vec, self._vectors[-neg]):
                 continue
             tried.add(group.id)
             # A story of one article has no centroid apart from it: the link decides.
             if len(group.members) < 2 or group.similarity(vec) >= self.options.centroid:
                 return group
         return None
+
+    def _specific(self, a: Vector, b: Vector) -> bool:
+        """Whether two articles share enough rare terms to be about one event, not one beat:
+        a business desk's every rates story shares "economy", "rates" and "growth"."""
+        need = self.options.rare_shared
+        if need <= 0:
+            return True
+        most = max(2.0, self.options.rare * len(self.items))
+        if len(a) > len(b):
+            a, b = b, a
+        found = 0
+        for term in a:
+            if term in b and self._df[term] <= most:
+                found += 1
+                if found >= need:
+                    return True
+        return False
 
     def add(self, item: StoryItem) -> str:
         """Place one article, newer than (or as new as, with a later slug) every earlier one."""
