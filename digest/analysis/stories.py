@@ -9,7 +9,8 @@ across its whole prose (a later paragraph names the people and places a feature'
 hints at). Articles are taken in date order (then slug); each one joins the story of
 its most similar earlier article published within `window_days` before it (single link),
 if its similarity to that story's centroid also clears a bar (the centroid check keeps a
-chain of pairwise links from merging two events), or else it starts a story.
+chain of pairwise links from merging two events) and the two share `rare_shared` rare words
+(one beat's common vocabulary is not one event), or else it starts a story.
 
 Every decision uses only earlier articles (document frequencies too are counted over the
 articles seen so far), so the grouping is a pure function of the corpus and its date
