@@ -59,6 +59,7 @@ class StoryOptions:
     candidates: int = 40            # articles compared exactly, most shared terms first
     rare_shared: int = 2            # a link needs this many shared rare terms (0: no such check)
     rare: float = 0.02              # a term is rare while at most this share of the articles has it
+    rare_floor: int = 10            # ... or at most this many (one event's reports may number ten)
 
 
 @dataclass(frozen=True)
@@ -228,7 +229,7 @@ class StoryIndex:
         need = self.options.rare_shared
         if need <= 0:
             return True
-        most = max(2.0, self.options.rare * len(self.items))
+        most = max(float(self.options.rare_floor), self.options.rare * len(self.items))
         if len(a) > len(b):
             a, b = b, a
         found = 0
