@@ -131,7 +131,7 @@ class Renderer:
     def __init__(self, directory_urls: bool = True, latest: int = 10,
                  template_dir: Path | None = None,
                  chart_period: str = "auto", feeds: dict[str, str] | None = None,
-                 topic_articles: int = 50, language: str | None = DEFAULT) -> None:
+                 topic_articles: int = 50, language: str | None = DEFAULT, nonce: str | None = None) -> None:
         loader = jinja2.FileSystemLoader(str((template_dir or templates_dir()) / "pages"))
         self.env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
@@ -154,7 +154,9 @@ class Renderer:
         self.directory_urls = directory_urls
         self.latest = latest
         self.topic_articles = topic_articles
-        self.nonce = secrets.token_hex(6)      # placeholders cannot be forged by article text
+        # Placeholders cannot be forged by article text. A live preview keeps its nonce across
+        # rebuilds, so that an unchanged page renders to the same text and is not rebuilt.
+        self.nonce = nonce or secrets.token_hex(6)
         self._slots: list[str] = []
         self.slots: dict[str, tuple[str, ...]] = {}
         self.env.filters["slot"] = self._slot
@@ -206,6 +208,7 @@ class Renderer:
         articles (by slug) are converted outside MkDocs and stand as `PageSet.body_marker`;
         the others are left to MkDocs' Markdown."""
         body_marker = markupsafe.Markup(_body_marker(self.nonce))
+        self.slots = {}
         articles = {a.slug: a for a in digest.articles}
         summaries = {slug: digest.summary_of(a) for slug, a in articles.items()}
         # A syndicated story is listed once, as its earliest copy "also reported by" the others.
