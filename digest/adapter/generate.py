@@ -15,6 +15,7 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from ..analysis.analyse import Analyser, AnalysisOptions, build_digest
 from ..analysis.duplicates import PairMemo
+from ..analysis.memo import Memo
 from ..analysis.stories import StoryIndex
 from ..loading.loader import Corpus
 from ..model import Article, Digest
@@ -38,7 +39,7 @@ class Generated:
     pages: dict[str, str]                   # page path in the site -> its Markdown (with slots)
     rendered: dict[str, str]                # page path in the site -> its path in the PageSet
     feeds: dict[str, str]                   # feed path in the site -> its text
-    records: list[Record]
+    records: Callable[[], list[Record]]     # made when asked (a live preview asks in the background)
     nav: list[dict[str, object]]            # our section of the nav, mounted
     in_nav: frozenset[str]
     bodies: dict[str, str]                  # article page -> slug, for bodies converted outside MkDocs
@@ -57,20 +58,24 @@ def language(config: MkDocsConfig) -> str:
 
 def generate(config: MkDocsConfig, options: DigestConfig, analysis: AnalysisOptions, messages: Messages,
              corpus: Corpus, articles: tuple[Article, ...], analyser: Analyser, converted: Callable[[], Collection[str]],
-             pair_memo: PairMemo | None, stories: StoryIndex, nonce: str | None = None) -> Generated:
+             pair_memo: PairMemo | None, stories: StoryIndex, nonce: str | None = None,
+             memo: Memo | None = None) -> Generated:
     """Analyse `articles` (with `analyser`, which converts the bodies of the slugs `converted()`
-    gives once it has run) and lay out every generated page, feed and search record."""
+    gives once it has run) and lay out every generated page, feed and search record. `memo`: the
+    last build's summaries and pages (a live preview's, see digest/analysis/memo.py)."""
     at = options.prefix
     digest = build_digest(corpus.topics, articles, analysis, analyser=analyser, pair_memo=pair_memo,
-                          story_index=stories)
-    records = search_records(digest, config.site_name, config.site_description or "",
-                             config.use_directory_urls, options.search_full_text_days or None,
-                             article_count=lambda n: messages.n("articles_count", n), date_format=messages.date)
-    if at:
-        records = [replace(r, url="/" + mount(r.url[1:], at)) for r in records]
+                          story_index=stories, memo=memo)
+
+    def records() -> list[Record]:
+        found = search_records(digest, config.site_name, config.site_description or "",
+                               config.use_directory_urls, options.search_full_text_days or None,
+                               article_count=lambda n: messages.n("articles_count", n), date_format=messages.date)
+        return [replace(r, url="/" + mount(r.url[1:], at)) for r in found] if at else found
+
     renderer = Renderer(config.use_directory_urls, options.latest_articles, chart_period=options.chart_period,
                         feeds=FEED_FILES if options.feeds else None, topic_articles=options.topic_page_articles,
-                        language=language(config), nonce=nonce)
+                        language=language(config), nonce=nonce, memo=memo)
     done = frozenset(converted())
     pageset = renderer.render(digest, done)
     rendered = {mount(uri, at): uri for uri in pageset.pages}
@@ -80,6 +85,8 @@ def generate(config: MkDocsConfig, options: DigestConfig, analysis: AnalysisOpti
         site = SiteInfo(config.site_name, config.site_description or "", site_url_of(config.site_url, at),
                         config.use_directory_urls, language(config))
         feeds = {mount(path, at): text for path, text in build_feeds(digest, site, options.feed_entries).items()}
+    if memo is not None:
+        memo.done()
     return Generated(
         digest=digest, pageset=pageset, pages={uri: pageset.pages[own] for uri, own in rendered.items()},
         rendered=rendered, feeds=feeds, records=records, nav=nav,

@@ -38,6 +38,7 @@ from mkdocs.structure.pages import Page
 
 from ..analysis.analyse import Analyser
 from ..analysis.duplicates import PairMemo
+from ..analysis.memo import Memo
 from ..analysis.pipeline import Pipeline
 from ..errors import ValidationFailed
 from ..loading.convert import Converted
@@ -87,6 +88,21 @@ def _stamps(roots: Iterable[Path]) -> dict[str, Stamp]:
     return found
 
 
+class _Clock:
+    """Seconds spent in each step of a rebuild, for the log."""
+
+    def __init__(self) -> None:
+        self.last, self.steps = time.perf_counter(), []     # type: ignore[var-annotated]
+
+    def __call__(self, step: str) -> None:
+        now = time.perf_counter()
+        self.steps.append(f"{step} {now - self.last:.2f} s")
+        self.last = now
+
+    def __str__(self) -> str:
+        return ", ".join(self.steps)
+
+
 class LivePreview:
     """The last build's MkDocs objects and outputs, and the fast rebuild that reuses them."""
 
@@ -95,6 +111,7 @@ class LivePreview:
         self.enabled = True
         self.checked = False                # the first fast rebuild checks MkDocs' page steps
         self.parsed = ParseMemo()
+        self.memo = Memo()                  # summaries and pages by their inputs (analysis/memo.py)
         self.analyses: dict[str, tuple[str, str, ArticleAnalysis]] = {}
         self.bodies: dict[str, Converted] = {}
         self.converted: set[str] = set()
@@ -106,7 +123,7 @@ class LivePreview:
         self.made: Generated | None = None
         self.corpus: Corpus | None = None
         self.sources: dict[str, File] = {}
-        self.memo: PairMemo | None = None
+        self.pairs: PairMemo | None = None    # duplicate candidates, kept by find_duplicates
         self.stamps: dict[str, Stamp] = {}
         self.roots: list[Path] = []
 
@@ -126,7 +143,7 @@ class LivePreview:
     def took(self, config: MkDocsConfig, corpus: Corpus, made: Generated, sources: list[File],
              memo: PairMemo | None) -> None:
         """A full build's inputs and outputs, kept for the next rebuild (nav, env: see `saw`)."""
-        self.config, self.corpus, self.made, self.memo = config, corpus, made, memo
+        self.config, self.corpus, self.made, self.pairs = config, corpus, made, memo
         self.sources = {f.src_uri: f for f in sources}
         folder = Path(config.docs_dir)
         self.roots = [folder, *(Path(p) for p in [config.config_file_path] if p),
@@ -255,17 +272,20 @@ class LivePreview:
         sources = self._sources(config, added, removed)
         if sources is None:
             return False
-        corpus = plugin.load(config, sources, self.parsed)
+        clock = _Clock()
+        corpus = plugin.load(config, sources, self.parsed, live=True)
+        clock("read")
         if tuple(corpus.topics) != tuple(self.corpus.topics if self.corpus else ()):
             return False
         pipeline = plugin.pipeline(config, serial=True)
         plugin.adopt(pipeline)
         try:
             made = generate(config, plugin.config, plugin.options(), plugin.messages, corpus, plugin.published(corpus),
-                            self._fast_analyser(pipeline), lambda: frozenset(self.converted), self.memo,
-                            plugin.stories(), nonce=old.pageset.nonce)
+                            self._fast_analyser(pipeline), lambda: frozenset(self.converted), self.pairs,
+                            plugin.stories(), nonce=old.pageset.nonce, memo=self.memo)
         finally:
             plugin.release_pipeline()
+        clock("generate")
         if made.nav != old.nav:
             return False
         gone = [uri for uri in old.pages if uri not in made.pages]
@@ -286,6 +306,7 @@ class LivePreview:
             if probe is not None:
                 pages.append(self._probe(config, files, probe, made))
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        clock("compare")
         for page in pages:
             mkdocs_build._populate_page(page, config, files)
         for page in pages:
@@ -302,11 +323,12 @@ class LivePreview:
         if gone or fresh:       # the sitemap lists every page
             for template in config.theme.static_templates:
                 mkdocs_build._build_theme_template(template, self.env, files, config, self.nav)
-        plugin.start_search(config, made)
+        clock("pages")
+        plugin.start_search(config, made, later=True)
         self.made, self.corpus, self.stamps = made, corpus, stamps
         self.sources = {f.src_uri: f for f in sources}
-        log.info("digest: live preview: %d page(s) rebuilt, %d new, %d removed",
-                 len(differ), len(fresh), len(gone))
+        log.info("digest: live preview: %d page(s) rebuilt, %d new, %d removed (%s)",
+                 len(differ), len(fresh), len(gone), clock)
         return True
 
     def _page(self, config: MkDocsConfig, files: Files, uri: str, made: Generated) -> Any:

@@ -214,13 +214,14 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                            max_bytes=self.config.max_article_kb * 1024, now=self.now,
                            allow_raw_html=self.config.allow_raw_html_files, memo=memo)
 
-    def load(self, config: MkDocsConfig, sources: list[File] | None = None, memo: ParseMemo | None = None) -> Corpus:
-        """Load and validate the articles; one PluginError lists every problem (a live
-        rebuild's `memo` given: ValidationFailed, so that the full build reports them)."""
+    def load(self, config: MkDocsConfig, sources: list[File] | None = None, memo: ParseMemo | None = None,
+             live: bool = False) -> Corpus:
+        """Load and validate the articles; one PluginError lists every problem (in a `live`
+        rebuild: ValidationFailed, so that the full build it falls back to reports them)."""
         try:
             corpus = self.read(config, sources, memo)
         except ValidationFailed as exc:
-            if memo is not None:
+            if live:
                 raise
             raise PluginError(str(exc)) from None
         for warning in corpus.warnings:
@@ -241,10 +242,12 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._rendered, self._bodies = made.rendered, made.bodies
         self.article_uris, self._topic_pages = made.article_uris, made.topic_pages
 
-    def start_search(self, config: MkDocsConfig, made: Generated) -> None:
-        """Write the search index in the background (it needs only the digest)."""
+    def start_search(self, config: MkDocsConfig, made: Generated, later: bool = False) -> None:
+        """Write the search index in the background (it needs only the digest); `later`: make
+        its records there too (a live rebuild does not wait for them)."""
         self._cancel_search()
-        self._search = IndexJob(Path(config.site_dir) / "pagefind", made.records, language(config))
+        self._search = IndexJob(Path(config.site_dir) / "pagefind", made.records if later else made.records(),
+                                language(config))
 
     # Runs after other plugins' on_files so that generated pages are not re-filtered by them,
     # and after Material's blog (-50), which marks its posts as excluded there.
@@ -252,7 +255,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         blogs = blog_dirs(config)
         sources = article_sources(files, config, self.config.articles_dir, blogs, self._serving)
-        corpus = self.load(config, sources)
+        corpus = self.load(config, sources, self._live.parsed if self._live is not None else None)
         articles = self.published(corpus)
         # Everything so far lives until the build ends: keep it out of the cyclic garbage
         # collector's full passes, here and in the pool's forked workers; released in _close.
@@ -269,7 +272,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         analyser = self._live.analyser(pipeline) if self._live is not None else pipeline
         try:
             made = generate(config, self.config, self.options(), self.messages, corpus, articles, analyser,
-                            lambda: pipeline.converted, memo, self._stories)
+                            lambda: pipeline.converted, memo, self._stories,
+                            memo=self._live.memo if self._live is not None else None)
         except ExecutorError as exc:
             raise PluginError(str(exc)) from None
         if pipeline.cache and memo is not None:
