@@ -215,6 +215,7 @@ def test_the_served_site_equals_a_clean_build_after_every_change(live: tuple[Pro
     name = "ferry-sinks.md"
     _write(project, name, "Ferry Marisol capsizes off Kessan island", *SEED[name][1:])
     _wait(base + "articles/ferry-sinks/", "Ferry Marisol capsizes off Kessan island")
+    _wait(base + "stories/marisol-ferry/", "<h1>Ferry Marisol capsizes off Kessan island</h1>")  # its headline
     _settle(base)
     check("an edit of a story article's title")
 
@@ -229,6 +230,7 @@ def test_the_served_site_equals_a_clean_build_after_every_change(live: tuple[Pro
            "[us-troop-presence]", "Port Verin's harbour reopened on Monday after the dock strike ended. "
            "The first container ship docked at noon.")
     _wait(base + "articles/harbour-reopens/", "The first container ship docked at noon.")
+    _wait(base + "archive/2020-03/", "Port Verin harbour reopens after strike")
     _settle(base)
     check("a new article in a new month")
 
