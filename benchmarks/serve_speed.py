@@ -31,6 +31,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -82,7 +83,7 @@ class Server:
             self.peak_kb = max(self.peak_kb, build_speed._tree_rss_kb(self.proc.pid))
             time.sleep(0.25)
 
-    def until(self, path: str, check: object, timeout: float) -> float | None:
+    def until(self, path: str, check: Callable[[int, str], bool], timeout: float) -> float | None:
         """Seconds (monotonic clock) at which the served page first passed check, or None."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
@@ -90,7 +91,7 @@ class Server:
                 raise SystemExit(f"mkdocs serve exited ({self.proc.returncode}); see {self.log}:\n"
                                  f"{self.log.read_text()[-3000:]}")
             status, text = _get(self.base + path)
-            if check(status, text):  # type: ignore[operator]
+            if check(status, text):
                 return time.monotonic()
             time.sleep(POLL_S)
         return None
@@ -114,6 +115,11 @@ def _with_marker(text: str, marker: str) -> str:
     i = prose[len(prose) // 2]
     paragraphs[i] = paragraphs[i].rstrip("\n") + " " + marker + ("\n" if paragraphs[i].endswith("\n") else "")
     return f"---\n{front}---\n" + "\n\n".join(paragraphs)
+
+
+def _marker() -> str:
+    """A sentence no article contains yet."""
+    return f"Update {uuid.uuid4().hex}: officials confirmed the figures."
 
 
 def _write(path: Path, text: str) -> float:
@@ -149,16 +155,16 @@ def bench(n: int, edits: int, work: Path, timeout: float, seed: int) -> dict[str
             raise SystemExit(f"the first build did not finish in {timeout} s; see {server.log}")
         edit_runs: list[float | None] = []
         for a in chosen:
-            marker = f"Update {uuid.uuid4().hex}: officials confirmed the figures."
+            marker = _marker()
             path = folder / f"{a.stem}.md"
             written = _write(path, _with_marker(path.read_text(encoding="utf-8"), marker))
-            shown = server.until(f"articles/{a.stem}/", lambda s, t, m=marker: s == 200 and m in t, timeout)
+            shown = server.until(f"articles/{a.stem}/", lambda s, t: s == 200 and marker in t, timeout)
             edit_runs.append(None if shown is None else 1000 * (shown - written))
             time.sleep(SETTLE_S)
         now = datetime.now(UTC).replace(microsecond=0)
-        new = corpus.generate(1, offset=n).__next__()
+        new = next(corpus.generate(1, offset=n))
         topic = chosen[0].topics[0] if chosen else articles[0].topics[0]
-        marker = f"Update {uuid.uuid4().hex}: officials confirmed the figures."
+        marker = _marker()
         new = replace(new, published=now, topics=(topic,), stem=f"{now:%Y-%m-%d}-{new.stem.split('-', 3)[3]}",
                       body=new.body + "\n\n" + marker)
         written = _write(folder / f"{new.stem}.md", corpus.digest_markdown(new))
