@@ -162,6 +162,11 @@ class DigestConfig(base.Config):
     theme's own output first). Turn off with a plugin that changes article pages differently
     on every page through the template context."""
 
+    live_preview = c.Type(bool, default=True)
+    """Under `mkdocs serve`, a change to articles rebuilds only the pages it touches
+    (digest/adapter/livepreview.py, checked against MkDocs' own output on the first rebuild);
+    anything else, or `false`, gets MkDocs' full rebuild."""
+
     cache_nav = c.Type(bool, default=True)
     """Render the theme's nav (sidebar, tabs) once per folder for pages outside the nav, such
     as articles (checked against the theme's own output on each folder's second page).

@@ -46,29 +46,30 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
-from ..analysis.analyse import AnalysisOptions, build_digest
+from ..analysis.analyse import AnalysisOptions
 from ..analysis.stories import StoryIndex
 from ..analysis.cache import AnalysisCache, PageCache
 from ..analysis.executor import ExecutorError
 from ..analysis.pipeline import Pipeline
 from ..errors import ValidationFailed
-from ..loading.convert import MarkdownSettings
-from ..loading.loader import Corpus, load_corpus
+from ..loading.convert import Converted, MarkdownSettings
+from ..loading.loader import Corpus, ParseMemo, load_corpus
 from ..loading.sanitize import clean_html
-from ..pages.feeds import FEED_FILES, MEDIA_TYPES, SiteInfo, build_feeds, feed_paths
+from ..model import Article
+from ..pages.feeds import MEDIA_TYPES, feed_paths
 from ..pages.messages import Messages
 from ..pages.messages import load as load_messages
 from ..pages.pagefindservice import IndexJob, SearchIndexError
-from ..pages.render import PageSet, Renderer, mount, page_uri, page_url, templates_dir
-from ..pages.searchindex import search_records
+from ..pages.render import PageSet, mount, page_uri, page_url, templates_dir
 from .config import DigestConfig
 from .frame import FLAG, FrameMaker
+from .generate import Generated, generate, language, topics_file_uri
+from .livepreview import LivePreview
 from .lock import BuildLock, LockTimeout
 from .materialplugins import social_tags, theme_plugin_warnings
 from .navcache import NavMemo, memoise_nav_partials
 from .pagefiles import SlotPage, keep_safe_files, make_folders
-from .placement import (NAV_PLACEHOLDER, article_sources, articles_folder, blog_dirs, check_collisions,
-                        mounted_nav, nav_uris, place_nav, site_url_of)
+from .placement import NAV_PLACEHOLDER, article_sources, articles_folder, blog_dirs, check_collisions, place_nav
 
 #: Material overrides (main.html, partials, assets): they know Material's markup, so they live here.
 OVERRIDES = Path(__file__).resolve().parent / "overrides"
@@ -105,9 +106,16 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._search_strings: dict[str, str] = self.messages.search_strings()
         self._serving = False
         self._lock: BuildLock | None = None     # one build of this site at a time (lock.py)
+        self.made: Generated | None = None      # what the last build generated
+        self._live: LivePreview | None = None   # `mkdocs serve`'s fast rebuilds (livepreview.py)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._serving = command == "serve"     # draft_docs pages are built under `mkdocs serve`
+        self._live = LivePreview(self) if self._serving and self.config.live_preview else None
+
+    @property
+    def serving(self) -> bool:
+        return self._serving
 
     def _cache_dir(self, config: MkDocsConfig) -> Path:
         """`cache_dir`, relative to the folder of mkdocs.yml."""
@@ -123,13 +131,21 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     # a concurrent build of this site has ended (see lock.py).
     @event_priority(100)
     def _take_lock(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self.acquire(config)
+        return config
+
+    def acquire(self, config: MkDocsConfig) -> bool:
+        """Wait for any other build of this site to end (lock.py), then hold it off."""
         self._release_lock()
         self._lock = BuildLock(self._cache_dir(config) if self.config.cache else None, Path(config.site_dir))
         try:
             self._lock.acquire()
         except LockTimeout as exc:
             raise PluginError(str(exc)) from None
-        return config
+        return True
+
+    def release(self) -> None:
+        self._release_lock()
 
     def _configure(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if self.config.feeds and not config.site_url:
@@ -142,7 +158,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             config.extra_css.append(STYLESHEET)
         _turn_off_theme_search(config)
         theme_plugin_warnings(config)
-        self.messages = load_messages(_language(config))
+        self.messages = load_messages(language(config))
         self._search_strings = self.messages.search_strings()
         if self.messages.warning:
             log.warning(self.messages.warning)
@@ -165,30 +181,48 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             duplicate_threshold=self.config.duplicate_threshold,
         )
 
-    def pipeline(self, config: MkDocsConfig) -> Pipeline:
-        """Cached (in `cache_dir`, beside mkdocs.yml) and parallel (`workers`) analysis and
-        body conversion."""
+    def pipeline(self, config: MkDocsConfig, serial: bool = False) -> Pipeline:
+        """Cached (in `cache_dir`, beside mkdocs.yml) and parallel (`workers`; `serial`: in this
+        process, for the few articles of a live rebuild) analysis and body conversion."""
         markdown = self._markdown(config)
         cache = AnalysisCache(self._cache_dir(config)) if self.config.cache else None
         pages = PageCache(self._cache_dir(config) / "pages", markdown.fingerprint()) if self.config.cache else None
-        return Pipeline(self.config.summary_sentences, cache, self.config.workers,
-                        markdown=markdown, page_cache=pages, kind=self.config.executor,
+        return Pipeline(self.config.summary_sentences, cache, 1 if serial else self.config.workers,
+                        markdown=markdown, page_cache=pages, kind="local" if serial else self.config.executor,
                         scheduler=self.config.dask_scheduler)
 
-    def read(self, config: MkDocsConfig, sources: list[File] | None = None) -> Corpus:
+    def adopt(self, pipeline: Pipeline) -> None:
+        """Use `pipeline` for this (live) rebuild; `release_pipeline` commits its caches."""
+        self._close()
+        self._pipeline = pipeline
+
+    def release_pipeline(self) -> None:
+        self._close()
+
+    def stories(self) -> StoryIndex:
+        """The story clustering, kept from build to build (see digest/analysis/stories.py)."""
+        self._stories = self._stories or StoryIndex(self.options().stories)
+        return self._stories
+
+    def read(self, config: MkDocsConfig, sources: list[File] | None = None, memo: ParseMemo | None = None) -> Corpus:
         """Load and validate the articles (`sources`, or every Markdown file of articles_dir);
-        raises ValidationFailed. `digest check` reads them so too."""
+        raises ValidationFailed. `digest check` reads them so too. `memo`: the files parsed by
+        the last live rebuild, re-read only when their size or modification time changed."""
         folder = articles_folder(config, self.config.articles_dir)
         candidates = None if sources is None else [Path(f.abs_src_path or "") for f in sources]
         return load_corpus(folder, self.config.topics_file, candidates=candidates,
                            max_bytes=self.config.max_article_kb * 1024, now=self.now,
-                           allow_raw_html=self.config.allow_raw_html_files)
+                           allow_raw_html=self.config.allow_raw_html_files, memo=memo)
 
-    def load(self, config: MkDocsConfig, sources: list[File] | None = None) -> Corpus:
-        """Load and validate the articles; one PluginError lists every problem."""
+    def load(self, config: MkDocsConfig, sources: list[File] | None = None, memo: ParseMemo | None = None,
+             live: bool = False) -> Corpus:
+        """Load and validate the articles; one PluginError lists every problem (in a `live`
+        rebuild: ValidationFailed, so that the full build it falls back to reports them)."""
         try:
-            corpus = self.read(config, sources)
+            corpus = self.read(config, sources, memo)
         except ValidationFailed as exc:
+            if live:
+                raise
             raise PluginError(str(exc)) from None
         for warning in corpus.warnings:
             log.warning(str(warning))
@@ -197,84 +231,83 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                      len(corpus.scheduled))
         return corpus
 
+    def published(self, corpus: Corpus) -> tuple[Article, ...]:
+        """The articles this build publishes: drafts and scheduled ones only when asked to."""
+        return (corpus.articles + (corpus.drafts if self.config.drafts else ())
+                + (corpus.scheduled if self.config.scheduled else ()))
+
+    def take(self, made: Generated) -> None:
+        """What the page events need of a build's output (full build or live rebuild)."""
+        self.made, self.pageset = made, made.pageset
+        self._rendered, self._bodies = made.rendered, made.bodies
+        self.article_uris, self._topic_pages = made.article_uris, made.topic_pages
+
+    def start_search(self, config: MkDocsConfig, made: Generated, later: bool = False) -> None:
+        """Write the search index in the background (it needs only the digest); `later`: make
+        its records there too (a live rebuild does not wait for them)."""
+        self._cancel_search()
+        self._search = IndexJob(Path(config.site_dir) / "pagefind", made.records if later else made.records(),
+                                language(config))
+
     # Runs after other plugins' on_files so that generated pages are not re-filtered by them,
     # and after Material's blog (-50), which marks its posts as excluded there.
     @event_priority(-60)
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         blogs = blog_dirs(config)
         sources = article_sources(files, config, self.config.articles_dir, blogs, self._serving)
-        corpus = self.load(config, sources)
-        at = self.config.prefix
-        articles = (corpus.articles + (corpus.drafts if self.config.drafts else ())
-                    + (corpus.scheduled if self.config.scheduled else ()))
+        corpus = self.load(config, sources, self._live.parsed if self._live is not None else None)
+        articles = self.published(corpus)
         # Everything so far lives until the build ends: keep it out of the cyclic garbage
         # collector's full passes, here and in the pool's forked workers; released in _close.
         gc.freeze()
         self._frozen = True
         if config.use_directory_urls:
-            make_folders(Path(config.site_dir), [page_url(mount(page_uri("article", a.slug), at), True)
-                                                  for a in articles])
+            make_folders(Path(config.site_dir), [page_url(mount(page_uri("article", a.slug), self.config.prefix),
+                                                          True) for a in articles])
         if self._pipeline is not None:
             self._pipeline.close()
         pipeline = self._pipeline = self.pipeline(config)
         memo = pipeline.cache.pairs.load() if pipeline.cache else None
         self._stories = self._stories or StoryIndex(self.options().stories)
+        analyser = self._live.analyser(pipeline) if self._live is not None else pipeline
         try:
-            digest = build_digest(corpus.topics, articles, self.options(), analyser=pipeline, pair_memo=memo,
-                                  story_index=self._stories)
+            made = generate(config, self.config, self.options(), self.messages, corpus, articles, analyser,
+                            lambda: pipeline.converted, memo, self._stories,
+                            memo=self._live.memo if self._live is not None else None)
         except ExecutorError as exc:
             raise PluginError(str(exc)) from None
         if pipeline.cache and memo is not None:
             pipeline.cache.pairs.keep(memo)
-        # The search index needs only the digest: it is written while the pages render.
-        self._cancel_search()
-        words = self.messages
-        records = search_records(digest, config.site_name, config.site_description or "",
-                                 config.use_directory_urls, self.config.search_full_text_days or None,
-                                 article_count=lambda n: words.n("articles_count", n), date_format=words.date)
-        self._search = IndexJob(Path(config.site_dir) / "pagefind",
-                                [replace(r, url="/" + mount(r.url[1:], at)) for r in records] if at else records,
-                                _language(config))
-        renderer = Renderer(config.use_directory_urls, self.config.latest_articles,
-                            chart_period=self.config.chart_period,
-                            feeds=FEED_FILES if self.config.feeds else None,
-                            topic_articles=self.config.topic_page_articles, language=_language(config))
-        pageset = self.pageset = renderer.render(digest, pipeline.converted)
-        self._bodies = {mount(page_uri("article", slug), at): slug for slug in pipeline.converted}
-        self.article_uris = frozenset(mount(page_uri("article", a.slug), at) for a in digest.articles)
-        self._topic_pages = {mount(page_uri("topic", t.id), at): (t.id, t.title) for t in corpus.topics}
+        self.start_search(config, made)
+        self.take(made)
         # The articles and topics.yml are the digest's sources, not pages: every other file stays.
-        topics_uri = posixpath.normpath(posixpath.join(self.config.articles_dir, self.config.topics_file))
-        for file in [*sources, files.get_file_from_path(topics_uri)]:
+        for file in [*sources, files.get_file_from_path(topics_file_uri(self.config))]:
             if file is not None:
                 files.remove(file)
         keep_safe_files(files, str(articles_folder(config, self.config.articles_dir)), corpus.files)
-        nav = mounted_nav(pageset.nav, at)
-        in_nav = {uri for item in nav for uri in nav_uris(item)}
-        generated = []
-        self._rendered = {mount(uri, at): uri for uri in pageset.pages}
-        for uri, content in zip(self._rendered, pageset.pages.values()):
-            inclusion = InclusionLevel.UNDEFINED if uri in in_nav else InclusionLevel.NOT_IN_NAV
-            file = File.generated(config, uri, content=content, inclusion=inclusion)
-            generated.append(file)
-            if uri in self._bodies:     # MkDocs keeps a page a plugin sets (and makes none)
-                SlotPage(None, file, config, pageset)
-        if self.config.feeds:
-            site = SiteInfo(config.site_name, config.site_description or "",
-                            site_url_of(config.site_url, at),
-                            config.use_directory_urls, _language(config))
-            generated += [File.generated(config, mount(path, at), content=text)
-                          for path, text in build_feeds(digest, site, self.config.feed_entries).items()]
+        generated = [self.page_file(config, uri, made) for uri in made.pages]
+        generated += [File.generated(config, path, content=text) for path, text in made.feeds.items()]
         check_collisions(files, generated, Path(config.docs_dir).name, blogs)
-        if not place_nav(config, files, nav, at, self.config.nav_title, self.config.build_nav):
+        at = self.config.prefix
+        if not place_nav(config, files, made.nav, at, self.config.nav_title, self.config.build_nav):
             log.info("digest: the nav in mkdocs.yml has no place for the digest's pages. Fix: add an "
                      "entry such as '- %s: %s' where they belong.", self.config.nav_title,
                      f"{at}/" if at else NAV_PLACEHOLDER)
         for file in generated:
             files.append(file)
+        if self._live is not None:
+            self._live.took(config, corpus, made, sources, memo)
         log.info("digest: %d articles, %d topics, %d pages generated",
-                 len(articles), len(corpus.topics), len(pageset.pages))
+                 len(articles), len(corpus.topics), len(made.pages))
         return files
+
+    def page_file(self, config: MkDocsConfig, uri: str, made: Generated) -> File:
+        """A generated page's file (and page, for a body converted outside MkDocs)."""
+        inclusion = InclusionLevel.UNDEFINED if uri in made.in_nav else InclusionLevel.NOT_IN_NAV
+        file = File.generated(config, uri, content=made.pages[uri], inclusion=inclusion)
+        if uri in made.bodies:     # MkDocs keeps a page a plugin sets (and makes none)
+            SlotPage(None, file, config, made.pageset)
+        return file
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:
@@ -294,7 +327,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         """An article's converted body (and table of contents) goes in now, before other
         plugins read the page's content."""
         slug = self._bodies.get(page.file.src_uri)
-        body = self._pipeline.body(slug) if slug is not None and self._pipeline is not None else None
+        body = self._body(slug) if slug is not None else None
         if body is not None and self.pageset is not None and page.content is not None:
             page.content = page.content.replace(self.pageset.body_marker, body.html, 1)
             page.toc = get_toc(list(body.toc))  # type: ignore[arg-type]
@@ -327,6 +360,13 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             self._frames.check(page, output)
         return output
 
+    def _body(self, slug: str) -> Converted | None:
+        """An article's body converted outside MkDocs: by this build's pipeline, or kept by the live preview."""
+        found = self._pipeline.body(slug) if self._pipeline is not None else None
+        if found is None and self._live is not None:
+            found = self._live.body(slug)
+        return found
+
     def _feeds(self, context: TemplateContext, page: Page, config: MkDocsConfig) -> TemplateContext:
         """`digest_feeds`: the feeds this page links to from its head, its topic's first."""
         if not self.config.feeds:
@@ -354,6 +394,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         # A build gets a fresh environment (also under `mkdocs serve`), so templates cannot
         # change during one: skip the file-system check Jinja makes on every include.
         env.auto_reload = False
+        if self._live is not None:
+            self._live.env = env
         return env
 
     def _post_build(self, *, config: MkDocsConfig) -> None:
@@ -413,10 +455,21 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 store.close()
         return removed
 
+    # Last: other plugins' hooks have seen the final nav and files.
+    @event_priority(-100)
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        if self._live is not None:
+            self._live.saw(files, nav)
+        return nav
+
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer | None:
+        """Also watch our templates; under `live_preview`, changes to articles take the fast
+        rebuild (digest/adapter/livepreview.py) instead of MkDocs' full one."""
         server.watch(str(templates_dir()))
         server.watch(str(OVERRIDES))
+        if self._live is not None:
+            server.builder = self._live.builder(builder)
         return server
 
 
@@ -429,8 +482,3 @@ def _turn_off_theme_search(config: MkDocsConfig) -> None:
             options["enabled"] = False
             log.warning("digest: the theme's search plugin is turned off: newsdigest searches with "
                         "Pagefind (site/pagefind/). Fix: remove '- search' from plugins in mkdocs.yml.")
-
-
-def _language(config: MkDocsConfig) -> str:
-    """The theme's language (Material's `theme.language`), 'en' when it names none."""
-    return str(config.theme.get("language") or "en")

@@ -24,6 +24,7 @@ from .duplicates import (
     sketch_of_words,
 )
 from .figures import Claim, attach_claims, raw_claims
+from .memo import Memo
 from .duplicates import Story as Text
 from .similarity import DEFAULT_MIN_SCORE, related, vectorise, vectorise_counts
 from .stories import StoryIndex, StoryOptions, cluster, story_item
@@ -83,24 +84,30 @@ def analyse_prose(title: str, prose: str, n: int) -> ArticleAnalysis:
 
 
 def topic_story(articles: Iterable[Article], analyses: Mapping[str, ArticleAnalysis],
-                options: AnalysisOptions) -> tuple[tuple[Quote, ...], tuple[Quote, ...]]:
+                options: AnalysisOptions, memo: Memo | None = None) -> tuple[tuple[Quote, ...], tuple[Quote, ...]]:
     """The story so far of one topic in about `options.story_words` words and the lead of its
-    card in about `options.lead_words`: quotes from its articles, oldest first (see story.py)."""
-    reports = [Report(a.slug, a.published.timestamp(), analyses[a.slug].sentences) for a in articles]
-    story, lead = told_stories(reports, (options.story_words, options.lead_words))
+    card in about `options.lead_words`: quotes from its articles, oldest first (see story.py).
+    `memo`: the last build's summaries, reused when the reports are the same."""
+    reports = tuple(Report(a.slug, a.published.timestamp(), analyses[a.slug].sentences) for a in articles)
+    budgets = (options.story_words, options.lead_words)
+    if memo is None:
+        story, lead = told_stories(reports, budgets)
+    else:
+        story, lead = memo.get(("told", reports, budgets), lambda: told_stories(reports, budgets))
     return (tuple(Quote(p.text, p.key, p.index) for p in story),
             tuple(Quote(p.text, p.key, p.index) for p in lead))
 
 
 def story_summary(articles: Iterable[Article], analyses: Mapping[str, ArticleAnalysis],
-                  options: AnalysisOptions) -> tuple[Quote, ...]:
+                  options: AnalysisOptions, memo: Memo | None = None) -> tuple[Quote, ...]:
     """A story's multi-document summary: the one place the story pages' summariser is chosen
     (the topic-story summariser of story.py, applied to the story's articles)."""
-    return topic_story(articles, analyses, options)[0]
+    return topic_story(articles, analyses, options, memo)[0]
 
 
 def group_stories(published: Iterable[Article], copies: Mapping[str, str], analyses: Mapping[str, ArticleAnalysis],
-                  options: AnalysisOptions, index: StoryIndex | None = None) -> tuple[tuple[Story, ...], dict[str, str]]:
+                  options: AnalysisOptions, index: StoryIndex | None = None,
+                  memo: Memo | None = None) -> tuple[tuple[Story, ...], dict[str, str]]:
     """The stories of the articles, newest update first, and each slug's story id. Syndicated
     copies (`copies`: copy -> original) are not clustered: they sit in their original's story
     (and their outlets count among its outlets). `index`: the clustering state of the last build."""
@@ -128,7 +135,7 @@ def group_stories(published: Iterable[Article], copies: Mapping[str, str], analy
             sources=tuple(dict.fromkeys([a.source for a in group]
                                         + [everything[c].source for c in copies_in.get(sid, ())])),
             topics=topics,
-            summary=story_summary(group, analyses, options) if len(group) > 1 else (),
+            summary=story_summary(group, analyses, options, memo) if len(group) > 1 else (),
             copies=tuple(copies_in.get(sid, ())), pinned=sid in pinned))
     stories.sort(key=lambda s: (s.last, s.id), reverse=True)
     return tuple(stories), ids
@@ -181,11 +188,11 @@ def _text(article: Article, analysis: ArticleAnalysis) -> Text:
 
 def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: AnalysisOptions,
                  analyser: Analyser | None = None, pair_memo: PairMemo | None = None,
-                 story_index: StoryIndex | None = None) -> Digest:
+                 story_index: StoryIndex | None = None, memo: Memo | None = None) -> Digest:
     """Analyse every article, then assemble the stories, each topic's summary and the related
     links (`pair_memo`: the duplicate candidates of the last build, updated, see PairMemo;
     `story_index`: the story clustering of the last build, extended when only newer articles
-    came, see digest/analysis/stories.py)."""
+    came, see digest/analysis/stories.py; `memo`: the last build's summaries, see memo.py)."""
     from ..loading.topics import TopicIndex
 
     published = tuple(articles)
@@ -198,9 +205,9 @@ def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: 
     copies = copy_map(duplicates)
     shown = tuple(a for a in published if a.slug not in copies)
     groups = index.group(shown)
-    stories, story_ids = group_stories(published, copies, analyses, options, story_index)
+    stories, story_ids = group_stories(published, copies, analyses, options, story_index, memo)
     digests = tuple(
-        TopicDigest(topic, tuple(groups[topic.id]), *topic_story(groups[topic.id], analyses, options))
+        TopicDigest(topic, tuple(groups[topic.id]), *topic_story(groups[topic.id], analyses, options, memo))
         for topic in index.topics.values()
     )
     links = related_articles(shown, options.related, options.related_min_score, analyses)

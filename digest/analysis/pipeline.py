@@ -134,6 +134,10 @@ class Pipeline:
         log.debug("digest: %d of %d articles reused from the cache, %d analysed or converted in %.2f s",
                   total - len(todo), total, len(todo), time.perf_counter() - start)
 
+    def bodies(self) -> dict[str, Converted]:
+        """Every body this pipeline converted (or found in the page cache), by slug."""
+        return dict(self._bodies)
+
     def body(self, slug: str) -> Converted | None:
         """The converted body of an article; None if the pipeline does not convert it (MkDocs does)."""
         return self._bodies.get(slug)

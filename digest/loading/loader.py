@@ -38,7 +38,7 @@ from .topics import TopicIndex, load_topics
 from .xmlchars import xml_safe
 from .yamlerror import yaml_mistake
 
-__all__ = ["NOW_ENV", "Corpus", "build_time", "load_corpus", "parse_article", "read_front_matter", "slugify"]
+__all__ = ["NOW_ENV", "Corpus", "ParseMemo", "build_time", "load_corpus", "parse_article", "read_front_matter", "slugify"]
 
 REQUIRED = ("title", "date", "source", "topics")
 OPTIONAL = ("url", "author", "summary", "updated", "draft", "corrections", "tags", "story")
@@ -265,15 +265,49 @@ def build_time(environ: Mapping[str, str] | None = None) -> datetime:
     return parsed[0]
 
 
+Parsed = tuple[tuple[Problem, ...], bool, "Article | None", tuple[Problem, ...]]
+
+
+class ParseMemo:
+    """What reading and validating each article file gave, by path, with the file's size and
+    times then: a live preview re-reads only the files an editor touched. Topics (and the size
+    limit) decide validation too, so a change to them forgets everything."""
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, str], tuple[tuple[int, ...], Parsed]] = {}
+        self._context: tuple[object, ...] = ()
+
+    @staticmethod
+    def stamp(file: Path) -> tuple[int, ...] | None:
+        try:
+            st = os.stat(file)
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+    def topics(self, topics: tuple[Topic, ...], max_bytes: int) -> None:
+        if self._context != (topics, max_bytes):
+            self._entries.clear()
+            self._context = (topics, max_bytes)
+
+    def get(self, file: Path, display: str) -> Parsed | None:
+        entry = self._entries.get((str(file), display))
+        return entry[1] if entry is not None and entry[0] == self.stamp(file) else None
+
+    def put(self, file: Path, display: str, stamp: tuple[int, ...], parsed: Parsed) -> None:
+        self._entries[(str(file), display)] = (stamp, parsed)
+
+
 def load_corpus(content_dir: Path, topics_file: str = "topics.yml", now: datetime | None = None,
                 max_bytes: int = MAX_ARTICLE_BYTES, candidates: Iterable[Path] | None = None,
-                allow_raw_html: bool = False) -> Corpus:
+                allow_raw_html: bool = False, memo: ParseMemo | None = None) -> Corpus:
     """Load and validate everything; raise ValidationFailed listing every error.
 
     content_dir is the articles folder (`topics_file` is relative to it); `candidates`,
     when given, are the only files that may be articles (see article_files).
     Articles dated after `now` (default: build_time()) are embargoed into `scheduled`.
     HTML, SVG and XML files with script are errors unless `allow_raw_html`.
+    `memo` (a live preview's): files whose size and times did not change are not parsed again.
     """
     paths, problems = walk(content_dir)      # links out, loops, FIFOs...: files.py
     if not allow_raw_html:
@@ -287,20 +321,29 @@ def load_corpus(content_dir: Path, topics_file: str = "topics.yml", now: datetim
     index = TopicIndex(topics)
     articles: list[Article] = []
     owners: dict[str, str] = {}
+    if memo is not None:
+        memo.topics(tuple(topics), max_bytes)
     for file in article_files(content_dir, candidates, paths):
         display = f"{content_dir.name}/{file.relative_to(content_dir).as_posix()}"
-        text, read_problems = _read(file, display, max_bytes)
-        problems += read_problems
-        if text is None:
-            continue
         slug = slugify(file.stem)
+        parsed = memo.get(file, display) if memo is not None else None
+        if parsed is None:
+            stamp = ParseMemo.stamp(file)
+            text, read_problems = _read(file, display, max_bytes)
+            article, found = parse_article(text, display, slug, index) if text is not None else (None, [])
+            parsed = (tuple(read_problems), text is not None, article, tuple(found))
+            if memo is not None and stamp is not None:
+                memo.put(file, display, stamp, parsed)
+        read_problems, readable, article, found = parsed
+        problems += read_problems
+        if not readable:
+            continue
         if slug in owners:
             problems.append(problem(display, None,
                                      f"would publish to the same address (articles/{slug}/) as {owners[slug]}.",
                                      "rename one of the two files."))
             continue
         owners[slug] = display
-        article, found = parse_article(text, display, slug, index)
         problems += found
         if article is not None:
             articles.append(article)

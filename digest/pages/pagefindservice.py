@@ -233,8 +233,10 @@ class IndexJob:
     """`write_bundle` in a background thread, started at once; `wait` for it (its error is
     raised there) or `cancel` it (the binary is killed, nothing is raised)."""
 
-    def __init__(self, out_dir: Path, records: Sequence[Record], language: str = "en") -> None:
-        self.records = len(records)
+    def __init__(self, out_dir: Path, records: Sequence[Record] | Callable[[], Sequence[Record]],
+                 language: str = "en") -> None:
+        """`records`, or a function giving them: then they are made in the background too."""
+        self.records = 0 if callable(records) else len(records)
         self._error: BaseException | None = None
         self._service: _Service | None = None
         self._cancelled = False
@@ -242,8 +244,14 @@ class IndexJob:
                                         name="pagefind-index", daemon=True)
         self._thread.start()
 
-    def _run(self, out_dir: Path, records: Sequence[Record], language: str) -> None:
+    def _run(self, out_dir: Path, records: Sequence[Record] | Callable[[], Sequence[Record]],
+             language: str) -> None:
         try:
+            if callable(records):
+                records = records()
+                self.records = len(records)
+            if self._cancelled:
+                return
             write_bundle(out_dir, records, language, started=self._started)
         except BaseException as exc:  # noqa: BLE001 - handed to the build thread by wait()
             self._error = exc

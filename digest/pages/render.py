@@ -14,7 +14,7 @@ import posixpath
 import re
 import secrets
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Hashable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
@@ -27,6 +27,7 @@ import markupsafe
 import yaml
 
 from ..analysis.conflicts import Conflict
+from ..analysis.memo import Memo
 from ..loading.loader import slugify
 from ..model import Article, Digest
 from .charts import activity_chart, source_chart, topics_chart
@@ -131,7 +132,8 @@ class Renderer:
     def __init__(self, directory_urls: bool = True, latest: int = 10,
                  template_dir: Path | None = None,
                  chart_period: str = "auto", feeds: dict[str, str] | None = None,
-                 topic_articles: int = 50, language: str | None = DEFAULT) -> None:
+                 topic_articles: int = 50, language: str | None = DEFAULT, nonce: str | None = None,
+                 memo: Memo | None = None) -> None:
         loader = jinja2.FileSystemLoader(str((template_dir or templates_dir()) / "pages"))
         self.env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
@@ -154,7 +156,11 @@ class Renderer:
         self.directory_urls = directory_urls
         self.latest = latest
         self.topic_articles = topic_articles
-        self.nonce = secrets.token_hex(6)      # placeholders cannot be forged by article text
+        # Placeholders cannot be forged by article text. A live preview keeps its nonce across
+        # rebuilds, so that an unchanged page renders to the same text and is not rebuilt.
+        self.nonce = nonce or secrets.token_hex(6)
+        # A live preview's memo of pages by what they show (`key` of _page): same inputs, same text.
+        self.memo = memo
         self._slots: list[str] = []
         self.slots: dict[str, tuple[str, ...]] = {}
         self.env.filters["slot"] = self._slot
@@ -165,7 +171,21 @@ class Renderer:
         return markupsafe.Markup(f"<!--nd:{self.nonce}:{len(self._slots) - 1}-->")
 
     def _page(self, template: str, uri: str, title: str, description: str,
-              tags: Iterable[str] = (), **context: Any) -> str:
+              tags: Iterable[str] = (), memo_key: Hashable = None, **context: Any) -> str:
+        """One page's Markdown, its slots kept aside. `memo_key`, when given, is everything the
+        template reads besides `context`'s shared tables: with a memo, equal keys give the last
+        build's page without rendering it again."""
+        if memo_key is not None and self.memo is not None:
+            key = ("page", self.nonce, template, uri, title, description, tuple(tags), memo_key)
+            text, slots = self.memo.get(key,
+                                        lambda: self._render(template, uri, title, description, tags, context))
+            self.slots[uri] = slots
+            return text
+        text, self.slots[uri] = self._render(template, uri, title, description, tags, context)
+        return text
+
+    def _render(self, template: str, uri: str, title: str, description: str, tags: Iterable[str],
+                context: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
         own = page_url(uri, self.directory_urls)
         here = own[:-1] if own.endswith("/") else posixpath.dirname(own)
         # Every target is addressed from the site root: climb out of this page's folder.
@@ -186,8 +206,7 @@ class Renderer:
         head = _front_matter(meta)
         self._slots = []
         body = self.env.get_template(template).render(url=url, file=file, **context)
-        self.slots[uri] = tuple(self._slots)
-        return head + body
+        return head + body, tuple(self._slots)
 
     def _month_pages(self, kind: str, owner: str, name: str, months: list[tuple[str, list[Article]]],
                      describe: str, common: dict[str, Any]) -> dict[str, str]:
@@ -198,7 +217,8 @@ class Renderer:
             uri = page_uri(kind, f"{owner}/{key}")
             label = self.messages.t("month_of", name=name, month=self.messages.month(items[0].published))
             text = self.messages.t(describe, name=name, month=self.messages.month(items[0].published, title=False))
-            pages[uri] = self._page("month.md.j2", uri, label, text, label=label, timeline=_by_day(items), **common)
+            pages[uri] = self._page("month.md.j2", uri, label, text, label=label, timeline=_by_day(items),
+                                    memo_key=_listed(items, common), **common)
         return pages
 
     def render(self, digest: Digest, converted: Collection[str] = frozenset()) -> PageSet:
@@ -206,6 +226,7 @@ class Renderer:
         articles (by slug) are converted outside MkDocs and stand as `PageSet.body_marker`;
         the others are left to MkDocs' Markdown."""
         body_marker = markupsafe.Markup(_body_marker(self.nonce))
+        self.slots = {}
         articles = {a.slug: a for a in digest.articles}
         summaries = {slug: digest.summary_of(a) for slug, a in articles.items()}
         # A syndicated story is listed once, as its earliest copy "also reported by" the others.
@@ -254,11 +275,17 @@ class Renderer:
         for a in digest.articles:
             uri = page_uri("article", a.slug)
             related = [articles[s] for s in digest.related.get(a.slug, ())]
+            story = digest.story_of(a.slug)
+            # What article.md.j2 reads: the article, its topics' titles, its story's size and outlets,
+            # its copies, its summary, whether its body comes converted, and its related entries.
+            key = (a, tuple(topic_titles.get(tid) for tid in a.topics),
+                   (story.id, story.size, len(story.copies), story.sources) if story else None,
+                   also_by.get(a.slug), copy_of.get(a.slug), summaries[a.slug], a.slug in converted,
+                   tuple((r, summaries[r.slug]) for r in related))
             pages[uri] = self._page("article.md.j2", uri, a.title, " ".join(summaries[a.slug]),
                                     tags=a.tags, a=a, related=related, topic_titles=topic_titles,
-                                    story=digest.story_of(a.slug),
-                                    body_slot=body_marker if a.slug in converted else None,
-                                    related_item=related_item, **common)
+                                    story=story, body_slot=body_marker if a.slug in converted else None,
+                                    related_item=related_item, memo_key=key, **common)
         months: dict[str, list[Article]] = defaultdict(list)
         sources: dict[str, list[Article]] = defaultdict(list)
         for a in digest.articles:
@@ -273,7 +300,7 @@ class Renderer:
             label = self.messages.month(items[0].published)
             pages[uri] = self._page("month.md.j2", uri, label,
                                     t("desc_month", month=self.messages.month(items[0].published, title=False)),
-                                    label=label, timeline=_by_day(items), **common)
+                                    label=label, timeline=_by_day(items), memo_key=_listed(items, common), **common)
         by_source = sorted(sources.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         pages[page_uri("sources")] = self._page(
             "sources.md.j2", page_uri("sources"), t("nav_sources"), t("desc_sources"),
@@ -341,6 +368,13 @@ def _latest_conflicts(conflicts: Iterable[Conflict]) -> list[Conflict]:
     return [c if len(c.claims) <= MAX_FIGURES else
             replace(c, claims=tuple(sorted(c.claims, key=lambda cl: cl.published)[-MAX_FIGURES:]))
             for c in picked]
+
+
+def _listed(items: Iterable[Article], common: dict[str, Any]) -> Hashable:
+    """What a list of articles (article_item in _macros.j2) shows of them: each article, its
+    summary and the copies it stands for."""
+    summaries, also_by = common["summaries"], common["also_by"]
+    return tuple((a, summaries[a.slug], also_by.get(a.slug)) for a in items)
 
 
 def _by_day(items: Iterable[Article]) -> list[tuple[str, list[Article]]]:

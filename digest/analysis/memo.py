@@ -1,0 +1,45 @@
+"""Results of pure steps by their inputs, kept from one build to the next.
+
+A live preview (digest/adapter/livepreview.py) rebuilds after every save; most of a digest's
+summaries and pages have the same inputs as last time. A step run through a `Memo` with equal
+inputs (compared by value) gives back the last result instead of running again, so the result is
+the same as a cold build's by construction. After each build, `done()` forgets the entries that
+build did not ask for, so the memo holds one build's worth and never grows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+__all__ = ["Memo"]
+
+T = TypeVar("T")
+_MISSING = object()
+
+
+class Memo:
+    """A cache of one build's step results by their (hashable, value-compared) inputs."""
+
+    def __init__(self) -> None:
+        self._last: dict[Hashable, object] = {}
+        self._this: dict[Hashable, object] = {}
+        self.hits = self.misses = 0
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The result for `key`: the last build's if it had one, else `compute()`."""
+        if key in self._this:
+            return self._this[key]      # type: ignore[return-value]
+        found = self._last.get(key, _MISSING)
+        if found is _MISSING:
+            found = compute()
+            self.misses += 1
+        else:
+            self.hits += 1
+        self._this[key] = found
+        return found        # type: ignore[return-value]
+
+    def done(self) -> None:
+        """A build ended: keep only what it used."""
+        self._last, self._this = self._this, {}
+        self.hits = self.misses = 0
