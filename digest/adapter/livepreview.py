@@ -197,7 +197,9 @@ class LivePreview:
         docs = os.path.join(os.path.abspath(self.config.docs_dir), "")
         folder = os.path.join(docs, self.plugin.config.articles_dir.strip("/"), "") \
             if self.plugin.config.articles_dir.strip("/") else docs
-        changed, added, removed = set(), set(), set()
+        changed: set[str] = set()
+        added: set[str] = set()
+        removed: set[str] = set()
         for path in stamps.keys() | self.stamps.keys():
             old, new = self.stamps.get(path), stamps.get(path)
             if old == new:

@@ -27,9 +27,7 @@ from __future__ import annotations
 
 import gc
 import logging
-import posixpath
 import time
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any

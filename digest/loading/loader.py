@@ -329,12 +329,12 @@ def load_corpus(content_dir: Path, topics_file: str = "topics.yml", now: datetim
         parsed = memo.get(file, display) if memo is not None else None
         if parsed is None:
             stamp = ParseMemo.stamp(file)
-            text, read_problems = _read(file, display, max_bytes)
+            text, reading = _read(file, display, max_bytes)
             article, found = parse_article(text, display, slug, index) if text is not None else (None, [])
-            parsed = (tuple(read_problems), text is not None, article, tuple(found))
+            parsed = (tuple(reading), text is not None, article, tuple(found))
             if memo is not None and stamp is not None:
                 memo.put(file, display, stamp, parsed)
-        read_problems, readable, article, found = parsed
+        read_problems, readable, article, checked = parsed
         problems += read_problems
         if not readable:
             continue
@@ -344,7 +344,7 @@ def load_corpus(content_dir: Path, topics_file: str = "topics.yml", now: datetim
                                      "rename one of the two files."))
             continue
         owners[slug] = display
-        problems += found
+        problems += checked
         if article is not None:
             articles.append(article)
     if any(p.severity is Severity.ERROR for p in problems):

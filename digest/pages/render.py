@@ -275,17 +275,17 @@ class Renderer:
         for a in digest.articles:
             uri = page_uri("article", a.slug)
             related = [articles[s] for s in digest.related.get(a.slug, ())]
-            story = digest.story_of(a.slug)
+            own = digest.story_of(a.slug)
             # What article.md.j2 reads: the article, its topics' titles, its story's size and outlets,
             # its copies, its summary, whether its body comes converted, and its related entries.
-            key = (a, tuple(topic_titles.get(tid) for tid in a.topics),
-                   (story.id, story.size, len(story.copies), story.sources) if story else None,
-                   also_by.get(a.slug), copy_of.get(a.slug), summaries[a.slug], a.slug in converted,
-                   tuple((r, summaries[r.slug]) for r in related))
+            shown = (a, tuple(topic_titles.get(tid) for tid in a.topics),
+                     (own.id, own.size, len(own.copies), own.sources) if own else None,
+                     also_by.get(a.slug), copy_of.get(a.slug), summaries[a.slug], a.slug in converted,
+                     tuple((r, summaries[r.slug]) for r in related))
             pages[uri] = self._page("article.md.j2", uri, a.title, " ".join(summaries[a.slug]),
                                     tags=a.tags, a=a, related=related, topic_titles=topic_titles,
-                                    story=story, body_slot=body_marker if a.slug in converted else None,
-                                    related_item=related_item, memo_key=key, **common)
+                                    story=own, body_slot=body_marker if a.slug in converted else None,
+                                    related_item=related_item, memo_key=shown, **common)
         months: dict[str, list[Article]] = defaultdict(list)
         sources: dict[str, list[Article]] = defaultdict(list)
         for a in digest.articles:
