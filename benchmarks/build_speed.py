@@ -1,11 +1,13 @@
-"""Build-speed benchmark: our plugin (cold and warm) against plain mkdocs-material and Pelican.
+"""Build-speed benchmark: our plugin (cold and warm) against plain mkdocs-material, Pelican and Hugo.
 
     python benchmarks/build_speed.py --articles 1000 --json out.json [--search-query rocket]
 
-One run builds the same N generated articles four ways, each in its own subprocess:
+One run builds the same N generated articles five ways, each in its own subprocess:
 (a) digest_cold: our plugin with an empty analysis cache; (b) digest_warm: again after
 adding one article; (c) mkdocs_plain: the articles as plain mkdocs-material pages, out of
-the nav; (d) pelican: the same articles with tag pages and feeds. Reported per build:
+the nav; (d) pelican: the same articles with tag pages and feeds; (e) hugo: Debian's
+hugo on a minimal layout with topic and source taxonomies, related content and RSS
+(benchmarks/hugo_site.py; the package is installed when missing). Reported per build:
 wall seconds, ms per article, peak RSS of the whole process tree (pool workers
 included, sampled from /proc) and the site's size. Compare ratios within one run only.
 Pelican runs from its own virtualenv (`--pelican`), because it pins an older Pygments
@@ -26,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus
+import hugo_site
 
 REPO = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -103,7 +106,9 @@ def snapshot(work: Path) -> Path:
 
 
 def run(cmd: list[str], cwd: Path, log: Path, code: Path | None = None) -> dict[str, float]:
-    """Run one build; wall seconds and peak RSS (MB) of its whole process tree."""
+    """Run one build; wall seconds, peak RSS (MB) of its whole process tree and its CPU
+    seconds (user + system of the build and every descendant it reaped: pool workers,
+    Pagefind, Hugo's threads), which other load on a shared machine sways less than wall."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0")
     if code is not None:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code), env.get("PYTHONPATH")]))
@@ -111,13 +116,18 @@ def run(cmd: list[str], cwd: Path, log: Path, code: Path | None = None) -> dict[
     with open(log, "w") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env)
-        while proc.poll() is None:
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
             peak = max(peak, _tree_rss_kb(proc.pid))
             time.sleep(0.05)
         wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
         raise SystemExit(f"{' '.join(cmd)} failed in {cwd}; see {log}:\n{log.read_text()[-3000:]}")
-    return {"wall_s": round(wall, 3), "peak_rss_mb": round(peak / 1024, 1)}
+    return {"wall_s": round(wall, 3), "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
+            "peak_rss_mb": round(peak / 1024, 1)}
 
 
 def _size_mb(path: Path) -> float:
@@ -146,7 +156,8 @@ def _median(runs: list[dict[str, float]]) -> dict[str, float]:
             "runs_s": [r["wall_s"] for r in runs]}
 
 
-def bench(n: int, work: Path, pelican: Path | None, skip: set[str], repeat: int = 1) -> dict[str, object]:
+def bench(n: int, work: Path, pelican: Path | None, skip: set[str], repeat: int = 1,
+          hugo: str | None = None) -> dict[str, object]:
     """Every build `repeat` times from the same state (cold: no cache; every build: no
     site/), the median kept; the builds of each repeat run one after another."""
     articles = list(corpus.generate(n))
@@ -167,6 +178,9 @@ def bench(n: int, work: Path, pelican: Path | None, skip: set[str], repeat: int 
     if use_pelican:
         corpus.write_pelican_corpus(pel / "content", articles)
         (pel / "pelicanconf.py").write_text(PELICAN_CONF, encoding="utf-8")
+    hug = work / "hugo"
+    if hugo is not None:
+        hugo_site.write_hugo_project(hug, articles)
     extra_files: set[Path] = set()
     for _ in range(repeat):
         for path in extra_files:          # back to the N articles of a cold build
@@ -186,6 +200,9 @@ def bench(n: int, work: Path, pelican: Path | None, skip: set[str], repeat: int 
             _fresh(pel / "output")
             runs.setdefault("pelican", []).append(run([str(pelican), "content", "-s", "pelicanconf.py", "-o",
                                                        "output", "-q"], pel, work / "pelican.log"))
+        if hugo is not None:
+            _fresh(hug / "public", hug / "resources")
+            runs.setdefault("hugo", []).append(run(hugo_site.build_command(hugo, hug), hug, work / "hugo.log"))
     builds = {name: _median(found) for name, found in runs.items()}
     builds["digest_cold"]["site_mb"] = site_mb
     if "mkdocs_plain" in builds:
@@ -193,6 +210,8 @@ def bench(n: int, work: Path, pelican: Path | None, skip: set[str], repeat: int 
         builds["mkdocs_plain"]["search_index_mb"] = _size_mb(plain / "site" / "search" / "search_index.json")
     if "pelican" in builds:
         builds["pelican"]["site_mb"] = _size_mb(pel / "output")
+    if "hugo" in builds:
+        builds["hugo"]["site_mb"] = _size_mb(hug / "public")
     for result in builds.values():
         result["ms_per_article"] = round(1000 * result["wall_s"] / n, 2)
     return {"n": n, "repeat": repeat, "builds": builds, "search_index_mb": index_mb}
@@ -220,17 +239,20 @@ def bench_days(n: int, work: Path, days: int, repeat: int = 1) -> dict[str, floa
 def report(result: dict[str, object]) -> str:
     builds: dict[str, dict[str, float]] = result["builds"]  # type: ignore[assignment]
     lines = [f"N = {result['n']}, median of {result.get('repeat', 1)} run(s)  (search index {result['search_index_mb']} MB)",
-             f"{'build':<20}{'wall s':>9}{'ms/article':>12}{'peak RSS MB':>13}{'site MB':>9}{'index MB':>10}"]
+             f"{'build':<20}{'wall s':>9}{'cpu s':>9}{'ms/article':>12}{'peak RSS MB':>13}{'site MB':>9}{'index MB':>10}"]
     for name, b in builds.items():
         index = result["search_index_mb"] if name == "digest_cold" else b.get("search_index_mb", float("nan"))
-        lines.append(f"{name:<20}{b['wall_s']:>9.2f}{b['ms_per_article']:>12.2f}"
+        lines.append(f"{name:<20}{b['wall_s']:>9.2f}{b['cpu_s']:>9.2f}{b['ms_per_article']:>12.2f}"
                      f"{b['peak_rss_mb']:>13.1f}{b.get('site_mb', float('nan')):>9.1f}{index:>10.2f}")
-    cold = builds["digest_cold"]["wall_s"]
-    for name in ("digest_warm", "mkdocs_plain", "pelican"):
-        if name in builds:
+    cold = builds["digest_cold"]
+    for name in ("digest_warm", "mkdocs_plain", "pelican", "hugo"):
+        if name in builds:   # warm over cold; cold over every other generator
+            top, bottom = (builds[name], cold) if name == "digest_warm" else (cold, builds[name])
+            label = "warm/cold" if name == "digest_warm" else f"cold/{name}"
             lines.append(f"{name if name != 'digest_warm' else 'warm'} ratio: "
-                         f"{(builds[name]['wall_s'] / cold if name == 'digest_warm' else cold / builds[name]['wall_s']):.2f}"
-                         f"  ({'warm/cold' if name == 'digest_warm' else 'cold/' + name})")
+                         f"{top['wall_s'] / bottom['wall_s']:.2f}  ({label}; CPU {top['cpu_s'] / bottom['cpu_s']:.2f})")
+    if "hugo_version" in result:
+        lines.append(f"hugo: {result['hugo_version']}")
     return "\n".join(lines)
 
 
@@ -242,7 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, help="keep the generated projects here")
     parser.add_argument("--pelican", type=Path, default=DEFAULT_PELICAN,
                         help="the pelican executable (own virtualenv)")
-    parser.add_argument("--skip", default="", help="comma-separated: mkdocs_plain,pelican")
+    parser.add_argument("--hugo", default="hugo", help="the hugo executable (Debian's package is "
+                        "installed when it is missing)")
+    parser.add_argument("--skip", default="", help="comma-separated: mkdocs_plain,pelican,hugo")
     parser.add_argument("--search-query", help="also time the first search in Chromium")
     parser.add_argument("--full-text-days", type=int, nargs="+", default=[],
                         help="also a cold build per value of search_full_text_days (e.g. 30), after "
@@ -251,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="run every build this many times and keep the median (default 1)")
     args = parser.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
+    hugo = None if "hugo" in skip else hugo_site.ensure_hugo(args.hugo)
     results = []
     for n in args.articles:
         work = (args.workdir / str(n)) if args.workdir else Path(tempfile.mkdtemp(prefix=f"bench{n}-"))
@@ -258,7 +283,9 @@ def main(argv: list[str] | None = None) -> int:
         work.mkdir(parents=True)
         if args.search_query:
             import search_speed
-        result = bench(n, work, args.pelican, skip, max(1, args.repeat))
+        result = bench(n, work, args.pelican, skip, max(1, args.repeat), hugo)
+        if hugo is not None:
+            result["hugo_version"] = hugo_site.hugo_version(hugo)
         if args.search_query:
             result["search"] = search_speed.measure(work / "digest" / "site", args.search_query)
         for days in args.full_text_days:     # each replaces the site measured before it
