@@ -168,22 +168,24 @@ def _assert_served_equals_clean(project: Project, base: str, served_site: Path, 
 
 
 @pytest.fixture
-def live(project: Project, tmp_path: Path) -> Iterator[tuple[Project, str, Path]]:
-    """The seeded project under `mkdocs serve`, its base URL and the folder the server builds
-    into (found through the TMPDIR it makes its temporary site folder in)."""
+def live(project: Project, tmp_path: Path) -> Iterator[tuple[Project, str, Path, Path]]:
+    """The seeded project under `mkdocs serve`, its base URL, the folder the server builds
+    into (found through the TMPDIR it makes its temporary site folder in) and its log."""
     for name, fields in SEED.items():
         _write(project, name, *fields)
     scratch = tmp_path / "serve-tmp"
     scratch.mkdir()
     port = _free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NEWSDIGEST_NOW": NOW, "TMPDIR": str(scratch)}
-    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-                            cwd=project.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+                                cwd=project.root, env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}/"
     try:
         assert _until(lambda: _get(base + "articles/river-flood/")[0] == 200, timeout=180), "serve did not start"
         (site,) = scratch.glob("mkdocs_*")
-        yield project, base, site
+        yield project, base, site, log
     finally:
         proc.terminate()
         try:
@@ -193,9 +195,9 @@ def live(project: Project, tmp_path: Path) -> Iterator[tuple[Project, str, Path]
             proc.wait()
 
 
-def test_the_served_site_equals_a_clean_build_after_every_change(live: tuple[Project, str, Path],
+def test_the_served_site_equals_a_clean_build_after_every_change(live: tuple[Project, str, Path, Path],
                                                                  tmp_path: Path) -> None:
-    project, base, site = live
+    project, base, site, log = live
     clean = tmp_path / "clean"
 
     def check(step: str) -> None:
@@ -260,3 +262,9 @@ def test_the_served_site_equals_a_clean_build_after_every_change(live: tuple[Pro
     assert {"/articles/ferry-inquiry/", "/articles/harbour-reopens/"} <= want
     assert not any("library-opens" in url for url in want)
     assert _until(caught_up, timeout=120), "the served search index never matched a clean build's"
+    # Every change above was an article change: each took the live preview's fast rebuild
+    # (digest/adapter/livepreview.py), none MkDocs' full one after the first build.
+    text = log.read_text(errors="replace")
+    assert text.count("digest: live preview updated in") >= 6, text[-3000:]
+    assert text.count("Cleaning site directory") == 1, text[-3000:]
+    assert "rebuilding fully" not in text and "turned off for this session" not in text
