@@ -30,6 +30,7 @@ from .stories import StoryIndex, StoryItem, StoryOptions, cluster, lede
 from .story import Report
 from .story import stories as told_stories
 from .summarize import rank_terms, select
+from .topicstory import story_leads, tell_topic
 from .text import split_sentences, words_and_terms
 
 __all__ = ["AnalysisOptions", "analyse_article", "analyse_prose", "article_claims", "build_digest",
@@ -82,21 +83,24 @@ def analyse_prose(title: str, prose: str, n: int) -> ArticleAnalysis:
                            **features)  # type: ignore[arg-type]
 
 
-def topic_story(articles: Iterable[Article], analyses: Mapping[str, ArticleAnalysis],
-                options: AnalysisOptions) -> tuple[tuple[Quote, ...], tuple[Quote, ...]]:
-    """The story so far of one topic in about `options.story_words` words and the lead of its
-    card in about `options.lead_words`: quotes from its articles, oldest first (see story.py)."""
-    reports = [Report(a.slug, a.published.timestamp(), analyses[a.slug].sentences) for a in articles]
-    story, lead = told_stories(reports, (options.story_words, options.lead_words))
-    return (tuple(Quote(p.text, p.key, p.index) for p in story),
-            tuple(Quote(p.text, p.key, p.index) for p in lead))
-
-
 def story_summary(articles: Iterable[Article], analyses: Mapping[str, ArticleAnalysis],
                   options: AnalysisOptions) -> tuple[Quote, ...]:
-    """A story's multi-document summary: the one place the story pages' summariser is chosen
-    (the topic-story summariser of story.py, applied to the story's articles)."""
-    return topic_story(articles, analyses, options)[0]
+    """A story's multi-document summary in about `options.story_words` words: quotes from its
+    articles, oldest first (the summariser of story.py, each article one report)."""
+    reports = [Report(a.slug, a.published.timestamp(), analyses[a.slug].sentences) for a in articles]
+    return tuple(Quote(p.text, p.key, p.index) for p in told_stories(reports, (options.story_words,))[0])
+
+
+def topic_story(articles: Iterable[Article], stories: Iterable[Story], analyses: Mapping[str, ArticleAnalysis],
+                options: AnalysisOptions) -> tuple[tuple[Quote, ...], tuple[Quote, ...]]:
+    """The story so far of one topic in about `options.story_words` words and the lead of its
+    card in about `options.lead_words`, told from the leads of its `stories` (those with an
+    article among `articles`, the topic's), each weighed by its size (see topicstory.py)."""
+    items = tuple(articles)
+    published = {a.slug: a.published.timestamp() for a in items}
+    story, lead = tell_topic(story_leads(items, stories, analyses), (options.story_words, options.lead_words),
+                             published)
+    return story, lead
 
 
 def group_stories(published: Iterable[Article], copies: Mapping[str, str], analyses: Mapping[str, ArticleAnalysis],
@@ -199,8 +203,13 @@ def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: 
     shown = tuple(a for a in published if a.slug not in copies)
     groups = index.group(shown)
     stories, story_ids = group_stories(published, copies, analyses, options, story_index)
+    in_topic: dict[str, list[Story]] = {}
+    for s in stories:
+        for tid in s.topics:
+            in_topic.setdefault(tid, []).append(s)
     digests = tuple(
-        TopicDigest(topic, tuple(groups[topic.id]), *topic_story(groups[topic.id], analyses, options))
+        TopicDigest(topic, tuple(groups[topic.id]),
+                    *topic_story(groups[topic.id], in_topic.get(topic.id, ()), analyses, options))
         for topic in index.topics.values()
     )
     links = related_articles(shown, options.related, options.related_min_score, analyses)
