@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from math import sqrt
 
 from ..model import Article, ArticleAnalysis, Quote, Story
+from .quotes import quotable
 from .story import DEFAULT, Report, StoryParams, stories
 
 __all__ = ["TopicParams", "story_leads", "tell_topic"]
@@ -27,7 +28,7 @@ class TopicParams:
     """How a topic's story reads its stories (judged on BBC and mixed Multi-News topics)."""
 
     per_story: int = 2            # sentences quoted from one story at most
-    lead_sentences: int = 6       # a one-article story's lead: its opening sentences
+    lead_sentences: int = 2       # a story's lead: the first quotes of its summary (as its card shows)
     max_stories: int = 300        # the heaviest stories read, in a very large topic
 
 
@@ -59,11 +60,11 @@ def story_leads(articles: Iterable[Article], stories_of_topic: Iterable[Story],
         members = [mine[slug] for slug in s.articles if slug in mine]
         if not members:
             continue
-        quotes = tuple(q for q in s.summary if q.slug in mine)
+        quotes = tuple(q for q in s.summary if q.slug in mine)[: params.lead_sentences]
         if not quotes:
             first = members[0]
-            sentences = analyses[first.slug].sentences[: params.lead_sentences]
-            quotes = tuple(Quote(text, first.slug, i) for i, text in enumerate(sentences))
+            quotes = tuple(Quote(text, first.slug, i) for i, text in enumerate(_opening(analyses[first.slug],
+                                                                                         params.lead_sentences)))
         leads.append(Lead(s.id, quotes, members[0].published.timestamp(), s.size + len(s.copies),
                           len(s.sources)))
     return leads
@@ -94,3 +95,13 @@ def _adjacent(quotes: Sequence[Quote]) -> tuple[bool, ...]:
     """Whether each quote is the sentence right after the one before it, in the same article."""
     return tuple(i > 0 and q.slug == quotes[i - 1].slug and q.index == quotes[i - 1].index + 1
                  for i, q in enumerate(quotes))
+
+
+def _opening(analysis: ArticleAnalysis, n: int) -> list[str]:
+    """An article's first `n` quotable sentences, and those before them (for the indices)."""
+    taken: list[str] = []
+    for text in analysis.sentences:
+        taken.append(text)
+        if sum(1 for t in taken if quotable(t)) >= n:
+            break
+    return taken
