@@ -4,7 +4,8 @@
 
 - BBC News Summary (`--bbc`): every article is a BBC article of its category's topic,
   dated over two months (seeded). Per topic: how many distinct stories the story so far
-  quotes, and the share of its quotes from its most quoted story.
+  quotes, how many of them have two or more articles, and the share of its quotes from its
+  most quoted story.
 - Multi-News (`--multi-news`): the clusters (one event each, 1 to 10 articles from
   different outlets) are dealt to topics of 10 clusters each (seeded), each cluster's
   articles within 3 days and the clusters over 60 days, as in story_clusters.py; the site's
@@ -103,20 +104,23 @@ def bbc(path: str, seed: int, options: AnalysisOptions, show: bool) -> dict:
     topics, articles = bbc_corpus(path, seed)
     digest = build_digest(topics, articles, options)
     label: dict[str, object] = dict(digest.story_ids)
+    sizes = {st.id: st.size for st in digest.stories}
     out: dict = {"articles": len(articles), "stories": len(digest.stories),
                  "stories_2plus": sum(1 for s in digest.stories if s.size > 1), "topics": {}}
     for method, per_topic in summaries_of(digest, options).items():
         for tid, quotes in per_topic.items():
             distinct, top = spread(quotes, label)
+            multi = len({label[q.slug] for q in quotes if sizes[label[q.slug]] > 1})
             out["topics"].setdefault(tid, {})[method] = {"quotes": len(quotes), "distinct_stories": distinct,
+                                                         "multi_article_stories": multi,
                                                          "top_story_share": round(top, 3)}
             if show:
                 print(f"\n== BBC {tid} ({method})")
                 for q in quotes:
                     print(f"  [{label[q.slug]}] {q.text}")
     for method in ("old", "new"):
-        out[f"{method}_distinct_stories_mean"] = round(float(np.mean(
-            [t[method]["distinct_stories"] for t in out["topics"].values()])), 2)
+        for key in ("distinct_stories", "multi_article_stories"):
+            out[f"{method}_{key}_mean"] = round(float(np.mean([t[method][key] for t in out["topics"].values()])), 2)
     return out
 
 
