@@ -1,16 +1,17 @@
-"""Story quality: the topic story against human multi-document summaries.
+"""Story quality: the story summariser against human multi-document summaries.
 
     python benchmarks/story_quality.py --data CSV [--budget-words N] [--limit N] [--skip N] --json OUT
 
-Each cluster (Multi-News format, see _clusters.py) is built as one topic of a site:
-the digest story is what `build_digest` makes with the options the plugin sets from
-its config (only the story's word budget set to `--budget-words`). Baselines over the
+Each cluster (Multi-News format, see _clusters.py) is read as one story of a site: the
+digest story is the story summary (`story_summary`, what a story page shows and what a
+topic's story so far is told from) with the options the plugin sets from its config
+(only the story's word budget set to `--budget-words`). Baselines over the
 same sentences (our splitter): a TF-IDF centroid with redundancy control, sumy LexRank
 and TextRank, and lead round-robin. Every summary is cut to the same word budget (the
 last sentence truncated) and scored with ROUGE-1, ROUGE-2 and ROUGE-Lsum F1
 (rouge-score, stemming, one sentence per line; the mean over a cluster's references).
 For each baseline: the paired bootstrap 95% CI of digest minus baseline. Also timed:
-the story of a 50-article topic (articles already analysed, as on a warm build).
+the summary of a 50-article story (articles already analysed, as on a warm build).
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ import numpy as np
 from _clusters import Cluster, baselines, cut, lines, load, reference_lines
 from summary_quality import RESAMPLES, bootstrap, forbid_nltk_downloads
 
-from digest.analysis.analyse import AnalysisOptions, analyse_all, build_digest, topic_story
-from digest.model import Article, ArticleAnalysis, Topic
+from digest.analysis.analyse import AnalysisOptions, analyse_all, story_summary
+from digest.model import Article, ArticleAnalysis
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeLsum")
 
@@ -64,9 +65,9 @@ def articles_of(cluster: Cluster, topic: str = "t") -> list[Article]:
 
 
 def digest_story(cluster: Cluster, options: AnalysisOptions) -> list[str]:
-    """The story as the site builds it for a topic holding the cluster's articles."""
-    digest = build_digest([Topic("t", "Topic")], articles_of(cluster), options)
-    return [q.text for q in digest.topics[0].story]
+    """The summary the site writes of a story made of the cluster's articles."""
+    items = articles_of(cluster)
+    return [q.text for q in story_summary(items, analyse_all(items, options.summary_sentences), options)]
 
 
 def _scorer():
@@ -87,8 +88,8 @@ def score(cluster: Cluster, summary: Sequence[str], scorer) -> dict[str, float]:
 
 
 def story_ms(clusters: Sequence[Cluster], options: AnalysisOptions, size: int = 50, repeat: int = 5) -> float:
-    """CPU milliseconds (this process; the machine may be shared) for one topic's story and
-    card lead, `size` articles dated a day apart and already analysed: the best of `repeat`."""
+    """CPU milliseconds (this process; the machine may be shared) for one story's summary,
+    `size` articles dated a day apart and already analysed: the best of `repeat`."""
     docs = [(t, ti) for c in clusters for t, ti in zip(c.texts, c.titles)][:size]
     merged = Cluster("timing", tuple(t for t, _ in docs), tuple(ti for _, ti in docs),
                      tuple(clusters[0].dates[0] + timedelta(days=i) for i in range(len(docs))), (), ("",))
@@ -97,7 +98,7 @@ def story_ms(clusters: Sequence[Cluster], options: AnalysisOptions, size: int = 
     best = float("inf")
     for _ in range(repeat):
         start = time.process_time()
-        topic_story(items, analyses, options)     # the page's story and the card's lead
+        story_summary(items, analyses, options)
         best = min(best, time.process_time() - start)
     return best * 1000
 

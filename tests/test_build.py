@@ -56,7 +56,7 @@ def test_topic_story_quotes_link_to_the_article_they_come_from(demo_site: Path) 
             assert any(s.endswith(text) for s in split_sentences("\n".join(page_prose(page_html)))), (slug, text)
             assert topic in by_slug[slug].topics
             sources.add(slug)
-        assert len(sources) >= 4                # many voices
+        assert len(sources) >= 3                # one voice per story of the topic at least
 
 
 def test_every_article_summary_is_verbatim_and_in_document_order(demo_site: Path) -> None:
@@ -201,15 +201,14 @@ def test_front_matter_values_reach_html_escaped(project: Project) -> None:
 
 
 def test_topic_story_tells_the_march_then_the_embassy_attack_in_order(demo_site: Path) -> None:
-    """The story starts with the first report's event and goes on to the later ones; a
-    sentence that points back ("The count relates ...") comes only after its own predecessor."""
+    """The story starts with the first story's opening and goes on to the later stories in date
+    order, each told by its own lead."""
     found = [text for text, _ in quotes((demo_site / "topics" / "iraq-protests" / "index.html").read_text())]
     assert found[0].startswith("A rally billed as Iraq's \"Million Man March\"")
     assert "The American embassy in Baghdad was hit by rocket fire on Sunday night." in found
-    assert ("Reuters reported that at least three people were wounded, according to officials who were "
-            "not named.") in found
-    count = [i for i, t in enumerate(found) if t.startswith("The count relates")]
-    assert all(found[i - 1].startswith("Reuters reported that at least three") for i in count)
+    assert "An influential Shia cleric pulled his support for Iraq's anti-government protests on Sunday." in found
+    assert found.index("An influential Shia cleric pulled his support for Iraq's anti-government protests on Sunday.") \
+        < found.index("The American embassy in Baghdad was hit by rocket fire on Sunday night.")
     assert not any(t.startswith("The news agency's account") for t in found)
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date, timedelta
 from pathlib import Path
 
-from conftest import Project, article
+from conftest import Project, article, page_prose
+
+from digest.analysis.text import split_sentences
 
 EMBASSY = "2020-01-26-rockets-hit-us-embassy-baghdad"
 PROTESTS = "2020-01-26-shia-cleric-withdraws-protest-support"
@@ -88,3 +91,79 @@ def test_older_coverage_of_a_topic_and_a_source_is_paged_by_month(project: Proje
     source = project.html("sources/gazette")
     assert 'href="../../sources/gazette/2020-01/">January 2020</a> · 2 articles' in source
     assert "Report number 2" in project.html("sources/gazette/2020-02")
+
+
+ITEM_LINK = re.compile(r'<a class="nd-item-title" href="\.\./\.\./articles/([^/"]+)/"')
+QUOTE = re.compile(r'<li class="nd-quote"><q>(.*?)</q> <a class="nd-quote-link" href="\.\./\.\./articles/([^/]+)/#')
+
+
+def test_a_topic_page_lists_each_article_once_by_day_with_its_summary(demo_site: Path) -> None:
+    for topic in ("iraq-protests", "us-troop-presence"):
+        page = (demo_site / "topics" / topic / "index.html").read_text()
+        listed = ITEM_LINK.findall(page)
+        assert listed and len(listed) == len(set(listed)), listed
+        timeline = page.split('<div class="nd-timeline">', 1)[1].split("</div>", 1)[0]
+        days = re.findall(r'<h3 class="nd-day-title"><time datetime="([\d-]+)">', timeline)
+        assert days == sorted(days, reverse=True) and len(days) >= 2
+        assert timeline.count('class="nd-item-summary"') == len(ITEM_LINK.findall(timeline))
+        # The timeline is the page's one article list: no second list of the same articles.
+        assert ">Articles</h2>" not in page
+    # The one-article story shown in the latest stories is not in the timeline below.
+    page = (demo_site / "topics" / "iraq-protests" / "index.html").read_text()
+    timeline = page.split('<div class="nd-timeline">', 1)[1]
+    assert "articles/2020-01-24-million-man-march-baghdad/" not in timeline.split("nd-months", 1)[0]
+    stories = page.split('<ul class="nd-list nd-stories">', 1)[1].split("</ul>", 1)[0]
+    assert "articles/2020-01-24-million-man-march-baghdad/" in stories
+
+
+def test_the_story_so_far_is_told_from_the_stories_leads(demo_site: Path) -> None:
+    """Each quote is one of the first two of its story's summary (a one-article story: one of
+    its article's opening sentences), at most two come from one story, and several stories speak."""
+    for topic in ("iraq-protests", "us-troop-presence"):
+        found = QUOTE.findall((demo_site / "topics" / topic / "index.html").read_text())
+        per_story: dict[str, int] = {}
+        for quoted, slug in found:
+            article_page = (demo_site / "articles" / slug / "index.html").read_text()
+            link = re.search(r'<a class="nd-full-coverage" href="\.\./\.\./stories/([^/]+)/"', article_page)
+            if link:
+                story = link.group(1)
+                lead = [q for q, _ in QUOTE.findall((demo_site / "stories" / story / "index.html").read_text())][:2]
+                assert quoted in lead, (topic, quoted, lead)
+            else:
+                story = slug
+                opening = split_sentences("\n".join(page_prose(article_page)))[:3]
+                assert any(s.endswith(html.unescape(quoted)) for s in opening), (topic, quoted, opening)
+            per_story[story] = per_story.get(story, 0) + 1
+        assert len(per_story) >= 3 and max(per_story.values()) <= 2, per_story
+    # The embassy attack (five articles, two outlets) speaks in both topics it belongs to.
+    for topic in ("iraq-protests", "us-troop-presence"):
+        page = (demo_site / "topics" / topic / "index.html").read_text()
+        assert "The American embassy in Baghdad was hit by rocket fire on Sunday night." in html.unescape(page)
+
+
+def test_a_long_topic_and_source_say_how_many_are_shown_and_list_each_once(project: Project) -> None:
+    """Thirteen unrelated reports five days apart: the topic shows its ten latest stories (each
+    its article), then a timeline of the next two, never one twice; the source the latest two."""
+    mkdocs = project.root / "mkdocs.yml"
+    mkdocs.write_text(mkdocs.read_text().replace("  - digest\n", "  - digest:\n      topic_page_articles: 2\n"))
+    things = ["roads", "schools", "parks", "water", "libraries", "buses", "bridges", "housing", "taxes",
+              "markets", "museums", "harbours", "lighting"]
+    for n, thing in enumerate(things):
+        day = (date(2020, 1, 1) + timedelta(days=5 * n)).isoformat()
+        project.add(f"m{n}.md", article(title=f"Council report on {thing}", date=day, source="Gazette",
+                                        body=f"The council met on {day} to discuss {thing}."))
+    project.build()
+    topic = project.html("topics/iraq-protests")
+    assert "The latest 12 of 13 articles; every month has its own page below." in topic
+    listed = ITEM_LINK.findall(topic)
+    assert len(listed) == len(set(listed)) == 12, listed
+    timeline = topic.split('<div class="nd-timeline">', 1)[1].split('class="nd-months"', 1)[0]
+    assert ITEM_LINK.findall(timeline) == ["m2", "m1"]       # the next newest, after the ten stories
+    source = project.html("sources/gazette")
+    assert "The latest 2 of 13 articles; every month has its own page below." in source
+    assert ITEM_LINK.findall(source) == ["m12", "m11"]
+    assert '<h3 class="nd-day-title"><time datetime="2020-03-01">' in source
+    mkdocs.write_text(mkdocs.read_text().replace("name: material", "name: material\n  language: de"))
+    project.build()
+    assert "Die neuesten 12 von 13 Artikeln; jeder Monat hat unten seine eigene Seite." in project.html(
+        "topics/iraq-protests")

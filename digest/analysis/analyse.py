@@ -31,6 +31,7 @@ from .stories import StoryIndex, StoryItem, StoryOptions, cluster, story_item
 from .story import Report
 from .story import stories as told_stories
 from .summarize import rank_terms, select
+from .topicstory import story_leads, tell_topic
 from .text import split_sentences, words_and_terms
 
 __all__ = ["AnalysisOptions", "analyse_article", "analyse_prose", "article_claims", "build_digest",
@@ -83,26 +84,33 @@ def analyse_prose(title: str, prose: str, n: int) -> ArticleAnalysis:
                            **features)  # type: ignore[arg-type]
 
 
-def topic_story(articles: Iterable[Article], analyses: Mapping[str, ArticleAnalysis],
-                options: AnalysisOptions, memo: Memo | None = None) -> tuple[tuple[Quote, ...], tuple[Quote, ...]]:
-    """The story so far of one topic in about `options.story_words` words and the lead of its
-    card in about `options.lead_words`: quotes from its articles, oldest first (see story.py).
-    `memo`: the last build's summaries, reused when the reports are the same."""
-    reports = tuple(Report(a.slug, a.published.timestamp(), analyses[a.slug].sentences) for a in articles)
-    budgets = (options.story_words, options.lead_words)
-    if memo is None:
-        story, lead = told_stories(reports, budgets)
-    else:
-        story, lead = memo.get(("told", reports, budgets), lambda: told_stories(reports, budgets))
-    return (tuple(Quote(p.text, p.key, p.index) for p in story),
-            tuple(Quote(p.text, p.key, p.index) for p in lead))
-
-
 def story_summary(articles: Iterable[Article], analyses: Mapping[str, ArticleAnalysis],
                   options: AnalysisOptions, memo: Memo | None = None) -> tuple[Quote, ...]:
-    """A story's multi-document summary: the one place the story pages' summariser is chosen
-    (the topic-story summariser of story.py, applied to the story's articles)."""
-    return topic_story(articles, analyses, options, memo)[0]
+    """A story's multi-document summary in about `options.story_words` words: quotes from its
+    articles, oldest first (the summariser of story.py, each article one report). `memo`: the
+    last build's summaries, reused when the reports are the same (see memo.py)."""
+    reports = tuple(Report(a.slug, a.published.timestamp(), analyses[a.slug].sentences) for a in articles)
+    budgets = (options.story_words,)
+    told = (told_stories(reports, budgets) if memo is None
+            else memo.get(("told", reports, budgets), lambda: told_stories(reports, budgets)))
+    return tuple(Quote(p.text, p.key, p.index) for p in told[0])
+
+
+def topic_story(articles: Iterable[Article], stories: Iterable[Story], analyses: Mapping[str, ArticleAnalysis],
+                options: AnalysisOptions, memo: Memo | None = None) -> tuple[tuple[Quote, ...], tuple[Quote, ...]]:
+    """The story so far of one topic in about `options.story_words` words and the lead of its
+    card in about `options.lead_words`, told from the leads of its `stories` (those with an
+    article among `articles`, the topic's), each weighed by its size (see topicstory.py)."""
+    items = tuple(articles)
+    published = {a.slug: a.published.timestamp() for a in items}
+    leads = tuple(story_leads(items, stories, analyses))
+    budgets = (options.story_words, options.lead_words)
+    if memo is None:
+        story, lead = tell_topic(leads, budgets, published)
+    else:
+        key = ("topic", leads, budgets, tuple(published.items()))
+        story, lead = memo.get(key, lambda: tell_topic(leads, budgets, published))
+    return story, lead
 
 
 def group_stories(published: Iterable[Article], copies: Mapping[str, str], analyses: Mapping[str, ArticleAnalysis],
@@ -212,8 +220,13 @@ def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: 
     shown = tuple(a for a in published if a.slug not in copies)
     groups = index.group(shown)
     stories, story_ids = group_stories(published, copies, analyses, options, story_index, memo)
+    in_topic: dict[str, list[Story]] = {}
+    for s in stories:
+        for tid in s.topics:
+            in_topic.setdefault(tid, []).append(s)
     digests = tuple(
-        TopicDigest(topic, tuple(groups[topic.id]), *topic_story(groups[topic.id], analyses, options, memo))
+        TopicDigest(topic, tuple(groups[topic.id]),
+                    *topic_story(groups[topic.id], in_topic.get(topic.id, ()), analyses, options, memo))
         for topic in index.topics.values()
     )
     links = related_articles(shown, options.related, options.related_min_score, analyses)

@@ -36,11 +36,21 @@ DAY = 86400.0
 
 @dataclass(frozen=True)
 class Report:
-    """One article as the story sees it: its sentences (verbatim) and when it was published."""
+    """One article as the story sees it: its sentences (verbatim) and when it was published.
+
+    A report may stand for more than one article (a topic's story reads one report per
+    story, see topicstory.py): `weight` scales its concepts' weight and `support` is how
+    many articles stand behind it, counted as that many for cross-document support;
+    `adjacent[i]` whether sentence i directly follows sentence i - 1 in one article (empty:
+    all do), since a sentence that cannot stand alone is only quoted with its own predecessor.
+    """
 
     key: str
     published: float                 # POSIX timestamp
     sentences: Sequence[str]
+    weight: float = 1.0
+    support: int = 1
+    adjacent: Sequence[bool] = ()
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,7 @@ class StoryParams:
     told: float = 0.4              # weight left to a concept the start told, in the developments
     half_life_share: float = 0.25  # developments: newer reports weigh more (half-life: share of span)
     max_reports: int = 300         # larger topics: the earliest, the newest and a spread between
+    per_report: int = 0            # at most this many sentences quoted from one report (0: no limit)
 
 
 DEFAULT = StoryParams()
@@ -138,7 +149,8 @@ class _Coverage:
                     if words <= params.max_words:
                         plans.append((r, (i,), (text,), (k,), position))
                     previous = (i, text, k)
-                elif previous is not None and previous[0] == i - 1:
+                elif previous is not None and previous[0] == i - 1 and (
+                        not report.adjacent or report.adjacent[i]):
                     p_i, p_text, p_k = previous
                     if words + len(p_text.split()) <= params.max_words:
                         plans.append((r, (p_i, i), (p_text, text), (p_k, k), position - 1))
@@ -182,6 +194,7 @@ class _Coverage:
         self.rows = report[first][keep]
         self.cols = inverse[first][keep]
         self.places = place[first][keep].astype(np.float64)
+        self.support = np.array([r.support for r in reports] or [1], dtype=np.float64)
 
     def weights(self, report_weight: np.ndarray, params: StoryParams) -> np.ndarray:
         """Each concept's weight: its position-discounted presence summed over the reports."""
@@ -190,8 +203,8 @@ class _Coverage:
         weight = np.bincount(self.cols, report_weight[self.rows] * (1.0 + self.places) ** -params.position_decay,
                              minlength=n)
         scale = np.where(self.bigram, params.bigram, params.unigram)
-        if int((report_weight > 0).sum()) >= 3:
-            support = np.bincount(self.cols[present], minlength=n)
+        if float(self.support[report_weight > 0].sum()) >= 3:
+            support = np.bincount(self.cols[present], self.support[self.rows[present]], minlength=n)
             scale = np.where(support < 2, scale * params.single_source, scale)
         return weight * scale
 
@@ -220,6 +233,7 @@ def _select(coverage: _Coverage, allowed: np.ndarray, weight: np.ndarray, covere
     quoted: dict[int, int] = {}             # quotes so far per report
     for r, _ in chosen:
         quoted[r] = quoted.get(r, 0) + 1
+    said = dict(quoted)                     # sentences quoted so far per report
     picked: list[_Unit] = []
 
     def value(k: int) -> tuple[float, int]:
@@ -249,10 +263,13 @@ def _select(coverage: _Coverage, allowed: np.ndarray, weight: np.ndarray, covere
         if chosen and used + cost > budget + slack:     # the first quote of a story always fits
             continue
         u = units[k]
+        if params.per_report and said.get(u.report, 0) + len(u.indices) > params.per_report:
+            continue
         if any(_repeats(u, p, params.repeat) for p in picked):
             continue
         picked.append(u)
         quoted[u.report] = quoted.get(u.report, 0) + 1
+        said[u.report] = said.get(u.report, 0) + len(u.indices)
         used += cost
         covered[u.concepts] = True
         for i, t in zip(u.indices, u.texts):
@@ -285,10 +302,12 @@ def stories(reports: Sequence[Report], budgets: Sequence[int], params: StoryPara
     t0, t1 = published[0], published[-1]
     window = max(params.start_days * DAY, params.start_share * (t1 - t0))
     start = published <= t0 + window
-    everyone = coverage.weights(np.ones(len(items)), params)
+    own = np.array([r.weight for r in items], dtype=np.float64)
+    everyone = coverage.weights(own, params)
     if not start.all():
         half_life = max(params.half_life_share * (t1 - t0), DAY)
-        later = coverage.weights(np.where(start, 0.0, 0.5 + 0.5 * 0.5 ** ((t1 - published) / half_life)), params)
+        later = coverage.weights(own * np.where(start, 0.0, 0.5 + 0.5 * 0.5 ** ((t1 - published) / half_life)),
+                                 params)
         later = np.where(coverage.told(start), later * params.told, later)
     out = []
     in_start = start[coverage.unit_report]

@@ -252,13 +252,17 @@ class Renderer:
             topic_months = by_month(td.articles)
             pages.update(self._month_pages("topic_month", td.topic.id, td.topic.title, topic_months,
                                            "desc_topic_month", common))
+            latest = topic_stories[td.topic.id][: self.latest]
+            # Each article once: a one-article story the latest stories show is not in the timeline,
+            # which goes on with the next newest articles instead.
+            alone = {s.articles[0] for s in latest if s.size == 1}
+            listed = [a for a in td.articles if a.slug not in alone][: self.topic_articles]
             pages[uri] = self._page("topic.md.j2", uri, td.topic.title,
                                     td.topic.description or " ".join(q.text for q in td.story[:2]),
-                                    t=td, recent=td.articles[: self.topic_articles],
-                                    timeline=_by_day(td.articles[: self.topic_articles]),
+                                    t=td, shown=_newest_shown(td.articles, alone | {a.slug for a in listed}),
+                                    timeline=_by_day(listed),
                                     conflicts=_latest_conflicts(digest.conflicts.get(td.topic.id, ())),
-                                    stories=topic_stories[td.topic.id][: self.latest], months=topic_months,
-                                    **common)
+                                    stories=latest, months=topic_months, **common)
         topic_titles = {t.topic.id: t.topic.title for t in digest.topics}
         pages.update(story_pages(self._page, partial(page_uri, "story"), topic_titles,
                                  lambda s: t("desc_story", title=s.title), **common))
@@ -311,6 +315,7 @@ class Renderer:
             source_months = by_month(items)
             pages[uri] = self._page("source.md.j2", uri, name, t("desc_source", source=name), key=key,
                                     name=name, items=items[: self.topic_articles], total=len(items),
+                                    timeline=_by_day(items[: self.topic_articles]),
                                     months=source_months, **common)
             pages.update(self._month_pages("source_month", key, name, source_months, "desc_source_month", common))
         nav: list[dict[str, object]] = [
@@ -375,6 +380,17 @@ def _listed(items: Iterable[Article], common: dict[str, Any]) -> Hashable:
     summary and the copies it stands for."""
     summaries, also_by = common["summaries"], common["also_by"]
     return tuple((a, summaries[a.slug], also_by.get(a.slug)) for a in items)
+
+
+def _newest_shown(articles: Iterable[Article], on_page: Collection[str]) -> int:
+    """How many of the newest `articles` (newest first) are all on the page: what its
+    "the latest N of M" note may claim."""
+    count = 0
+    for a in articles:
+        if a.slug not in on_page:
+            break
+        count += 1
+    return count
 
 
 def _by_day(items: Iterable[Article]) -> list[tuple[str, list[Article]]]:

@@ -1,0 +1,107 @@
+"""A topic's story so far, told from its stories rather than from its articles one by one.
+
+The summariser of story.py reads one report per story of the topic: the story's lead
+(its own summary's quotes, those of the topic's articles; for a one-article story, or a
+story with nothing quotable in its summary, the opening sentences of its earliest article
+in the topic). Each report weighs sqrt(articles x outlets) and stands for its articles in
+cross-document support, so a story forty articles tell outweighs a one-off (and more so
+when several outlets tell it), yet at most `per_story` sentences come from one story and no
+single story floods the summary. Quotes stay verbatim: each maps back to the article
+and sentence its story's lead quoted. Pure and deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from math import sqrt
+
+from ..model import Article, ArticleAnalysis, Quote, Story
+from .quotes import quotable
+from .story import DEFAULT, Report, StoryParams, stories
+
+__all__ = ["TopicParams", "story_leads", "tell_topic"]
+
+
+@dataclass(frozen=True)
+class TopicParams:
+    """How a topic's story reads its stories (judged on BBC and mixed Multi-News topics)."""
+
+    per_story: int = 2            # sentences quoted from one story at most
+    lead_sentences: int = 2       # a story's lead: the first quotes of its summary (as its card shows)
+    max_stories: int = 300        # the heaviest stories read, in a very large topic
+
+
+DEFAULT_TOPIC = TopicParams()
+
+
+@dataclass(frozen=True)
+class Lead:
+    """One story as the topic's story sees it: its quotes, when it began and its weight."""
+
+    story: str
+    quotes: tuple[Quote, ...]
+    first: float                  # POSIX timestamp of its earliest article in the topic
+    articles: int
+    outlets: int
+
+    @property
+    def weight(self) -> float:
+        return sqrt(max(self.articles, 1) * max(self.outlets, 1))
+
+
+def story_leads(articles: Iterable[Article], stories_of_topic: Iterable[Story],
+                analyses: Mapping[str, ArticleAnalysis], params: TopicParams = DEFAULT_TOPIC) -> list[Lead]:
+    """The lead of each story with an article among `articles` (the topic's), in story order.
+    A story's quotes of articles outside the topic are left out: the topic quotes its own."""
+    mine = {a.slug: a for a in articles}
+    leads = []
+    for s in stories_of_topic:
+        members = [mine[slug] for slug in s.articles if slug in mine]
+        if not members:
+            continue
+        quotes = tuple(q for q in s.summary if q.slug in mine)[: params.lead_sentences]
+        if not quotes:
+            first = members[0]
+            quotes = tuple(Quote(text, first.slug, i) for i, text in enumerate(_opening(analyses[first.slug],
+                                                                                         params.lead_sentences)))
+        leads.append(Lead(s.id, quotes, members[0].published.timestamp(), s.size + len(s.copies),
+                          len(s.sources)))
+    return leads
+
+
+def tell_topic(leads: Sequence[Lead], budgets: Sequence[int], published: Mapping[str, float],
+               params: TopicParams = DEFAULT_TOPIC, story_params: StoryParams = DEFAULT) -> list[tuple[Quote, ...]]:
+    """For each of the `budgets` (in words), the topic's story told from the `leads`: quotes
+    ordered by their article's publication (`published`, slug -> timestamp), then slug and
+    sentence."""
+    heaviest = sorted(leads, key=lambda lead: (-lead.weight, lead.first, lead.story))[: params.max_stories]
+    by_key = {lead.story: lead for lead in heaviest}
+    reports = [Report(lead.story, lead.first, [q.text for q in lead.quotes], lead.weight, lead.articles,
+                      _adjacent(lead.quotes)) for lead in heaviest]
+    told = stories(reports, budgets, replace(story_params, per_report=params.per_story))
+    out = []
+    for picks in told:
+        quotes = []
+        for p in picks:
+            origin = by_key[p.key].quotes[p.index]
+            quotes.append(Quote(p.text, origin.slug, origin.index))
+        quotes.sort(key=lambda q: (published[q.slug], q.slug, q.index))
+        out.append(tuple(quotes))
+    return out
+
+
+def _adjacent(quotes: Sequence[Quote]) -> tuple[bool, ...]:
+    """Whether each quote is the sentence right after the one before it, in the same article."""
+    return tuple(i > 0 and q.slug == quotes[i - 1].slug and q.index == quotes[i - 1].index + 1
+                 for i, q in enumerate(quotes))
+
+
+def _opening(analysis: ArticleAnalysis, n: int) -> list[str]:
+    """An article's first `n` quotable sentences, and those before them (for the indices)."""
+    taken: list[str] = []
+    for text in analysis.sentences:
+        taken.append(text)
+        if sum(1 for t in taken if quotable(t)) >= n:
+            break
+    return taken
