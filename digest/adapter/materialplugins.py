@@ -15,7 +15,7 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 
-__all__ = ["SOCIAL_DEFAULT_TAGS", "social_tags", "theme_plugin_warnings"]
+__all__ = ["SOCIAL_DEFAULT_TAGS", "social_tags", "theme_plugin_warnings", "turn_off_theme_search"]
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
@@ -59,3 +59,13 @@ def theme_plugin_warnings(config: MkDocsConfig) -> None:
                     "nothing. Fix: serve the site folder (e.g. `python -m http.server -d site`), "
                     "or remove '- offline' from plugins in mkdocs.yml.")
 
+
+def turn_off_theme_search(config: MkDocsConfig) -> None:
+    """The theme's own search plugin would parse every page again for an index nothing
+    uses, and draw a second search box: it is turned off, with a warning."""
+    for name in ("material/search", "search"):
+        options = getattr(config.plugins.get(name), "config", None)
+        if options is not None and options.get("enabled", True):
+            options["enabled"] = False
+            log.warning("digest: the theme's search plugin is turned off: newsdigest searches with "
+                        "Pagefind (site/pagefind/). Fix: remove '- search' from plugins in mkdocs.yml.")

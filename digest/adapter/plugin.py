@@ -6,11 +6,10 @@ Hooks, in build order:
   Material theme; warns about Material plugins that hinder the digest
   (digest/adapter/materialplugins.py); picks the message catalogue for theme.language
   (digest/pages/messages.py), warning when there is none.
-- on_files: loads and validates all of content/, analyses it (digest/analysis/pipeline.py: cached,
-  on a process pool that converts each body once, for its prose and its page), renders every page
-  and swaps the raw article files for the generated pages (nothing is written to disk);
-  articles whose body is converted on the pool skip Markdown (`_SlotPage`); starts
-  writing the Pagefind search index in the background (digest/pages/searchindex.py).
+- on_files: loads and validates all of content/, then generates every page, feed and search
+  record (digest/adapter/generate.py; the analysis is cached and runs on a pool that converts
+  each body once, digest/adapter/pipelines.py); swaps the raw article files for the generated
+  pages (nothing is written to disk); starts writing the search index in the background.
 - on_page_content: fills our HTML slots; sanitises a body MkDocs converted itself.
 - on_env: renders the theme's nav once per folder for pages outside the nav (articles,
   digest/adapter/navcache.py; `cache_nav`).
@@ -20,7 +19,9 @@ Hooks, in build order:
 - on_post_page: checks the first filled page of each shape against the theme's own output.
 - on_post_build: waits for the search index (site/pagefind/) and prunes cache entries
   the build did not use.
-- on_serve: also watches site_templates/ (MkDocs already watches content/).
+- on_nav: keeps the final files and nav for the live preview.
+- on_serve: also watches site_templates/; under `live_preview`, article changes take the fast
+  rebuild of digest/adapter/livepreview.py instead of MkDocs' full one.
 """
 
 from __future__ import annotations
@@ -41,20 +42,17 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
-from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
 from ..analysis.analyse import AnalysisOptions
 from ..analysis.stories import StoryIndex
-from ..analysis.cache import AnalysisCache, PageCache
 from ..analysis.executor import ExecutorError
 from ..analysis.pipeline import Pipeline
 from ..errors import ValidationFailed
-from ..loading.convert import Converted, MarkdownSettings
+from ..loading.convert import Converted
 from ..loading.loader import Corpus, ParseMemo, load_corpus
 from ..loading.sanitize import clean_html
 from ..model import Article
-from ..pages.feeds import MEDIA_TYPES, feed_paths
 from ..pages.messages import Messages
 from ..pages.messages import load as load_messages
 from ..pages.pagefindservice import IndexJob, SearchIndexError
@@ -64,7 +62,9 @@ from .frame import FLAG, FrameMaker
 from .generate import Generated, generate, language, topics_file_uri
 from .livepreview import LivePreview
 from .lock import BuildLock, LockTimeout
-from .materialplugins import social_tags, theme_plugin_warnings
+from .headfeeds import head_feeds
+from .materialplugins import social_tags, theme_plugin_warnings, turn_off_theme_search
+from .pipelines import analysis_options, cache_dir, make_pipeline
 from .navcache import NavMemo, memoise_nav_partials
 from .pagefiles import SlotPage, keep_safe_files, make_folders
 from .placement import NAV_PLACEHOLDER, article_sources, articles_folder, blog_dirs, check_collisions, place_nav
@@ -115,16 +115,6 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def serving(self) -> bool:
         return self._serving
 
-    def _cache_dir(self, config: MkDocsConfig) -> Path:
-        """`cache_dir`, relative to the folder of mkdocs.yml."""
-        return Path(config.config_file_path or ".").resolve().parent / self.config.cache_dir
-
-    def _markdown(self, config: MkDocsConfig) -> MarkdownSettings:
-        """The site's Markdown settings, for converting bodies and reading their prose (in
-        the worker pool, or in this process if they cannot be pickled)."""
-        return MarkdownSettings(tuple(config.markdown_extensions), dict(config.mdx_configs or {}),
-                                self.config.sanitize_html)
-
     # First: no other plugin's on_config, and not MkDocs' cleaning of site_dir, runs before
     # a concurrent build of this site has ended (see lock.py).
     @event_priority(100)
@@ -135,7 +125,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def acquire(self, config: MkDocsConfig) -> bool:
         """Wait for any other build of this site to end (lock.py), then hold it off."""
         self._release_lock()
-        self._lock = BuildLock(self._cache_dir(config) if self.config.cache else None, Path(config.site_dir))
+        self._lock = BuildLock(cache_dir(config, self.config) if self.config.cache else None, Path(config.site_dir))
         try:
             self._lock.acquire()
         except LockTimeout as exc:
@@ -154,7 +144,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             config.theme.dirs.insert(0, overrides)
         if STYLESHEET not in [str(x) for x in config.extra_css]:
             config.extra_css.append(STYLESHEET)
-        _turn_off_theme_search(config)
+        turn_off_theme_search(config)
         theme_plugin_warnings(config)
         self.messages = load_messages(language(config))
         self._search_strings = self.messages.search_strings()
@@ -170,24 +160,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             self._lock = None
 
     def options(self) -> AnalysisOptions:
-        return AnalysisOptions(
-            summary_sentences=self.config.summary_sentences,
-            story_words=self.config.story_words,
-            lead_words=self.config.lead_words,
-            related=self.config.related_articles,
-            related_min_score=self.config.related_min_score,
-            duplicate_threshold=self.config.duplicate_threshold,
-        )
+        return analysis_options(self.config)
 
     def pipeline(self, config: MkDocsConfig, serial: bool = False) -> Pipeline:
-        """Cached (in `cache_dir`, beside mkdocs.yml) and parallel (`workers`; `serial`: in this
-        process, for the few articles of a live rebuild) analysis and body conversion."""
-        markdown = self._markdown(config)
-        cache = AnalysisCache(self._cache_dir(config)) if self.config.cache else None
-        pages = PageCache(self._cache_dir(config) / "pages", markdown.fingerprint()) if self.config.cache else None
-        return Pipeline(self.config.summary_sentences, cache, 1 if serial else self.config.workers,
-                        markdown=markdown, page_cache=pages, kind="local" if serial else self.config.executor,
-                        scheduler=self.config.dask_scheduler)
+        return make_pipeline(config, self.config, serial)
 
     def adopt(self, pipeline: Pipeline) -> None:
         """Use `pipeline` for this (live) rebuild; `release_pipeline` commits its caches."""
@@ -332,7 +308,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         # Our Open Graph / Twitter tags yield to those Material's social plugin writes.
         context["digest_social_tags"] = social_tags(config, page)  # type: ignore[typeddict-unknown-key]
         context["digest_search_messages"] = self._search_strings  # type: ignore[typeddict-unknown-key]
-        return self._feeds(context, page, config)
+        if self.config.feeds:
+            topic = self._topic_pages.get(page.file.src_uri)
+            context["digest_feeds"] = head_feeds(config, page.url, topic, self.config.prefix)  # type: ignore[typeddict-unknown-key]
+        return context
 
     # After every other plugin, so the frame is filled with the page as they left it.
     @event_priority(-100)
@@ -364,23 +343,6 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if found is None and self._live is not None:
             found = self._live.body(slug)
         return found
-
-    def _feeds(self, context: TemplateContext, page: Page, config: MkDocsConfig) -> TemplateContext:
-        """`digest_feeds`: the feeds this page links to from its head, its topic's first."""
-        if not self.config.feeds:
-            return context
-        names = {"atom": "Atom", "rss": "RSS", "json": "JSON Feed"}
-        groups: list[tuple[str | None, str]] = [(None, config.site_name)]
-        if page.file.src_uri in self._topic_pages:
-            tid, title = self._topic_pages[page.file.src_uri]
-            groups.insert(0, (tid, f"{title} · {config.site_name}"))
-        base = (config.site_url or "").rstrip("/") + "/" if config.site_url else ""
-        context["digest_feeds"] = [  # type: ignore[typeddict-unknown-key]
-            {"type": MEDIA_TYPES[kind], "title": f"{title} ({names[kind]})",
-             "href": base + path if base else get_relative_url(path, page.url)}
-                for tid, title in groups for kind, path in
-            ((kind, mount(path, self.config.prefix)) for kind, path in feed_paths(tid).items())]
-        return context
 
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig,
                files: Files) -> jinja2.Environment | None:
@@ -469,14 +431,3 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if self._live is not None:
             server.builder = self._live.builder(builder)
         return server
-
-
-def _turn_off_theme_search(config: MkDocsConfig) -> None:
-    """The theme's own search plugin would parse every page again for an index nothing
-    uses, and draw a second search box: it is turned off, with a warning."""
-    for name in ("material/search", "search"):
-        options = getattr(config.plugins.get(name), "config", None)
-        if options is not None and options.get("enabled", True):
-            options["enabled"] = False
-            log.warning("digest: the theme's search plugin is turned off: newsdigest searches with "
-                        "Pagefind (site/pagefind/). Fix: remove '- search' from plugins in mkdocs.yml.")
