@@ -102,6 +102,9 @@ def test_the_splitter_breaks_at_a_pipe_and_other_separators() -> None:
     ("‘We will rebuild the harbour,’ the mayor said on Friday.", True),
     ("A passenger ferry capsized on Lake Varn on Tuesday, killing 41 people.", True),
     ("Thousands of people attended a memorial service in Lakeport on Tuesday.", True),
+    ("One reportedly struck the cafeteria while people were eating dinner.", False),   # one of what?
+    ("Another landed near the river bank, according to the police.", False),
+    ("One person was killed and two were hurt in the blast on Sunday.", True),
 ])
 def test_which_sentences_stand_alone(sentence: str, alone: bool) -> None:
     assert stands_alone(sentence) is alone

@@ -63,7 +63,9 @@ _DANGLING_PAIRS = frozenset(f"the {noun}" for noun in """former latter same pair
 party club man woman count figure figures incident strike attack report statement announcement rally
 march vote deal agreement news comments remarks claim development change plan proposal news agency
 agency ruling verdict suspect victim victims couple group""".split()) | {"in addition", "as a", "as well",
-                                                                       "on the", "at the", "for his", "for her"}
+                                                                       "on the", "at the", "for his", "for her"} \
+    | {f"{pronoun} {verb}" for pronoun in ("one", "another", "both") for verb in   # "One reportedly struck ..."
+       "reportedly was is had has were are landed struck hit".split()}
 _SAYS = re.compile(r"\b(?:said|says|told|tells|added|asked|according to|wrote|writes)\b", re.IGNORECASE)
 _ANY_QUOTE = re.compile("[\"“”]")
 _QUOTATION = re.compile(r"[\"“][^\"“”]*[\"”]")
