@@ -231,3 +231,30 @@ def test_one_beat_is_not_one_story_without_rare_terms_in_common() -> None:
     assert found["us-rates"] == "us-rates" and found["uk-economy"] == "uk-economy"
     merged = cluster(items, StoryOptions(rare_shared=0)).assignment()
     assert merged["us-rates"] != "us-rates"                          # the wrong merge the check holds back
+
+
+def _state(index: StoryIndex) -> object:
+    """Everything a clustering index holds, floats included, to compare bit for bit."""
+    groups = {sid: (g.pinned, tuple(g.members), sorted(g.total.items()), g.norm2) for sid, g in index._groups.items()}
+    postings = {t: tuple(p) for t, p in index._postings.items() if p}
+    return (index.assignment(), groups, postings, +index._df, index._vectors, index._top)
+
+
+@pytest.mark.parametrize("change", ["edit", "delete", "backdate"])
+def test_a_warm_index_replays_only_from_the_first_changed_article_and_equals_a_cold_one(change: str) -> None:
+    items = sorted(_items(corpus()), key=lambda i: i.key)
+    for at in range(len(items)):        # a story (ferry-desk: 3 articles) loses all, some or none
+        _replay(items, at, change)
+
+
+def _replay(items: list[StoryItem], at: int, change: str) -> None:
+    warm = cluster(items)
+    if change == "edit":        # a new opening for a middle article: everything after it is placed again
+        changed = [*items[:at], replace(items[at], lede="Divers searched the wreck of the Marisol ferry. "
+                                         + items[at].lede), *items[at + 1:]]
+    elif change == "delete":
+        changed = items[:at] + items[at + 1:]
+    else:                       # an article dated before most of the archive
+        changed = [*items, replace(items[-1], slug="backdated", published=items[at].published - timedelta(minutes=1))]
+    assert cluster(changed, warm=warm) is warm
+    assert _state(warm) == _state(cluster(changed))

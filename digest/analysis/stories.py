@@ -15,7 +15,8 @@ chain of pairwise links from merging two events) and the two share `rare_shared`
 Every decision uses only earlier articles (document frequencies too are counted over the
 articles seen so far), so the grouping is a pure function of the corpus and its date
 order: a `StoryIndex` kept from the last build takes a newer article exactly as a cold
-build would, without reclustering the archive. Candidates come from an inverted index
+build would, without reclustering the archive, and after an edit it replays only from the
+edited article on (`truncate`). Candidates come from an inverted index
 over each article's top terms, scanned only back through the time window and capped per
 term, so the cost grows with the number of articles, not with the number of pairs.
 
@@ -280,17 +281,51 @@ class StoryIndex:
             self.add(item)
         return self
 
+    def truncate(self, keep: int) -> None:
+        """Forget every article from position `keep` on, leaving exactly the state the first
+        `keep` articles give: an edit replays the clustering only from the edited article on.
+        The stories that lose members have their centroids summed again in member order, so
+        their floating-point sums are a cold build's, bit for bit."""
+        touched: dict[str, _Group] = {}
+        for index in range(len(self.items) - 1, keep - 1, -1):
+            for term in self._top[index]:
+                self._postings[term].pop()
+            for term in self._vectors[index]:
+                left = self._df[term] - 1
+                if left:
+                    self._df[term] = left
+                else:
+                    del self._df[term]
+            group = self._group_of[index]
+            group.members.pop()
+            touched[group.id] = group
+        del self.items[keep:], self._vectors[keep:], self._top[keep:], self._group_of[keep:]
+        for group in touched.values():
+            if not group.members:
+                del self._groups[group.id]
+                continue
+            members, group.members, group.total, group.norm2 = group.members, [], {}, 0.0
+            for index in members:
+                group.add(index, self._vectors[index])
+
 
 def cluster(items: Iterable[StoryItem], options: StoryOptions | None = None,
             warm: StoryIndex | None = None) -> StoryIndex:
     """Group articles into stories. `warm` (the index of the last build, updated in place and
-    returned) only takes the newer articles when it holds exactly the older part of `items`,
-    in the same order and with the same options; otherwise it starts afresh."""
+    returned) keeps the articles up to the first one that differs from the last build's (an
+    edit, a deletion, an older article added) and places only the rest again, as a cold build
+    would; with other options it starts afresh."""
     ordered = sorted(items, key=lambda i: i.key)
     options = options or StoryOptions()
     if warm is None:
         return StoryIndex(options).extend(ordered)
-    if not (warm.options == options and len(warm.items) <= len(ordered)
-            and ordered[: len(warm.items)] == warm.items):
+    if warm.options != options:
         warm.reset(options)
-    return warm.extend(ordered[len(warm.items):])
+    same = 0
+    for old, new in zip(warm.items, ordered):
+        if old != new:
+            break
+        same += 1
+    if same < len(warm.items):
+        warm.truncate(same)
+    return warm.extend(ordered[same:])
