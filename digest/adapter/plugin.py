@@ -174,6 +174,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             summary_sentences=self.config.summary_sentences,
             story_words=self.config.story_words,
             lead_words=self.config.lead_words,
+            topic_cards=self.config.latest_articles,
             related=self.config.related_articles,
             related_min_score=self.config.related_min_score,
             duplicate_threshold=self.config.duplicate_threshold,
