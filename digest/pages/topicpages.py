@@ -3,8 +3,9 @@
 A topic page leads with its latest stories (cards: a story's headline and first summary
 sentence, or a one-article story's article), then its story so far (told from the stories'
 leads, which leave out what the cards show: see digest/analysis/topicstory.py), where its
-reports differ, and a timeline of its newest articles. An article a card shows is not in
-the timeline, and a timeline entry's summary leaves out the sentences shown above it.
+reports differ (a figure's sentence the page already quotes is linked, not repeated), and a
+timeline of its newest articles. An article a card shows is not in the timeline, and a
+timeline entry's summary leaves out the sentences shown above it.
 """
 
 from __future__ import annotations
@@ -36,10 +37,9 @@ def topic_context(td: TopicDigest, latest: list[Story], topic_articles: int, dig
     conflicts = _latest_conflicts(digest.conflicts.get(td.topic.id, ()))
     # Each sentence once: what the cards, the story so far and the figures quote is not
     # repeated in a timeline entry's summary (the entry keeps its other sentences).
-    seen = {text for shown in cards.values() for text in shown}
-    seen.update(q.text for q in td.story)
-    seen.update(claim.sentence for c in conflicts for claim in c.claims)
-    return {"t": td, "stories": latest, "cards": cards, "conflicts": conflicts,
+    quoted = {text for shown in cards.values() for text in shown} | {q.text for q in td.story}
+    seen = quoted | {claim.sentence for c in conflicts for claim in c.claims}
+    return {"t": td, "stories": latest, "cards": cards, "conflicts": conflicts, "quoted": quoted,
             "shown": _newest_shown(td.articles, alone | {a.slug for a in listed}),
             "timeline": by_day(listed),
             "timeline_summaries": {a.slug: tuple(s for s in summaries[a.slug] if s not in seen) for a in listed}}
