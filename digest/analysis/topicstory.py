@@ -58,15 +58,15 @@ class Lead:
 def card_text(story: Story, articles: Mapping[str, Article], analyses: Mapping[str, ArticleAnalysis],
               params: TopicParams = DEFAULT_TOPIC) -> tuple[str, ...]:
     """The sentences a topic page's card of `story` shows: for a story of several articles
-    the first quote(s) of its summary, for a one-article story its article's summary (the
-    editor's `summary`, or the generated sentences), as the article's own card shows it."""
+    the first quote(s) of its summary, for a one-article story the first of its article's
+    summary (the editor's `summary`, or the generated sentences)."""
     if story.size > 1:
         return tuple(q.text for q in story.summary[: params.card_sentences])
     only = articles[story.articles[0]]
     if only.summary:
         return (only.summary,)
     analysis = analyses.get(only.slug)
-    return analysis.summary_sentences() if analysis else ()
+    return analysis.summary_sentences()[: params.card_sentences] if analysis else ()
 
 
 def story_leads(articles: Iterable[Article], stories_of_topic: Iterable[Story],

@@ -15,7 +15,7 @@ import re
 import secrets
 from collections import defaultdict
 from collections.abc import Collection, Hashable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path

@@ -1,7 +1,7 @@
 """What a topic page shows, each sentence and each article once.
 
 A topic page leads with its latest stories (cards: a story's headline and first summary
-sentence, or a one-article story's article), then its story so far (told from the stories'
+sentence, or a one-article story's article with the first sentence of its summary), then its story so far (told from the stories'
 leads, which leave out what the cards show: see digest/analysis/topicstory.py), where its
 reports differ (a figure's sentence the page already quotes is linked, not repeated), and a
 timeline of its newest articles. An article a card shows is not in the timeline, and a
@@ -39,7 +39,8 @@ def topic_context(td: TopicDigest, latest: list[Story], topic_articles: int, dig
     # repeated in a timeline entry's summary (the entry keeps its other sentences).
     quoted = {text for shown in cards.values() for text in shown} | {q.text for q in td.story}
     seen = quoted | {claim.sentence for c in conflicts for claim in c.claims}
-    return {"t": td, "stories": latest, "cards": cards, "conflicts": conflicts, "quoted": quoted,
+    return {"t": td, "stories": latest, "cards": cards,
+            "card_summaries": {s.articles[0]: cards[s.id] for s in latest if s.size == 1}, "conflicts": conflicts, "quoted": quoted,
             "shown": _newest_shown(td.articles, alone | {a.slug for a in listed}),
             "timeline": by_day(listed),
             "timeline_summaries": {a.slug: tuple(s for s in summaries[a.slug] if s not in seen) for a in listed}}
