@@ -201,14 +201,20 @@ def test_front_matter_values_reach_html_escaped(project: Project) -> None:
 
 
 def test_topic_story_tells_the_march_then_the_embassy_attack_in_order(demo_site: Path) -> None:
-    """The story starts with the first story's opening and goes on to the later stories in date
-    order, each told by its own lead."""
-    found = [text for text, _ in quotes((demo_site / "topics" / "iraq-protests" / "index.html").read_text())]
-    assert found[0].startswith("A rally billed as Iraq's \"Million Man March\"")
-    assert "The American embassy in Baghdad was hit by rocket fire on Sunday night." in found
-    assert "An influential Shia cleric pulled his support for Iraq's anti-government protests on Sunday." in found
-    assert found.index("An influential Shia cleric pulled his support for Iraq's anti-government protests on Sunday.") \
-        < found.index("The American embassy in Baghdad was hit by rocket fire on Sunday night.")
+    """The story starts with the first story (the march) and goes on to the later stories in
+    date order, each told by its own lead; what the cards above it show is not said again."""
+    page = (demo_site / "topics" / "iraq-protests" / "index.html").read_text()
+    found = [text for text, _ in quotes(page)]
+    assert found[0] == "The demonstration was organised to demand that American troops withdraw from the country."
+    cleric = "Members of the cleric's militia had been positioned between the demonstrators and government forces."
+    embassy = "One reportedly struck the cafeteria while people were eating dinner."
+    assert found.index(cleric) < found.index(embassy)
+    # The cards' sentences: on the page once, on their cards.
+    for card in ("A rally billed as Iraq's \"Million Man March\"",
+                 "An influential Shia cleric pulled his support for Iraq's anti-government protests on Sunday.",
+                 "The American embassy in Baghdad was hit by rocket fire on Sunday night."):
+        assert not any(t.startswith(card) for t in found)
+        assert html.unescape(page).count(card) == 1
     assert not any(t.startswith("The news agency's account") for t in found)
 
 

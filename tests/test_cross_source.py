@@ -165,3 +165,15 @@ def test_figures_are_compared_within_one_event_only_and_the_window_follows_it(pr
     assert "30" not in found and "coach" not in found.lower()
     # Unrelated articles from different outlets in one topic: no panel at all.
     assert 'id="where-reports-differ"' not in project.html("topics/us-troop-presence")
+
+
+def test_a_report_re_run_by_many_outlets_names_three_and_counts_the_rest(project: Project) -> None:
+    """Five later copies from five outlets: the card names the first three "and 2 more" (this
+    used to fail the build: the message has no plural forms)."""
+    body = "Police said 40 protesters were arrested on Saturday. Officials confirmed the arrests."
+    project.add("a.md", article(title="Arrests", date="2020-05-03", source="Desk", body=body))
+    for n, outlet in enumerate(["Wire", "Post", "Herald", "Courier", "Gazette"]):
+        project.add(f"c{n}.md", article(title="Arrests", date=f"2020-05-0{4 + n}", source=outlet, body=body))
+    project.build()
+    page = project.html("topics/iraq-protests")
+    assert "Also reported by 5 others: Wire, Post, Herald and 2 more" in page

@@ -62,9 +62,10 @@ def test_the_story_so_far_is_told_from_the_stories_leads_weighed_by_size() -> No
     for q in story:     # verbatim, linked to the article and sentence it comes from
         assert digest.analyses[q.slug].sentences[q.index].endswith(q.text)
     told = [digest.story_ids[q.slug] for q in story]
-    # The six-report flood is told, by at most two sentences from its own lead ...
+    # The six-report flood is told, by at most two sentences from its own lead: its summary's
+    # quotes after the first, which its card on the topic page shows ...
     assert flood.id in told and 1 <= told.count(flood.id) <= 2
-    lead = {(q.slug, q.index) for q in flood.summary[:2]}
+    lead = {(q.slug, q.index) for q in flood.summary[1:3]}
     assert all((q.slug, q.index) in lead for q in story if digest.story_ids[q.slug] == flood.id)
     # ... and no story floods the summary; quotes read in date order.
     assert max(told.count(s) for s in set(told)) <= 2
@@ -82,3 +83,25 @@ def test_the_story_so_far_is_deterministic() -> None:
     first = build_digest([Topic("local", "Local")], _corpus(), AnalysisOptions()).topics[0]
     again = build_digest([Topic("local", "Local")], list(reversed(_corpus())), AnalysisOptions()).topics[0]
     assert first.story == again.story and first.lead == again.lead
+
+
+def test_the_story_so_far_leaves_out_what_the_topic_cards_show() -> None:
+    """The topic page's cards show each story's first sentence (a one-article story: its
+    summary's first): the story so far does not repeat them. With no cards (topic_cards=0)
+    the leads are the first quotes again; the topic's own short lead (home page) always is."""
+    articles = _corpus()
+    carded = build_digest([Topic("local", "Local")], articles, AnalysisOptions(story_words=80))
+    plain = build_digest([Topic("local", "Local")], articles, AnalysisOptions(story_words=80, topic_cards=0))
+    shown = {s.summary[0].text for s in carded.stories if s.size > 1}
+    shown |= {carded.analyses[s.articles[0]].summary_sentences()[0] for s in carded.stories if s.size == 1}
+    told = {q.text for q in carded.topics[0].story}
+    assert told and not told & shown, told & shown
+    assert {q.text for q in plain.topics[0].story} & shown       # without cards, the first quotes speak
+    assert carded.topics[0].lead == plain.topics[0].lead
+    # Only the first `topic_cards` stories (newest update first) are cards: with one card (the
+    # newest one-off) the flood is no card and speaks from its first two quotes again.
+    one_card = build_digest([Topic("local", "Local")], articles, AnalysisOptions(story_words=80, topic_cards=1))
+    flood = next(s for s in one_card.stories if s.size == 6)
+    assert one_card.stories[0].size == 1
+    flood_told = [(q.slug, q.index) for q in one_card.topics[0].story if one_card.story_ids[q.slug] == flood.id]
+    assert flood_told and set(flood_told) <= {(q.slug, q.index) for q in flood.summary[:2]}

@@ -120,7 +120,8 @@ class DigestConfig(base.Config):
     """Articles listed (and in the timeline) on a topic page, newest first; older ones are in the archive."""
 
     latest_articles = c.Type(int, default=10)
-    """Articles in the home page's 'latest developments'."""
+    """Articles in the home page's 'latest developments', and stories in a topic page's 'latest
+    stories' (whose sentences its story so far then leaves out)."""
 
     build_nav = c.Type(bool, default=True)
     """Set the nav to home, topics, archive and sources when mkdocs.yml has no nav."""

@@ -24,7 +24,8 @@ def cache_dir(config: MkDocsConfig, options: DigestConfig) -> Path:
 def analysis_options(options: DigestConfig) -> AnalysisOptions:
     """The analysis stage's knobs, from the plugin's options."""
     return AnalysisOptions(summary_sentences=options.summary_sentences, story_words=options.story_words,
-                           lead_words=options.lead_words, related=options.related_articles,
+                           lead_words=options.lead_words, topic_cards=options.latest_articles,
+                           related=options.related_articles,
                            related_min_score=options.related_min_score,
                            duplicate_threshold=options.duplicate_threshold)
 

@@ -31,7 +31,7 @@ from .stories import StoryIndex, StoryItem, StoryOptions, cluster, story_item
 from .story import Report
 from .story import stories as told_stories
 from .summarize import rank_terms, select
-from .topicstory import story_leads, tell_topic
+from .topicstory import Lead, story_leads, tell_topic
 from .text import split_sentences, words_and_terms
 
 __all__ = ["AnalysisOptions", "analyse_article", "analyse_prose", "article_claims", "build_digest",
@@ -45,6 +45,7 @@ class AnalysisOptions:
     summary_sentences: int = 3
     story_words: int = 120          # the topic page's story so far
     lead_words: int = 45            # the short lead on the topic's card
+    topic_cards: int = 10           # the latest stories a topic page shows as cards (latest_articles)
     related: int = 5
     related_min_score: float = DEFAULT_MIN_SCORE
     duplicate_threshold: float = DEFAULT_THRESHOLD
@@ -102,14 +103,20 @@ def topic_story(articles: Iterable[Article], stories: Iterable[Story], analyses:
     card in about `options.lead_words`, told from the leads of its `stories` (those with an
     article among `articles`, the topic's), each weighed by its size (see topicstory.py)."""
     items = tuple(articles)
+    stories = tuple(stories)
     published = {a.slug: a.published.timestamp() for a in items}
-    leads = tuple(story_leads(items, stories, analyses))
-    budgets = (options.story_words, options.lead_words)
-    if memo is None:
-        story, lead = tell_topic(leads, budgets, published)
-    else:
-        key = ("topic", leads, budgets, tuple(published.items()))
-        story, lead = memo.get(key, lambda: tell_topic(leads, budgets, published))
+    # The story so far sits below the topic's cards: its leads leave out what the cards show.
+    # The topic's own card (home and topics pages) has no story cards beside it: full leads.
+    leads = tuple(story_leads(items, stories, analyses, cards=options.topic_cards))
+    full = tuple(story_leads(items, stories, analyses))
+
+    def tell(reports: tuple[Lead, ...], budget: int) -> tuple[Quote, ...]:
+        key = ("topic", reports, (budget,), tuple(published.items()))
+        if memo is None:
+            return tell_topic(reports, (budget,), published)[0]
+        return memo.get(key, lambda: tell_topic(reports, (budget,), published))[0]
+
+    story, lead = tell(leads, options.story_words), tell(full, options.lead_words)
     return story, lead
 
 

@@ -8,6 +8,10 @@ cross-document support, so a story forty articles tell outweighs a one-off (and 
 when several outlets tell it), yet at most `per_story` sentences come from one story and no
 single story floods the summary. Quotes stay verbatim: each maps back to the article
 and sentence its story's lead quoted. Pure and deterministic.
+
+The topic page shows its latest stories as cards above the story so far, each with its own
+summary (`card_text`); so that a reader does not meet a sentence twice, the lead of a story
+shown as a card leaves out what its card shows and goes on with its next sentences.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from ..model import Article, ArticleAnalysis, Quote, Story
 from .quotes import quotable
 from .story import DEFAULT, Report, StoryParams, stories
 
-__all__ = ["TopicParams", "story_leads", "tell_topic"]
+__all__ = ["Lead", "TopicParams", "card_text", "story_leads", "tell_topic"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,8 @@ class TopicParams:
     """How a topic's story reads its stories (judged on BBC and mixed Multi-News topics)."""
 
     per_story: int = 2            # sentences quoted from one story at most
-    lead_sentences: int = 2       # a story's lead: the first quotes of its summary (as its card shows)
+    lead_sentences: int = 2       # a story's lead: the first quotes of its summary its card does not show
+    card_sentences: int = 1       # the quotes of its summary a story's card shows
     max_stories: int = 300        # the heaviest stories read, in a very large topic
 
 
@@ -50,21 +55,41 @@ class Lead:
         return sqrt(max(self.articles, 1) * max(self.outlets, 1))
 
 
+def card_text(story: Story, articles: Mapping[str, Article], analyses: Mapping[str, ArticleAnalysis],
+              params: TopicParams = DEFAULT_TOPIC) -> tuple[str, ...]:
+    """The sentences a topic page's card of `story` shows: for a story of several articles
+    the first quote(s) of its summary, for a one-article story the first of its article's
+    summary (the editor's `summary`, or the generated sentences)."""
+    if story.size > 1:
+        return tuple(q.text for q in story.summary[: params.card_sentences])
+    only = articles[story.articles[0]]
+    if only.summary:
+        return (only.summary,)
+    analysis = analyses.get(only.slug)
+    return analysis.summary_sentences()[: params.card_sentences] if analysis else ()
+
+
 def story_leads(articles: Iterable[Article], stories_of_topic: Iterable[Story],
-                analyses: Mapping[str, ArticleAnalysis], params: TopicParams = DEFAULT_TOPIC) -> list[Lead]:
-    """The lead of each story with an article among `articles` (the topic's), in story order.
-    A story's quotes of articles outside the topic are left out: the topic quotes its own."""
+                analyses: Mapping[str, ArticleAnalysis], params: TopicParams = DEFAULT_TOPIC,
+                cards: int = 0) -> list[Lead]:
+    """The lead of each story with an article among `articles` (the topic's), in story order
+    (newest update first). A story's quotes of articles outside the topic are left out: the
+    topic quotes its own. The first `cards` stories are the topic page's cards: their leads
+    leave out the sentences their cards show (`card_text`)."""
     mine = {a.slug: a for a in articles}
     leads = []
+    shown = 0
     for s in stories_of_topic:
         members = [mine[slug] for slug in s.articles if slug in mine]
         if not members:
             continue
-        quotes = tuple(q for q in s.summary if q.slug in mine)[: params.lead_sentences]
+        skip = frozenset(card_text(s, mine, analyses, params)) if shown < cards else frozenset()
+        shown += 1
+        quotes = tuple(q for q in s.summary if q.slug in mine and q.text not in skip)[: params.lead_sentences]
         if not quotes:
             first = members[0]
-            quotes = tuple(Quote(text, first.slug, i) for i, text in enumerate(_opening(analyses[first.slug],
-                                                                                         params.lead_sentences)))
+            quotes = tuple(Quote(text, first.slug, i)
+                           for i, text in _opening(analyses[first.slug], params.lead_sentences, skip))
         leads.append(Lead(s.id, quotes, members[0].published.timestamp(), s.size + len(s.copies),
                           len(s.sources)))
     return leads
@@ -97,11 +122,16 @@ def _adjacent(quotes: Sequence[Quote]) -> tuple[bool, ...]:
                  for i, q in enumerate(quotes))
 
 
-def _opening(analysis: ArticleAnalysis, n: int) -> list[str]:
-    """An article's first `n` quotable sentences, and those before them (for the indices)."""
-    taken: list[str] = []
-    for text in analysis.sentences:
-        taken.append(text)
-        if sum(1 for t in taken if quotable(t)) >= n:
+def _opening(analysis: ArticleAnalysis, n: int, skip: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
+    """An article's first `n` quotable sentences not in `skip`, and the others before them
+    (index, text; the summariser quotes only the quotable)."""
+    taken: list[tuple[int, str]] = []
+    found = 0
+    for i, text in enumerate(analysis.sentences):
+        if text in skip:
+            continue
+        taken.append((i, text))
+        found += bool(quotable(text))
+        if found >= n:
             break
     return taken

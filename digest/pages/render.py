@@ -15,7 +15,7 @@ import re
 import secrets
 from collections import defaultdict
 from collections.abc import Collection, Hashable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -33,8 +33,9 @@ from ..model import Article, Digest
 from .charts import activity_chart, source_chart, topics_chart
 from .messages import DEFAULT, Messages
 from .messages import load as load_messages
-from .monthpages import by_month
+from .monthpages import by_day, by_month
 from .storypages import story_pages
+from .topicpages import topic_context
 
 __all__ = ["PageSet", "Renderer", "mount", "page_uri", "page_url", "templates_dir"]
 
@@ -217,7 +218,7 @@ class Renderer:
             uri = page_uri(kind, f"{owner}/{key}")
             label = self.messages.t("month_of", name=name, month=self.messages.month(items[0].published))
             text = self.messages.t(describe, name=name, month=self.messages.month(items[0].published, title=False))
-            pages[uri] = self._page("month.md.j2", uri, label, text, label=label, timeline=_by_day(items),
+            pages[uri] = self._page("month.md.j2", uri, label, text, label=label, timeline=by_day(items),
                                     memo_key=_listed(items, common), **common)
         return pages
 
@@ -252,17 +253,11 @@ class Renderer:
             topic_months = by_month(td.articles)
             pages.update(self._month_pages("topic_month", td.topic.id, td.topic.title, topic_months,
                                            "desc_topic_month", common))
-            latest = topic_stories[td.topic.id][: self.latest]
-            # Each article once: a one-article story the latest stories show is not in the timeline,
-            # which goes on with the next newest articles instead.
-            alone = {s.articles[0] for s in latest if s.size == 1}
-            listed = [a for a in td.articles if a.slug not in alone][: self.topic_articles]
             pages[uri] = self._page("topic.md.j2", uri, td.topic.title,
                                     td.topic.description or " ".join(q.text for q in td.story[:2]),
-                                    t=td, shown=_newest_shown(td.articles, alone | {a.slug for a in listed}),
-                                    timeline=_by_day(listed),
-                                    conflicts=_latest_conflicts(digest.conflicts.get(td.topic.id, ())),
-                                    stories=latest, months=topic_months, **common)
+                                    **topic_context(td, topic_stories[td.topic.id][: self.latest],
+                                                    self.topic_articles, digest, articles, summaries),
+                                    months=topic_months, **common)
         topic_titles = {t.topic.id: t.topic.title for t in digest.topics}
         pages.update(story_pages(self._page, partial(page_uri, "story"), topic_titles,
                                  lambda s: t("desc_story", title=s.title), **common))
@@ -304,7 +299,7 @@ class Renderer:
             label = self.messages.month(items[0].published)
             pages[uri] = self._page("month.md.j2", uri, label,
                                     t("desc_month", month=self.messages.month(items[0].published, title=False)),
-                                    label=label, timeline=_by_day(items), memo_key=_listed(items, common), **common)
+                                    label=label, timeline=by_day(items), memo_key=_listed(items, common), **common)
         by_source = sorted(sources.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         pages[page_uri("sources")] = self._page(
             "sources.md.j2", page_uri("sources"), t("nav_sources"), t("desc_sources"),
@@ -315,7 +310,7 @@ class Renderer:
             source_months = by_month(items)
             pages[uri] = self._page("source.md.j2", uri, name, t("desc_source", source=name), key=key,
                                     name=name, items=items[: self.topic_articles], total=len(items),
-                                    timeline=_by_day(items[: self.topic_articles]),
+                                    timeline=by_day(items[: self.topic_articles]),
                                     months=source_months, **common)
             pages.update(self._month_pages("source_month", key, name, source_months, "desc_source_month", common))
         nav: list[dict[str, object]] = [
@@ -361,42 +356,8 @@ def _front_matter(meta: dict[str, object]) -> str:
 _YAML_UNSAFE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
 
-#: A topic page shows the most recent disputes, each with its most recent figures.
-MAX_CONFLICTS, MAX_FIGURES = 10, 8
-
-
-def _latest_conflicts(conflicts: Iterable[Conflict]) -> list[Conflict]:
-    """The newest MAX_CONFLICTS conflicts, each trimmed to its newest MAX_FIGURES claims."""
-    def newest(c: Conflict) -> datetime:
-        return max(cl.published for cl in c.claims)
-    picked = sorted(conflicts, key=newest, reverse=True)[:MAX_CONFLICTS]
-    return [c if len(c.claims) <= MAX_FIGURES else
-            replace(c, claims=tuple(sorted(c.claims, key=lambda cl: cl.published)[-MAX_FIGURES:]))
-            for c in picked]
-
-
 def _listed(items: Iterable[Article], common: dict[str, Any]) -> Hashable:
     """What a list of articles (article_item in _macros.j2) shows of them: each article, its
     summary and the copies it stands for."""
     summaries, also_by = common["summaries"], common["also_by"]
     return tuple((a, summaries[a.slug], also_by.get(a.slug)) for a in items)
-
-
-def _newest_shown(articles: Iterable[Article], on_page: Collection[str]) -> int:
-    """How many of the newest `articles` (newest first) are all on the page: what its
-    "the latest N of M" note may claim."""
-    count = 0
-    for a in articles:
-        if a.slug not in on_page:
-            break
-        count += 1
-    return count
-
-
-def _by_day(items: Iterable[Article]) -> list[tuple[str, list[Article]]]:
-    """Articles grouped by calendar day, newest day first."""
-    days: dict[str, list[Article]] = defaultdict(list)
-    for a in sorted(items, key=lambda a: a.published, reverse=True):
-        days[a.day.isoformat()].append(a)
-    return list(days.items())
-

@@ -13,7 +13,8 @@ text is already at hand as sentences, so each page becomes one custom record ins
   syndicated copy (digest/analysis/duplicates.py) has no record of its own: the
   original's record names the copies' sources ("also reported by"), is found by them
   and is kept by their source filter, so a story is one result;
-- a topic: its title, description and the quotes of its story so far;
+- a topic: its title, description, the quotes of its lead (its stories' first sentences,
+  which its page's cards show) and of its story so far;
 - a story of two or more articles: its headline, outlets and the quotes of its summary;
 - the home page: the site's name and description and every topic's title and
   description.
@@ -105,10 +106,11 @@ def english_article_count(n: int) -> str:
 
 def topic_records(digest: Digest, directory_urls: bool = True,
                   article_count: Callable[[int], str] = english_article_count) -> list[Record]:
-    """One record per topic: its description and its story so far; `article_count` words
-    its number of articles (a message catalogue's plural)."""
+    """One record per topic: its description, its lead and its story so far (which leaves out
+    the lead's sentences its page's cards show), each quote once; `article_count` words its
+    number of articles (a message catalogue's plural)."""
     return [Record(_url(page_uri("topic", td.topic.id), directory_urls),
-                   _text([td.topic.description, *(q.text for q in td.story)]),
+                   _text([td.topic.description, *dict.fromkeys(q.text for q in (*td.lead, *td.story))]),
                    {"title": td.topic.title, "articles": article_count(len(td.articles))})
             for td in digest.topics]
 

@@ -2,7 +2,8 @@
 
 A story page gives the story's headline (its earliest report's title), its multi-document
 summary, when it was first reported and last updated and by how many outlets, its coverage
-grouped by outlet, a timeline, the figures its reports give differently, and its topics.
+by outlet (how many articles each gave), a timeline that lists each article once with its
+outlet, the figures its reports give differently, and its topics.
 """
 
 from __future__ import annotations
@@ -36,12 +37,12 @@ def story_pages(page: Callable[..., str], uri_of: Callable[[str], str],
     pages: dict[str, str] = {}
     for story in shown_stories(digest):
         members = story_members(story, articles)
-        by_outlet: dict[str, list[Article]] = {}
+        by_outlet: dict[str, int] = {}
         for a in members:
-            by_outlet.setdefault(a.source, []).append(a)
+            by_outlet[a.source] = by_outlet.get(a.source, 0) + 1
         uri = uri_of(story.id)
         pages[uri] = page("story.md.j2", uri, story.title, describe(story), s=story, members=members,
-                          by_outlet=sorted(by_outlet.items(), key=lambda kv: (-len(kv[1]), kv[0])),
+                          by_outlet=sorted(by_outlet.items(), key=lambda kv: (-kv[1], kv[0])),
                           conflicts=digest.story_conflicts.get(story.id, ()),
                           topic_titles=topic_titles, **common)
     return pages
