@@ -60,6 +60,7 @@ class StoryOptions:
     rare_shared: int = 2            # a link needs this many shared rare terms (0: no such check)
     rare: float = 0.02              # a term is rare while at most this share of the articles has it
     rare_floor: int = 10            # ... or at most this many (one event's reports may number ten)
+    beat_days: float = 30.0         # a shared rare term counts only if no other story used it in these days
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,7 @@ class StoryIndex:
         self._groups: dict[str, _Group] = {}
         self._df: Counter[str] = Counter()
         self._postings: dict[str, list[int]] = defaultdict(list)
+        self._uses: dict[str, list[int]] = defaultdict(list)     # every article of each term
 
     @property
     def last_key(self) -> tuple[float, str] | None:
@@ -207,7 +209,7 @@ class StoryIndex:
         ranked = sorted(shared.items(), key=lambda kv: (-kv[1], -kv[0]))
         return [j for j, _ in ranked[: self.options.candidates]]
 
-    def _choose(self, vec: Vector, candidates: list[int]) -> _Group | None:
+    def _choose(self, vec: Vector, candidates: list[int], since: float) -> _Group | None:
         """The story of the most similar linked candidate whose centroid also agrees."""
         scored = sorted(((_dot(vec, self._vectors[j]), -j) for j in candidates), reverse=True)
         tried: set[str] = set()
@@ -215,7 +217,7 @@ class StoryIndex:
             if score < self.options.link:
                 break
             group = self._group_of[-neg]
-            if group.id in tried or not self._specific(vec, self._vectors[-neg]):
+            if group.id in tried or not self._specific(vec, self._vectors[-neg], group, since):
                 continue
             tried.add(group.id)
             # A story of one article has no centroid apart from it: the link decides.
@@ -223,9 +225,11 @@ class StoryIndex:
                 return group
         return None
 
-    def _specific(self, a: Vector, b: Vector) -> bool:
-        """Whether two articles share enough rare terms to be about one event, not one beat:
-        a business desk's every rates story shares "economy", "rates" and "growth"."""
+    def _specific(self, a: Vector, b: Vector, group: _Group, since: float) -> bool:
+        """Whether two articles share enough rare terms of their own to be about one event, not
+        one beat: a business desk's every rates story shares "economy", "rates" and "growth",
+        and a rugby desk's every match report names "o'gara". A shared rare term counts only
+        while no article of another story used it since `since` (`beat_days` back)."""
         need = self.options.rare_shared
         if need <= 0:
             return True
@@ -234,11 +238,20 @@ class StoryIndex:
             a, b = b, a
         found = 0
         for term in a:
-            if term in b and self._df[term] <= most:
+            if term in b and self._df[term] <= most and self._own(term, group, since):
                 found += 1
                 if found >= need:
                     return True
         return False
+
+    def _own(self, term: str, group: _Group, since: float) -> bool:
+        """Whether every article since `since` that used `term` belongs to `group`."""
+        for j in reversed(self._uses[term]):
+            if self.items[j].published.timestamp() < since:
+                return True
+            if self._group_of[j] is not group:
+                return False
+        return True
 
     def add(self, item: StoryItem) -> str:
         """Place one article, newer than (or as new as, with a later slug) every earlier one."""
@@ -246,12 +259,13 @@ class StoryIndex:
             raise ValueError(f"{item.slug} is older than {self.items[-1].slug}: rebuild the index")
         counts = features(item.title, item.lede, item.names)
         self._df.update(counts.keys())
+        since = item.published.timestamp() - self.options.beat_days * 86400.0
         vec = self._vector(counts)
         top = tuple(t for t, _ in sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: self.options.top_terms])
         if item.pin is not None:
             group = self._groups.get(item.pin) or self._new(item.pin, True)
         else:
-            group = self._choose(vec, self._candidates(item, vec)) or self._new(item.slug, False)
+            group = self._choose(vec, self._candidates(item, vec), since) or self._new(item.slug, False)
         index = len(self.items)
         self.items.append(item)
         self._vectors.append(vec)
@@ -260,6 +274,8 @@ class StoryIndex:
         group.add(index, vec)
         for term in top:
             self._postings[term].append(index)
+        for term in counts:
+            self._uses[term].append(index)
         return group.id
 
     def _new(self, wanted: str, pinned: bool) -> _Group:
