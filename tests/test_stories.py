@@ -231,3 +231,50 @@ def test_one_beat_is_not_one_story_without_rare_terms_in_common() -> None:
     assert found["us-rates"] == "us-rates" and found["uk-economy"] == "uk-economy"
     merged = cluster(items, StoryOptions(rare_shared=0)).assignment()
     assert merged["us-rates"] != "us-rates"                          # the wrong merge the check holds back
+
+
+def _bbc(slug: str, days: float, title: str, body: str) -> StoryItem:
+    """A BBC-style article: lower-cased, one outlet, no capitalised names to go by."""
+    return story_item(slug, T0 + timedelta(days=days), title, split_sentences(body))
+
+
+TENNIS_BEFORE = _bbc("henman-dubai", -12, "henman hopes ended in dubai",
+                     "tim henman's hopes of a title ended in the quarter-finals of the dubai open when the top "
+                     "seed lost in straight sets. henman broke early in the second set but saved no break point "
+                     "after that, and the world number five said his serve let him down.")
+TENNIS = [_bbc("hewitt-adelaide", 0, "hewitt falls to dent in quarter-finals",
+               "lleyton hewitt's hopes of a title ended in the quarter-finals of the adelaide hardcourt event. "
+               "the top seed broke early but lost in straight sets to the american taylor dent, and the world "
+               "number three said his serve let him down on the second set break point."),
+          _bbc("federer-qatar", 1, "federer breezes into quarter-finals",
+               "roger federer reached the quarter-finals of the qatar open in straight sets. the top seed and "
+               "world number one broke early in the second set against the spaniard feliciano lopez and "
+               "saved the one break point he faced, his serve rarely letting him down on the way to the title.")]
+BROTHER_BEFORE = _bbc("brother-launch", -9, "celebrity big brother line-up revealed",
+                      "channel 4 revealed the celebrity big brother line-up, with a boxer and a singer among the "
+                      "contestants who will enter the house on friday.")
+BROTHER = [_bbc("greer-walks-out", 0, "greer attacks 'bully' big brother",
+                "germaine greer walked out of celebrity big brother after complaining about bullying of the "
+                "housemates. she said john mccririck and jackie stallone were treated badly by the producers."),
+           _bbc("mccririck-evicted", 2, "mccririck out of big brother show",
+                "racing pundit john mccririck was voted out of celebrity big brother, days after germaine greer left. "
+                "mccririck clashed with jackie stallone and fellow housemates over the rules of the house.")]
+DESK = [_bbc(f"desk-{i}", -20 + 2 * i, t, b) for i, (_, t, b) in enumerate(BEAT)]
+
+
+def test_one_desk_words_are_not_one_event_on_lower_cased_single_outlet_news() -> None:
+    """Two tennis reports from two tournaments share "quarter-finals", "seed" and "broke early":
+    rare in the archive, but an earlier tennis story used them too, so they are the beat's."""
+    items = [*DESK, TENNIS_BEFORE, *TENNIS]
+    found = cluster(items).assignment()
+    assert found["federer-qatar"] == "federer-qatar" and found["hewitt-adelaide"] == "hewitt-adelaide"
+    merged = cluster(items, StoryOptions(beat_days=0)).assignment()
+    assert merged["federer-qatar"] == "hewitt-adelaide"              # the wrong merge the check holds back
+
+
+def test_one_event_keeps_its_own_words_beside_a_story_of_the_same_beat() -> None:
+    """An earlier story of the same show takes "celebrity", "big" and "brother" from the event's
+    evidence, but "mccririck", "stallone" and "greer" are used by this story alone."""
+    found = cluster([*DESK, BROTHER_BEFORE, *BROTHER]).assignment()
+    assert found["mccririck-evicted"] == "greer-walks-out"
+    assert found["brother-launch"] == "brother-launch"

@@ -10,7 +10,10 @@ hints at). Articles are taken in date order (then slug); each one joins the stor
 its most similar earlier article published within `window_days` before it (single link),
 if its similarity to that story's centroid also clears a bar (the centroid check keeps a
 chain of pairwise links from merging two events) and the two share `rare_shared` rare words
-(one beat's common vocabulary is not one event), or else it starts a story.
+(one beat's common vocabulary is not one event): rare terms of their own, which no article
+of another story used in the last `beat_days` (a sports desk's "seed" and "quarter-finals", a
+business desk's "bidder", are rare in the archive yet recur from story to story of one beat;
+"mccririck" or "xiluodu" belong to one event). Otherwise it starts a story.
 
 Every decision uses only earlier articles (document frequencies too are counted over the
 articles seen so far), so the grouping is a pure function of the corpus and its date
@@ -60,7 +63,7 @@ class StoryOptions:
     rare_shared: int = 2            # a link needs this many shared rare terms (0: no such check)
     rare: float = 0.02              # a term is rare while at most this share of the articles has it
     rare_floor: int = 10            # ... or at most this many (one event's reports may number ten)
-    beat_days: float = 30.0         # a shared rare term counts only if no other story used it in these days
+    beat_days: float = 30.0         # ... that no other story used in these days (0: any rare term)
 
 
 @dataclass(frozen=True)
@@ -245,7 +248,10 @@ class StoryIndex:
         return False
 
     def _own(self, term: str, group: _Group, since: float) -> bool:
-        """Whether every article since `since` that used `term` belongs to `group`."""
+        """Whether every article since `since` that used `term` belongs to `group` (always,
+        with `beat_days` 0: every shared rare term counts)."""
+        if self.options.beat_days <= 0:
+            return True
         for j in reversed(self._uses[term]):
             if self.items[j].published.timestamp() < since:
                 return True
