@@ -10,7 +10,7 @@ import yaml
 from conftest import TOPICS, article
 
 from digest.analysis.analyse import AnalysisOptions, build_digest
-from digest.analysis.stories import StoryIndex, StoryItem, StoryOptions, cluster, lede, story_item
+from digest.analysis.stories import StoryIndex, StoryItem, StoryOptions, cluster, lede, proper_names, story_item
 from digest.analysis.text import split_sentences
 from digest.loading.loader import parse_article
 from digest.loading.topics import TopicIndex, parse_topics
@@ -229,52 +229,58 @@ def test_one_beat_is_not_one_story_without_rare_terms_in_common() -> None:
     items += [story_item(s, T0 + timedelta(hours=3 * i), t, split_sentences(b)) for i, (s, t, b) in enumerate(RATES)]
     found = cluster(items).assignment()
     assert found["us-rates"] == "us-rates" and found["uk-economy"] == "uk-economy"
-    merged = cluster(items, StoryOptions(rare_shared=0)).assignment()
+    merged = cluster(items, StoryOptions(rare_shared=0, named_link=0)).assignment()
     assert merged["us-rates"] != "us-rates"                          # the wrong merge the check holds back
 
 
-def _bbc(slug: str, days: float, title: str, body: str) -> StoryItem:
-    """A BBC-style article: lower-cased, one outlet, no capitalised names to go by."""
+
+def _at(slug: str, days: float, title: str, body: str) -> StoryItem:
     return story_item(slug, T0 + timedelta(days=days), title, split_sentences(body))
 
 
-TENNIS_BEFORE = _bbc("henman-dubai", -12, "henman hopes ended in dubai",
-                     "tim henman's hopes of a title ended in the quarter-finals of the dubai open when the top "
-                     "seed lost in straight sets. henman broke early in the second set but saved no break point "
-                     "after that, and the world number five said his serve let him down.")
-TENNIS = [_bbc("hewitt-adelaide", 0, "hewitt falls to dent in quarter-finals",
-               "lleyton hewitt's hopes of a title ended in the quarter-finals of the adelaide hardcourt event. "
-               "the top seed broke early but lost in straight sets to the american taylor dent, and the world "
-               "number three said his serve let him down on the second set break point."),
-          _bbc("federer-qatar", 1, "federer breezes into quarter-finals",
-               "roger federer reached the quarter-finals of the qatar open in straight sets. the top seed and "
-               "world number one broke early in the second set against the spaniard feliciano lopez and "
-               "saved the one break point he faced, his serve rarely letting him down on the way to the title.")]
-BROTHER_BEFORE = _bbc("brother-launch", -9, "celebrity big brother line-up revealed",
-                      "channel 4 revealed the celebrity big brother line-up, with a boxer and a singer among the "
-                      "contestants who will enter the house on friday.")
-BROTHER = [_bbc("greer-walks-out", 0, "greer attacks 'bully' big brother",
-                "germaine greer walked out of celebrity big brother after complaining about bullying of the "
-                "housemates. she said john mccririck and jackie stallone were treated badly by the producers."),
-           _bbc("mccririck-evicted", 2, "mccririck out of big brother show",
-                "racing pundit john mccririck was voted out of celebrity big brother, days after germaine greer left. "
-                "mccririck clashed with jackie stallone and fellow housemates over the rules of the house.")]
-DESK = [_bbc(f"desk-{i}", -20 + 2 * i, t, b) for i, (_, t, b) in enumerate(BEAT)]
+# Two tournaments' reports, as a sports desk files them: the beat's words in common, no name.
+TENNIS = [("hewitt-adelaide", "Hewitt falls to Dent in Adelaide",
+           "Lleyton Hewitt suffered a shock defeat in the quarter-finals of the Adelaide hardcourt event. "
+           "The top seed broke early in the second set but lost in straight sets to the American Taylor Dent. "
+           "Dent will face Juan Ignacio Chela in the semi-finals."),
+          ("federer-qatar", "Federer breezes into Qatar semi-finals",
+           "Roger Federer reached the semi-finals of the Qatar Open with an easy win over the seventh seed "
+           "Feliciano Lopez. The Swiss world number one broke early in both sets and will face Nikolay "
+           "Davydenko in the last four.")]
+# One event's reports from two outlets, worded apart: the names in common.
+STALLONE = [("greer-walks-out", "Greer walks out of Celebrity Big Brother",
+             "Germaine Greer left the Celebrity Big Brother house on Friday, calling the show's producers bullies. "
+             "The writer said John McCririck and Jackie Stallone had been treated cruelly by the programme."),
+            ("mccririck-evicted", "McCririck voted off the show after row",
+             "Viewers voted the racing pundit John McCririck off the reality programme two days after Greer quit. "
+             "McCririck had clashed with Jackie Stallone over the rules of the house.")]
+DESK = [(s, t, b) for s, t, b in BEAT]
 
 
-def test_one_desk_words_are_not_one_event_on_lower_cased_single_outlet_news() -> None:
-    """Two tennis reports from two tournaments share "quarter-finals", "seed" and "broke early":
-    rare in the archive, but an earlier tennis story used them too, so they are the beat's."""
-    items = [*DESK, TENNIS_BEFORE, *TENNIS]
-    found = cluster(items).assignment()
-    assert found["federer-qatar"] == "federer-qatar" and found["hewitt-adelaide"] == "hewitt-adelaide"
-    merged = cluster(items, StoryOptions(beat_days=0)).assignment()
-    assert merged["federer-qatar"] == "hewitt-adelaide"              # the wrong merge the check holds back
+def _stories(pair: list[tuple[str, str, str]], lower: bool = False, **options: float) -> dict[str, str]:
+    case = str.lower if lower else str
+    items = [_at(f"{s}-{n}", -20 + i, case(t), case(b)) for n, (i, (s, t, b)) in enumerate(enumerate(DESK * 3))]
+    items += [_at(s, i, case(t), case(b)) for i, (s, t, b) in enumerate(pair)]
+    return cluster(items, StoryOptions(**options)).assignment()  # type: ignore[arg-type]
 
 
-def test_one_event_keeps_its_own_words_beside_a_story_of_the_same_beat() -> None:
-    """An earlier story of the same show takes "celebrity", "big" and "brother" from the event's
-    evidence, but "mccririck", "stallone" and "greer" are used by this story alone."""
-    found = cluster([*DESK, BROTHER_BEFORE, *BROTHER]).assignment()
+def test_a_weak_link_needs_a_name_in_common() -> None:
+    """Two tennis reports from two tournaments share "quarter-finals", "seed", "broke early" and
+    "semi-finals", enough to link them; they name no one in common, so they stay apart."""
+    assert _stories(TENNIS)["federer-qatar"] == "federer-qatar"
+    assert _stories(TENNIS, named_link=0)["federer-qatar"] == "hewitt-adelaide"    # what the rule holds back
+
+
+def test_one_event_in_other_words_still_joins_by_its_names() -> None:
+    found = _stories(STALLONE)
     assert found["mccririck-evicted"] == "greer-walks-out"
-    assert found["brother-launch"] == "brother-launch"
+
+
+def test_lower_cased_text_shows_no_names_so_only_strong_links_group_it() -> None:
+    """A lower-cased feed (the BBC set) has no capitals to find names by: silence rather than a
+    guess, unless the reports are close enough on their own."""
+    assert _stories(STALLONE, lower=True)["mccririck-evicted"] == "mccririck-evicted"
+    assert _stories(STALLONE, lower=True, named_link=0)["mccririck-evicted"] == "greer-walks-out"
+    assert proper_names(_at("x", 0, "greer walks out", "germaine greer left the house.")) == frozenset()
+    assert proper_names(_at("x", 0, "Greer walks out", "The writer Germaine Greer left. Greer said so.")) \
+        == {"germaine", "greer"}

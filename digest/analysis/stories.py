@@ -9,11 +9,10 @@ across its whole prose (a later paragraph names the people and places a feature'
 hints at). Articles are taken in date order (then slug); each one joins the story of
 its most similar earlier article published within `window_days` before it (single link),
 if its similarity to that story's centroid also clears a bar (the centroid check keeps a
-chain of pairwise links from merging two events) and the two share `rare_shared` rare words
-(one beat's common vocabulary is not one event): rare terms of their own, which no article
-of another story used in the last `beat_days` (a sports desk's "seed" and "quarter-finals", a
-business desk's "bidder", are rare in the archive yet recur from story to story of one beat;
-"mccririck" or "xiluodu" belong to one event). Otherwise it starts a story.
+chain of pairwise links from merging two events), the two share `rare_shared` rare words
+(one beat's common vocabulary is not one event) and, if their similarity is below
+`named_link`, a name (same who or where: one desk's stories of one beat share its words as
+much as one event's reports do), or else it starts a story.
 
 Every decision uses only earlier articles (document frequencies too are counted over the
 articles seen so far), so the grouping is a pure function of the corpus and its date
@@ -40,7 +39,7 @@ from .quotes import quotable
 from .text import is_stopword, words
 
 __all__ = ["LEDE_WORDS", "NAME_REPEATS", "StoryIndex", "StoryItem", "StoryOptions", "cluster", "lede",
-           "names", "story_item"]
+           "names", "proper_names", "story_item"]
 
 #: How much of an article's prose describes its event: the first words, after the headline.
 LEDE_WORDS = 300
@@ -63,7 +62,7 @@ class StoryOptions:
     rare_shared: int = 2            # a link needs this many shared rare terms (0: no such check)
     rare: float = 0.02              # a term is rare while at most this share of the articles has it
     rare_floor: int = 10            # ... or at most this many (one event's reports may number ten)
-    beat_days: float = 30.0         # ... that no other story used in these days (0: any rare term)
+    named_link: float = 0.25        # a weaker link needs a name both articles capitalise (0: no such check)
 
 
 @dataclass(frozen=True)
@@ -137,6 +136,12 @@ def features(title: str, text: str, named: Iterable[tuple[str, int]] = ()) -> Co
     return counts
 
 
+def proper_names(item: StoryItem) -> frozenset[str]:
+    """The names an article gives: content words it capitalises inside a sentence of its lede,
+    or at least `NAME_REPEATS` times over its prose (`StoryItem.names`)."""
+    return frozenset(_content(" ".join(_CAPITALISED.findall(item.lede)))).union(w for w, _ in item.names)
+
+
 Vector = dict[str, float]
 
 
@@ -185,7 +190,7 @@ class StoryIndex:
         self._groups: dict[str, _Group] = {}
         self._df: Counter[str] = Counter()
         self._postings: dict[str, list[int]] = defaultdict(list)
-        self._uses: dict[str, list[int]] = defaultdict(list)     # every article of each term
+        self._names: list[frozenset[str]] = []
 
     @property
     def last_key(self) -> tuple[float, str] | None:
@@ -212,15 +217,21 @@ class StoryIndex:
         ranked = sorted(shared.items(), key=lambda kv: (-kv[1], -kv[0]))
         return [j for j, _ in ranked[: self.options.candidates]]
 
-    def _choose(self, vec: Vector, candidates: list[int], since: float) -> _Group | None:
-        """The story of the most similar linked candidate whose centroid also agrees."""
+    def _choose(self, vec: Vector, names: frozenset[str], candidates: list[int]) -> _Group | None:
+        """The story of the most similar linked candidate whose centroid also agrees. A link
+        below `named_link` also needs a name in common: one beat's stories share its words
+        ("seed", "quarter-finals"; "bidder", "shareholders") as much as one event's reports do,
+        and the names (who, where) are what tell them apart. Text without capitals (a
+        lower-cased feed) shows no names, so only its strong links group it."""
         scored = sorted(((_dot(vec, self._vectors[j]), -j) for j in candidates), reverse=True)
         tried: set[str] = set()
         for score, neg in scored:
             if score < self.options.link:
                 break
+            if score < self.options.named_link and not names & self._names[-neg]:
+                continue
             group = self._group_of[-neg]
-            if group.id in tried or not self._specific(vec, self._vectors[-neg], group, since):
+            if group.id in tried or not self._specific(vec, self._vectors[-neg]):
                 continue
             tried.add(group.id)
             # A story of one article has no centroid apart from it: the link decides.
@@ -228,11 +239,9 @@ class StoryIndex:
                 return group
         return None
 
-    def _specific(self, a: Vector, b: Vector, group: _Group, since: float) -> bool:
-        """Whether two articles share enough rare terms of their own to be about one event, not
-        one beat: a business desk's every rates story shares "economy", "rates" and "growth",
-        and a rugby desk's every match report names "o'gara". A shared rare term counts only
-        while no article of another story used it since `since` (`beat_days` back)."""
+    def _specific(self, a: Vector, b: Vector) -> bool:
+        """Whether two articles share enough rare terms to be about one event, not one beat:
+        a business desk's every rates story shares "economy", "rates" and "growth"."""
         need = self.options.rare_shared
         if need <= 0:
             return True
@@ -241,23 +250,11 @@ class StoryIndex:
             a, b = b, a
         found = 0
         for term in a:
-            if term in b and self._df[term] <= most and self._own(term, group, since):
+            if term in b and self._df[term] <= most:
                 found += 1
                 if found >= need:
                     return True
         return False
-
-    def _own(self, term: str, group: _Group, since: float) -> bool:
-        """Whether every article since `since` that used `term` belongs to `group` (always,
-        with `beat_days` 0: every shared rare term counts)."""
-        if self.options.beat_days <= 0:
-            return True
-        for j in reversed(self._uses[term]):
-            if self.items[j].published.timestamp() < since:
-                return True
-            if self._group_of[j] is not group:
-                return False
-        return True
 
     def add(self, item: StoryItem) -> str:
         """Place one article, newer than (or as new as, with a later slug) every earlier one."""
@@ -265,23 +262,22 @@ class StoryIndex:
             raise ValueError(f"{item.slug} is older than {self.items[-1].slug}: rebuild the index")
         counts = features(item.title, item.lede, item.names)
         self._df.update(counts.keys())
-        since = item.published.timestamp() - self.options.beat_days * 86400.0
         vec = self._vector(counts)
+        named = proper_names(item)
         top = tuple(t for t, _ in sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: self.options.top_terms])
         if item.pin is not None:
             group = self._groups.get(item.pin) or self._new(item.pin, True)
         else:
-            group = self._choose(vec, self._candidates(item, vec), since) or self._new(item.slug, False)
+            group = self._choose(vec, named, self._candidates(item, vec)) or self._new(item.slug, False)
         index = len(self.items)
         self.items.append(item)
         self._vectors.append(vec)
         self._top.append(top)
+        self._names.append(named)
         self._group_of.append(group)
         group.add(index, vec)
         for term in top:
             self._postings[term].append(index)
-        for term in counts:
-            self._uses[term].append(index)
         return group.id
 
     def _new(self, wanted: str, pinned: bool) -> _Group:
