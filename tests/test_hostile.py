@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import TOPICS, Project, article
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from mkdocs.exceptions import Abort
 
 from digest.analysis.analyse import AnalysisOptions, build_digest
-from digest.loading.loader import parse_article
+from digest.loading.loader import RESERVED_SLUGS, parse_article, slugify
 from digest.loading.topics import TopicIndex, parse_topics
 from digest.loading.xmlchars import xml_safe
 from digest.pages.render import Renderer
@@ -187,6 +187,8 @@ def test_random_text_never_crashes(text: str) -> None:
                        st.text(min_size=1, max_size=60).filter(lambda t: xml_safe(t).strip()), min_size=1),
        bodies)
 def test_valid_articles_with_any_text_publish(fields: dict[str, str], body: str) -> None:
+    # A source named like a listing page ("Index") is refused on purpose (see test_hostile2).
+    assume(slugify(fields.get("source", "S")) not in RESERVED_SLUGS)
     meta = {"title": "T", "date": "2020-01-27", "source": "S", "topics": ["iraq-protests"], **fields}
     _check("---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n" + body)
     result, problems = parse_article("---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n" + body,

@@ -10,7 +10,7 @@ import yaml
 from conftest import TOPICS, article
 
 from digest.analysis.analyse import AnalysisOptions, build_digest
-from digest.analysis.stories import StoryIndex, StoryItem, StoryOptions, cluster, lede, story_item
+from digest.analysis.stories import StoryIndex, StoryItem, StoryOptions, cluster, lede, proper_names, story_item
 from digest.analysis.text import split_sentences
 from digest.loading.loader import parse_article
 from digest.loading.topics import TopicIndex, parse_topics
@@ -229,7 +229,7 @@ def test_one_beat_is_not_one_story_without_rare_terms_in_common() -> None:
     items += [story_item(s, T0 + timedelta(hours=3 * i), t, split_sentences(b)) for i, (s, t, b) in enumerate(RATES)]
     found = cluster(items).assignment()
     assert found["us-rates"] == "us-rates" and found["uk-economy"] == "uk-economy"
-    merged = cluster(items, StoryOptions(rare_shared=0)).assignment()
+    merged = cluster(items, StoryOptions(rare_shared=0, named_link=0)).assignment()
     assert merged["us-rates"] != "us-rates"                          # the wrong merge the check holds back
 
 
@@ -258,3 +258,56 @@ def _replay(items: list[StoryItem], at: int, change: str) -> None:
         changed = [*items, replace(items[-1], slug="backdated", published=items[at].published - timedelta(minutes=1))]
     assert cluster(changed, warm=warm) is warm
     assert _state(warm) == _state(cluster(changed))
+
+
+
+def _at(slug: str, days: float, title: str, body: str) -> StoryItem:
+    return story_item(slug, T0 + timedelta(days=days), title, split_sentences(body))
+
+
+# Two tournaments' reports, as a sports desk files them: the beat's words in common, no name.
+TENNIS = [("hewitt-adelaide", "Hewitt falls to Dent in Adelaide",
+           "Lleyton Hewitt suffered a shock defeat in the quarter-finals of the Adelaide hardcourt event. "
+           "The top seed broke early in the second set but lost in straight sets to the American Taylor Dent. "
+           "Dent will face Juan Ignacio Chela in the semi-finals."),
+          ("federer-qatar", "Federer breezes into Qatar semi-finals",
+           "Roger Federer reached the semi-finals of the Qatar Open with an easy win over the seventh seed "
+           "Feliciano Lopez. The Swiss world number one broke early in both sets and will face Nikolay "
+           "Davydenko in the last four.")]
+# One event's reports from two outlets, worded apart: the names in common.
+STALLONE = [("greer-walks-out", "Greer walks out of Celebrity Big Brother",
+             "Germaine Greer left the Celebrity Big Brother house on Friday, calling the show's producers bullies. "
+             "The writer said John McCririck and Jackie Stallone had been treated cruelly by the programme."),
+            ("mccririck-evicted", "McCririck voted off the show after row",
+             "Viewers voted the racing pundit John McCririck off the reality programme two days after Greer quit. "
+             "McCririck had clashed with Jackie Stallone over the rules of the house.")]
+DESK = [(s, t, b) for s, t, b in BEAT]
+
+
+def _stories(pair: list[tuple[str, str, str]], lower: bool = False, **options: float) -> dict[str, str]:
+    case = str.lower if lower else str
+    items = [_at(f"{s}-{n}", -20 + i, case(t), case(b)) for n, (i, (s, t, b)) in enumerate(enumerate(DESK * 3))]
+    items += [_at(s, i, case(t), case(b)) for i, (s, t, b) in enumerate(pair)]
+    return cluster(items, StoryOptions(**options)).assignment()  # type: ignore[arg-type]
+
+
+def test_a_weak_link_needs_a_name_in_common() -> None:
+    """Two tennis reports from two tournaments share "quarter-finals", "seed", "broke early" and
+    "semi-finals", enough to link them; they name no one in common, so they stay apart."""
+    assert _stories(TENNIS)["federer-qatar"] == "federer-qatar"
+    assert _stories(TENNIS, named_link=0)["federer-qatar"] == "hewitt-adelaide"    # what the rule holds back
+
+
+def test_one_event_in_other_words_still_joins_by_its_names() -> None:
+    found = _stories(STALLONE)
+    assert found["mccririck-evicted"] == "greer-walks-out"
+
+
+def test_lower_cased_text_shows_no_names_so_only_strong_links_group_it() -> None:
+    """A lower-cased feed (the BBC set) has no capitals to find names by: silence rather than a
+    guess, unless the reports are close enough on their own."""
+    assert _stories(STALLONE, lower=True)["mccririck-evicted"] == "mccririck-evicted"
+    assert _stories(STALLONE, lower=True, named_link=0)["mccririck-evicted"] == "greer-walks-out"
+    assert proper_names(_at("x", 0, "greer walks out", "germaine greer left the house.")) == frozenset()
+    assert proper_names(_at("x", 0, "Greer walks out", "The writer Germaine Greer left. Greer said so.")) \
+        == {"germaine", "greer"}

@@ -9,8 +9,10 @@ across its whole prose (a later paragraph names the people and places a feature'
 hints at). Articles are taken in date order (then slug); each one joins the story of
 its most similar earlier article published within `window_days` before it (single link),
 if its similarity to that story's centroid also clears a bar (the centroid check keeps a
-chain of pairwise links from merging two events) and the two share `rare_shared` rare words
-(one beat's common vocabulary is not one event), or else it starts a story.
+chain of pairwise links from merging two events), the two share `rare_shared` rare words
+(one beat's common vocabulary is not one event) and, if their similarity is below
+`named_link`, a name (same who or where: one desk's stories of one beat share its words as
+much as one event's reports do), or else it starts a story.
 
 Every decision uses only earlier articles (document frequencies too are counted over the
 articles seen so far), so the grouping is a pure function of the corpus and its date
@@ -38,7 +40,7 @@ from .quotes import quotable
 from .text import is_stopword, words
 
 __all__ = ["LEDE_WORDS", "NAME_REPEATS", "StoryIndex", "StoryItem", "StoryOptions", "cluster", "lede",
-           "names", "story_item"]
+           "names", "proper_names", "story_item"]
 
 #: How much of an article's prose describes its event: the first words, after the headline.
 LEDE_WORDS = 300
@@ -61,6 +63,7 @@ class StoryOptions:
     rare_shared: int = 2            # a link needs this many shared rare terms (0: no such check)
     rare: float = 0.02              # a term is rare while at most this share of the articles has it
     rare_floor: int = 10            # ... or at most this many (one event's reports may number ten)
+    named_link: float = 0.25        # a weaker link needs a name both articles capitalise (0: no such check)
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,12 @@ def features(title: str, text: str, named: Iterable[tuple[str, int]] = ()) -> Co
     return counts
 
 
+def proper_names(item: StoryItem) -> frozenset[str]:
+    """The names an article gives: content words it capitalises inside a sentence of its lede,
+    or at least `NAME_REPEATS` times over its prose (`StoryItem.names`)."""
+    return frozenset(_content(" ".join(_CAPITALISED.findall(item.lede)))).union(w for w, _ in item.names)
+
+
 Vector = dict[str, float]
 
 
@@ -182,6 +191,7 @@ class StoryIndex:
         self._groups: dict[str, _Group] = {}
         self._df: Counter[str] = Counter()
         self._postings: dict[str, list[int]] = defaultdict(list)
+        self._names: list[frozenset[str]] = []
 
     @property
     def last_key(self) -> tuple[float, str] | None:
@@ -208,13 +218,19 @@ class StoryIndex:
         ranked = sorted(shared.items(), key=lambda kv: (-kv[1], -kv[0]))
         return [j for j, _ in ranked[: self.options.candidates]]
 
-    def _choose(self, vec: Vector, candidates: list[int]) -> _Group | None:
-        """The story of the most similar linked candidate whose centroid also agrees."""
+    def _choose(self, vec: Vector, names: frozenset[str], candidates: list[int]) -> _Group | None:
+        """The story of the most similar linked candidate whose centroid also agrees. A link
+        below `named_link` also needs a name in common: one beat's stories share its words
+        ("seed", "quarter-finals"; "bidder", "shareholders") as much as one event's reports do,
+        and the names (who, where) are what tell them apart. Text without capitals (a
+        lower-cased feed) shows no names, so only its strong links group it."""
         scored = sorted(((_dot(vec, self._vectors[j]), -j) for j in candidates), reverse=True)
         tried: set[str] = set()
         for score, neg in scored:
             if score < self.options.link:
                 break
+            if score < self.options.named_link and not names & self._names[-neg]:
+                continue
             group = self._group_of[-neg]
             if group.id in tried or not self._specific(vec, self._vectors[-neg]):
                 continue
@@ -248,15 +264,17 @@ class StoryIndex:
         counts = features(item.title, item.lede, item.names)
         self._df.update(counts.keys())
         vec = self._vector(counts)
+        named = proper_names(item)
         top = tuple(t for t, _ in sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: self.options.top_terms])
         if item.pin is not None:
             group = self._groups.get(item.pin) or self._new(item.pin, True)
         else:
-            group = self._choose(vec, self._candidates(item, vec)) or self._new(item.slug, False)
+            group = self._choose(vec, named, self._candidates(item, vec)) or self._new(item.slug, False)
         index = len(self.items)
         self.items.append(item)
         self._vectors.append(vec)
         self._top.append(top)
+        self._names.append(named)
         self._group_of.append(group)
         group.add(index, vec)
         for term in top:
