@@ -227,6 +227,9 @@ class LivePreview:
             return True
         if not plugin.acquire(config):
             return False
+        # The last rebuild's search index is out of date now: stop it, so that it does not
+        # hold a core (and the interpreter) while this one runs.
+        plugin.cancel_search()
         try:
             return self._rebuild(config, stamps, added, removed)
         finally:

@@ -219,7 +219,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def start_search(self, config: MkDocsConfig, made: Generated, later: bool = False) -> None:
         """Write the search index in the background (it needs only the digest); `later`: make
         its records there too (a live rebuild does not wait for them)."""
-        self._cancel_search()
+        self.cancel_search()
         self._search = IndexJob(Path(config.site_dir) / "pagefind", made.records if later else made.records(),
                                 language(config))
 
@@ -388,11 +388,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         try:
             self._close()
-            self._cancel_search()
+            self.cancel_search()
         finally:
             self._release_lock()
 
-    def _cancel_search(self) -> None:
+    def cancel_search(self) -> None:
         if self._search is not None:
             self._search.cancel()
             self._search = None
