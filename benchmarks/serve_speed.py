@@ -44,16 +44,17 @@ POLL_S = 0.02          # how often the served page is fetched while waiting for 
 SETTLE_S = 0.5         # pause after a change is visible, before the next one
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now (also used by tests/test_serve.py)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def _get(url: str) -> tuple[int, str]:
+def fetch(url: str, timeout: float = 600) -> tuple[int, str]:
     """Status and text of a served page (0 while the server does not answer)."""
     try:
-        with urllib.request.urlopen(url, timeout=600) as r:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
             return r.status, r.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as e:
         return e.code, ""
@@ -65,7 +66,7 @@ class Server:
     """`mkdocs serve` in its own process group, with its tree's peak RSS sampled from /proc."""
 
     def __init__(self, project: Path, code: Path, log: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}/"
         self.log = log
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0",
@@ -90,7 +91,7 @@ class Server:
             if self.proc.poll() is not None:
                 raise SystemExit(f"mkdocs serve exited ({self.proc.returncode}); see {self.log}:\n"
                                  f"{self.log.read_text()[-3000:]}")
-            status, text = _get(self.base + path)
+            status, text = fetch(self.base + path)
             if check(status, text):
                 return time.monotonic()
             time.sleep(POLL_S)

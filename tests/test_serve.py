@@ -5,32 +5,23 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
 
 import pytest
 from conftest import TOPICS, Project, article
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from serve_speed import fetch, free_port  # noqa: E402
 
 
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, ""
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return 0, ""
+# The same HTTP helpers as the serve benchmark's (a test waits at most 5 s for one answer).
+_free_port = free_port
+_get = partial(fetch, timeout=5)
 
 
 def _indexed(base: str) -> int:

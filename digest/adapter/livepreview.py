@@ -47,6 +47,7 @@ from ..model import Article, ArticleAnalysis
 from ..pages.render import templates_dir
 from .generate import Generated, generate
 from .pagefiles import SlotPage
+from .placement import article_sources, blog_dirs
 
 if TYPE_CHECKING:
     from .plugin import DigestPlugin
@@ -110,6 +111,7 @@ class LivePreview:
         self.plugin = plugin
         self.enabled = True
         self.checked = False                # the first fast rebuild checks MkDocs' page steps
+        self._expected: tuple[str, bytes] | None = None   # the probe page's file, as the full build wrote it
         self.parsed = ParseMemo()
         self.memo = Memo()                  # summaries and pages by their inputs (analysis/memo.py)
         self.analyses: dict[str, tuple[str, str, ArticleAnalysis]] = {}
@@ -242,7 +244,6 @@ class LivePreview:
             new = Files([File(uri, config.docs_dir, config.site_dir, config.use_directory_urls)
                          for uri in sorted(added)])
             set_exclusions(new, config)
-            from .placement import article_sources, blog_dirs
             kept = article_sources(new, config, self.plugin.config.articles_dir, blog_dirs(config),
                                    self.plugin.serving)
             if len(kept) != len(added):
@@ -377,7 +378,7 @@ class LivePreview:
 
     def _check(self) -> bool:
         self.checked = True
-        expected = getattr(self, "_expected", None)
+        expected = self._expected
         if expected is None:
             return True
         path, before = expected
