@@ -94,12 +94,15 @@ class ArticleAnalysis:
     # terms space-separated in one string and their counts in that order, because a pair
     # per term took half of an analysis' memory; and its numeric claims as (sentence
     # index, value, bound, figure, thing, label, scope, scope label, attributed source
-    # or "") tuples (where reports differ).
+    # or "") tuples (where reports differ); and what the story clustering reads of it, its
+    # lede and its (name, count) pairs (digest/analysis/lede.py).
     minhash: bytes = b""
     terms: str = ""
     term_counts: tuple[int, ...] = ()
     claims: tuple[tuple[object, ...], ...] = ()
     shingles: bytes = b""
+    lede: str = ""
+    names: tuple[tuple[str, int], ...] = ()
 
     def summary_sentences(self) -> tuple[str, ...]:
         return tuple(self.sentences[i] for i in self.summary)

@@ -27,7 +27,8 @@ from .figures import Claim, attach_claims, raw_claims
 from .memo import Memo
 from .duplicates import Story as Text
 from .similarity import DEFAULT_MIN_SCORE, related, vectorise, vectorise_counts
-from .stories import StoryIndex, StoryItem, StoryOptions, cluster, story_item
+from .lede import lede_and_names
+from .stories import StoryIndex, StoryItem, StoryOptions, cluster
 from .story import Report
 from .story import stories as told_stories
 from .summarize import rank_terms, select
@@ -77,6 +78,7 @@ def analyse_prose(title: str, prose: str, n: int) -> ArticleAnalysis:
         "term_counts": tuple(count for _, count in counts),
         "claims": raw_claims(sentences),
     }
+    features["lede"], features["names"] = lede_and_names(sentences)
     if not sentences:
         return ArticleAnalysis((), (), **features)  # type: ignore[arg-type]
     scores, sim = rank_terms(sentence_terms, title_terms)
@@ -128,14 +130,8 @@ def group_stories(published: Iterable[Article], copies: Mapping[str, str], analy
     (and their outlets count among its outlets). `index`: the clustering state of the last build."""
     everything = {a.slug: a for a in published}
     items = {slug: a for slug, a in everything.items() if slug not in copies}
-    def item(a: Article) -> StoryItem:
-        sentences = analyses[a.slug].sentences
-        if memo is None:
-            return story_item(a.slug, a.published, a.title, sentences, a.story)
-        return memo.get(("item", a.slug, a.published, a.title, sentences, a.story),
-                        lambda: story_item(a.slug, a.published, a.title, sentences, a.story))
-
-    found = cluster((item(a) for a in items.values()), options.stories, index).assignment()
+    found = cluster((StoryItem(a.slug, a.published, a.title, analyses[a.slug].lede, a.story, analyses[a.slug].names)
+                     for a in items.values()), options.stories, index).assignment()
     members: dict[str, list[Article]] = {}
     for slug, sid in found.items():
         members.setdefault(sid, []).append(items[slug])

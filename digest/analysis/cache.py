@@ -38,11 +38,11 @@ __all__ = ["ANALYSIS_LIBRARIES", "AnalysisCache", "PageCache", "PairStore", "cod
 log = logging.getLogger("mkdocs.plugins.digest")
 
 #: Bump when the entry layout changes; source edits of ANALYSIS_MODULES are picked up anyway.
-FORMAT = "2"
+FORMAT = "3"
 #: The modules whose code decides an ArticleAnalysis.
 ANALYSIS_MODULES = ("analysis/text.py", "analysis/summarize.py", "analysis/analyse.py", "model.py",
                     "analysis/duplicates.py", "analysis/figures.py", "analysis/figure_context.py",
-                    "analysis/attribution.py", "loading/prose.py",
+                    "analysis/attribution.py", "analysis/lede.py", "analysis/quotes.py", "loading/prose.py",
                     "loading/convert.py", "loading/sanitize.py")
 #: The distributions whose versions shape an analysis: the MinHash signatures, the stems,
 #: the scores' arithmetic, and the HTML the prose is read from.
@@ -330,7 +330,8 @@ class AnalysisCache(_Store):
                            "minhash": base64.b64encode(analysis.minhash).decode("ascii"),
                            "terms": analysis.terms, "term_counts": analysis.term_counts,
                            "claims": analysis.claims,
-                           "shingles": base64.b64encode(analysis.shingles).decode("ascii")},
+                           "shingles": base64.b64encode(analysis.shingles).decode("ascii"),
+                           "lede": analysis.lede, "names": analysis.names},
                           ensure_ascii=False, separators=(",", ":"))
         self._write(key, data)
 
@@ -434,5 +435,10 @@ def _decode(raw: object) -> ArticleAnalysis | None:
     if not (isinstance(claims, list) and all(isinstance(c, list) and len(c) == 9
                                              and type(c[0]) is int and 0 <= c[0] < n for c in claims)):
         return None
+    lede, names = raw["lede"], raw["names"]
+    if not (isinstance(lede, str) and isinstance(names, list)
+            and all(isinstance(p, list) and len(p) == 2 and type(p[0]) is str and type(p[1]) is int for p in names)):
+        return None
     return ArticleAnalysis(tuple(sentences), tuple(summary), tuple(map(float, scores)),
-                           minhash, terms, tuple(counts), tuple(map(tuple, claims)), shingles)
+                           minhash, terms, tuple(counts), tuple(map(tuple, claims)), shingles,
+                           lede, tuple((w, c) for w, c in names))

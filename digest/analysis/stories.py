@@ -30,24 +30,15 @@ Pure: no MkDocs and no file I/O.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .quotes import quotable
-from .text import is_stopword, words
+from .lede import CAPITALISED, LEDE_WORDS, NAME_REPEATS, content_words, lede, lede_and_names, names
 
 __all__ = ["LEDE_WORDS", "NAME_REPEATS", "StoryIndex", "StoryItem", "StoryOptions", "cluster", "lede",
            "names", "proper_names", "story_item"]
-
-#: How much of an article's prose describes its event: the first words, after the headline.
-LEDE_WORDS = 300
-#: How often an article must capitalise a word inside its sentences for it to count as one of
-#: its names (once is often a passing mention: "a Facebook post", "on Sunday").
-NAME_REPEATS = 2
-_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]+")
 
 
 @dataclass(frozen=True)
@@ -83,55 +74,21 @@ class StoryItem:
         return (self.published.timestamp(), self.slug)
 
 
-def news(sentences: Iterable[str]) -> list[str]:
-    """The sentences that tell news: page furniture (quotes.quotable's: web-archive and widget
-    notices, captions, credits, player prompts, headings) left out, datelines dropped."""
-    return [q for q in map(quotable, sentences) if q is not None]
-
-
-def _first_words(sentences: Iterable[str], words: int) -> str:
-    taken: list[str] = []
-    for sentence in sentences:
-        taken.extend(sentence.split())
-        if len(taken) >= words:
-            break
-    return " ".join(taken[:words])
-
-
-def lede(sentences: Iterable[str], words: int = LEDE_WORDS) -> str:
-    """The first `words` words of an article's news sentences (furniture skipped, see `news`)."""
-    return _first_words(news(sentences), words)
-
-
-def _content(text: str) -> list[str]:
-    return [w for w in words(text) if len(w) > 1 and not is_stopword(w)]
-
-
-def names(sentences: Iterable[str], repeats: int = NAME_REPEATS) -> tuple[tuple[str, int], ...]:
-    """The content words an article capitalises inside its news sentences at least `repeats`
-    times over its whole prose, with their counts, in word order."""
-    return _names(news(sentences), repeats)
-
-
-def _names(told: list[str], repeats: int = NAME_REPEATS) -> tuple[tuple[str, int], ...]:
-    counts = Counter(_content(" ".join(_CAPITALISED.findall(" ".join(told)))))
-    return tuple(sorted((w, c) for w, c in counts.items() if c >= repeats))
-
-
 def story_item(slug: str, published: datetime, title: str, sentences: Iterable[str],
                pin: str | None = None) -> StoryItem:
-    """An article as the clustering reads it: its lede and its names, from its sentences."""
-    told = news(sentences)
-    return StoryItem(slug, published, title, _first_words(told, LEDE_WORDS), pin, _names(told))
+    """An article as the clustering reads it: its lede and its names, from its sentences
+    (the pipeline has them in the article's analysis already, see lede.py)."""
+    told_lede, named = lede_and_names(sentences)
+    return StoryItem(slug, published, title, told_lede, pin, named)
 
 
 def features(title: str, text: str, named: Iterable[tuple[str, int]] = ()) -> Counter[str]:
     """Word counts of headline (twice), lede, capitalised words inside the lede's sentences
     (again) and the article's names (their counts over the whole prose, again).
     Words, not stems: stemming every lede again would cost more than all the clustering."""
-    title_words = _content(title)
-    counts = Counter(title_words + title_words + _content(text))
-    counts.update(w for w in _content(" ".join(_CAPITALISED.findall(text))) if w in counts)
+    title_words = content_words(title)
+    counts = Counter(title_words + title_words + content_words(text))
+    counts.update(w for w in content_words(" ".join(CAPITALISED.findall(text))) if w in counts)
     for word, count in named:
         counts[word] += count
     return counts
@@ -140,16 +97,16 @@ def features(title: str, text: str, named: Iterable[tuple[str, int]] = ()) -> Co
 def proper_names(item: StoryItem) -> frozenset[str]:
     """The names an article gives: content words it capitalises inside a sentence of its lede,
     or at least `NAME_REPEATS` times over its prose (`StoryItem.names`)."""
-    return frozenset(_content(" ".join(_CAPITALISED.findall(item.lede)))).union(w for w, _ in item.names)
+    return frozenset(content_words(" ".join(CAPITALISED.findall(item.lede)))).union(w for w, _ in item.names)
 
 
 Vector = dict[str, float]
 
 
 def _dot(a: Vector, b: Vector) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b.get(t, 0.0) for t, w in a.items())
+    """The dot product over the shared terms only (a C-level key intersection: a tenth of the
+    terms), summed exactly (fsum), so that the set's order cannot change the last bit."""
+    return math.fsum([a[t] * b[t] for t in a.keys() & b.keys()])
 
 
 @dataclass
