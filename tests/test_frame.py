@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -28,7 +29,7 @@ ARTICLES = {f"{n}{name}": text.replace(
 
 
 def _site(root: Path, extra: str = "", overrides: dict[str, str] | None = None,
-          features: str = "") -> dict[str, str]:
+          features: str = "", top: str = "") -> dict[str, str]:
     project = Project(root)
     for name, text in ARTICLES.items():
         project.add(name, text)
@@ -41,7 +42,7 @@ def _site(root: Path, extra: str = "", overrides: dict[str, str] | None = None,
         for name, body in overrides.items():
             (root / "theme" / name).parent.mkdir(parents=True, exist_ok=True)
             (root / "theme" / name).write_text(body)
-    cfg.write_text(text)
+    cfg.write_text(text + top)
     project.build()
     return {p.relative_to(project.site).as_posix(): p.read_text() for p in project.site.rglob("*.html")}
 
@@ -85,3 +86,28 @@ def test_a_theme_that_prints_fields_its_own_way_renders_every_page(
     theirs = _site(tmp_path / "theme", "      fill_pages: false\n", overrides=overrides)
     assert filled == theirs
     assert "A VERY LONG TITLE" in filled["articles/0long/index.html"] or "upper" not in partial
+
+
+def test_a_filled_page_keeps_its_body_not_the_whole_page_once_written(tmp_path: Path,
+                                                                     caplog: pytest.LogCaptureFixture) -> None:
+    """MkDocs keeps every page until the build ends: once written, a filled page's content
+    is its body again (as with the theme's own rendering), not the whole page, and a plugin
+    reading pages after the build sees what it would without the frame."""
+    caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.digest")
+    (tmp_path / "hook.py").write_text(
+        "import json\n"
+        "seen = {}\n"
+        "def on_post_page(output, page, config):\n"
+        "    seen[page.file.src_uri] = page\n"
+        "def on_post_build(config):\n"
+        "    out = {uri: [p.content, bool(p.meta.get('digest_filled'))] for uri, p in seen.items()}\n"
+        "    open(config.site_dir + '/../contents.json', 'w').write(json.dumps(out))\n")
+    filled = _site(tmp_path, top="hooks: [hook.py]\n")
+    assert filled and _filled(caplog) >= 8
+    contents = json.loads((tmp_path / "contents.json").read_text())
+    article_pages = {uri: c for uri, c in contents.items() if uri.startswith("articles/")}
+    assert len(article_pages) == len(ARTICLES)
+    for uri, (content, flagged) in article_pages.items():
+        assert not flagged, uri
+        assert "<!doctype" not in content.lower() and "<html" not in content, uri
+    assert "Three rockets struck the embassy compound on Sunday." in article_pages["articles/0plain.md"][0]

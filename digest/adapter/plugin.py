@@ -95,6 +95,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.pageset: PageSet | None = None
         self._pipeline: Pipeline | None = None
         self._frames: FrameMaker | None = None      # the theme's page around article pages
+        self._unfilled: dict[str, str] = {}          # filled pages being written -> their body
         self._bodies: dict[str, str] = {}     # article page -> slug, for bodies the pipeline converts
         self._search: IndexJob | None = None    # the search index, written while pages render
         self._frozen = False                    # objects of this build kept out of gc passes
@@ -323,6 +324,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             return context
         filled = self._frames.fill(page, context)
         if filled is not None:
+            self._unfilled[page.file.src_uri] = page.content or ""
             page.content, page.meta[FLAG] = filled, True
         return context
 
@@ -335,11 +337,19 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         only if filling it gave the same page."""
         if self._frames is not None:
             self._frames.check(page, output)
+        # A filled page gets its body back once written: MkDocs keeps every page until the
+        # build ends, and a whole page in each one's content was a third of a build's memory.
+        body = self._unfilled.pop(page.file.src_uri, None)
+        if body is not None:
+            page.content = body
+            page.meta.pop(FLAG, None)
         return output
 
     def _body(self, slug: str) -> Converted | None:
         """An article's body converted outside MkDocs: by this build's pipeline, or kept by the live preview."""
-        found = self._pipeline.body(slug) if self._pipeline is not None else None
+        # A build takes each body out of the pipeline as its page comes up (its page holds it
+        # from then on); a live preview keeps its own copies for the next rebuild.
+        found = self._pipeline.body(slug, take=self._live is None) if self._pipeline is not None else None
         if found is None and self._live is not None:
             found = self._live.body(slug)
         return found

@@ -138,9 +138,10 @@ class Pipeline:
         """Every body this pipeline converted (or found in the page cache), by slug."""
         return dict(self._bodies)
 
-    def body(self, slug: str) -> Converted | None:
-        """The converted body of an article; None if the pipeline does not convert it (MkDocs does)."""
-        return self._bodies.get(slug)
+    def body(self, slug: str, take: bool = False) -> Converted | None:
+        """The converted body of an article; None if the pipeline does not convert it (MkDocs
+        does). `take`: hand it over and forget it (a build needs each body once)."""
+        return self._bodies.pop(slug, None) if take else self._bodies.get(slug)
 
     def close(self) -> None:
         """Drop the bodies (the workers are released when the jobs are done)."""
