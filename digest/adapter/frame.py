@@ -173,6 +173,7 @@ class FrameMaker:
         self.verified: set[str] = set()
         self.filled = 0
         self._expected: dict[str, tuple[str, str]] = {}     # page -> (shape, its fill), to check
+        self._unfilled: dict[str, str] = {}                 # filled pages being written -> their body
         self.nonce = secrets.token_hex(6)
         self._toc_marker = f"nd{self.nonce}tocx"
 
@@ -192,6 +193,23 @@ class FrameMaker:
             return None
         self.filled += 1
         return filled
+
+    def fill_in(self, page: Any, context: Mapping[str, Any]) -> None:
+        """Put the finished page in the page's content, flagged for overrides/main.html to
+        print as it is, when its shape's frame has passed its check (see `fill`)."""
+        filled = self.fill(page, context)
+        if filled is not None:
+            self._unfilled[page.file.src_uri] = page.content
+            page.content, page.meta[FLAG] = filled, True
+
+    def written(self, page: Any) -> None:
+        """A filled page gets its body back once written: MkDocs keeps every page until the
+        build ends (a whole page in each one's content was a quarter of a build's memory),
+        and a plugin reading pages afterwards sees what the theme's own rendering leaves."""
+        body = self._unfilled.pop(page.file.src_uri, None)
+        if body is not None:
+            page.content = body
+            page.meta.pop(FLAG, None)
 
     def check(self, page: Any, output: str) -> None:
         """After the theme rendered a shape's first page: its frame is used for the other

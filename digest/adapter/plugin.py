@@ -58,7 +58,7 @@ from ..pages.messages import load as load_messages
 from ..pages.pagefindservice import IndexJob, SearchIndexError
 from ..pages.render import PageSet, mount, page_uri, page_url, templates_dir
 from .config import DigestConfig
-from .frame import FLAG, FrameMaker
+from .frame import FrameMaker
 from .generate import Generated, generate, language, topics_file_uri
 from .livepreview import LivePreview
 from .lock import BuildLock, LockTimeout
@@ -95,7 +95,6 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.pageset: PageSet | None = None
         self._pipeline: Pipeline | None = None
         self._frames: FrameMaker | None = None      # the theme's page around article pages
-        self._unfilled: dict[str, str] = {}          # filled pages being written -> their body
         self._bodies: dict[str, str] = {}     # article page -> slug, for bodies the pipeline converts
         self._search: IndexJob | None = None    # the search index, written while pages render
         self._frozen = False                    # objects of this build kept out of gc passes
@@ -322,10 +321,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         (overrides/main.html prints it as it is), once the frame has passed its check."""
         if self._frames is None or page.file.src_uri not in self.article_uris or page.file.inclusion.is_in_nav():
             return context
-        filled = self._frames.fill(page, context)
-        if filled is not None:
-            self._unfilled[page.file.src_uri] = page.content or ""
-            page.content, page.meta[FLAG] = filled, True
+        self._frames.fill_in(page, context)
         return context
 
     on_page_context = CombinedEvent(_put_body, _fill_page)
@@ -334,15 +330,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     @event_priority(100)
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         """A shape's first page is rendered by the theme: its frame is used for the others
-        only if filling it gave the same page."""
+        only if filling it gave the same page. A filled page gets its body back."""
         if self._frames is not None:
             self._frames.check(page, output)
-        # A filled page gets its body back once written: MkDocs keeps every page until the
-        # build ends, and a whole page in each one's content was a third of a build's memory.
-        body = self._unfilled.pop(page.file.src_uri, None)
-        if body is not None:
-            page.content = body
-            page.meta.pop(FLAG, None)
+            self._frames.written(page)
         return output
 
     def _body(self, slug: str) -> Converted | None:
