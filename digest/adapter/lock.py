@@ -21,12 +21,14 @@ import time
 from pathlib import Path
 from typing import IO
 
+from mkdocs.exceptions import PluginError
+
 try:
     import fcntl
 except ImportError:                                  # Windows
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["LOCK_WAIT_ENV", "BuildLock", "LockTimeout"]
+__all__ = ["LOCK_WAIT_ENV", "BuildLock", "LockTimeout", "SiteLock"]
 
 log = logging.getLogger("mkdocs.plugins.digest")
 LOCK_WAIT_ENV = "NEWSDIGEST_LOCK_WAIT"
@@ -109,6 +111,28 @@ class BuildLock:
 #: Lock files held by this process. A forked worker (the analysis pool) closes its copies,
 #: or a worker left behind by a killed build would keep the lock.
 _HELD: set[IO[bytes]] = set()
+
+
+class SiteLock:
+    """A plugin's hold on its site's BuildLock: taken in on_config (and by a live rebuild),
+    let go when the build ends or fails; taking it again first lets the last one go."""
+
+    def __init__(self) -> None:
+        self._lock: BuildLock | None = None
+
+    def take(self, cache_dir: Path | None, site_dir: Path) -> None:
+        """Wait for any other build of the site to end; a PluginError if it does not in time."""
+        self.release()
+        self._lock = BuildLock(cache_dir, site_dir)
+        try:
+            self._lock.acquire()
+        except LockTimeout as exc:
+            raise PluginError(str(exc)) from None
+
+    def release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
 
 def _close_in_child() -> None:

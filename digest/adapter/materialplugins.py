@@ -1,4 +1,5 @@
-"""What newsdigest does about Material's own plugins: `social` writes Open Graph and Twitter
+"""What newsdigest does to the Material theme: adds its overrides and stylesheet, turns the
+theme's own search off (Pagefind's box replaces it), and about Material's own plugins: `social` writes Open Graph and Twitter
 tags of its own (ours yield to them); `offline` makes sites to open from file://, where
 Pagefind search cannot work (a warning says so).
 
@@ -11,11 +12,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 
-__all__ = ["SOCIAL_DEFAULT_TAGS", "social_tags", "theme_plugin_warnings", "turn_off_theme_search"]
+__all__ = ["SOCIAL_DEFAULT_TAGS", "prepare_theme", "social_tags", "theme_plugin_warnings", "turn_off_theme_search"]
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
@@ -23,6 +25,17 @@ log = logging.getLogger("mkdocs.plugins.digest")
 SOCIAL_DEFAULT_TAGS = frozenset({
     "og:type", "og:title", "og:description", "og:image", "og:image:type", "og:image:width",
     "og:image:height", "og:url", "twitter:card", "twitter:title", "twitter:description", "twitter:image"})
+
+
+def prepare_theme(config: MkDocsConfig, overrides: Path, stylesheet: str) -> None:
+    """Our template overrides first among the theme's folders, our stylesheet among the
+    extra CSS (each once), the theme's search off, and warnings about plugins that hinder us."""
+    if str(overrides) not in config.theme.dirs:
+        config.theme.dirs.insert(0, str(overrides))
+    if stylesheet not in [str(x) for x in config.extra_css]:
+        config.extra_css.append(stylesheet)
+    turn_off_theme_search(config)
+    theme_plugin_warnings(config)
 
 
 def _enabled(config: MkDocsConfig, *names: str) -> Iterator[Any]:

@@ -13,7 +13,7 @@ from ..analysis.pipeline import Pipeline
 from ..loading.convert import MarkdownSettings
 from .config import DigestConfig
 
-__all__ = ["analysis_options", "cache_dir", "make_pipeline"]
+__all__ = ["analysis_options", "cache_dir", "close_pipeline", "make_pipeline"]
 
 
 def cache_dir(config: MkDocsConfig, options: DigestConfig) -> Path:
@@ -41,3 +41,19 @@ def make_pipeline(config: MkDocsConfig, options: DigestConfig, serial: bool = Fa
     pages = PageCache(folder / "pages", markdown.fingerprint()) if options.cache else None
     return Pipeline(options.summary_sentences, cache, 1 if serial else options.workers, markdown=markdown,
                     page_cache=pages, kind="local" if serial else options.executor, scheduler=options.dask_scheduler)
+
+
+def close_pipeline(pipeline: Pipeline | None, prune: bool = False) -> int:
+    """Release a build's pipeline (its workers and bodies) and commit what its caches hold;
+    after a complete build (`prune`) first drop the entries it did not use. Returns how many
+    were dropped."""
+    if pipeline is None:
+        return 0
+    stores = [pipeline.cache, pipeline.page_cache]
+    pipeline.close()
+    removed = 0
+    for store in stores:
+        if store is not None:
+            removed += store.prune() if prune else 0
+            store.close()
+    return removed

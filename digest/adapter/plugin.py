@@ -61,10 +61,10 @@ from .config import DigestConfig
 from .frame import FrameMaker
 from .generate import Generated, generate, language, topics_file_uri
 from .livepreview import LivePreview
-from .lock import BuildLock, LockTimeout
+from .lock import SiteLock
 from .headfeeds import head_feeds
-from .materialplugins import social_tags, theme_plugin_warnings, turn_off_theme_search
-from .pipelines import analysis_options, cache_dir, make_pipeline
+from .materialplugins import prepare_theme, social_tags
+from .pipelines import analysis_options, cache_dir, close_pipeline, make_pipeline
 from .navcache import NavMemo, memoise_nav_partials
 from .pagefiles import SlotPage, keep_safe_files, make_folders
 from .placement import NAV_PLACEHOLDER, article_sources, articles_folder, blog_dirs, check_collisions, place_nav
@@ -103,7 +103,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.messages: Messages = load_messages(None)  # our words, in theme.language (on_config)
         self._search_strings: dict[str, str] = self.messages.search_strings()
         self._serving = False
-        self._lock: BuildLock | None = None     # one build of this site at a time (lock.py)
+        self._lock = SiteLock()                 # one build of this site at a time (lock.py)
         self.made: Generated | None = None      # what the last build generated
         self._live: LivePreview | None = None   # `mkdocs serve`'s fast rebuilds (livepreview.py)
 
@@ -124,28 +124,17 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
     def acquire(self, config: MkDocsConfig) -> bool:
         """Wait for any other build of this site to end (lock.py), then hold it off."""
-        self._release_lock()
-        self._lock = BuildLock(cache_dir(config, self.config) if self.config.cache else None, Path(config.site_dir))
-        try:
-            self._lock.acquire()
-        except LockTimeout as exc:
-            raise PluginError(str(exc)) from None
+        self._lock.take(cache_dir(config, self.config) if self.config.cache else None, Path(config.site_dir))
         return True
 
     def release(self) -> None:
-        self._release_lock()
+        self._lock.release()
 
     def _configure(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if self.config.feeds and not config.site_url:
             log.warning("digest: feeds are on but mkdocs.yml has no site_url, so feed and canonical "
                         "links cannot be absolute. Fix: set site_url to the site's public address.")
-        overrides = str(OVERRIDES)
-        if overrides not in config.theme.dirs:
-            config.theme.dirs.insert(0, overrides)
-        if STYLESHEET not in [str(x) for x in config.extra_css]:
-            config.extra_css.append(STYLESHEET)
-        turn_off_theme_search(config)
-        theme_plugin_warnings(config)
+        prepare_theme(config, OVERRIDES, STYLESHEET)
         self.messages = load_messages(language(config))
         self._search_strings = self.messages.search_strings()
         if self.messages.warning:
@@ -153,11 +142,6 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         return config
 
     on_config = CombinedEvent(_take_lock, _configure)
-
-    def _release_lock(self) -> None:
-        if self._lock is not None:
-            self._lock.release()
-            self._lock = None
 
     def options(self) -> AnalysisOptions:
         return analysis_options(self.config)
@@ -382,7 +366,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     # Last: every plugin has written into site_dir before the next build may clean it.
     @event_priority(-100)
     def _after_build(self, *, config: MkDocsConfig) -> None:
-        self._release_lock()
+        self._lock.release()
 
     on_post_build = CombinedEvent(_post_build, _after_build)
 
@@ -391,7 +375,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             self._close()
             self.cancel_search()
         finally:
-            self._release_lock()
+            self._lock.release()
 
     def cancel_search(self) -> None:
         if self._search is not None:
@@ -405,15 +389,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if self._frozen:
             gc.unfreeze()
             self._frozen = False
-        stores = [self._pipeline.cache, self._pipeline.page_cache] if self._pipeline else []
-        if self._pipeline is not None:
-            self._pipeline.close()
-            self._pipeline = None
-        removed = 0
-        for store in stores:
-            if store is not None:
-                removed += store.prune() if prune else 0
-                store.close()
+        removed, self._pipeline = close_pipeline(self._pipeline, prune), None
         return removed
 
     # Last: other plugins' hooks have seen the final nav and files.
