@@ -29,7 +29,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from .attribution import attributions
-from .figure_context import DAY_NAMES, ELSEWHERE, MONTHS, not_a_count, place
+from .figure_context import DAY_NAMES, MONTHS, elsewhere, not_a_count, place
 from .text import GatedPattern, fold, terms
 
 __all__ = ["Claim", "attach_claims", "extract_claims", "raw_claims"]
@@ -286,7 +286,7 @@ def extract_claims(sentences: Sequence[str], *, slug: str = "", source: str = ""
         if scopes and not same:
             previous_scoped = sentence
         numbers = list(_numbers(tokens, lower))
-        if not numbers or ELSEWHERE.search(sentence):
+        if not numbers or elsewhere(sentence, folded):
             continue
         matches = list(_TOKEN.finditer(sentence))
         spans = [m.span() for m in matches]
