@@ -325,3 +325,18 @@ def test_figures_orders_of_magnitude_apart_are_different_quantities() -> None:
                             *_article("More than 8,000 people have died.", "b", "AFP"),
                             *_article("Officials said 30 people were killed.", "c", "Reuters")])
     assert [[c.figure for c in x.claims] for x in found] == [["27", "30"]]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Three people were killed.", "Of the 40 wounded, three were children.", "OF THOSE 12, two died.",
+    "\u201cOf the nine dead, four were police,\u201d he said.", "It was the WORST crash in decades: 12 died.",
+    "A \u017fecond storm killed 4.", "Among the 30 injured were two reporters.", "In 1998, 40 died.",
+    "Some 2,000 people fled.", "The last year saw 12 deaths.", "Last year 12 died.", "Two of them were hurt.",
+    "Five died in one of the attacks.", "It happened 20 years ago.", "Numbers: 19, 20 and 1999,5.", "",
+    "\u0130ncluding three children, 9 died.", "Another 40 were hurt.",
+])
+def test_the_elsewhere_gate_agrees_with_the_pattern(sentence: str) -> None:
+    """`elsewhere` skips the pattern only where it cannot match, case and folded letters included."""
+    from digest.analysis.figure_context import ELSEWHERE, elsewhere
+
+    assert elsewhere(sentence, fold(sentence)) is (ELSEWHERE.search(sentence) is not None)

@@ -246,3 +246,16 @@ def test_a_topic_of_furniture_only_has_no_story() -> None:
     found = ("Media playback is unsupported on your device", "Image copyright Reuters Image caption Crowds.",
              "Read more: our live page.", "June 26 -- Miami relatives file appeal.")
     assert tell([Report("a", 0.0, found), Report("b", 86400.0 * 9, ("Yes.",))], 120) == []
+
+
+def test_the_furniture_trie_finds_exactly_the_furniture_words() -> None:
+    """The prefix-factored pattern finds a furniture word where the plain alternation does, no more."""
+    from digest.analysis import quotes
+
+    plain = re.compile("|".join(map(re.escape, quotes._FURNITURE_WORDS)))
+    texts = [*quotes._FURNITURE_WORDS, "(photo: ap)", "an ap photograph", "photo", "a (photograph", "credit",
+             "clicking here", "email thi", "the wayback machines", "http:/", "www", "all rights reserve",
+             "enable javascrip", "version that was live when the pag", "he said on tuesday.", ""]
+    texts += [f"before {w} after" for w in quotes._FURNITURE_WORDS] + [w[:-1] for w in quotes._FURNITURE_WORDS]
+    for text in texts:
+        assert bool(quotes._FURNITURE_ANYWHERE.search(text)) is bool(plain.search(text)), text

@@ -43,7 +43,7 @@ FORMAT = "3"
 ANALYSIS_MODULES = ("analysis/text.py", "analysis/summarize.py", "analysis/analyse.py", "model.py",
                     "analysis/duplicates.py", "analysis/figures.py", "analysis/figure_context.py",
                     "analysis/attribution.py", "analysis/lede.py", "analysis/quotes.py", "loading/prose.py",
-                    "loading/convert.py", "loading/sanitize.py")
+                    "loading/convert.py", "loading/plainblocks.py", "loading/sanitize.py")
 #: The distributions whose versions shape an analysis: the MinHash signatures, the stems,
 #: the scores' arithmetic, and the HTML the prose is read from.
 ANALYSIS_LIBRARIES = ("datasketch", "snowballstemmer", "numpy", "scipy", "markdown", "pymdown-extensions", "nh3")

@@ -29,7 +29,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from .attribution import attributions
-from .figure_context import DAY_NAMES, ELSEWHERE, MONTHS, not_a_count, place
+from .figure_context import DAY_NAMES, MONTHS, elsewhere, not_a_count, place
 from .text import GatedPattern, fold, terms
 
 __all__ = ["Claim", "attach_claims", "extract_claims", "raw_claims"]
@@ -277,20 +277,19 @@ def extract_claims(sentences: Sequence[str], *, slug: str = "", source: str = ""
             if timed and not same and any(p.search(sentence, folded) for p in (_DURATION, _SINCE, _PERIOD)):
                 previous_scoped = sentence
             continue
-        if sentence.isascii():       # lower-casing ASCII moves no token boundary and no test below
-            tokens = lower = _TOKEN.findall(folded)
-        else:
-            tokens = _TOKEN.findall(sentence)
-            lower = [t.lower() for t in tokens]
+        # One pass finds the tokens, their spans and their lower case: lower-casing ASCII moves
+        # no token boundary and no test below, so such a sentence's tokens are read lower-cased.
+        matches = list(_TOKEN.finditer(sentence))
+        original = [m.group() for m in matches]
+        lower = [t.lower() for t in original]
+        tokens = lower if sentence.isascii() else original
         scopes = _scopes(sentence, previous_scoped, folded) if timed else []
         if scopes and not same:
             previous_scoped = sentence
         numbers = list(_numbers(tokens, lower))
-        if not numbers or ELSEWHERE.search(sentence):
+        if not numbers or elsewhere(sentence, folded):
             continue
-        matches = list(_TOKEN.finditer(sentence))
         spans = [m.span() for m in matches]
-        original = [m.group() for m in matches]
         starts = {start for start, *_ in numbers}
         found = [(value, start, end, c) for start, value, end, surface in numbers
                  if not not_a_count(sentence, spans, original, lower, start, end,

@@ -27,6 +27,7 @@ import markdown
 import markdown.extensions
 from markdown import inlinepatterns
 
+from .plainblocks import put_back, safe_settings, stand_in
 from .sanitize import clean_html, sanitize_version
 
 __all__ = ["DEFAULT_MARKDOWN", "Converted", "MarkdownSettings", "convert_body", "needs_mkdocs", "picklable"]
@@ -71,6 +72,11 @@ class MarkdownSettings:
         text = json.dumps([markdown.__version__, _versions(), _stable(list(self.extensions)), _stable(self.configs),
                            self.sanitize, sanitize_version() if self.sanitize else ""], default=str)
         return hashlib.sha256(text.encode()).hexdigest()
+
+    @cached_property
+    def plain_paragraphs(self) -> bool:
+        """Whether plain paragraphs may skip Markdown (digest/loading/plainblocks.py)."""
+        return safe_settings(self.extensions, self.configs)
 
     def fingerprint(self) -> str:
         """A stable hash of the settings and library versions (part of the cache key);
@@ -222,13 +228,26 @@ def _converter(settings: MarkdownSettings, body: str) -> markdown.Markdown:
     return variant
 
 
-def convert_body(body: str, settings: MarkdownSettings) -> Converted:
-    """The body's HTML (sanitised when `settings.sanitize`) and its table of contents."""
+def _markdown(body: str, settings: MarkdownSettings) -> tuple[str, tuple[dict[str, Any], ...]]:
     md = _converter(settings, body)
     md.reset()
     html = md.convert(body)
-    toc = tuple(getattr(md, "toc_tokens", ()))
-    return Converted(clean_html(html) if settings.sanitize else html, _plain(toc))
+    return html, _plain(tuple(getattr(md, "toc_tokens", ())))
+
+
+def convert_body(body: str, settings: MarkdownSettings) -> Converted:
+    """The body's HTML (sanitised when `settings.sanitize`) and its table of contents.
+
+    Plain paragraphs stand aside while Markdown converts the rest, when the settings
+    allow and the paragraphs come out as such (else the whole body is converted)."""
+    split = stand_in(body) if settings.plain_paragraphs else None
+    found = None
+    if split is not None:
+        html, toc = _markdown(split[0], settings)
+        found = put_back(html, split[1])
+    if found is None:
+        found, toc = _markdown(body, settings)
+    return Converted(clean_html(found) if settings.sanitize else found, toc)
 
 
 def _plain(tokens: Any) -> tuple[dict[str, Any], ...]:
