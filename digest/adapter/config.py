@@ -192,3 +192,9 @@ class DigestConfig(base.Config):
     source, author, topics and summary. Limiting it makes the index smaller and the build
     a little faster (README "Search" has the figures at 10,000 articles); the first search
     loads only the chunks its words need either way."""
+
+    search_shard_size = c.Type(int, default=1000)
+    """Articles per search shard: each shard is indexed by its own short-lived pagefind
+    process (about 200 MB per 1,000 full-text articles), and the search box merges the
+    shards (digest/pages/searchshards.py); with `cache`, an unchanged shard is reused from
+    the cache. 0: one index of every page, in one process (its memory grows with the site)."""
