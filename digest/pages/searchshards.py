@@ -13,9 +13,10 @@ search box merges them into its one instance with Pagefind's `mergeIndex`
 A shard's key is a hash of its records (every field, in order), the language and the
 pagefind binary itself. With a cache folder each indexed shard is kept there with a
 manifest of its files' SHA-256; a later build whose shard has the same key copies it
-from there instead of indexing it again (Pagefind writes the same bytes for the same
-records, which tests/test_searchshards.py checks), after checking every file against the
-manifest: a missing, changed or extra file discards the entry and the shard is indexed
+from there instead of indexing it again (for the same records Pagefind writes the same
+pages; only the order inside its other chunks varies, from its hash maps:
+tests/test_searchshards.py compares a reused shard with a fresh one), after checking every
+file against the manifest: a missing, changed or extra file discards the entry and the shard is indexed
 afresh. Articles are sharded oldest first, so a new article changes only the last shard.
 `size` 0 puts every record in the main bundle (one process, as before sharding).
 """
@@ -151,7 +152,7 @@ def write_shards(out_dir: Path, records: Sequence[Record], size: int, language: 
     """Write the hub bundle and the article sub-bundles (see the module doc) into out_dir,
     replacing what was there at once when all are written."""
     binary = binary or find_binary()
-    version = binary_digest(binary) if cache is not None else ""
+    version = binary_digest(binary)
     out_dir = out_dir.resolve()
     clear_stale(out_dir)
     hub, *parts = shard(records, size)
