@@ -193,8 +193,10 @@ class DigestConfig(base.Config):
     a little faster (README "Search" has the figures at 10,000 articles); the first search
     loads only the chunks its words need either way."""
 
-    search_shard_size = c.Type(int, default=1000)
-    """Articles per search shard: each shard is indexed by its own short-lived pagefind
-    process (about 200 MB per 1,000 full-text articles), and the search box merges the
-    shards (digest/pages/searchshards.py); with `cache`, an unchanged shard is reused from
-    the cache. 0: one index of every page, in one process (its memory grows with the site)."""
+    search_shard_size = c.Type(int, default=0)
+    """0 (the default): one search index of every page, written by one pagefind process
+    (its memory grows with the site: about 200 MB per 1,000 full-text articles). N: the
+    articles in shards of N, each indexed by its own short-lived process and merged by the
+    search box (digest/pages/searchshards.py); with `cache`, an unchanged shard is reused.
+    Bounded memory, but each shard ranks and expands words on its own, so results order
+    differently (README "Sharded index")."""

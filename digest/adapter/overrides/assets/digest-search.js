@@ -44,11 +44,15 @@
     nd.querySelector("pagefind-config")?.remove();
   }
 
-  function merge(box) {
+  function merge(nd, box) {
     const bundles = window.ndSearchBundles, options = box.instance.options;
     if (!Array.isArray(bundles) || !bundles.length || !options) return;
     const main = new URL(options.bundlePath || "/pagefind/", window.location.href);
-    options.mergeIndex = bundles.map((path) => ({ bundlePath: new URL(path, main).pathname }));
+    // Each merged index takes its own options: the same highlight parameter as the main one.
+    const param = nd.querySelector("pagefind-config")?.getAttribute("highlight-param");
+    options.mergeIndex = bundles.map((path) => ({
+      bundlePath: new URL(path, main).pathname, ...(param ? { highlightParam: param } : {}),
+    }));
   }
 
   function tools(nd, box, messages) {
@@ -133,7 +137,7 @@
       const input = box.querySelector("input");
       if (input) input.setAttribute("aria-label", box.dataset.ndLabel || messages.label || "");
       if (box.instance) {
-        merge(box);
+        merge(nd, box);
         tools(nd, box, messages);
       }
     }
