@@ -377,8 +377,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             except SearchIndexError as exc:
                 raise PluginError(f"digest: the search index was not written: {exc}") from None
             done = job.written
-            log.info("digest: search index of %d pages written in %d shards, %d reused from the cache "
-                     "(the build waited %.1f s for it)", job.records, done.indexed + done.reused if done else 1,
+            log.info("digest: search index of %d pages written (%d bundles, %d reused from the cache; "
+                     "the build waited %.1f s for it)", job.records, done.indexed + done.reused if done else 1,
                      done.reused if done else 0, time.perf_counter() - start)
 
     # Last: every plugin has written into site_dir before the next build may clean it.
