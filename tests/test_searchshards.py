@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import pagefind_pages
+import pytest
+from conftest import Project, article, pagefind_pages
+from test_searchindex import browser, served  # noqa: F401 - the module's Chromium fixture
 
 from digest.pages.pagefindservice import Record
 from digest.pages.searchshards import BUNDLES_SCRIPT, ShardCache, shard, shard_key, write_shards
@@ -93,3 +95,37 @@ def test_the_key_covers_every_field_the_language_and_the_binary() -> None:
     changed = [base[0], Record(base[1].url, base[1].content, {"title": "other"})] + base[2:]
     assert len({key, shard_key(base, "fr", "bin1"), shard_key(base, "en", "bin2"), shard_key(changed, "en", "bin1"),
                 shard_key(base[::-1], "en", "bin1")}) == 5
+
+
+@pytest.mark.browser
+def test_the_search_box_merges_the_shards_with_their_filters_and_highlight(project: Project, browser) -> None:
+    """search_shard_size 1: each article its own shard; the box finds all three, its filters
+    list every shard's values and narrow across shards, and result links carry the highlight."""
+    cfg = project.root / "mkdocs.yml"
+    cfg.write_text(cfg.read_text().replace("  - digest\n", "  - digest:\n      search_shard_size: 1\n"))
+    project.add("one.md", article(title="One", source="Desk", date="2020-01-20", body="Crowds marched. Police watched."))
+    project.add("two.md", article(title="Two", source="Wire", date="2020-01-21", topics="[us-troop-presence]",
+                                  body="Crowds gathered near the base. Soldiers stayed inside."))
+    project.add("three.md", article(title="Three", source="Post", date="2020-01-22",
+                                    body="Crowds cheered the vote. Members left."))
+    project.build()
+    assert len(_bundles(project.site)) >= 3
+    with served(project.site) as root:
+        page = browser.new_page()
+        try:
+            page.goto(root)
+            page.locator(".nd-search input").click()
+            page.keyboard.type("crowds")
+            links = page.locator(".nd-search .pf-searchbox-result[href*='/articles/']")
+            page.wait_for_function("document.querySelectorAll(\".nd-search .pf-searchbox-result[href*='/articles/']\")"
+                                   ".length === 3", timeout=15_000)
+            assert sorted(links.nth(i).get_attribute("href") for i in range(3)) == [
+                f"/articles/{n}/?pagefind-highlight=crowds" for n in ("one", "three", "two")]
+            sources = page.eval_on_selector("select[name=source]", "s => [...s.options].map(o => o.value)")
+            assert sources == ["", "Desk", "Post", "Wire"]
+            page.select_option("select[name=source]", "Wire")
+            page.wait_for_function("document.querySelectorAll(\".nd-search .pf-searchbox-result[href*='/articles/']\")"
+                                   ".length === 1", timeout=15_000)
+            assert links.first.get_attribute("href") == "/articles/two/?pagefind-highlight=crowds"
+        finally:
+            page.close()
