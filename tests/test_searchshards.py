@@ -10,10 +10,14 @@ from pathlib import Path
 
 import pytest
 from conftest import Project, article, pagefind_pages
-from test_searchindex import browser, served  # noqa: F401 - the module's Chromium fixture
+import test_searchindex
+from test_searchindex import served
 
 from digest.pages.pagefindservice import Record
 from digest.pages.searchshards import BUNDLES_SCRIPT, ShardCache, shard, shard_key, write_shards
+
+
+browser = test_searchindex.browser     # the same Chromium fixture
 
 
 def _records(n: int) -> list[Record]:
