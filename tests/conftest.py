@@ -91,7 +91,7 @@ def pagefind_pages(site: Path) -> dict[str, dict]:
     """The pages in a site's Pagefind index, by URL: what each result would show (url,
     content, meta), read from the index's fragment files (gzipped JSON behind a signature)."""
     pages = {}
-    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for path in (site / "pagefind").glob("**/fragment/*.pf_fragment"):    # the hub and every shard
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(b"pagefind_dcd"), path
         page = json.loads(data[len(b"pagefind_dcd"):])

@@ -103,14 +103,14 @@ def _error(root: Path, caplog: pytest.LogCaptureFixture) -> str:
 
 
 _INDEX = ("pagefind/filter/", "pagefind/fragment/", "pagefind/index/", "pagefind/pagefind-entry.json",
-          "pagefind/pagefind.")
+          "pagefind/pagefind.", "pagefind/parts/")
 
 
 def _records(files: dict[str, bytes]) -> list[dict]:
     """The search index's pages (url, text, meta, filters), decoded from its fragments."""
     pages = []
     for name, data in files.items():
-        if name.startswith("pagefind/fragment/"):
+        if name.startswith("pagefind/") and "/fragment/" in name:    # the hub's and the shards'
             raw = gzip.decompress(data)
             pages.append(json.loads(raw[len(b"pagefind_dcd"):]))
     return sorted(pages, key=lambda page: page["url"])

@@ -25,11 +25,15 @@ from conftest import REPO, Project, article, pagefind_pages
 from test_browser import CHROMIUM_ARGS, QuietHandler, chromium_path
 from test_duplicates import WIRE
 
-from digest.pages.pagefindservice import IndexJob, Record, write_bundle
+from digest.pages.pagefindservice import Record, write_bundle
+from digest.pages.searchshards import IndexJob
 
 # Every result of a query (with filters, if any), with its data, as Pagefind's search API returns them.
 SEARCH = """async ([query, filters]) => {
   const pagefind = await import("/pagefind/pagefind.js");
+  for (const part of window.ndSearchBundles || []) {      // the article shards, as the search box merges them
+    await pagefind.mergeIndex(new URL(part, new URL("/pagefind/", location.href)).pathname);
+  }
   const found = await pagefind.search(query, {filters});
   return Promise.all(found.results.map(async (r) => {
     const d = await r.data();
@@ -350,7 +354,7 @@ def test_a_copy_is_merged_into_its_original_record() -> None:
 def test_an_incomplete_bundle_is_refused_and_the_last_one_kept(tmp_path: Path) -> None:
     """A bundle the binary left half-written (an empty script, no entry file) is never
     swapped in: the build stops with a SearchIndexError and the old bundle stays."""
-    from digest.pages.pagefindservice import SearchIndexError, _check_bundle
+    from digest.pages.pagefindservice import SearchIndexError, check_bundle
 
     out = tmp_path / "pagefind"
     out.mkdir()
@@ -360,11 +364,11 @@ def test_an_incomplete_bundle_is_refused_and_the_last_one_kept(tmp_path: Path) -
     (fresh / "pagefind-entry.json").write_text('{"version": "1", "languages": {"en": {"page_count": 1}}}')
     (fresh / "pagefind-ui.css").write_bytes(b"")
     with pytest.raises(SearchIndexError, match=r"incomplete index in .*pagefind \(empty: pagefind-ui.css\)"):
-        _check_bundle(fresh, out)
+        check_bundle(fresh, out)
     assert not fresh.exists() and (out / "pagefind-entry.json").is_file()
     fresh.mkdir()
     with pytest.raises(SearchIndexError, match="left no complete index"):
-        _check_bundle(fresh, out)
+        check_bundle(fresh, out)
 
 
 def test_the_halves_a_killed_build_left_are_cleared_and_the_bundle_replaced(tmp_path: Path) -> None:

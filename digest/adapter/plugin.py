@@ -55,7 +55,7 @@ from ..loading.sanitize import clean_html
 from ..model import Article
 from ..pages.messages import Messages
 from ..pages.messages import load as load_messages
-from ..pages.pagefindservice import IndexJob, SearchIndexError
+from ..pages.searchshards import IndexJob, SearchIndexError
 from ..pages.render import PageSet, mount, page_uri, page_url, templates_dir
 from .config import DigestConfig
 from .frame import FrameMaker
@@ -205,7 +205,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         its records there too (a live rebuild does not wait for them)."""
         self.cancel_search()
         self._search = IndexJob(Path(config.site_dir) / "pagefind", made.records if later else made.records(),
-                                language(config))
+                                language(config), self.config.search_shard_size,
+                                cache_dir(config, self.config) / "search" if self.config.cache else None)
 
     # Runs after other plugins' on_files so that generated pages are not re-filtered by them,
     # and after Material's blog (-50), which marks its posts as excluded there.
@@ -360,8 +361,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 job.wait()
             except SearchIndexError as exc:
                 raise PluginError(f"digest: the search index was not written: {exc}") from None
-            log.info("digest: search index of %d pages written (the build waited %.1f s for it)",
-                     job.records, time.perf_counter() - start)
+            done = job.written
+            log.info("digest: search index of %d pages written (%d bundles, %d reused from the cache; "
+                     "the build waited %.1f s for it)", job.records, done.indexed + done.reused if done else 1,
+                     done.reused if done else 0, time.perf_counter() - start)
 
     # Last: every plugin has written into site_dir before the next build may clean it.
     @event_priority(-100)

@@ -10,9 +10,9 @@ for 10,000 articles; Pagefind issue #976), and it waits forever if the binary di
 Here all records are written at once while the replies are read as they arrive, and a
 binary that exits or refuses a record ends the build with a SearchIndexError.
 
-`IndexJob` runs the whole batch in a background thread: the plugin starts it as soon as
-the records are known, so the binary (its own process) indexes while MkDocs renders the
-pages, and the build only waits for what is left at the end.
+digest/pages/searchshards.py splits the records into shards, each indexed by one such
+process in turn, and runs them in a background thread (`IndexJob`): the plugin starts it
+as soon as the records are known, so the binary indexes while MkDocs renders the pages.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, cast
 
-__all__ = ["IndexJob", "Record", "SearchIndexError", "find_binary", "write_bundle"]
+__all__ = ["Record", "SearchIndexError", "check_bundle", "clear_stale", "find_binary", "index_files", "staging",
+           "swap", "write_bundle", "write_files"]
 
 OVERRIDE = "PAGEFIND_BINARY_PATH"     # honoured by pagefind.service.get_executable
 
@@ -50,12 +51,15 @@ class Record:
     """One search result: its address from the site root, the text it is found by, the
     metadata a result shows (Pagefind searches it too) and the filter values it can be
     narrowed by. `content` is HTML-escaped, because the search UI shows excerpts of it as
-    HTML; `meta` and `filters` are plain text (the UI escapes them)."""
+    HTML; `meta` and `filters` are plain text (the UI escapes them). `published`: an
+    article's publication time, by which articles are split into shards (searchshards.py);
+    records without it (home, topics, stories) form the hub."""
 
     url: str
     content: str
     meta: Mapping[str, str] = field(default_factory=dict)
     filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    published: float | None = None
 
 
 def find_binary() -> Path:
@@ -160,15 +164,11 @@ def _payload(reply: Mapping[str, Any], names: Mapping[int, str]) -> dict[str, An
     return dict(payload)
 
 
-def write_bundle(out_dir: Path, records: Sequence[Record], language: str = "en",
-                 binary: Path | None = None, started: Callable[[_Service], None] | None = None) -> None:
-    """Index the records and write the search bundle (index, UI scripts) into out_dir,
-    replacing what was there. One pagefind process, one pass over the records."""
+def index_files(records: Sequence[Record], language: str = "en", binary: Path | None = None,
+                started: Callable[[_Service], None] | None = None) -> list[dict[str, Any]]:
+    """Index the records in one pagefind process (one pass) and return the bundle's files,
+    as Pagefind hands them back: {path, content (base64)}."""
     binary = binary or find_binary()
-    out_dir = out_dir.resolve()
-    for kind in ("new", "old"):           # halves left by a killed build (MkDocs keeps hidden files)
-        for stale in out_dir.parent.glob(f".{out_dir.name}.{kind}-*"):
-            shutil.rmtree(stale, ignore_errors=True)
     with tempfile.TemporaryFile() as stderr:
         service = _Service(binary, stderr)
         if started is not None:
@@ -193,20 +193,41 @@ def write_bundle(out_dir: Path, records: Sequence[Record], language: str = "en",
             writer.join()
             # The bundle comes back in the reply and we write it: the binary's own WriteFiles
             # answers before its writes are done, and a binary told to exit then can leave
-            # files empty (seen under load). Written beside the old bundle and swapped in
-            # whole: a killed or failed build leaves the last complete bundle, never half.
-            files = service.call({"type": "GetFiles", "index_id": index_id}, "the index files")["files"]
+            # files empty (seen under load).
+            return list(service.call({"type": "GetFiles", "index_id": index_id}, "the index files")["files"])
         finally:
             service.close()
-    fresh = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
-    shutil.rmtree(fresh, ignore_errors=True)
+
+
+def write_files(files: Iterable[Mapping[str, Any]], folder: Path) -> None:
+    """Decode Pagefind's files into folder, refusing any path that leaves it."""
+    root = folder.resolve()
     for item in files:
-        target = (fresh / str(item["path"])).resolve()
-        if not target.is_relative_to(fresh.resolve()):
+        target = (root / str(item["path"])).resolve()
+        if not target.is_relative_to(root):
             raise SearchIndexError(f"the pagefind binary named a file outside the index ({item['path']!r}). {_fix()}")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(base64.b64decode(item["content"]))
-    _check_bundle(fresh, out_dir)
+
+
+def clear_stale(out_dir: Path) -> None:
+    """Remove the halves a killed build left beside out_dir (MkDocs keeps hidden files)."""
+    for kind in ("new", "old"):
+        for stale in out_dir.parent.glob(f".{out_dir.name}.{kind}-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def staging(out_dir: Path) -> Path:
+    """An empty folder beside out_dir, where the next bundle is written before swap() puts it in place."""
+    fresh = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
+    shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir(parents=True)
+    return fresh
+
+
+def swap(fresh: Path, out_dir: Path) -> None:
+    """Put the complete bundle in fresh in place of out_dir, in one rename: a killed or failed
+    build leaves the last complete bundle, never half."""
     stale = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
     if out_dir.exists():
         os.replace(out_dir, stale)
@@ -214,7 +235,21 @@ def write_bundle(out_dir: Path, records: Sequence[Record], language: str = "en",
     shutil.rmtree(stale, ignore_errors=True)
 
 
-def _check_bundle(fresh: Path, out_dir: Path) -> None:
+def write_bundle(out_dir: Path, records: Sequence[Record], language: str = "en",
+                 binary: Path | None = None, started: Callable[[_Service], None] | None = None) -> None:
+    """Index the records and write the search bundle (index, UI scripts) into out_dir,
+    replacing what was there. One pagefind process, one pass over the records."""
+    out_dir = out_dir.resolve()
+    clear_stale(out_dir)
+    files = index_files(records, language, binary, started)
+    fresh = staging(out_dir)
+    write_files(files, fresh)
+    del files
+    check_bundle(fresh, out_dir)
+    swap(fresh, out_dir)
+
+
+def check_bundle(fresh: Path, out_dir: Path) -> None:
     """The bundle the binary wrote is whole: its entry file and scripts are there and not
     empty (a binary stopped mid-write would leave them so); else a SearchIndexError."""
     try:
@@ -227,49 +262,3 @@ def _check_bundle(fresh: Path, out_dir: Path) -> None:
         shutil.rmtree(fresh, ignore_errors=True)
         raise SearchIndexError(f"the pagefind binary left an incomplete index in {out_dir}"
                                f"{' (empty: ' + ', '.join(sorted(empty)) + ')' if empty else ''}. {_fix()}")
-
-
-class IndexJob:
-    """`write_bundle` in a background thread, started at once; `wait` for it (its error is
-    raised there) or `cancel` it (the binary is killed, nothing is raised)."""
-
-    def __init__(self, out_dir: Path, records: Sequence[Record] | Callable[[], Sequence[Record]],
-                 language: str = "en") -> None:
-        """`records`, or a function giving them: then they are made in the background too."""
-        self.records = 0 if callable(records) else len(records)
-        self._error: BaseException | None = None
-        self._service: _Service | None = None
-        self._cancelled = False
-        self._thread = threading.Thread(target=self._run, args=(out_dir, records, language),
-                                        name="pagefind-index", daemon=True)
-        self._thread.start()
-
-    def _run(self, out_dir: Path, records: Sequence[Record] | Callable[[], Sequence[Record]],
-             language: str) -> None:
-        try:
-            if callable(records):
-                records = records()
-                self.records = len(records)
-            if self._cancelled:
-                return
-            write_bundle(out_dir, records, language, started=self._started)
-        except BaseException as exc:  # noqa: BLE001 - handed to the build thread by wait()
-            self._error = exc
-
-    def _started(self, service: _Service) -> None:
-        self._service = service
-        if self._cancelled:
-            service.kill()
-
-    def wait(self) -> None:
-        """Block until the bundle is written; raise what stopped it."""
-        self._thread.join()
-        if self._error is not None and not self._cancelled:
-            raise self._error
-
-    def cancel(self) -> None:
-        """Stop the job (a failed build): kill the binary and wait for the thread to end."""
-        self._cancelled = True
-        if self._service is not None:
-            self._service.kill()
-        self._thread.join()

@@ -90,7 +90,8 @@ def article_records(digest: Digest, topic_titles: dict[str, str], directory_urls
                 "author": a.author or "", "topics": ", ".join(topics), "also": ", ".join(also)}
         records.append(Record(_url(page_uri("article", a.slug), directory_urls), _text(parts),
                               {k: v for k, v in meta.items() if v},
-                              {k: v for k, v in (("topic", topics), ("source", [a.source, *also])) if v}))
+                              {k: v for k, v in (("topic", topics), ("source", [a.source, *also])) if v},
+                              a.published.timestamp()))
     return records
 
 

@@ -8,9 +8,14 @@
 //   which the partial's <pagefind-config highlight-param> adds to result links), with
 //   Pagefind's own pagefind-highlight.js;
 // - at file://, where Pagefind cannot load its index, says that search needs HTTP.
+// - merges the article shards that pagefind/digest-bundles.js lists (window.ndSearchBundles,
+//   written by digest/pages/searchshards.py) into the box's one Pagefind instance, with
+//   Pagefind's mergeIndex: one result list, one set of filters;
 // Every word shown comes from the partial's data-nd-messages.
 // Besides the Component UI's instance API (box.instance: on, triggerFilters), this reads the
-// searchbox's inputEl, isOpen and closeDropdown(), as Pagefind 1.5 names them; pyproject.toml
+// searchbox's inputEl, isOpen and closeDropdown(), and sets the instance's options.mergeIndex
+// (what configureInstance sets, which is ignored once the box has made the instance; it is
+// read when the first search loads the index), as Pagefind 1.5 names them; pyproject.toml
 // pins pagefind below 2, and tests/test_browser.py drives every one of them.
 (() => {
   const script = document.currentScript;
@@ -37,6 +42,17 @@
     note.textContent = messages.needs_http;
     box.replaceWith(note);
     nd.querySelector("pagefind-config")?.remove();
+  }
+
+  function merge(nd, box) {
+    const bundles = window.ndSearchBundles, options = box.instance.options;
+    if (!Array.isArray(bundles) || !bundles.length || !options) return;
+    const main = new URL(options.bundlePath || "/pagefind/", window.location.href);
+    // Each merged index takes its own options: the same highlight parameter as the main one.
+    const param = nd.querySelector("pagefind-config")?.getAttribute("highlight-param");
+    options.mergeIndex = bundles.map((path) => ({
+      bundlePath: new URL(path, main).pathname, ...(param ? { highlightParam: param } : {}),
+    }));
   }
 
   function tools(nd, box, messages) {
@@ -120,7 +136,10 @@
     } else {
       const input = box.querySelector("input");
       if (input) input.setAttribute("aria-label", box.dataset.ndLabel || messages.label || "");
-      if (box.instance) tools(nd, box, messages);
+      if (box.instance) {
+        merge(nd, box);
+        tools(nd, box, messages);
+      }
     }
   }
   highlight();
