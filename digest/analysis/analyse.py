@@ -26,6 +26,7 @@ from .duplicates import (
 from .figures import Claim, attach_claims, raw_claims
 from .memo import Memo
 from .duplicates import Story as Text
+from .relatedindex import RelatedIndex
 from .similarity import DEFAULT_MIN_SCORE, related, vectorise, vectorise_counts
 from .lede import lede_and_names
 from .stories import StoryIndex, StoryItem, StoryOptions, cluster
@@ -159,10 +160,15 @@ def group_stories(published: Iterable[Article], copies: Mapping[str, str], analy
 
 
 def related_articles(articles: Iterable[Article], limit: int, min_score: float = DEFAULT_MIN_SCORE,
-                     analyses: Mapping[str, ArticleAnalysis] | None = None) -> dict[str, tuple[str, ...]]:
+                     analyses: Mapping[str, ArticleAnalysis] | None = None,
+                     index: RelatedIndex | None = None) -> dict[str, tuple[str, ...]]:
     """For each article, up to `limit` others across all topics whose text is similar
-    (TF-IDF cosine of headline and prose at least `min_score`), most similar first."""
+    (TF-IDF cosine of headline and prose at least `min_score`), most similar first. `index`
+    (with `analyses`): the last build's, which rescores only the lists a change can alter."""
     items = list(articles)
+    if analyses is not None and index is not None:
+        return index.related({a.slug: (analyses[a.slug].terms, analyses[a.slug].term_counts) for a in items},
+                             limit, min_score)
     if analyses is not None:
         corpus = vectorise_counts({a.slug: analyses[a.slug].term_count_map() for a in items})
     else:
@@ -232,7 +238,8 @@ def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: 
                     *topic_story(groups[topic.id], in_topic.get(topic.id, ()), analyses, options, memo))
         for topic in index.topics.values()
     )
-    links = related_articles(shown, options.related, options.related_min_score, analyses)
+    links = related_articles(shown, options.related, options.related_min_score, analyses,
+                             memo.kept("related", RelatedIndex) if memo is not None else None)
     links.update({copy: links.get(original, ()) for copy, original in copies.items()})
     claims = {a.slug: article_claims(a, analyses[a.slug]) for a in shown}
     # Figures are compared within one story only (one event, however long it runs).

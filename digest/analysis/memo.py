@@ -5,6 +5,9 @@ summaries and pages have the same inputs as last time. A step run through a `Mem
 inputs (compared by value) gives back the last result instead of running again, so the result is
 the same as a cold build's by construction. After each build, `done()` forgets the entries that
 build did not ask for, so the memo holds one build's worth and never grows.
+
+Steps that update their own state instead keep it here too, under a name (`kept`): e.g.
+relatedindex.py's RelatedIndex, which rescores only what an edit can change.
 """
 
 from __future__ import annotations
@@ -25,6 +28,13 @@ class Memo:
         self._last: dict[Hashable, object] = {}
         self._this: dict[Hashable, object] = {}
         self.hits = self.misses = 0
+        self._kept: dict[str, object] = {}
+
+    def kept(self, name: str, make: Callable[[], T]) -> T:
+        """The state of the incremental step `name`, made by `make()` on first use."""
+        if name not in self._kept:
+            self._kept[name] = make()
+        return self._kept[name]     # type: ignore[return-value]
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The result for `key`: the last build's if it had one, else `compute()`."""
