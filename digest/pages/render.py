@@ -177,9 +177,9 @@ class Renderer:
         template reads besides `context`'s shared tables: with a memo, equal keys give the last
         build's page without rendering it again."""
         if memo_key is not None and self.memo is not None:
-            key = ("page", self.nonce, template, uri, title, description, tuple(tags), memo_key)
-            text, slots = self.memo.get(key,
-                                        lambda: self._render(template, uri, title, description, tags, context))
+            key = (self.nonce, template, title, description, tuple(tags), memo_key)
+            text, slots = self.memo.at(("page", uri), key,
+                                       lambda: self._render(template, uri, title, description, tags, context))
             self.slots[uri] = slots
             return text
         text, self.slots[uri] = self._render(template, uri, title, description, tags, context)
