@@ -209,6 +209,19 @@ class Renderer:
         body = self.env.get_template(template).render(url=url, file=file, **context)
         return head + body, tuple(self._slots)
 
+    def _story_page(self, common: dict[str, Any], template: str, uri: str, title: str, description: str,
+                    **context: Any) -> str:
+        """A story page (storypages.py lays it out), memoised by what story.md.j2 reads: the story,
+        its members as listed (with the articles they re-run), its outlets, its conflicts (and
+        the articles they quote) and its topics' titles."""
+        story, conflicts, articles = context["s"], context["conflicts"], common["articles"]
+        shown = (story, tuple((a, common["copy_of"].get(a.slug)) for a in context["members"]),
+                 tuple(context["by_outlet"]), tuple(conflicts),
+                 tuple(articles[f.slug] for c in conflicts for f in c.claims),
+                 tuple(articles[q.slug] for q in story.summary),
+                 tuple(context["topic_titles"].get(tid) for tid in story.topics))
+        return self._page(template, uri, title, description, memo_key=shown, **context)
+
     def _month_pages(self, kind: str, owner: str, name: str, months: list[tuple[str, list[Article]]],
                      describe: str, common: dict[str, Any]) -> dict[str, str]:
         """A topic's or a source's articles of each month (`months` as by_month gives them),
@@ -259,7 +272,7 @@ class Renderer:
                                                     self.topic_articles, digest, articles, summaries),
                                     months=topic_months, **common)
         topic_titles = {t.topic.id: t.topic.title for t in digest.topics}
-        pages.update(story_pages(self._page, partial(page_uri, "story"), topic_titles,
+        pages.update(story_pages(partial(self._story_page, common), partial(page_uri, "story"), topic_titles,
                                  lambda s: t("desc_story", title=s.title), **common))
         # All article pages sit at the same depth, so an article's entry in others' "related"
         # lists is the same HTML everywhere: rendered once, reused (a macro call costs).
@@ -308,10 +321,13 @@ class Renderer:
             uri = page_uri("source", key)
             name = items[0].source
             source_months = by_month(items)
+            # What source.md.j2 reads: the latest articles as listed, the total, each month's count.
+            seen = (_listed(items[: self.topic_articles], common), len(items),
+                     tuple((m, len(month), month[0].published) for m, month in source_months))
             pages[uri] = self._page("source.md.j2", uri, name, t("desc_source", source=name), key=key,
                                     name=name, items=items[: self.topic_articles], total=len(items),
                                     timeline=by_day(items[: self.topic_articles]),
-                                    months=source_months, **common)
+                                    months=source_months, memo_key=seen, **common)
             pages.update(self._month_pages("source_month", key, name, source_months, "desc_source_month", common))
         nav: list[dict[str, object]] = [
             {t("nav_home"): page_uri("home")},
@@ -358,6 +374,6 @@ _YAML_UNSAFE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U
 
 def _listed(items: Iterable[Article], common: dict[str, Any]) -> Hashable:
     """What a list of articles (article_item in _macros.j2) shows of them: each article, its
-    summary and the copies it stands for."""
-    summaries, also_by = common["summaries"], common["also_by"]
-    return tuple((a, summaries[a.slug], also_by.get(a.slug)) for a in items)
+    summary, the copies it stands for and the original it re-runs."""
+    summaries, also_by, copy_of = common["summaries"], common["also_by"], common["copy_of"]
+    return tuple((a, summaries[a.slug], also_by.get(a.slug), copy_of.get(a.slug)) for a in items)
