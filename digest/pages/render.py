@@ -266,10 +266,11 @@ class Renderer:
             topic_months = by_month(td.articles)
             pages.update(self._month_pages("topic_month", td.topic.id, td.topic.title, topic_months,
                                            "desc_topic_month", common))
+            in_topic = topic_context(td, topic_stories[td.topic.id][: self.latest], self.topic_articles, digest,
+                                  articles, summaries)
             pages[uri] = self._page("topic.md.j2", uri, td.topic.title,
                                     td.topic.description or " ".join(q.text for q in td.story[:2]),
-                                    **topic_context(td, topic_stories[td.topic.id][: self.latest],
-                                                    self.topic_articles, digest, articles, summaries),
+                                    memo_key=_topic_key(in_topic, topic_months, common), **in_topic,
                                     months=topic_months, **common)
         topic_titles = {t.topic.id: t.topic.title for t in digest.topics}
         pages.update(story_pages(partial(self._story_page, common), partial(page_uri, "story"), topic_titles,
@@ -370,6 +371,24 @@ def _front_matter(meta: dict[str, object]) -> str:
 
 
 _YAML_UNSAFE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+
+
+def _topic_key(context: dict[str, Any], months: list[tuple[str, list[Article]]], common: dict[str, Any]) -> Hashable:
+    """What topic.md.j2 reads: its context (topicpages.py's topic_context: the topic digest, its
+    latest stories and their cards, its conflicts, its timeline and what the timeline leaves out),
+    the articles its cards, quotes and figures name, and each month's count."""
+    articles, also_by, copy_of = common["articles"], common["also_by"], common["copy_of"]
+    td, stories, conflicts = context["t"], context["stories"], context["conflicts"]
+    named = ([s.articles[0] for s in stories] + [q.slug for q in td.story]
+             + [f.slug for c in conflicts for f in c.claims])
+    listed = [a for _, items in context["timeline"] for a in items]
+    return (td, tuple(stories), tuple(sorted(context["cards"].items())), tuple(sorted(context["card_summaries"].items())),
+            tuple(conflicts), tuple(sorted(context["quoted"])), context["shown"],
+            tuple((day, tuple(items)) for day, items in context["timeline"]),
+            tuple(sorted(context["timeline_summaries"].items())),
+            tuple((articles[slug], also_by.get(slug)) for slug in named),
+            tuple((a, also_by.get(a.slug), copy_of.get(a.slug)) for a in listed),
+            tuple((m, len(items), items[0].published) for m, items in months))
 
 
 def _listed(items: Iterable[Article], common: dict[str, Any]) -> Hashable:
