@@ -11,7 +11,8 @@ renders every page again (15 s at 5,000 articles). The plugin takes over the ser
 3. compares each page's text with the last build's and sends only the pages that differ (and the new
    ones) through MkDocs' own page steps, with every plugin's page events, the theme and the nav of
    the last full build; deletes the pages that are gone; writes only the feeds that changed;
-4. rewrites the search index in the background: search lags a moment behind the pages.
+4. rewrites the search index in the background, in a forked process (livesearch.py): search
+   lags a moment behind the pages.
 
 Anything else (topics.yml, mkdocs.yml, templates, other pages, a plugin this module does not know
 to be page-local, an article that fails validation) gets MkDocs' full rebuild, as before. MkDocs'
@@ -46,6 +47,7 @@ from ..loading.loader import Corpus, ParseMemo
 from ..model import Article, ArticleAnalysis
 from ..pages.render import templates_dir
 from .generate import Generated, generate
+from .livesearch import LiveSearch
 from .pagefiles import SlotPage
 from .placement import article_sources, blog_dirs
 
@@ -128,6 +130,7 @@ class LivePreview:
         self.pairs: PairMemo | None = None    # duplicate candidates, kept by find_duplicates
         self.stamps: dict[str, Stamp] = {}
         self.roots: list[Path] = []
+        self.search = LiveSearch(plugin)     # the search index after a fast rebuild (livesearch.py)
 
     # -- what a full build leaves behind ------------------------------------------------------
 
@@ -178,6 +181,7 @@ class LivePreview:
                 log.info("digest: live preview updated in %.2f s", time.perf_counter() - start)
                 return
             self.made = None
+            self.search.stop()
             full()
         return build
 
@@ -230,8 +234,8 @@ class LivePreview:
         if not plugin.acquire(config):
             return False
         # The last rebuild's search index is out of date now: stop it, so that it does not
-        # hold a core (and the interpreter) while this one runs.
-        plugin.cancel_search()
+        # hold a core while this one runs.
+        self.search.stop()
         try:
             return self._rebuild(config, stamps, added, removed)
         finally:
@@ -330,7 +334,7 @@ class LivePreview:
             for template in config.theme.static_templates:
                 mkdocs_build._build_theme_template(template, self.env, files, config, self.nav)
         clock("pages")
-        plugin.start_search(config, made, later=True)
+        self.search.start(config, made)
         self.made, self.corpus, self.stamps = made, corpus, stamps
         self.sources = {f.src_uri: f for f in sources}
         log.info("digest: live preview: %d page(s) rebuilt, %d new, %d removed (%s)",
