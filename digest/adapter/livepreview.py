@@ -23,6 +23,7 @@ off for the session. `live_preview: false` turns it off altogether.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
@@ -91,6 +92,23 @@ def _stamps(roots: Iterable[Path]) -> dict[str, Stamp]:
     return found
 
 
+#: Fast rebuilds between two full garbage collections (see _settle_garbage).
+COLLECT_EVERY = 100
+
+
+def _settle_garbage(live: LivePreview) -> None:
+    """Keep the collector off what the last builds left: at 10,000 articles the heap holds
+    millions of objects, and each rebuild set off one or two full collections over all of
+    them (0.3 to 1.2 s). Freezing moves what exists now out of its reach, so it scans only
+    what this rebuild makes. Cycles among frozen objects that die later wait for the next
+    full collection, made every COLLECT_EVERY rebuilds (and by every full build's end)."""
+    live.rebuilds += 1
+    if live.rebuilds % COLLECT_EVERY == 0:
+        gc.unfreeze()
+        gc.collect()
+    gc.freeze()
+
+
 class _Clock:
     """Seconds spent in each step of a rebuild, for the log."""
 
@@ -113,6 +131,7 @@ class LivePreview:
         self.plugin = plugin
         self.enabled = True
         self.checked = False                # the first fast rebuild checks MkDocs' page steps
+        self.rebuilds = 0
         self._expected: tuple[str, bytes] | None = None   # the probe page's file, as the full build wrote it
         self.parsed = ParseMemo()
         self.memo = Memo()                  # summaries and pages by their inputs (analysis/memo.py)
@@ -279,6 +298,7 @@ class LivePreview:
     def _rebuild(self, config: MkDocsConfig, stamps: dict[str, Stamp], added: set[str], removed: set[str]) -> bool:
         plugin, old, files = self.plugin, self.made, self.files
         assert old is not None and files is not None and self.nav is not None and self.env is not None
+        _settle_garbage(self)
         sources = self._sources(config, added, removed)
         if sources is None:
             return False
