@@ -98,6 +98,7 @@ def story_summary(articles: Iterable[Article], analyses: Mapping[str, ArticleAna
     last build's summaries, reused when the reports are the same (see memo.py)."""
     reports = tuple(Report(a.slug, a.published.timestamp(), analyses[a.slug].sentences) for a in articles)
     budgets = (options.story_words,)
+
     def tell() -> tuple[Quote, ...]:
         return tuple(Quote(p.text, p.key, p.index) for p in told_stories(reports, budgets)[0])
 
