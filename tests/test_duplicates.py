@@ -212,3 +212,20 @@ def test_a_memo_of_the_last_run_gives_the_same_pairs(monkeypatch: pytest.MonkeyP
     assert candidate_pairs(later, 0.5, memo) == candidate_pairs(later, 0.5)     # another threshold: from scratch
     again = later[:-5]
     assert candidate_pairs(again, 0.5, memo) == candidate_pairs(again, 0.5)
+
+
+def test_scores_of_the_last_run_are_reused_and_renewed() -> None:
+    """A live preview keeps each candidate pair's Jaccard by the pair's shingle hashes: a rerun
+    reads them instead of intersecting again, and keeps only the pairs it checked."""
+    bare = [story("wire", "Fire at the depot", WIRE), story("copy", "Depot fire", EDITED, hours=2),
+            story("other", "Depot fire", WIRE.replace("fire", "blaze"), hours=3)]
+    known = [Story(s.slug, s.published, s.text, pack(signature(s.text)), shingle_hashes(s.text)) for s in bare]
+    scores: dict[tuple[bytes, bytes], float] = {}
+    cold = find_duplicates(known)
+    assert find_duplicates(known, scores=scores) == cold and scores
+    assert set(scores.values()) == {hash_jaccard(a, b) for a, b in scores}
+    scores[(b"stale", b"pair")] = 1.0
+    assert find_duplicates(known, scores=scores) == cold and (b"stale", b"pair") not in scores
+    # The scores are read, not recomputed: forged scores (no pair alike) change the groups.
+    forged = dict.fromkeys(scores, 0.0)
+    assert find_duplicates(known, scores=forged) == ()

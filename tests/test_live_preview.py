@@ -214,6 +214,18 @@ def test_the_served_site_equals_a_clean_build_after_every_change(live: tuple[Pro
     _settle(base)
     check("an edit of one article's body")
 
+    # An edit that makes two articles related: both related lists change (relatedindex.py
+    # rescores only the lists an edit can change; they must be a clean build's).
+    assert "orchard-frost/" not in _get(base + "articles/bridge-closes/")[1]
+    name = "orchard-frost.md"
+    title, date, source, topics, body, extra = SEED[name]
+    _write(project, name, title, date, source, topics, body + " Growers said the Tarn bridge closed for repairs "
+           "on Wednesday, so drivers face a detour of twelve miles through Ostby.", extra)
+    _wait(base + "articles/orchard-frost/", "a detour of twelve miles through Ostby")
+    _settle(base)
+    assert "orchard-frost/" in _get(base + "articles/bridge-closes/")[1]
+    check("an edit that changes related lists")
+
     name = "ferry-sinks.md"
     _write(project, name, "Ferry Marisol capsizes off Kessan island", *SEED[name][1:])
     _wait(base + "articles/ferry-sinks/", "Ferry Marisol capsizes off Kessan island")
@@ -265,6 +277,6 @@ def test_the_served_site_equals_a_clean_build_after_every_change(live: tuple[Pro
     # Every change above was an article change: each took the live preview's fast rebuild
     # (digest/adapter/livepreview.py), none MkDocs' full one after the first build.
     text = log.read_text(errors="replace")
-    assert text.count("digest: live preview updated in") >= 6, text[-3000:]
+    assert text.count("digest: live preview updated in") >= 7, text[-3000:]
     assert text.count("Cleaning site directory") == 1, text[-3000:]
     assert "rebuilding fully" not in text and "turned off for this session" not in text

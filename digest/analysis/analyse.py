@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 from itertools import chain
 
 from ..loading.convert import MarkdownSettings
@@ -26,6 +27,7 @@ from .duplicates import (
 from .figures import Claim, attach_claims, raw_claims
 from .memo import Memo
 from .duplicates import Story as Text
+from .relatedindex import RelatedIndex
 from .similarity import DEFAULT_MIN_SCORE, related, vectorise, vectorise_counts
 from .lede import lede_and_names
 from .stories import StoryIndex, StoryItem, StoryOptions, cluster
@@ -34,6 +36,8 @@ from .story import stories as told_stories
 from .summarize import rank_terms, select
 from .topicstory import Lead, story_leads, tell_topic
 from .text import split_sentences, words_and_terms
+
+T = TypeVar("T")
 
 __all__ = ["AnalysisOptions", "analyse_article", "analyse_prose", "article_claims", "build_digest",
            "group_stories", "related_articles", "story_summary", "topic_conflicts"]
@@ -94,31 +98,41 @@ def story_summary(articles: Iterable[Article], analyses: Mapping[str, ArticleAna
     last build's summaries, reused when the reports are the same (see memo.py)."""
     reports = tuple(Report(a.slug, a.published.timestamp(), analyses[a.slug].sentences) for a in articles)
     budgets = (options.story_words,)
-    told = (told_stories(reports, budgets) if memo is None
-            else memo.get(("told", reports, budgets), lambda: told_stories(reports, budgets)))
-    return tuple(Quote(p.text, p.key, p.index) for p in told[0])
+
+    def tell() -> tuple[Quote, ...]:
+        return tuple(Quote(p.text, p.key, p.index) for p in told_stories(reports, budgets)[0])
+
+    # A story is known by its first article (`place` in the memo), unique among the stories.
+    return tell() if memo is None else memo.at(("told", reports[0].key if reports else ""), (reports, budgets), tell)
 
 
 def topic_story(articles: Iterable[Article], stories: Iterable[Story], analyses: Mapping[str, ArticleAnalysis],
-                options: AnalysisOptions, memo: Memo | None = None) -> tuple[tuple[Quote, ...], tuple[Quote, ...]]:
+                options: AnalysisOptions, memo: Memo | None = None,
+                place: str = "") -> tuple[tuple[Quote, ...], tuple[Quote, ...]]:
     """The story so far of one topic in about `options.story_words` words and the lead of its
     card in about `options.lead_words`, told from the leads of its `stories` (those with an
-    article among `articles`, the topic's), each weighed by its size (see topicstory.py)."""
+    article among `articles`, the topic's), each weighed by its size (see topicstory.py).
+    `memo`: the last build's results, by topic (`place`, the topic's id)."""
     items = tuple(articles)
     stories = tuple(stories)
     published = {a.slug: a.published.timestamp() for a in items}
+
+    def told(what: str, inputs: object, compute: Callable[[], T]) -> T:
+        # `place` names the topic: its inputs are compared with its last build's only.
+        return compute() if memo is None else memo.at((what, place), inputs, compute)
+
     # The story so far sits below the topic's cards: its leads leave out what the cards show.
     # The topic's own card (home and topics pages) has no story cards beside it: full leads.
-    leads = tuple(story_leads(items, stories, analyses, cards=options.topic_cards))
-    full = tuple(story_leads(items, stories, analyses))
+    # A lead reads the stories, the topic's articles and their analyses (story_leads).
+    read = (items, stories, tuple(analyses[a.slug] for a in items), options.topic_cards)
+    leads, full = told("leads", read, lambda: (tuple(story_leads(items, stories, analyses, cards=options.topic_cards)),
+                                               tuple(story_leads(items, stories, analyses))))
 
-    def tell(reports: tuple[Lead, ...], budget: int) -> tuple[Quote, ...]:
-        key = ("topic", reports, (budget,), tuple(published.items()))
-        if memo is None:
-            return tell_topic(reports, (budget,), published)[0]
-        return memo.get(key, lambda: tell_topic(reports, (budget,), published))[0]
+    def tell(name: str, reports: tuple[Lead, ...], budget: int) -> tuple[Quote, ...]:
+        return told(name, (reports, budget, published),
+                    lambda: tell_topic(reports, (budget,), published)[0])
 
-    story, lead = tell(leads, options.story_words), tell(full, options.lead_words)
+    story, lead = tell("story", leads, options.story_words), tell("lead", full, options.lead_words)
     return story, lead
 
 
@@ -159,10 +173,15 @@ def group_stories(published: Iterable[Article], copies: Mapping[str, str], analy
 
 
 def related_articles(articles: Iterable[Article], limit: int, min_score: float = DEFAULT_MIN_SCORE,
-                     analyses: Mapping[str, ArticleAnalysis] | None = None) -> dict[str, tuple[str, ...]]:
+                     analyses: Mapping[str, ArticleAnalysis] | None = None,
+                     index: RelatedIndex | None = None) -> dict[str, tuple[str, ...]]:
     """For each article, up to `limit` others across all topics whose text is similar
-    (TF-IDF cosine of headline and prose at least `min_score`), most similar first."""
+    (TF-IDF cosine of headline and prose at least `min_score`), most similar first. `index`
+    (with `analyses`): the last build's, which rescores only the lists a change can alter."""
     items = list(articles)
+    if analyses is not None and index is not None:
+        return index.related({a.slug: (analyses[a.slug].terms, analyses[a.slug].term_counts) for a in items},
+                             limit, min_score)
     if analyses is not None:
         corpus = vectorise_counts({a.slug: analyses[a.slug].term_count_map() for a in items})
     else:
@@ -173,6 +192,13 @@ def related_articles(articles: Iterable[Article], limit: int, min_score: float =
 def article_claims(article: Article, analysis: ArticleAnalysis) -> tuple[Claim, ...]:
     """The numeric claims in an article's sentences, attributed and dated."""
     return attach_claims(analysis.claims, analysis.sentences, article.slug, article.source, article.published)
+
+
+def _claims(article: Article, analysis: ArticleAnalysis, memo: Memo | None) -> tuple[Claim, ...]:
+    """`article_claims`, the last build's when the article and its analysis are the same."""
+    if memo is None:
+        return article_claims(article, analysis)
+    return memo.at(("claims", article.slug), (article, analysis), lambda: article_claims(article, analysis))
 
 
 def topic_conflicts(by_group: Mapping[str, tuple[Conflict, ...]], groups: Mapping[str, Iterable[str]],
@@ -218,7 +244,7 @@ def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: 
     # Syndicated copies are shown once: topics, stories, related links and figures use
     # the earliest copy only; a later copy keeps its page and its original's related links.
     duplicates = find_duplicates((_text(a, analyses[a.slug]) for a in published), options.duplicate_threshold,
-                                 memo=pair_memo)
+                                 memo=pair_memo, scores=memo.kept("jaccard", dict) if memo is not None else None)
     copies = copy_map(duplicates)
     shown = tuple(a for a in published if a.slug not in copies)
     groups = index.group(shown)
@@ -229,12 +255,13 @@ def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: 
             in_topic.setdefault(tid, []).append(s)
     digests = tuple(
         TopicDigest(topic, tuple(groups[topic.id]),
-                    *topic_story(groups[topic.id], in_topic.get(topic.id, ()), analyses, options, memo))
+                    *topic_story(groups[topic.id], in_topic.get(topic.id, ()), analyses, options, memo, topic.id))
         for topic in index.topics.values()
     )
-    links = related_articles(shown, options.related, options.related_min_score, analyses)
+    links = related_articles(shown, options.related, options.related_min_score, analyses,
+                             memo.kept("related", RelatedIndex) if memo is not None else None)
     links.update({copy: links.get(original, ()) for copy, original in copies.items()})
-    claims = {a.slug: article_claims(a, analyses[a.slug]) for a in shown}
+    claims = {a.slug: _claims(a, analyses[a.slug], memo) for a in shown}
     # Figures are compared within one story only (one event, however long it runs).
     members = {s.id: tuple(slug for slug in s.articles if slug in claims) for s in stories}
     by_story = conflicts_by_group(claims, members)

@@ -5,6 +5,9 @@ summaries and pages have the same inputs as last time. A step run through a `Mem
 inputs (compared by value) gives back the last result instead of running again, so the result is
 the same as a cold build's by construction. After each build, `done()` forgets the entries that
 build did not ask for, so the memo holds one build's worth and never grows.
+
+Steps that update their own state instead keep it here too, under a name (`kept`): e.g.
+relatedindex.py's RelatedIndex, which rescores only what an edit can change.
 """
 
 from __future__ import annotations
@@ -25,6 +28,15 @@ class Memo:
         self._last: dict[Hashable, object] = {}
         self._this: dict[Hashable, object] = {}
         self.hits = self.misses = 0
+        self._kept: dict[str, object] = {}
+        self._last_at: dict[Hashable, tuple[object, object]] = {}
+        self._this_at: dict[Hashable, tuple[object, object]] = {}
+
+    def kept(self, name: str, make: Callable[[], T]) -> T:
+        """The state of the incremental step `name`, made by `make()` on first use."""
+        if name not in self._kept:
+            self._kept[name] = make()
+        return self._kept[name]     # type: ignore[return-value]
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The result for `key`: the last build's if it had one, else `compute()`."""
@@ -39,7 +51,24 @@ class Memo:
         self._this[key] = found
         return found        # type: ignore[return-value]
 
+    def at(self, place: Hashable, inputs: object, compute: Callable[[], T]) -> T:
+        """The result of the step at `place` (e.g. a page's path): the last build's if its
+        `inputs` there equal these, else `compute()`. The inputs are compared with that one
+        entry's only, never hashed: after an edit nearly all of them are the very objects of
+        the last build, so comparing them costs next to nothing, where hashing them again
+        (dataclasses do not keep their hash) cost about a second at 10,000 articles."""
+        last = self._this_at.get(place) or self._last_at.get(place)
+        if last is not None and last[0] == inputs:
+            found = last[1]
+            self.hits += 1
+        else:
+            found = compute()
+            self.misses += 1
+        self._this_at[place] = (inputs, found)
+        return found        # type: ignore[return-value]
+
     def done(self) -> None:
         """A build ended: keep only what it used."""
         self._last, self._this = self._this, {}
+        self._last_at, self._this_at = self._this_at, {}
         self.hits = self.misses = 0

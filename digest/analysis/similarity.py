@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -28,7 +28,7 @@ from scipy import sparse
 from .text import terms
 
 __all__ = ["DEFAULT_MIN_SCORE", "Corpus", "Suggestion", "TopicScore", "Vector", "cosine",
-           "related", "suggest_topics", "topic_scores", "vectorise", "vectorise_counts"]
+           "df_cap", "related", "scored_rows", "suggest_topics", "topic_scores", "vectorise", "vectorise_counts"]
 
 #: Cosine similarity below which two articles are not related.
 DEFAULT_MIN_SCORE = 0.12
@@ -127,18 +127,34 @@ def related(corpus: Corpus, limit: int, min_score: float = DEFAULT_MIN_SCORE,
     if not keys:
         return {}
     matrix = _matrix(corpus, keys)
-    cap = max(_DF_CAP_MAX, len(keys) // 20)
-    df = np.diff(matrix.tocsc().indptr)
-    if (df > cap).any():
-        matrix = (matrix @ sparse.diags((df <= cap).astype(np.float64))).tocsr()
-        matrix.eliminate_zeros()
-    transposed = matrix.T.tocsr()
+    return dict(scored_rows(matrix, matrix.T.tocsr(), np.arange(len(keys)), keys, limit, min_score, block))
+
+
+def df_cap(n: int) -> int:
+    """Terms in more articles than this are left out of the products (see `related`)."""
+    return max(_DF_CAP_MAX, n // 20)
+
+
+def scored_rows(matrix: sparse.csr_matrix, transposed: sparse.csr_matrix, rows: np.ndarray, keys: Sequence[str],
+                limit: int, min_score: float, block: int = 256) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """`related`'s list of each article of `rows` (positions in `keys`): `matrix` holds the
+    unit rows of all articles in `keys` order, `transposed` is its transpose (csr).
+
+    A score is summed in the order of its row's entries, which only that row decides, so
+    the list of a row is the same whichever other rows are scored with it (relatedindex.py
+    relies on this to score only the rows an edit can change)."""
+    df = np.diff(transposed.indptr)
+    masked = df > df_cap(len(keys))
     names = np.array(keys, dtype=object)
-    result: dict[str, tuple[str, ...]] = {}
-    for start in range(0, len(keys), block):
-        scores = (matrix[start:start + block] @ transposed).tocsr()
+    for start in range(0, len(rows), block):
+        these = rows[start:start + block]
+        part = matrix[these]
+        if masked.any():
+            part = (part @ sparse.diags((~masked).astype(np.float64))).tocsr()
+            part.eliminate_zeros()
+        scores = (part @ transposed).tocsr()
         for row in range(scores.shape[0]):
-            i = start + row
+            i = int(these[row])
             lo, hi = scores.indptr[row], scores.indptr[row + 1]
             idx, val = scores.indices[lo:hi], np.round(scores.data[lo:hi], 9)
             keep = (val >= min_score) & (idx != i)
@@ -147,8 +163,7 @@ def related(corpus: Corpus, limit: int, min_score: float = DEFAULT_MIN_SCORE,
                 edge = np.partition(val, len(val) - limit)[len(val) - limit]
                 idx, val = idx[val >= edge], val[val >= edge]
             best = sorted(zip((-val).tolist(), names[idx].tolist()))[:limit]
-            result[keys[i]] = tuple(k for _, k in best)
-    return result
+            yield keys[i], tuple(k for _, k in best)
 
 
 @dataclass(frozen=True)

@@ -177,9 +177,9 @@ class Renderer:
         template reads besides `context`'s shared tables: with a memo, equal keys give the last
         build's page without rendering it again."""
         if memo_key is not None and self.memo is not None:
-            key = ("page", self.nonce, template, uri, title, description, tuple(tags), memo_key)
-            text, slots = self.memo.get(key,
-                                        lambda: self._render(template, uri, title, description, tags, context))
+            key = (self.nonce, template, title, description, tuple(tags), memo_key)
+            text, slots = self.memo.at(("page", uri), key,
+                                       lambda: self._render(template, uri, title, description, tags, context))
             self.slots[uri] = slots
             return text
         text, self.slots[uri] = self._render(template, uri, title, description, tags, context)
@@ -208,6 +208,19 @@ class Renderer:
         self._slots = []
         body = self.env.get_template(template).render(url=url, file=file, **context)
         return head + body, tuple(self._slots)
+
+    def _story_page(self, common: dict[str, Any], template: str, uri: str, title: str, description: str,
+                    **context: Any) -> str:
+        """A story page (storypages.py lays it out), memoised by what story.md.j2 reads: the story,
+        its members as listed (with the articles they re-run), its outlets, its conflicts (and
+        the articles they quote) and its topics' titles."""
+        story, conflicts, articles = context["s"], context["conflicts"], common["articles"]
+        shown = (story, tuple((a, common["copy_of"].get(a.slug)) for a in context["members"]),
+                 tuple(context["by_outlet"]), tuple(conflicts),
+                 tuple(articles[f.slug] for c in conflicts for f in c.claims),
+                 tuple(articles[q.slug] for q in story.summary),
+                 tuple(context["topic_titles"].get(tid) for tid in story.topics))
+        return self._page(template, uri, title, description, memo_key=shown, **context)
 
     def _month_pages(self, kind: str, owner: str, name: str, months: list[tuple[str, list[Article]]],
                      describe: str, common: dict[str, Any]) -> dict[str, str]:
@@ -253,13 +266,14 @@ class Renderer:
             topic_months = by_month(td.articles)
             pages.update(self._month_pages("topic_month", td.topic.id, td.topic.title, topic_months,
                                            "desc_topic_month", common))
+            in_topic = topic_context(td, topic_stories[td.topic.id][: self.latest], self.topic_articles, digest,
+                                  articles, summaries)
             pages[uri] = self._page("topic.md.j2", uri, td.topic.title,
                                     td.topic.description or " ".join(q.text for q in td.story[:2]),
-                                    **topic_context(td, topic_stories[td.topic.id][: self.latest],
-                                                    self.topic_articles, digest, articles, summaries),
+                                    memo_key=_topic_key(in_topic, topic_months, common), **in_topic,
                                     months=topic_months, **common)
         topic_titles = {t.topic.id: t.topic.title for t in digest.topics}
-        pages.update(story_pages(self._page, partial(page_uri, "story"), topic_titles,
+        pages.update(story_pages(partial(self._story_page, common), partial(page_uri, "story"), topic_titles,
                                  lambda s: t("desc_story", title=s.title), **common))
         # All article pages sit at the same depth, so an article's entry in others' "related"
         # lists is the same HTML everywhere: rendered once, reused (a macro call costs).
@@ -308,10 +322,13 @@ class Renderer:
             uri = page_uri("source", key)
             name = items[0].source
             source_months = by_month(items)
+            # What source.md.j2 reads: the latest articles as listed, the total, each month's count.
+            seen = (_listed(items[: self.topic_articles], common), len(items),
+                     tuple((m, len(month), month[0].published) for m, month in source_months))
             pages[uri] = self._page("source.md.j2", uri, name, t("desc_source", source=name), key=key,
                                     name=name, items=items[: self.topic_articles], total=len(items),
                                     timeline=by_day(items[: self.topic_articles]),
-                                    months=source_months, **common)
+                                    months=source_months, memo_key=seen, **common)
             pages.update(self._month_pages("source_month", key, name, source_months, "desc_source_month", common))
         nav: list[dict[str, object]] = [
             {t("nav_home"): page_uri("home")},
@@ -356,8 +373,26 @@ def _front_matter(meta: dict[str, object]) -> str:
 _YAML_UNSAFE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
 
+def _topic_key(context: dict[str, Any], months: list[tuple[str, list[Article]]], common: dict[str, Any]) -> Hashable:
+    """What topic.md.j2 reads: its context (topicpages.py's topic_context: the topic digest, its
+    latest stories and their cards, its conflicts, its timeline and what the timeline leaves out),
+    the articles its cards, quotes and figures name, and each month's count."""
+    articles, also_by, copy_of = common["articles"], common["also_by"], common["copy_of"]
+    td, stories, conflicts = context["t"], context["stories"], context["conflicts"]
+    named = ([s.articles[0] for s in stories] + [q.slug for q in td.story]
+             + [f.slug for c in conflicts for f in c.claims])
+    listed = [a for _, items in context["timeline"] for a in items]
+    return (td, tuple(stories), tuple(sorted(context["cards"].items())), tuple(sorted(context["card_summaries"].items())),
+            tuple(conflicts), tuple(sorted(context["quoted"])), context["shown"],
+            tuple((day, tuple(items)) for day, items in context["timeline"]),
+            tuple(sorted(context["timeline_summaries"].items())),
+            tuple((articles[slug], also_by.get(slug)) for slug in named),
+            tuple((a, also_by.get(a.slug), copy_of.get(a.slug)) for a in listed),
+            tuple((m, len(items), items[0].published) for m, items in months))
+
+
 def _listed(items: Iterable[Article], common: dict[str, Any]) -> Hashable:
     """What a list of articles (article_item in _macros.j2) shows of them: each article, its
-    summary and the copies it stands for."""
-    summaries, also_by = common["summaries"], common["also_by"]
-    return tuple((a, summaries[a.slug], also_by.get(a.slug)) for a in items)
+    summary, the copies it stands for and the original it re-runs."""
+    summaries, also_by, copy_of = common["summaries"], common["also_by"], common["copy_of"]
+    return tuple((a, summaries[a.slug], also_by.get(a.slug), copy_of.get(a.slug)) for a in items)

@@ -1,0 +1,163 @@
+"""Related coverage kept from one build to the next: after an edit, only the lists it can change
+are scored again, and every list equals a cold `similarity.related` of the new corpus exactly.
+
+An article's TF-IDF vector depends on its own term counts, the number of articles and each of its
+terms' document frequency. An edit keeps the number; it changes the frequency of the terms the
+article gained or lost (the "moved" terms), so the vectors that change are the edited articles'
+and those of every article with a moved term. A score changes only if one of its two vectors
+does, so the lists that can change are those of the changed vectors' articles and of every
+article sharing a scored term (one not left out for its frequency, before or after) with them.
+Those rows are scored again against the whole archive (`similarity.scored_rows`: a row's scores
+depend on that row's entries only, so they come out bit for bit as in a cold run); the other
+lists are kept. A changed number of articles (one added or removed) or other options change
+every vector: then the index is built cold.
+
+Pure: no MkDocs and no file I/O.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping
+
+import numpy as np
+from scipy import sparse
+
+from .similarity import Vector, _weigh, df_cap, scored_rows
+
+__all__ = ["RelatedIndex", "TermCounts"]
+
+#: An article's terms (space-separated, in order) and their counts: ArticleAnalysis' own fields.
+TermCounts = tuple[str, tuple[int, ...]]
+
+
+def _counts(item: TermCounts) -> dict[str, int]:
+    terms, counts = item
+    return dict(zip(terms.split(" "), counts)) if terms else {}
+
+
+def _idf(n: int, df: int) -> float:
+    """similarity.vectorise_counts' smoothed idf, computed the same way."""
+    return math.log((1 + n) / (1 + df)) + 1.0
+
+
+class RelatedIndex:
+    """The last corpus' vectors (as an articles x terms matrix), frequencies and lists."""
+
+    def __init__(self) -> None:
+        self._keys: list[str] = []
+        self._items: dict[str, TermCounts] = {}
+        self._options: tuple[int, float] | None = None
+        self._df: Counter[str] = Counter()
+        self._idf: dict[str, float] = {}
+        self._columns: dict[str, int] = {}
+        self._matrix = sparse.csr_matrix((0, 1))
+        self._transposed = sparse.csr_matrix((1, 0))
+        self._result: dict[str, tuple[str, ...]] = {}
+        self.rescored = 0           # rows scored by the last call (for the log and the tests)
+
+    def related(self, items: Mapping[str, TermCounts], limit: int, min_score: float) -> dict[str, tuple[str, ...]]:
+        """`similarity.related(vectorise_counts(...))` of `items` (key -> term counts)."""
+        keys = list(items)
+        if keys != self._keys or (limit, min_score) != self._options:
+            return self._cold(items, keys, limit, min_score)
+        old = self._items
+        changed = [i for i, key in enumerate(keys) if items[key] is not old[key] and items[key] != old[key]]
+        if changed:
+            self._update(items, keys, changed, limit, min_score)
+        self._items = dict(items)
+        return dict(self._result)
+
+    def _cold(self, items: Mapping[str, TermCounts], keys: list[str], limit: int,
+              min_score: float) -> dict[str, tuple[str, ...]]:
+        counts = {key: _counts(items[key]) for key in keys}
+        self._df = Counter()
+        for c in counts.values():
+            self._df.update(c.keys())
+        n = len(keys)
+        self._idf = {t: _idf(n, d) for t, d in self._df.items()}
+        self._columns = {}
+        rows = [self._row(_weigh(counts[key], self._idf)) for key in keys]
+        self._matrix = _stack(rows, len(self._columns))
+        self._transposed = self._matrix.T.tocsr()
+        self._keys, self._items, self._options = keys, dict(items), (limit, min_score)
+        self._result = dict(scored_rows(self._matrix, self._transposed, np.arange(n), keys, limit, min_score))
+        self.rescored = n
+        return dict(self._result)
+
+    def _row(self, vector: Vector) -> tuple[np.ndarray, np.ndarray]:
+        """A vector's entries as (column ids, weights), in the vector's own order."""
+        columns = self._columns
+        ids = np.array([columns.setdefault(t, len(columns)) for t in vector], dtype=np.int64)
+        return ids, np.array(list(vector.values()), dtype=np.float64)
+
+    def _update(self, items: Mapping[str, TermCounts], keys: list[str], changed: list[int], limit: int,
+                min_score: float) -> None:
+        n, old_matrix, old_t = len(keys), self._matrix, self._transposed
+        old_df = np.diff(old_t.indptr)
+        before = {i: _counts(self._items[keys[i]]) for i in changed}
+        after = {i: _counts(items[keys[i]]) for i in changed}
+        moved: set[str] = set()
+        for i in changed:
+            gone, came = before[i].keys() - after[i].keys(), after[i].keys() - before[i].keys()
+            self._df.subtract(gone)
+            self._df.update(came)
+            moved.update(gone, came)
+        moved = {t for t in moved if self._df[t] != (old_df[self._columns[t]] if t in self._columns else 0)}
+        for t in moved:
+            if self._df[t] > 0:
+                self._idf[t] = _idf(n, self._df[t])
+            else:
+                del self._df[t], self._idf[t]
+        # The vectors that change: the edited articles' and those holding a moved term.
+        known = np.array([self._columns[t] for t in moved if t in self._columns], dtype=np.int64)
+        holders = old_t[known].indices if len(known) else np.empty(0, dtype=np.int64)
+        vary = np.union1d(np.asarray(changed, dtype=np.int64), holders).astype(np.int64)
+        fresh = {int(i): self._row(_weigh(after[int(i)] if int(i) in after else _counts(items[keys[int(i)]]),
+                                          self._idf)) for i in vary}
+        self._matrix = matrix = _replace_rows(old_matrix, fresh, len(self._columns))
+        self._transposed = transposed = matrix.T.tocsr()
+        # The lists that can change: the varied rows' and those sharing a scored term with them.
+        new_df = np.diff(transposed.indptr)
+        cap = df_cap(n)
+        terms = np.union1d(old_matrix[np.asarray(changed)].indices, matrix[vary].indices)
+        padded = np.zeros(len(new_df), dtype=old_df.dtype)
+        padded[:len(old_df)] = old_df
+        terms = terms[(padded[terms] <= cap) | (new_df[terms] <= cap)]
+        rows = np.union1d(vary, transposed[terms].indices).astype(np.int64)
+        self._result.update(scored_rows(matrix, transposed, rows, keys, limit, min_score))
+        self.rescored = len(rows)
+
+
+def _stack(rows: list[tuple[np.ndarray, np.ndarray]], width: int) -> sparse.csr_matrix:
+    """Rows of (column ids, weights) as a csr matrix, each row's entries in the order given."""
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([len(ids) for ids, _ in rows])
+    indices = np.concatenate([ids for ids, _ in rows]) if rows else np.empty(0, dtype=np.int64)
+    data = np.concatenate([w for _, w in rows]) if rows else np.empty(0, dtype=np.float64)
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), max(1, width)))
+
+
+def _replace_rows(matrix: sparse.csr_matrix, fresh: dict[int, tuple[np.ndarray, np.ndarray]],
+                  width: int) -> sparse.csr_matrix:
+    """`matrix` with the rows of `fresh` replaced (the others' entries kept in their order)."""
+    ptr, ids, ws = matrix.indptr, matrix.indices, matrix.data
+    pieces_i: list[np.ndarray] = []
+    pieces_w: list[np.ndarray] = []
+    lengths = np.diff(ptr).astype(np.int64)
+    at = 0
+    for row in sorted(fresh):
+        pieces_i.append(ids[ptr[at]:ptr[row]])
+        pieces_w.append(ws[ptr[at]:ptr[row]])
+        new_ids, new_ws = fresh[row]
+        pieces_i.append(new_ids)
+        pieces_w.append(new_ws)
+        lengths[row] = len(new_ids)
+        at = row + 1
+    pieces_i.append(ids[ptr[at]:])
+    pieces_w.append(ws[ptr[at]:])
+    indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum(lengths)
+    return sparse.csr_matrix((np.concatenate(pieces_w), np.concatenate(pieces_i).astype(np.int64), indptr),
+                             shape=(matrix.shape[0], max(1, width)))
