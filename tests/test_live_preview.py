@@ -167,12 +167,17 @@ def _assert_served_equals_clean(project: Project, base: str, served_site: Path, 
         raise AssertionError(f"after {step}: {len(differ)} files differ from a clean build: {differ[:10]}\n{diff}")
 
 
-@pytest.fixture
-def live(project: Project, tmp_path: Path) -> Iterator[tuple[Project, str, Path, Path]]:
+@pytest.fixture(params=[0])
+def live(request: pytest.FixtureRequest, project: Project,
+         tmp_path: Path) -> Iterator[tuple[Project, str, Path, Path]]:
     """The seeded project under `mkdocs serve`, its base URL, the folder the server builds
-    into (found through the TMPDIR it makes its temporary site folder in) and its log."""
+    into (found through the TMPDIR it makes its temporary site folder in) and its log. The
+    parameter: the search index's shard size (0: one bundle)."""
     for name, fields in SEED.items():
         _write(project, name, *fields)
+    if request.param:
+        cfg = project.root / "mkdocs.yml"
+        cfg.write_text(cfg.read_text().replace("  - digest\n", f"  - digest:\n      search_shard_size: {request.param}\n"))
     scratch = tmp_path / "serve-tmp"
     scratch.mkdir()
     port = _free_port()
@@ -280,3 +285,29 @@ def test_the_served_site_equals_a_clean_build_after_every_change(live: tuple[Pro
     assert text.count("digest: live preview updated in") >= 7, text[-3000:]
     assert text.count("Cleaning site directory") == 1, text[-3000:]
     assert "rebuilding fully" not in text and "turned off for this session" not in text
+
+
+@pytest.mark.parametrize("live", [3], indirect=True)
+def test_a_sharded_search_index_catches_up_under_serve(live: tuple[Project, str, Path, Path], tmp_path: Path) -> None:
+    """With the search index in shards, the index a fast rebuild writes in the background is
+    the clean build's: the same shards listed, the same pages in them."""
+    project, base, site, log = live
+    title, date, source, topics, body, extra = SEED["dock-strike.md"]
+    _write(project, "dock-strike.md", title, date, source, topics, body + "\n\nTugboat crews joined the walkout.", extra)
+    _wait(base + "articles/dock-strike/", "Tugboat crews joined the walkout.")
+    _settle(base)
+    clean = _clean_build(project, base, tmp_path / "clean")
+    listing = (clean / "pagefind" / "digest-bundles.js").read_text()
+    assert (clean / "pagefind" / "parts").is_dir() and "parts/" in listing
+    want = pagefind_pages(clean)
+    assert any("Tugboat crews" in page["content"] for page in want.values())
+
+    def caught_up() -> bool:
+        try:
+            return ((site / "pagefind" / "digest-bundles.js").read_text() == listing
+                    and pagefind_pages(site) == want)
+        except (OSError, ValueError):          # a bundle is being swapped in
+            return False
+    assert _until(caught_up, timeout=120), "the served sharded index never matched a clean build's"
+    assert "digest: live preview updated in" in log.read_text(errors="replace")
+

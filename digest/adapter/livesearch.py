@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from ..pages.pagefindservice import write_bundle
+from ..pages.searchshards import ShardCache, write_shards
 from .generate import Generated, language
+from .pipelines import cache_dir
 
 if TYPE_CHECKING:
     from .plugin import DigestPlugin
@@ -50,12 +51,15 @@ class LiveSearch:
             return
         out = Path(config.site_dir) / "pagefind"
         lang = language(config)
+        options = self.plugin.config
+        size = options.search_shard_size
+        cache = (ShardCache(cache_dir(config, options) / "search") if options.cache and size > 0 else None)
         pid = os.fork()
         if pid == 0:                    # the child: index, then leave without the parent's exit steps
             code = 1
             try:
                 os.setpgid(0, 0)        # its own group: a stop also ends the pagefind binary it starts
-                write_bundle(out, made.records(), lang)
+                write_shards(out, made.records(), size, lang, cache)     # as the full build does
                 code = 0
             except BaseException as exc:  # noqa: BLE001 - reported here, the parent does not wait
                 log.warning("digest: the live preview's search index was not written (%s: %s)",
