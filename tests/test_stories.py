@@ -237,7 +237,7 @@ def _state(index: StoryIndex) -> object:
     """Everything a clustering index holds, floats included, to compare bit for bit."""
     groups = {sid: (g.pinned, tuple(g.members), sorted(g.total.items()), g.norm2) for sid, g in index._groups.items()}
     postings = {t: tuple(p) for t, p in index._postings.items() if p}
-    return (index.assignment(), groups, postings, +index._df, index._vectors, index._top)
+    return (index.assignment(), groups, postings, +index._df, index._vectors, index._top, index._names)
 
 
 @pytest.mark.parametrize("change", ["edit", "delete", "backdate"])

@@ -274,7 +274,7 @@ class StoryIndex:
             group = self._group_of[index]
             group.members.pop()
             touched[group.id] = group
-        del self.items[keep:], self._vectors[keep:], self._top[keep:], self._group_of[keep:]
+        del self.items[keep:], self._vectors[keep:], self._top[keep:], self._group_of[keep:], self._names[keep:]
         for group in touched.values():
             if not group.members:
                 del self._groups[group.id]
