@@ -10,7 +10,7 @@ import yaml
 from conftest import TOPICS, article
 
 from digest.analysis.analyse import AnalysisOptions, build_digest
-from digest.analysis.stories import StoryIndex, StoryItem, StoryOptions, cluster, lede, proper_names, story_item
+from digest.analysis.stories import StoryIndex, StoryItem, StoryOptions, cluster, features, lede, proper_names, story_item
 from digest.analysis.text import split_sentences
 from digest.loading.loader import parse_article
 from digest.loading.topics import TopicIndex, parse_topics
@@ -227,9 +227,10 @@ def test_one_beat_is_not_one_story_without_rare_terms_in_common() -> None:
     items = [story_item(s, T0 - timedelta(days=30 - i), t, split_sentences(b)) for i, (s, t, b) in enumerate(BEAT * 5)]
     items = [replace(it, slug=f"{it.slug}-{n}") for n, it in enumerate(items)]
     items += [story_item(s, T0 + timedelta(hours=3 * i), t, split_sentences(b)) for i, (s, t, b) in enumerate(RATES)]
-    found = cluster(items).assignment()
+    # The beat's one-line briefs are placed too (min_terms=0), so that they can draw a link.
+    found = cluster(items, StoryOptions(min_terms=0)).assignment()
     assert found["us-rates"] == "us-rates" and found["uk-economy"] == "uk-economy"
-    merged = cluster(items, StoryOptions(rare_shared=0, named_link=0)).assignment()
+    merged = cluster(items, StoryOptions(rare_shared=0, named_link=0, min_terms=0)).assignment()
     assert merged["us-rates"] != "us-rates"                          # the wrong merge the check holds back
 
 
@@ -311,3 +312,30 @@ def test_lower_cased_text_shows_no_names_so_only_strong_links_group_it() -> None
     assert proper_names(_at("x", 0, "greer walks out", "germaine greer left the house.")) == frozenset()
     assert proper_names(_at("x", 0, "Greer walks out", "The writer Germaine Greer left. Greer said so.")) \
         == {"germaine", "greer"}
+
+
+CRAWL = ['Crawls of supported "No More 404" sites.']
+
+
+def test_an_article_too_short_to_place_joins_no_story_even_word_for_word() -> None:
+    """A one-line crawl notice is all some crawled pages hold: the same line under several
+    events' reports. It is too short (fewer than `min_terms` distinct terms) to say which
+    event it belongs to, so it stays a story of its own instead of gathering the others."""
+    items = [story_item(f"crawl-{i}", T0 + timedelta(hours=i), "", CRAWL) for i in range(3)]
+    items += [story_item(s, T0 + timedelta(hours=4 + i), t, split_sentences(b)) for i, (s, _, t, b) in enumerate(FERRY)]
+    found = cluster(items).assignment()
+    assert [found[f"crawl-{i}"] for i in range(3)] == ["crawl-0", "crawl-1", "crawl-2"]
+    assert {found[s] for s, *_ in FERRY} == {"ferry-desk"}
+    merged = cluster(items, StoryOptions(min_terms=0)).assignment()
+    assert merged["crawl-2"] == "crawl-0"                            # what the floor holds back
+
+
+def test_possessive_and_plural_forms_are_one_term() -> None:
+    """"Kardashian's", "Kardashians" and "Kardashian" are one name; "reports" and "report" one word."""
+    item = _at("x", 0, "Kardashians film in Calabasas",
+               "Kim Kardashian's sisters said the Kardashians would film there. A Kardashian spokesman "
+               "confirmed the reports. Her report came from Calabasas.")
+    assert "kardashian" in proper_names(item)
+    assert not {"kardashians", "kardashian's"} & proper_names(item)
+    counts = features(item.title, item.lede, item.names)
+    assert counts["report"] == 2 and "reports" not in counts
