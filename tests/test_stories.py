@@ -10,7 +10,7 @@ import yaml
 from conftest import TOPICS, article
 
 from digest.analysis.analyse import AnalysisOptions, build_digest
-from digest.analysis.stories import StoryIndex, StoryItem, StoryOptions, cluster, features, lede, proper_names, story_item
+from digest.analysis.stories import StoryIndex, StoryItem, StoryOptions, cluster, lede, proper_names, story_item
 from digest.analysis.text import split_sentences
 from digest.loading.loader import parse_article
 from digest.loading.topics import TopicIndex, parse_topics
@@ -329,13 +329,3 @@ def test_an_article_too_short_to_place_joins_no_story_even_word_for_word() -> No
     merged = cluster(items, StoryOptions(min_terms=0)).assignment()
     assert merged["crawl-2"] == "crawl-0"                            # what the floor holds back
 
-
-def test_possessive_and_plural_forms_are_one_term() -> None:
-    """"Kardashian's", "Kardashians" and "Kardashian" are one name; "reports" and "report" one word."""
-    item = _at("x", 0, "Kardashians film in Calabasas",
-               "Kim Kardashian's sisters said the Kardashians would film there. A Kardashian spokesman "
-               "confirmed the reports. Her report came from Calabasas.")
-    assert "kardashian" in proper_names(item)
-    assert not {"kardashians", "kardashian's"} & proper_names(item)
-    counts = features(item.title, item.lede, item.names)
-    assert counts["report"] == 2 and "reports" not in counts

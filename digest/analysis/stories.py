@@ -6,12 +6,11 @@ notices, embedded-tweet prompts, captions and credits is skipped, and datelines 
 article that is nothing but furniture has no lede and joins no story) and its names: words
 capitalised inside a sentence, counted again in the lede and, where the article repeats them,
 across its whole prose (a later paragraph names the people and places a feature's lede only
-hints at). Its terms are its content words without a possessive or plural ending
-("Kardashian's", "Kardashians": one name). An article of fewer than `min_terms` distinct
-terms (a one-line crawl notice, a player prompt) is too short to say which event it
-reports and stays a story of its own, even beside the same line under another event.
-Articles are taken in date order (then slug); each one joins the story of
-its most similar earlier article published within `window_days` before it (single link),
+hints at). An article of fewer than `min_terms` distinct terms (a one-line crawl notice,
+a player prompt) is too short to say which event it reports and stays a story of its own,
+even beside the same line under another event. Articles are taken in date order (then
+slug); each one joins the story of its most similar earlier article published within
+`window_days` before it (single link),
 if its similarity to that story's centroid also clears a bar (the centroid check keeps a
 chain of pairwise links from merging two events), the two share `rare_shared` rare words
 (one beat's common vocabulary is not one event) and, if their similarity is below
@@ -34,7 +33,6 @@ Pure: no MkDocs and no file I/O.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -53,7 +51,7 @@ class StoryOptions:
     `named_link` decides: its lower-cased text has no names, so only links above that bar group it."""
 
     window_days: float = 4.0        # an article links only to articles at most this much older
-    link: float = 0.10              # cosine to the nearest earlier member (single link)
+    link: float = 0.14              # cosine to the nearest earlier member (single link)
     centroid: float = 0.18          # cosine to the story's centroid (holds back chained merges)
     top_terms: int = 20             # an article's heaviest terms, which it is indexed under
     postings: int = 60              # earlier articles scanned per term, newest first
@@ -90,37 +88,22 @@ def story_item(slug: str, published: datetime, title: str, sentences: Iterable[s
     return StoryItem(slug, published, title, told_lede, pin, named)
 
 
-@lru_cache(maxsize=100_000)
-def _fold(word: str) -> str:
-    """A word without its possessive or plural ending ("Kardashian's", "Kardashians" and
-    "Kardashian" are one term; so are "reports" and "report"): a full stemmer would cost
-    more than all the clustering, and names, which the clustering leans on, take only these."""
-    if word.endswith(("'s", "’s")):
-        word = word[:-2]
-    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-3] + "y" if word.endswith("ies") else word[:-1]
-    return word
-
-
-def _terms(text: str) -> list[str]:
-    return [_fold(w) for w in content_words(text)]
-
-
 def features(title: str, text: str, named: Iterable[tuple[str, int]] = ()) -> Counter[str]:
-    """Term counts (`_fold`ed words) of headline (twice), lede, capitalised words inside the
-    lede's sentences (again) and the article's names (their counts over the whole prose, again)."""
-    title_terms = _terms(title)
-    counts = Counter(title_terms + title_terms + _terms(text))
-    counts.update(t for t in _terms(" ".join(CAPITALISED.findall(text))) if t in counts)
+    """Word counts of headline (twice), lede, capitalised words inside the lede's sentences
+    (again) and the article's names (their counts over the whole prose, again).
+    Words, not stems: stemming every lede again would cost more than all the clustering."""
+    title_words = content_words(title)
+    counts = Counter(title_words + title_words + content_words(text))
+    counts.update(w for w in content_words(" ".join(CAPITALISED.findall(text))) if w in counts)
     for word, count in named:
-        counts[_fold(word)] += count
+        counts[word] += count
     return counts
 
 
 def proper_names(item: StoryItem) -> frozenset[str]:
-    """The names an article gives, as terms: content words it capitalises inside a sentence
-    of its lede, or at least `NAME_REPEATS` times over its prose (`StoryItem.names`)."""
-    return frozenset(_terms(" ".join(CAPITALISED.findall(item.lede)))).union(_fold(w) for w, _ in item.names)
+    """The names an article gives: content words it capitalises inside a sentence of its lede,
+    or at least `NAME_REPEATS` times over its prose (`StoryItem.names`)."""
+    return frozenset(content_words(" ".join(CAPITALISED.findall(item.lede)))).union(w for w, _ in item.names)
 
 
 Vector = dict[str, float]
