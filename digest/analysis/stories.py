@@ -60,7 +60,7 @@ class StoryOptions:
     rare: float = 0.02              # a term is rare while at most this share of the articles has it
     rare_floor: int = 10            # ... or at most this many (one event's reports may number ten)
     named_link: float = 0.30        # a weaker link needs a name both articles capitalise (0: no such check)
-    min_terms: int = 10             # fewer distinct terms than this: too short to place (0: no such check)
+    min_terms: int = 8              # fewer distinct terms than this: too short to place (0: no such check)
 
 
 @dataclass(frozen=True)
