@@ -227,9 +227,10 @@ def test_one_beat_is_not_one_story_without_rare_terms_in_common() -> None:
     items = [story_item(s, T0 - timedelta(days=30 - i), t, split_sentences(b)) for i, (s, t, b) in enumerate(BEAT * 5)]
     items = [replace(it, slug=f"{it.slug}-{n}") for n, it in enumerate(items)]
     items += [story_item(s, T0 + timedelta(hours=3 * i), t, split_sentences(b)) for i, (s, t, b) in enumerate(RATES)]
-    found = cluster(items).assignment()
+    # The beat's one-line briefs are placed too (min_terms=0), so that they can draw a link.
+    found = cluster(items, StoryOptions(min_terms=0)).assignment()
     assert found["us-rates"] == "us-rates" and found["uk-economy"] == "uk-economy"
-    merged = cluster(items, StoryOptions(rare_shared=0, named_link=0)).assignment()
+    merged = cluster(items, StoryOptions(rare_shared=0, named_link=0, min_terms=0)).assignment()
     assert merged["us-rates"] != "us-rates"                          # the wrong merge the check holds back
 
 
@@ -237,7 +238,7 @@ def _state(index: StoryIndex) -> object:
     """Everything a clustering index holds, floats included, to compare bit for bit."""
     groups = {sid: (g.pinned, tuple(g.members), sorted(g.total.items()), g.norm2) for sid, g in index._groups.items()}
     postings = {t: tuple(p) for t, p in index._postings.items() if p}
-    return (index.assignment(), groups, postings, +index._df, index._vectors, index._top)
+    return (index.assignment(), groups, postings, +index._df, index._vectors, index._top, index._names)
 
 
 @pytest.mark.parametrize("change", ["edit", "delete", "backdate"])
@@ -311,3 +312,20 @@ def test_lower_cased_text_shows_no_names_so_only_strong_links_group_it() -> None
     assert proper_names(_at("x", 0, "greer walks out", "germaine greer left the house.")) == frozenset()
     assert proper_names(_at("x", 0, "Greer walks out", "The writer Germaine Greer left. Greer said so.")) \
         == {"germaine", "greer"}
+
+
+CRAWL = ['Crawls of supported "No More 404" sites.']
+
+
+def test_an_article_too_short_to_place_joins_no_story_even_word_for_word() -> None:
+    """A one-line crawl notice is all some crawled pages hold: the same line under several
+    events' reports. It is too short (fewer than `min_terms` distinct terms) to say which
+    event it belongs to, so it stays a story of its own instead of gathering the others."""
+    items = [story_item(f"crawl-{i}", T0 + timedelta(hours=i), "", CRAWL) for i in range(3)]
+    items += [story_item(s, T0 + timedelta(hours=4 + i), t, split_sentences(b)) for i, (s, _, t, b) in enumerate(FERRY)]
+    found = cluster(items).assignment()
+    assert [found[f"crawl-{i}"] for i in range(3)] == ["crawl-0", "crawl-1", "crawl-2"]
+    assert {found[s] for s, *_ in FERRY} == {"ferry-desk"}
+    merged = cluster(items, StoryOptions(min_terms=0)).assignment()
+    assert merged["crawl-2"] == "crawl-0"                            # what the floor holds back
+
