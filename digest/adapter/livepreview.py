@@ -168,6 +168,7 @@ class LivePreview:
              memo: PairMemo | None) -> None:
         """A full build's inputs and outputs, kept for the next rebuild (nav, env: see `saw`)."""
         self.config, self.corpus, self.made, self.pairs = config, corpus, made, memo
+        self.checked = False                # after a full build, MkDocs' page steps are checked again
         self.sources = {f.src_uri: f for f in sources}
         folder = Path(config.docs_dir)
         self.roots = [folder, *(Path(p) for p in [config.config_file_path] if p),

@@ -375,10 +375,18 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         try:
+            if self._live is not None:      # a failed build is no base for a fast rebuild
+                self._live.made = None
             self._close()
             self.cancel_search()
         finally:
             self._lock.release()
+
+    def on_shutdown(self) -> None:
+        """`mkdocs serve` stops: so does the live preview's search job, before MkDocs
+        deletes the temporary site it writes into."""
+        if self._live is not None:
+            self._live.search.stop()
 
     def cancel_search(self) -> None:
         if self._search is not None:
