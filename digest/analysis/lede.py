@@ -62,7 +62,8 @@ def lede(sentences: Iterable[str], count: int = LEDE_WORDS) -> str:
 
 
 def names(sentences: Iterable[str], repeats: int = NAME_REPEATS) -> tuple[tuple[str, int], ...]:
-    """The article's names with their counts over its whole prose, in word order."""
+    """The article's names with their counts over its whole prose, sorted by word (a stable
+    order, so that an unchanged article gives an equal cached analysis)."""
     return _names(news(sentences), repeats)
 
 

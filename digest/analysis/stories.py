@@ -88,22 +88,30 @@ def story_item(slug: str, published: datetime, title: str, sentences: Iterable[s
     return StoryItem(slug, published, title, told_lede, pin, named)
 
 
-def features(title: str, text: str, named: Iterable[tuple[str, int]] = ()) -> Counter[str]:
+def lede_names(lede_text: str) -> list[str]:
+    """The content words an article capitalises inside the sentences of its lede."""
+    return content_words(" ".join(CAPITALISED.findall(lede_text)))
+
+
+def features(title: str, text: str, named: Iterable[tuple[str, int]] = (),
+             capitalised: list[str] | None = None) -> Counter[str]:
     """Word counts of headline (twice), lede, capitalised words inside the lede's sentences
-    (again) and the article's names (their counts over the whole prose, again).
+    (again; `capitalised` when the caller has them already) and the article's names (their
+    counts over the whole prose, again).
     Words, not stems: stemming every lede again would cost more than all the clustering."""
     title_words = content_words(title)
     counts = Counter(title_words + title_words + content_words(text))
-    counts.update(w for w in content_words(" ".join(CAPITALISED.findall(text))) if w in counts)
+    counts.update(w for w in (lede_names(text) if capitalised is None else capitalised) if w in counts)
     for word, count in named:
         counts[word] += count
     return counts
 
 
-def proper_names(item: StoryItem) -> frozenset[str]:
-    """The names an article gives: content words it capitalises inside a sentence of its lede,
-    or at least `NAME_REPEATS` times over its prose (`StoryItem.names`)."""
-    return frozenset(content_words(" ".join(CAPITALISED.findall(item.lede)))).union(w for w, _ in item.names)
+def proper_names(item: StoryItem, capitalised: list[str] | None = None) -> frozenset[str]:
+    """The names an article gives: content words it capitalises inside a sentence of its lede
+    (`capitalised` when the caller has them already), or at least `NAME_REPEATS` times over its
+    prose (`StoryItem.names`)."""
+    return frozenset(lede_names(item.lede) if capitalised is None else capitalised).union(w for w, _ in item.names)
 
 
 Vector = dict[str, float]
@@ -224,12 +232,13 @@ class StoryIndex:
         """Place one article, newer than (or as new as, with a later slug) every earlier one."""
         if self.items and item.key < self.items[-1].key:
             raise ValueError(f"{item.slug} is older than {self.items[-1].slug}: rebuild the index")
-        counts = features(item.title, item.lede, item.names)
+        capitalised = lede_names(item.lede)     # read once: the features and the names both need them
+        counts = features(item.title, item.lede, item.names, capitalised)
         if len(counts) < self.options.min_terms:
             counts = Counter()
         self._df.update(counts.keys())
         vec = self._vector(counts)
-        named = proper_names(item)
+        named = proper_names(item, capitalised)
         top = tuple(t for t, _ in sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: self.options.top_terms])
         if item.pin is not None:
             group = self._groups.get(item.pin) or self._new(item.pin, True)
