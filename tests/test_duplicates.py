@@ -198,17 +198,31 @@ def test_a_memo_of_the_last_run_gives_the_same_pairs(monkeypatch: pytest.MonkeyP
     assert candidate_pairs(first, 0.3, memo) == candidate_pairs(first, 0.3) and memo.pairs
     later = first[10:] + [signature(texts[3] + " w1 w2"), first[20], (), signature(texts[50])]
     rng.shuffle(later)
-    compared: list[int] = []
-    real = duplicates._collisions
+    compared: list[tuple[str, int]] = []
+    bucketed, direct = duplicates._collisions, duplicates._row_collisions
 
     def spy(values, bands, width, rows=None):  # type: ignore[no-untyped-def]
-        compared.append(len(values) if rows is None else len(rows))
-        return real(values, bands, width, rows)
+        compared.append(("buckets", len(values) if rows is None else len(rows)))
+        return bucketed(values, bands, width, rows)
+
+    def row_spy(values, bands, width, rows):  # type: ignore[no-untyped-def]
+        compared.append(("rows", len(rows)))
+        return direct(values, bands, width, rows)
 
     monkeypatch.setattr(duplicates, "_collisions", spy)
+    monkeypatch.setattr(duplicates, "_row_collisions", row_spy)
     assert candidate_pairs(later, 0.3, memo) == candidate_pairs(later, 0.3)
-    # With the memo only new (or repeated) signatures are compared; without, all of them.
-    assert compared[1] == len(later) - 1 and compared[0] < compared[1] // 2
+    # With the memo only new (or repeated) signatures are compared, each with every row
+    # directly; without, all of them, through the buckets.
+    assert compared[1] == ("buckets", len(later) - 1)
+    assert compared[0][0] == "rows" and 0 < compared[0][1] < compared[1][1] // 2
+    # More new rows than FEW_ROWS go through the buckets too, and give the same pairs.
+    monkeypatch.setattr(duplicates, "FEW_ROWS", 1)
+    fresh_memo = PairMemo()
+    candidate_pairs(first, 0.3, fresh_memo)
+    compared.clear()
+    assert candidate_pairs(later, 0.3, fresh_memo) == candidate_pairs(later, 0.3)
+    assert compared[0][0] == "buckets"
     assert candidate_pairs(later, 0.5, memo) == candidate_pairs(later, 0.5)     # another threshold: from scratch
     again = later[:-5]
     assert candidate_pairs(again, 0.5, memo) == candidate_pairs(again, 0.5)
