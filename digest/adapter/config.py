@@ -168,6 +168,11 @@ class DigestConfig(base.Config):
     (digest/adapter/livepreview.py, checked against MkDocs' own output on the first rebuild);
     anything else, or `false`, gets MkDocs' full rebuild."""
 
+    file_events = c.Type(bool, default=True)
+    """Under `mkdocs serve`, hear saves through the operating system's file events at once
+    (digest/adapter/watching.py), with MkDocs' polling kept every 3 s as a backstop; `false`
+    leaves MkDocs' polling every 0.5 s."""
+
     cache_nav = c.Type(bool, default=True)
     """Render the theme's nav (sidebar, tabs) once per folder for pages outside the nav, such
     as articles (checked against the theme's own output on each folder's second page).

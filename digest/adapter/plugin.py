@@ -67,6 +67,7 @@ from .materialplugins import prepare_theme, social_tags
 from .pipelines import analysis_options, cache_dir, close_pipeline, make_pipeline
 from .navcache import NavMemo, memoise_nav_partials
 from .pagefiles import SlotPage, keep_safe_files, make_folders
+from .watching import watch_events
 from .placement import NAV_PLACEHOLDER, article_sources, articles_folder, blog_dirs, check_collisions, place_nav
 
 #: Material overrides (main.html, partials, assets): they know Material's markup, so they live here.
@@ -413,7 +414,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer | None:
         """Also watch our templates; under `live_preview`, changes to articles take the fast
-        rebuild (digest/adapter/livepreview.py) instead of MkDocs' full one."""
+        rebuild (digest/adapter/livepreview.py) instead of MkDocs' full one; under `file_events`
+        saves are heard through the OS's file events (digest/adapter/watching.py)."""
+        if self.config.file_events:
+            watch_events(server)
         server.watch(str(templates_dir()))
         server.watch(str(OVERRIDES))
         if self._live is not None:
