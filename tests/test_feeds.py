@@ -192,3 +192,32 @@ def test_pure_feed_functions_escape_every_value() -> None:
         assert parsed.feed.title == tricky and parsed.entries[0].title == tricky
         assert parsed.entries[0].link == "https://x.example/?a=1&b=2"
     assert json.loads(json_feed(feed))["items"][0]["title"] == tricky
+
+
+def test_a_live_preview_writes_only_the_feeds_whose_entries_changed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a memo, a feed equal to the last build's is not serialised again, and the files
+    are those of a build without one (digest/pages/feeds.py's `build_feeds`)."""
+    from dataclasses import replace
+
+    from test_stories import corpus, digest_of
+
+    from digest.analysis.memo import Memo
+    from digest.pages import feeds
+    from digest.pages.feeds import SiteInfo, build_feeds
+
+    site_info = SiteInfo("News", "", "https://example.org/")
+    items = corpus()
+    memo = Memo()
+    first = build_feeds(digest_of(items), site_info, memo=memo)
+    memo.done()
+    written: list[str] = []
+    real = feeds.atom
+    monkeypatch.setattr(feeds, "atom", lambda feed: written.append(feed.id) or real(feed))
+    assert build_feeds(digest_of(items), site_info, memo=memo) == first and written == []
+    memo.done()
+    items[0] = replace(items[0], title="Ferry strike ends after talks")
+    again = build_feeds(digest_of(items), site_info, memo=memo)
+    # Only the feeds listing the retitled article (the site's and its topic's) were written again.
+    assert written == ["https://example.org/", "https://example.org/topics/iraq-protests/"]
+    assert again == build_feeds(digest_of(items), site_info)
+    assert "Ferry strike ends after talks" in again["feed.xml"] and again != first

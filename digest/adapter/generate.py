@@ -91,7 +91,7 @@ def generate(config: MkDocsConfig, options: DigestConfig, analysis: AnalysisOpti
     if options.feeds:
         site = SiteInfo(config.site_name, config.site_description or "", site_url_of(config.site_url, at),
                         config.use_directory_urls, language(config))
-        feeds = {mount(path, at): text for path, text in build_feeds(digest, site, options.feed_entries).items()}
+        feeds = {mount(path, at): text for path, text in build_feeds(digest, site, options.feed_entries, memo).items()}
     if memo is not None:
         memo.done()
     return Generated(

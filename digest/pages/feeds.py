@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from io import BytesIO
 
+from ..analysis.memo import Memo
 from ..loading.loader import slugify
 from ..loading.xmlchars import xml_safe
 from ..model import Article, Correction, Digest
@@ -273,8 +274,9 @@ def _feed(digest: Digest, site: SiteInfo, articles: Iterable[Article], limit: in
                 language=site.language, links=urls, entries=entries)
 
 
-def build_feeds(digest: Digest, site: SiteInfo, limit: int = 20) -> dict[str, str]:
-    """Every feed file by site path: the whole site's three feeds, then each topic's."""
+def build_feeds(digest: Digest, site: SiteInfo, limit: int = 20, memo: Memo | None = None) -> dict[str, str]:
+    """Every feed file by site path: the whole site's three feeds, then each topic's. `memo` (a
+    live preview's): a feed whose entries and links are the last build's is not written again."""
     msgs = load_messages(site.language)
     feeds: list[tuple[str | None, Feed]] = [(None, _feed(digest, site, digest.articles, limit, None, site.name,
                           site.description or msgs.t("feed_site", site=site.name)))]
@@ -285,7 +287,10 @@ def build_feeds(digest: Digest, site: SiteInfo, limit: int = 20) -> dict[str, st
     files: dict[str, str] = {}
     for topic, feed in feeds:
         paths = feed_paths(topic)
-        files[paths["atom"]] = atom(feed)
-        files[paths["rss"]] = rss(feed)
-        files[paths["json"]] = json_feed(feed)
+
+        def write(feed: Feed = feed) -> tuple[str, str, str]:
+            return atom(feed), rss(feed), json_feed(feed)
+
+        texts = write() if memo is None else memo.at(("feed", paths["atom"]), feed, write)
+        files[paths["atom"]], files[paths["rss"]], files[paths["json"]] = texts
     return files
