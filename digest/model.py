@@ -22,6 +22,7 @@ __all__ = [
     "Story",
     "Topic",
     "TopicDigest",
+    "term_count_map",
 ]
 
 
@@ -109,7 +110,13 @@ class ArticleAnalysis:
 
     def term_count_map(self) -> dict[str, int]:
         """The term counts as a mapping, term -> count."""
-        return dict(zip(self.terms.split(" "), self.term_counts)) if self.terms else {}
+        return term_count_map(self.terms, self.term_counts)
+
+
+def term_count_map(terms: str, counts: tuple[int, ...]) -> dict[str, int]:
+    """Space-separated terms and their counts in that order (ArticleAnalysis' `terms` and
+    `term_counts`) as a mapping, term -> count."""
+    return dict(zip(terms.split(" "), counts)) if terms else {}
 
 
 @dataclass(frozen=True)
