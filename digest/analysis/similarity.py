@@ -46,10 +46,6 @@ class Corpus:
     vectors: dict[str, Vector]
     idf: dict[str, float]
 
-    def embed(self, text: str) -> Vector:
-        """A new text's vector in this corpus's weighting (unseen terms ignored)."""
-        return weigh(Counter(terms(text)), self.idf)
-
 
 @dataclass(frozen=True)
 class TopicScore:
