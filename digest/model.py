@@ -201,11 +201,3 @@ class Digest:
             return (article.summary,)
         analysis = self.analyses.get(article.slug)
         return analysis.summary_sentences() if analysis else ()
-
-    def original_of(self, slug: str) -> str | None:
-        """The earliest copy of the story `slug` re-runs, or None if it is not a later copy."""
-        return next((g.original for g in self.duplicates if slug in g.copies), None)
-
-    def copies_of(self, slug: str) -> tuple[str, ...]:
-        """The later copies of the story first published as `slug`."""
-        return next((g.copies for g in self.duplicates if g.original == slug), ())
