@@ -22,6 +22,7 @@ __all__ = [
     "Story",
     "Topic",
     "TopicDigest",
+    "term_count_map",
 ]
 
 
@@ -109,7 +110,13 @@ class ArticleAnalysis:
 
     def term_count_map(self) -> dict[str, int]:
         """The term counts as a mapping, term -> count."""
-        return dict(zip(self.terms.split(" "), self.term_counts)) if self.terms else {}
+        return term_count_map(self.terms, self.term_counts)
+
+
+def term_count_map(terms: str, counts: tuple[int, ...]) -> dict[str, int]:
+    """Space-separated terms and their counts in that order (ArticleAnalysis' `terms` and
+    `term_counts`) as a mapping, term -> count."""
+    return dict(zip(terms.split(" "), counts)) if terms else {}
 
 
 @dataclass(frozen=True)
@@ -194,11 +201,3 @@ class Digest:
             return (article.summary,)
         analysis = self.analyses.get(article.slug)
         return analysis.summary_sentences() if analysis else ()
-
-    def original_of(self, slug: str) -> str | None:
-        """The earliest copy of the story `slug` re-runs, or None if it is not a later copy."""
-        return next((g.original for g in self.duplicates if slug in g.copies), None)
-
-    def copies_of(self, slug: str) -> tuple[str, ...]:
-        """The later copies of the story first published as `slug`."""
-        return next((g.copies for g in self.duplicates if g.original == slug), ())

@@ -10,6 +10,7 @@ import yaml
 from conftest import TOPICS, article
 
 from digest.analysis.analyse import AnalysisOptions, build_digest
+from digest.analysis.duplicates import copy_map
 from digest.analysis.stories import StoryIndex, StoryItem, StoryOptions, cluster, lede, proper_names, story_item
 from digest.analysis.text import split_sentences
 from digest.loading.loader import parse_article
@@ -110,7 +111,7 @@ def test_a_syndicated_copy_is_one_article_inside_its_story() -> None:
     items.append(make("ferry-rerun", "Gazette", "Ferry sinks near Kessan", body, hours=6))
     d = digest_of(items)
     story = d.story_of("ferry-desk")
-    assert story is not None and d.original_of("ferry-rerun") == "ferry-desk"
+    assert story is not None and copy_map(d.duplicates)["ferry-rerun"] == "ferry-desk"
     assert "ferry-rerun" not in story.articles and story.copies == ("ferry-rerun",)
     assert d.story_ids["ferry-rerun"] == story.id
     assert "Gazette" in story.sources

@@ -294,8 +294,6 @@ class AnalysisCache(_Store):
     def __init__(self, directory: Path, version: str | None = None) -> None:
         super().__init__(directory)
         self.version = version or code_version()
-        self.hits = 0
-        self.misses = 0
         self.pairs = PairStore(self.directory, self.version)
 
     def prune(self) -> int:
@@ -314,14 +312,9 @@ class AnalysisCache(_Store):
         """The stored analysis, or None if absent, unreadable or malformed."""
         try:
             raw = self._read(key)
-            analysis = _decode(json.loads(raw)) if raw is not None else None
+            return _decode(json.loads(raw)) if raw is not None else None
         except (ValueError, TypeError, KeyError):
-            analysis = None
-        if analysis is None:
-            self.misses += 1
-        else:
-            self.hits += 1
-        return analysis
+            return None
 
     def put(self, key: str, analysis: ArticleAnalysis) -> None:
         """Store atomically: write a temporary file beside the entry, then rename it over."""

@@ -129,11 +129,6 @@ class Claim:
     published: datetime
     cited: bool = False    # whether the sentence names the source (else it is the article's)
 
-    @property
-    def figure_key(self) -> tuple[float, str]:
-        """Figures agree when value and bound direction agree ("at least 12" = "12 or more")."""
-        return self.value, self.bound if self.bound in ("lower", "upper") else "point"
-
 
 def _number(tokens: list[str], i: int) -> tuple[float, int, str] | None:
     """The number starting at token i: (value, index after it, surface text)."""
@@ -382,11 +377,6 @@ def _claim(tokens: list[str], lower: list[str], start: int, end: int, value: flo
     qualifier = phrase if phrase not in _POSTFIX else ""
     figure = " ".join(x for x in (qualifier, surface) if x) + (f" {phrase}" if phrase in _POSTFIX else "")
     return thing, label, bound, figure
-
-
-def _adjective_of(tokens: list[str], lower: list[str], head: int | None) -> bool:
-    """Whether the casualty word at `head` qualifies the plural noun after it ("wounded journalists")."""
-    return _noun_after(tokens, lower, head) is not None
 
 
 def _noun_after(tokens: list[str], lower: list[str], head: int | None) -> int | None:

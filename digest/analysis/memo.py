@@ -18,15 +18,12 @@ from typing import TypeVar
 __all__ = ["Memo"]
 
 T = TypeVar("T")
-_MISSING = object()
 
 
 class Memo:
-    """A cache of one build's step results by their (hashable, value-compared) inputs."""
+    """A cache of one build's step results by their place, kept while their inputs are equal."""
 
     def __init__(self) -> None:
-        self._last: dict[Hashable, object] = {}
-        self._this: dict[Hashable, object] = {}
         self.hits = self.misses = 0
         self._kept: dict[str, object] = {}
         self._last_at: dict[Hashable, tuple[object, object]] = {}
@@ -37,19 +34,6 @@ class Memo:
         if name not in self._kept:
             self._kept[name] = make()
         return self._kept[name]     # type: ignore[return-value]
-
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """The result for `key`: the last build's if it had one, else `compute()`."""
-        if key in self._this:
-            return self._this[key]      # type: ignore[return-value]
-        found = self._last.get(key, _MISSING)
-        if found is _MISSING:
-            found = compute()
-            self.misses += 1
-        else:
-            self.hits += 1
-        self._this[key] = found
-        return found        # type: ignore[return-value]
 
     def at(self, place: Hashable, inputs: object, compute: Callable[[], T]) -> T:
         """The result of the step at `place` (e.g. a page's path): the last build's if its
@@ -69,6 +53,5 @@ class Memo:
 
     def done(self) -> None:
         """A build ended: keep only what it used."""
-        self._last, self._this = self._this, {}
         self._last_at, self._this_at = self._this_at, {}
         self.hits = self.misses = 0

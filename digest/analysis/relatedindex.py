@@ -17,29 +17,19 @@ Pure: no MkDocs and no file I/O.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Mapping
 
 import numpy as np
 from scipy import sparse
 
-from .similarity import Vector, _weigh, df_cap, scored_rows
+from ..model import term_count_map
+from .similarity import df_cap, scored_rows, smoothed_idf, term_matrix, weigh
 
 __all__ = ["RelatedIndex", "TermCounts"]
 
 #: An article's terms (space-separated, in order) and their counts: ArticleAnalysis' own fields.
 TermCounts = tuple[str, tuple[int, ...]]
-
-
-def _counts(item: TermCounts) -> dict[str, int]:
-    terms, counts = item
-    return dict(zip(terms.split(" "), counts)) if terms else {}
-
-
-def _idf(n: int, df: int) -> float:
-    """similarity.vectorise_counts' smoothed idf, computed the same way."""
-    return math.log((1 + n) / (1 + df)) + 1.0
 
 
 class RelatedIndex:
@@ -71,33 +61,26 @@ class RelatedIndex:
 
     def _cold(self, items: Mapping[str, TermCounts], keys: list[str], limit: int,
               min_score: float) -> dict[str, tuple[str, ...]]:
-        counts = {key: _counts(items[key]) for key in keys}
+        counts = {key: term_count_map(*items[key]) for key in keys}
         self._df = Counter()
         for c in counts.values():
             self._df.update(c.keys())
         n = len(keys)
-        self._idf = {t: _idf(n, d) for t, d in self._df.items()}
+        self._idf = {t: smoothed_idf(n, d) for t, d in self._df.items()}
         self._columns = {}
-        rows = [self._row(_weigh(counts[key], self._idf)) for key in keys]
-        self._matrix = _stack(rows, len(self._columns))
+        self._matrix = term_matrix((weigh(counts[key], self._idf) for key in keys), self._columns)
         self._transposed = self._matrix.T.tocsr()
         self._keys, self._items, self._options = keys, dict(items), (limit, min_score)
         self._result = dict(scored_rows(self._matrix, self._transposed, np.arange(n), keys, limit, min_score))
         self.rescored = n
         return dict(self._result)
 
-    def _row(self, vector: Vector) -> tuple[np.ndarray, np.ndarray]:
-        """A vector's entries as (column ids, weights), in the vector's own order."""
-        columns = self._columns
-        ids = np.array([columns.setdefault(t, len(columns)) for t in vector], dtype=np.int64)
-        return ids, np.array(list(vector.values()), dtype=np.float64)
-
     def _update(self, items: Mapping[str, TermCounts], keys: list[str], changed: list[int], limit: int,
                 min_score: float) -> None:
         n, old_matrix, old_t = len(keys), self._matrix, self._transposed
         old_df = np.diff(old_t.indptr)
-        before = {i: _counts(self._items[keys[i]]) for i in changed}
-        after = {i: _counts(items[keys[i]]) for i in changed}
+        before = {i: term_count_map(*self._items[keys[i]]) for i in changed}
+        after = {i: term_count_map(*items[keys[i]]) for i in changed}
         moved: set[str] = set()
         for i in changed:
             gone, came = before[i].keys() - after[i].keys(), after[i].keys() - before[i].keys()
@@ -107,16 +90,16 @@ class RelatedIndex:
         moved = {t for t in moved if self._df[t] != (old_df[self._columns[t]] if t in self._columns else 0)}
         for t in moved:
             if self._df[t] > 0:
-                self._idf[t] = _idf(n, self._df[t])
+                self._idf[t] = smoothed_idf(n, self._df[t])
             else:
                 del self._df[t], self._idf[t]
         # The vectors that change: the edited articles' and those holding a moved term.
         known = np.array([self._columns[t] for t in moved if t in self._columns], dtype=np.int64)
         holders = old_t[known].indices if len(known) else np.empty(0, dtype=np.int64)
         vary = np.union1d(np.asarray(changed, dtype=np.int64), holders).astype(np.int64)
-        fresh = {int(i): self._row(_weigh(after[int(i)] if int(i) in after else _counts(items[keys[int(i)]]),
-                                          self._idf)) for i in vary}
-        self._matrix = matrix = _replace_rows(old_matrix, fresh, len(self._columns))
+        fresh = term_matrix((weigh(after[i] if i in after else term_count_map(*items[keys[i]]), self._idf)
+                             for i in vary.tolist()), self._columns)
+        self._matrix = matrix = _replace_rows(old_matrix, vary, fresh)
         self._transposed = transposed = matrix.T.tocsr()
         # The lists that can change: the varied rows' and those sharing a scored term with them.
         new_df = np.diff(transposed.indptr)
@@ -130,34 +113,23 @@ class RelatedIndex:
         self.rescored = len(rows)
 
 
-def _stack(rows: list[tuple[np.ndarray, np.ndarray]], width: int) -> sparse.csr_matrix:
-    """Rows of (column ids, weights) as a csr matrix, each row's entries in the order given."""
-    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-    indptr[1:] = np.cumsum([len(ids) for ids, _ in rows])
-    indices = np.concatenate([ids for ids, _ in rows]) if rows else np.empty(0, dtype=np.int64)
-    data = np.concatenate([w for _, w in rows]) if rows else np.empty(0, dtype=np.float64)
-    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), max(1, width)))
-
-
-def _replace_rows(matrix: sparse.csr_matrix, fresh: dict[int, tuple[np.ndarray, np.ndarray]],
-                  width: int) -> sparse.csr_matrix:
-    """`matrix` with the rows of `fresh` replaced (the others' entries kept in their order)."""
+def _replace_rows(matrix: sparse.csr_matrix, rows: np.ndarray, fresh: sparse.csr_matrix) -> sparse.csr_matrix:
+    """`matrix` with its rows `rows` (ascending) replaced by those of `fresh`, in that order, and
+    as wide as `fresh` (the other rows' entries kept in their order)."""
     ptr, ids, ws = matrix.indptr, matrix.indices, matrix.data
     pieces_i: list[np.ndarray] = []
     pieces_w: list[np.ndarray] = []
     lengths = np.diff(ptr).astype(np.int64)
     at = 0
-    for row in sorted(fresh):
-        pieces_i.append(ids[ptr[at]:ptr[row]])
-        pieces_w.append(ws[ptr[at]:ptr[row]])
-        new_ids, new_ws = fresh[row]
-        pieces_i.append(new_ids)
-        pieces_w.append(new_ws)
-        lengths[row] = len(new_ids)
+    for k, row in enumerate(rows.tolist()):
+        lo, hi = fresh.indptr[k], fresh.indptr[k + 1]
+        pieces_i += [ids[ptr[at]:ptr[row]], fresh.indices[lo:hi]]
+        pieces_w += [ws[ptr[at]:ptr[row]], fresh.data[lo:hi]]
+        lengths[row] = hi - lo
         at = row + 1
     pieces_i.append(ids[ptr[at]:])
     pieces_w.append(ws[ptr[at]:])
     indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
     indptr[1:] = np.cumsum(lengths)
     return sparse.csr_matrix((np.concatenate(pieces_w), np.concatenate(pieces_i).astype(np.int64), indptr),
-                             shape=(matrix.shape[0], max(1, width)))
+                             shape=(matrix.shape[0], fresh.shape[1]))

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,8 +27,9 @@ from scipy import sparse
 
 from .text import terms
 
-__all__ = ["DEFAULT_MIN_SCORE", "Corpus", "Suggestion", "TopicScore", "Vector", "cosine",
-           "df_cap", "related", "scored_rows", "suggest_topics", "topic_scores", "vectorise", "vectorise_counts"]
+__all__ = ["DEFAULT_MIN_SCORE", "Corpus", "Suggestion", "TopicScore", "Vector", "cosine", "df_cap",
+           "related", "scored_rows", "smoothed_idf", "suggest_topics", "term_matrix", "topic_scores", "vectorise",
+           "vectorise_counts", "weigh"]
 
 #: Cosine similarity below which two articles are not related.
 DEFAULT_MIN_SCORE = 0.12
@@ -44,10 +45,6 @@ class Corpus:
 
     vectors: dict[str, Vector]
     idf: dict[str, float]
-
-    def embed(self, text: str) -> Vector:
-        """A new text's vector in this corpus's weighting (unseen terms ignored)."""
-        return _weigh(Counter(terms(text)), self.idf)
 
 
 @dataclass(frozen=True)
@@ -67,7 +64,13 @@ class Suggestion:
     candidates: tuple[TopicScore, ...] = ()
 
 
-def _weigh(counts: Mapping[str, int], idf: Mapping[str, float]) -> Vector:
+def smoothed_idf(n: int, df: int) -> float:
+    """The smoothed inverse document frequency of a term in `df` of `n` articles."""
+    return math.log((1 + n) / (1 + df)) + 1.0
+
+
+def weigh(counts: Mapping[str, int], idf: Mapping[str, float]) -> Vector:
+    """An article's unit TF-IDF vector from its term counts (terms without an idf left out)."""
     vec = {t: (1.0 + math.log(n)) * idf[t] for t, n in counts.items() if t in idf}
     norm = math.sqrt(sum(w * w for w in vec.values()))
     return {t: w / norm for t, w in vec.items()} if norm else {}
@@ -90,8 +93,8 @@ def vectorise_counts(counts: Mapping[str, Mapping[str, int]]) -> Corpus:
     for c in counts.values():
         df.update(c.keys())
     n = len(counts)
-    idf = {t: math.log((1 + n) / (1 + d)) + 1.0 for t, d in df.items()}
-    return Corpus({key: _weigh(c, idf) for key, c in counts.items()}, idf)
+    idf = {t: smoothed_idf(n, d) for t, d in df.items()}
+    return Corpus({key: weigh(c, idf) for key, c in counts.items()}, idf)
 
 
 def cosine(a: Vector, b: Vector) -> float:
@@ -100,17 +103,18 @@ def cosine(a: Vector, b: Vector) -> float:
     return sum(w * b.get(t, 0.0) for t, w in a.items())
 
 
-def _matrix(corpus: Corpus, keys: Sequence[str]) -> sparse.csr_matrix:
-    """The corpus as a sparse (articles x terms) matrix of unit rows, in `keys` order."""
-    columns: dict[str, int] = {}
+def term_matrix(vectors: Iterable[Vector], columns: dict[str, int]) -> sparse.csr_matrix:
+    """Vectors as a sparse (articles x terms) matrix, a row each in the order given and each row's
+    entries in its vector's order (`scored_rows` sums in that order); a term new to `columns`
+    gets the next column there (`columns` is updated), and the matrix is as wide as `columns`."""
     indptr, indices, data = [0], [], []
-    for key in keys:
-        for t, w in corpus.vectors[key].items():
+    for vector in vectors:
+        for t, w in vector.items():
             indices.append(columns.setdefault(t, len(columns)))
             data.append(w)
         indptr.append(len(indices))
     return sparse.csr_matrix((np.array(data, dtype=np.float64), np.array(indices, dtype=np.int64),
-                              np.array(indptr, dtype=np.int64)), shape=(len(keys), max(1, len(columns))))
+                              np.array(indptr, dtype=np.int64)), shape=(len(indptr) - 1, max(1, len(columns))))
 
 
 def related(corpus: Corpus, limit: int, min_score: float = DEFAULT_MIN_SCORE,
@@ -126,7 +130,7 @@ def related(corpus: Corpus, limit: int, min_score: float = DEFAULT_MIN_SCORE,
     keys = list(corpus.vectors)
     if not keys:
         return {}
-    matrix = _matrix(corpus, keys)
+    matrix = term_matrix((corpus.vectors[key] for key in keys), {})
     return dict(scored_rows(matrix, matrix.T.tocsr(), np.arange(len(keys)), keys, limit, min_score, block))
 
 
