@@ -168,7 +168,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         raises ValidationFailed. `digest check` reads them so too. `memo`: the files parsed by
         the last live rebuild, re-read only when their size or modification time changed."""
         folder = articles_folder(config, self.config.articles_dir)
-        candidates = None if sources is None else [Path(f.abs_src_path or "") for f in sources]
+        candidates = None if sources is None else [f.abs_src_path or "" for f in sources]
         return load_corpus(folder, self.config.topics_file, candidates=candidates,
                            max_bytes=self.config.max_article_kb * 1024, now=self.now,
                            allow_raw_html=self.config.allow_raw_html_files, memo=memo)

@@ -34,6 +34,7 @@ from .charts import activity_chart, source_chart, topics_chart
 from .messages import DEFAULT, Messages
 from .messages import load as load_messages
 from .monthpages import by_day, by_month
+from .articlepages import Baseline, article_pages, summaries_of
 from .storypages import story_pages
 from .topicpages import topic_context
 
@@ -242,7 +243,7 @@ class Renderer:
         body_marker = markupsafe.Markup(_body_marker(self.nonce))
         self.slots = {}
         articles = {a.slug: a for a in digest.articles}
-        summaries = {slug: digest.summary_of(a) for slug, a in articles.items()}
+        summaries = summaries_of(digest, self.memo.kept("summaries", Baseline) if self.memo is not None else None)
         # A syndicated story is listed once, as its earliest copy "also reported by" the others.
         also_by = {g.original: tuple(articles[c] for c in g.copies) for g in digest.duplicates}
         copy_of = {c: articles[g.original] for g in digest.duplicates for c in g.copies}
@@ -285,20 +286,8 @@ class Renderer:
                 item_html[r.slug] = article_item(r, url, summaries, False)
             return item_html[r.slug]
 
-        for a in digest.articles:
-            uri = page_uri("article", a.slug)
-            related = [articles[s] for s in digest.related.get(a.slug, ())]
-            own = digest.story_of(a.slug)
-            # What article.md.j2 reads: the article, its topics' titles, its story's size and outlets,
-            # its copies, its summary, whether its body comes converted, and its related entries.
-            shown = (a, tuple(topic_titles.get(tid) for tid in a.topics),
-                     (own.id, own.size, len(own.copies), own.sources) if own else None,
-                     also_by.get(a.slug), copy_of.get(a.slug), summaries[a.slug], a.slug in converted,
-                     tuple((r, summaries[r.slug]) for r in related))
-            pages[uri] = self._page("article.md.j2", uri, a.title, " ".join(summaries[a.slug]),
-                                    tags=a.tags, a=a, related=related, topic_titles=topic_titles,
-                                    story=own, body_slot=body_marker if a.slug in converted else None,
-                                    related_item=related_item, memo_key=shown, **common)
+        pages.update(article_pages(self._page, partial(page_uri, "article"), topic_titles, converted,
+                                   body_marker, related_item, **common))
         months: dict[str, list[Article]] = defaultdict(list)
         sources: dict[str, list[Article]] = defaultdict(list)
         for a in digest.articles:
