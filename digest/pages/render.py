@@ -14,12 +14,12 @@ import posixpath
 import re
 import secrets
 from collections import defaultdict
-from collections.abc import Collection, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import jinja2
@@ -35,10 +35,13 @@ from .messages import DEFAULT, Messages
 from .messages import load as load_messages
 from .monthpages import by_day, by_month
 from .articlepages import Baseline, article_pages, summaries_of
+from .pagekeys import listed, topic_key
 from .storypages import story_pages
 from .topicpages import topic_context
 
 __all__ = ["PageSet", "Renderer", "mount", "page_uri", "page_url", "templates_dir"]
+
+T = TypeVar("T")
 
 
 def templates_dir() -> Path:
@@ -173,18 +176,25 @@ class Renderer:
         return markupsafe.Markup(f"<!--nd:{self.nonce}:{len(self._slots) - 1}-->")
 
     def _page(self, template: str, uri: str, title: str, description: str,
-              tags: Iterable[str] = (), memo_key: Hashable = None, **context: Any) -> str:
+              tags: Iterable[str] = (), memo_key: Hashable = None,
+              later: Callable[[], dict[str, Any]] | None = None, **context: Any) -> str:
         """One page's Markdown, its slots kept aside. `memo_key`, when given, is everything the
         template reads besides `context`'s shared tables: with a memo, equal keys give the last
-        build's page without rendering it again."""
+        build's page without rendering it again. `later()`: more context, made only to render."""
+        def render() -> tuple[str, tuple[str, ...]]:
+            return self._render(template, uri, title, description, tags, {**context, **later()} if later else context)
+
         if memo_key is not None and self.memo is not None:
             key = (self.nonce, template, title, description, tuple(tags), memo_key)
-            text, slots = self.memo.at(("page", uri), key,
-                                       lambda: self._render(template, uri, title, description, tags, context))
+            text, slots = self.memo.at(("page", uri), key, render)
             self.slots[uri] = slots
             return text
-        text, self.slots[uri] = self._render(template, uri, title, description, tags, context)
+        text, self.slots[uri] = render()
         return text
+
+    def _kept(self, place: Hashable, inputs: object, compute: Callable[[], T]) -> T:
+        """`compute()`, or with a memo the last build's result at `place` for equal `inputs`."""
+        return compute() if self.memo is None else self.memo.at(place, inputs, compute)
 
     def _render(self, template: str, uri: str, title: str, description: str, tags: Iterable[str],
                 context: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
@@ -232,8 +242,9 @@ class Renderer:
             uri = page_uri(kind, f"{owner}/{key}")
             label = self.messages.t("month_of", name=name, month=self.messages.month(items[0].published))
             text = self.messages.t(describe, name=name, month=self.messages.month(items[0].published, title=False))
-            pages[uri] = self._page("month.md.j2", uri, label, text, label=label, timeline=by_day(items),
-                                    memo_key=_listed(items, common), **common)
+            pages[uri] = self._page("month.md.j2", uri, label, text, label=label,
+                                    later=partial(_timeline, items),
+                                    memo_key=listed(items, common), **common)
         return pages
 
     def render(self, digest: Digest, converted: Collection[str] = frozenset()) -> PageSet:
@@ -252,26 +263,29 @@ class Renderer:
         pages: dict[str, str] = {}
         lead = {t.topic.id: t.lead or t.story[:1] for t in digest.topics}
         t = self.messages.t
+        latest = [a for a in digest.articles if a.slug not in copy_of][: self.latest]
+        # What home.md.j2 reads: the topics' digests (their articles for the chart), their leads,
+        # and the latest articles as listed; topics.md.j2 each topic and its count.
         pages[page_uri("home")] = self._page(
-            "home.md.j2", page_uri("home"), t("nav_home"), t("desc_home"),
-            latest=[a for a in digest.articles if a.slug not in copy_of][: self.latest],
-            lead=lead, **common)
+            "home.md.j2", page_uri("home"), t("nav_home"), t("desc_home"), latest=latest, lead=lead,
+            memo_key=(digest.topics, tuple(lead.items()), listed(latest, common)), **common)
         pages[page_uri("topics")] = self._page(
-            "topics.md.j2", page_uri("topics"), t("nav_topics"), t("desc_topics"), lead=lead, **common)
+            "topics.md.j2", page_uri("topics"), t("nav_topics"), t("desc_topics"), lead=lead,
+            memo_key=tuple((td.topic, len(td.articles)) for td in digest.topics), **common)
         topic_stories: dict[str, list[Any]] = defaultdict(list)
         for story in digest.stories:            # newest update first
             for tid in story.topics:
                 topic_stories[tid].append(story)
         for td in digest.topics:
             uri = page_uri("topic", td.topic.id)
-            topic_months = by_month(td.articles)
+            topic_months = self._kept(("by_month", "topic", td.topic.id), td.articles, partial(by_month, td.articles))
             pages.update(self._month_pages("topic_month", td.topic.id, td.topic.title, topic_months,
                                            "desc_topic_month", common))
             in_topic = topic_context(td, topic_stories[td.topic.id][: self.latest], self.topic_articles, digest,
                                   articles, summaries)
             pages[uri] = self._page("topic.md.j2", uri, td.topic.title,
                                     td.topic.description or " ".join(q.text for q in td.story[:2]),
-                                    memo_key=_topic_key(in_topic, topic_months, common), **in_topic,
+                                    memo_key=topic_key(in_topic, topic_months, common), **in_topic,
                                     months=topic_months, **common)
         topic_titles = {t.topic.id: t.topic.title for t in digest.topics}
         pages.update(story_pages(partial(self._story_page, common), partial(page_uri, "story"), topic_titles,
@@ -294,29 +308,31 @@ class Renderer:
             if a.slug not in copy_of:
                 months[f"{a.published:%Y-%m}"].append(a)
             sources[slugify(a.source)].append(a)   # one page per address
+        by_key = sorted(months.items(), reverse=True)
         pages[page_uri("archive")] = self._page(
-            "archive.md.j2", page_uri("archive"), t("nav_archive"), t("desc_archive"),
-            months=sorted(months.items(), reverse=True), **common)
+            "archive.md.j2", page_uri("archive"), t("nav_archive"), t("desc_archive"), months=by_key,
+            memo_key=tuple((key, len(items), items[0].published) for key, items in by_key), **common)
         for key, items in months.items():
             uri = page_uri("month", key)
             label = self.messages.month(items[0].published)
             pages[uri] = self._page("month.md.j2", uri, label,
                                     t("desc_month", month=self.messages.month(items[0].published, title=False)),
-                                    label=label, timeline=by_day(items), memo_key=_listed(items, common), **common)
+                                    label=label, later=partial(_timeline, items),
+                                    memo_key=listed(items, common), **common)
         by_source = sorted(sources.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         pages[page_uri("sources")] = self._page(
-            "sources.md.j2", page_uri("sources"), t("nav_sources"), t("desc_sources"),
-            sources=by_source, **common)
+            "sources.md.j2", page_uri("sources"), t("nav_sources"), t("desc_sources"), sources=by_source,
+            memo_key=tuple((key, items[0].source, len(items)) for key, items in by_source), **common)
         for key, items in by_source:
             uri = page_uri("source", key)
             name = items[0].source
-            source_months = by_month(items)
+            source_months = self._kept(("by_month", "source", key), tuple(items), partial(by_month, items))
             # What source.md.j2 reads: the latest articles as listed, the total, each month's count.
-            seen = (_listed(items[: self.topic_articles], common), len(items),
+            seen = (listed(items[: self.topic_articles], common), len(items),
                      tuple((m, len(month), month[0].published) for m, month in source_months))
             pages[uri] = self._page("source.md.j2", uri, name, t("desc_source", source=name), key=key,
                                     name=name, items=items[: self.topic_articles], total=len(items),
-                                    timeline=by_day(items[: self.topic_articles]),
+                                    later=partial(_timeline, items[: self.topic_articles]),
                                     months=source_months, memo_key=seen, **common)
             pages.update(self._month_pages("source_month", key, name, source_months, "desc_source_month", common))
         nav: list[dict[str, object]] = [
@@ -362,26 +378,6 @@ def _front_matter(meta: dict[str, object]) -> str:
 _YAML_UNSAFE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
 
-def _topic_key(context: dict[str, Any], months: list[tuple[str, list[Article]]], common: dict[str, Any]) -> Hashable:
-    """What topic.md.j2 reads: its context (topicpages.py's topic_context: the topic digest, its
-    latest stories and their cards, its conflicts, its timeline and what the timeline leaves out),
-    the articles its cards, quotes and figures name, and each month's count."""
-    articles, also_by, copy_of = common["articles"], common["also_by"], common["copy_of"]
-    td, stories, conflicts = context["t"], context["stories"], context["conflicts"]
-    named = ([s.articles[0] for s in stories] + [q.slug for q in td.story]
-             + [f.slug for c in conflicts for f in c.claims])
-    listed = [a for _, items in context["timeline"] for a in items]
-    return (td, tuple(stories), tuple(sorted(context["cards"].items())), tuple(sorted(context["card_summaries"].items())),
-            tuple(conflicts), tuple(sorted(context["quoted"])), context["shown"],
-            tuple((day, tuple(items)) for day, items in context["timeline"]),
-            tuple(sorted(context["timeline_summaries"].items())),
-            tuple((articles[slug], also_by.get(slug)) for slug in named),
-            tuple((a, also_by.get(a.slug), copy_of.get(a.slug)) for a in listed),
-            tuple((m, len(items), items[0].published) for m, items in months))
-
-
-def _listed(items: Iterable[Article], common: dict[str, Any]) -> Hashable:
-    """What a list of articles (article_item in _macros.j2) shows of them: each article, its
-    summary, the copies it stands for and the original it re-runs."""
-    summaries, also_by, copy_of = common["summaries"], common["also_by"], common["copy_of"]
-    return tuple((a, summaries[a.slug], also_by.get(a.slug), copy_of.get(a.slug)) for a in items)
+def _timeline(items: Iterable[Article]) -> dict[str, Any]:
+    """A list page's timeline (by_day), made only when the page is rendered."""
+    return {"timeline": by_day(items)}
