@@ -255,7 +255,7 @@ class LivePreview:
             return False
         # The last rebuild's search index is out of date now: stop it, so that it does not
         # hold a core while this one runs.
-        self.search.stop()
+        self.search.stop(wait=False)
         try:
             return self._rebuild(config, stamps, added, removed)
         finally:
