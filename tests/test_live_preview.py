@@ -253,6 +253,20 @@ def test_the_served_site_equals_a_clean_build_after_every_change(live: tuple[Pro
     _settle(base)
     check("a new article in a new month")
 
+    # An edit that makes an article a syndicated copy of another, then one that makes it its
+    # own report again: the copy groups change both times (keptcopies.py keeps them only when
+    # an edit cannot change them).
+    name = "council-vote.md"
+    title, date, source, topics, body, extra = SEED[name]
+    _write(project, name, title, date, source, topics, MARISOL, extra)
+    _wait(base + "articles/council-vote/", "This is a copy of a story first published on")
+    _settle(base)
+    check("an edit that makes an article a copy of another")
+    _write(project, name, title, date, source, topics, body, extra)
+    assert _until(lambda: "This is a copy of" not in _get(base + "articles/council-vote/")[1], timeout=180)
+    _settle(base)
+    check("an edit that makes the copy its own report again")
+
     (project.content / "articles" / "library-opens.md").unlink()
     assert _until(lambda: _get(base + "articles/library-opens/")[0] == 404, timeout=180)
     _settle(base)

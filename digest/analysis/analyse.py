@@ -19,12 +19,14 @@ from ..model import Article, ArticleAnalysis, Digest, Quote, Story, Topic, Topic
 from .conflicts import Conflict, conflicts_by_group
 from .duplicates import (
     DEFAULT_THRESHOLD,
+    SHINGLE_WORDS,
     PairMemo,
     copy_map,
     find_duplicates,
     sketch_of_words,
 )
 from .figures import Claim, attach_claims, raw_claims
+from .keptcopies import KeptCopies
 from .memo import Memo
 from .duplicates import Story as Text
 from .relatedindex import RelatedIndex
@@ -243,8 +245,15 @@ def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: 
     analyses = (analyser or (lambda items: analyse_all(items, options.summary_sentences)))(published)
     # Syndicated copies are shown once: topics, stories, related links and figures use
     # the earliest copy only; a later copy keeps its page and its original's related links.
-    duplicates = find_duplicates((_text(a, analyses[a.slug]) for a in published), options.duplicate_threshold,
-                                 memo=pair_memo, scores=memo.kept("jaccard", dict) if memo is not None else None)
+    texts = [_text(a, analyses[a.slug]) for a in published]
+    # A live preview keeps the groups when an edit cannot change them (keptcopies.py).
+    kept = memo.kept("copies", KeptCopies) if memo is not None else None
+    duplicates = kept.groups_if_unchanged(texts, options.duplicate_threshold, SHINGLE_WORDS) if kept else None
+    if duplicates is None:
+        duplicates = find_duplicates(texts, options.duplicate_threshold, memo=pair_memo,
+                                     scores=memo.kept("jaccard", dict) if memo is not None else None)
+    if kept is not None:
+        kept.keep(texts, options.duplicate_threshold, duplicates)
     copies = copy_map(duplicates)
     shown = tuple(a for a in published if a.slug not in copies)
     groups = index.group(shown)
