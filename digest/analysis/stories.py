@@ -37,6 +37,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from .lede import CAPITALISED, LEDE_WORDS, NAME_REPEATS, content_words, lede, lede_and_names, names
 
@@ -75,8 +76,9 @@ class StoryItem:
     pin: str | None = None
     names: tuple[tuple[str, int], ...] = ()
 
-    @property
+    @cached_property
     def key(self) -> tuple[float, str]:
+        """Date order, then slug (kept: every build sorts the whole archive by it)."""
         return (self.published.timestamp(), self.slug)
 
 
@@ -163,10 +165,6 @@ class StoryIndex:
         self._df: Counter[str] = Counter()
         self._postings: dict[str, list[int]] = defaultdict(list)
         self._names: list[frozenset[str]] = []
-
-    @property
-    def last_key(self) -> tuple[float, str] | None:
-        return self.items[-1].key if self.items else None
 
     def _vector(self, counts: Counter[str]) -> Vector:
         n = len(self.items) + 1
@@ -315,7 +313,7 @@ def cluster(items: Iterable[StoryItem], options: StoryOptions | None = None,
         warm.reset(options)
     same = 0
     for old, new in zip(warm.items, ordered):
-        if old != new:
+        if old is not new and old != new:       # a live preview gives the same items back
             break
         same += 1
     if same < len(warm.items):
