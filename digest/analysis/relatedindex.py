@@ -24,18 +24,9 @@ from collections.abc import Mapping
 import numpy as np
 from scipy import sparse
 
-from .similarity import Vector, _weigh, df_cap, scored_rows
+from .similarity import TermCounts, Vector, _count_map, _weigh, count_matrix, df_cap, scored_rows
 
 __all__ = ["RelatedIndex", "TermCounts"]
-
-#: An article's terms (space-separated, in order) and their counts: ArticleAnalysis' own fields.
-TermCounts = tuple[str, tuple[int, ...]]
-
-
-def _counts(item: TermCounts) -> dict[str, int]:
-    terms, counts = item
-    return dict(zip(terms.split(" "), counts)) if terms else {}
-
 
 def _idf(n: int, df: int) -> float:
     """similarity.vectorise_counts' smoothed idf, computed the same way."""
@@ -71,15 +62,9 @@ class RelatedIndex:
 
     def _cold(self, items: Mapping[str, TermCounts], keys: list[str], limit: int,
               min_score: float) -> dict[str, tuple[str, ...]]:
-        counts = {key: _counts(items[key]) for key in keys}
-        self._df = Counter()
-        for c in counts.values():
-            self._df.update(c.keys())
+        built = count_matrix(items)
         n = len(keys)
-        self._idf = {t: _idf(n, d) for t, d in self._df.items()}
-        self._columns = {}
-        rows = [self._row(_weigh(counts[key], self._idf)) for key in keys]
-        self._matrix = _stack(rows, len(self._columns))
+        self._df, self._idf, self._columns, self._matrix = built.df, built.idf, built.columns, built.matrix
         self._transposed = self._matrix.T.tocsr()
         self._keys, self._items, self._options = keys, dict(items), (limit, min_score)
         self._result = dict(scored_rows(self._matrix, self._transposed, np.arange(n), keys, limit, min_score))
@@ -96,8 +81,8 @@ class RelatedIndex:
                 min_score: float) -> None:
         n, old_matrix, old_t = len(keys), self._matrix, self._transposed
         old_df = np.diff(old_t.indptr)
-        before = {i: _counts(self._items[keys[i]]) for i in changed}
-        after = {i: _counts(items[keys[i]]) for i in changed}
+        before = {i: _count_map(self._items[keys[i]]) for i in changed}
+        after = {i: _count_map(items[keys[i]]) for i in changed}
         moved: set[str] = set()
         for i in changed:
             gone, came = before[i].keys() - after[i].keys(), after[i].keys() - before[i].keys()
@@ -114,7 +99,7 @@ class RelatedIndex:
         known = np.array([self._columns[t] for t in moved if t in self._columns], dtype=np.int64)
         holders = old_t[known].indices if len(known) else np.empty(0, dtype=np.int64)
         vary = np.union1d(np.asarray(changed, dtype=np.int64), holders).astype(np.int64)
-        fresh = {int(i): self._row(_weigh(after[int(i)] if int(i) in after else _counts(items[keys[int(i)]]),
+        fresh = {int(i): self._row(_weigh(after[int(i)] if int(i) in after else _count_map(items[keys[int(i)]]),
                                           self._idf)) for i in vary}
         self._matrix = matrix = _replace_rows(old_matrix, fresh, len(self._columns))
         self._transposed = transposed = matrix.T.tocsr()
@@ -128,15 +113,6 @@ class RelatedIndex:
         rows = np.union1d(vary, transposed[terms].indices).astype(np.int64)
         self._result.update(scored_rows(matrix, transposed, rows, keys, limit, min_score))
         self.rescored = len(rows)
-
-
-def _stack(rows: list[tuple[np.ndarray, np.ndarray]], width: int) -> sparse.csr_matrix:
-    """Rows of (column ids, weights) as a csr matrix, each row's entries in the order given."""
-    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-    indptr[1:] = np.cumsum([len(ids) for ids, _ in rows])
-    indices = np.concatenate([ids for ids, _ in rows]) if rows else np.empty(0, dtype=np.int64)
-    data = np.concatenate([w for _, w in rows]) if rows else np.empty(0, dtype=np.float64)
-    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), max(1, width)))
 
 
 def _replace_rows(matrix: sparse.csr_matrix, fresh: dict[int, tuple[np.ndarray, np.ndarray]],
