@@ -7,7 +7,10 @@ DIR holds a generated corpus (content/ and mkdocs.yml, e.g. from benchmarks/corp
 is copied to a temporary folder and built cold there (with --warm: built once, one new
 article added, built again, and the second build measured), with the digest package of
 TREE (default: this checkout) and, if given, `search_shard_size: N`. The wait comes from
-the plugin's log line ("the build waited X s for it").
+the plugin's log line ("the build waited X s for it"). The tree's RSS is also split by
+role: the build process, the analysis pool's workers and pagefind (at the peak, each
+role's own peak, and with --timeline FILE every sample and the plugin's log lines with their
+times, for finding which holds what when).
 """
 
 from __future__ import annotations
@@ -20,19 +23,18 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_speed import _tree_rss_kb
 
 __all__ = ["measure"]
 
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _pagefind_rss_kb(root: int) -> int:
-    """The largest resident set of a pagefind process under root (not other builds' ones)."""
+def _tree(root: int) -> list[tuple[str, int]]:
+    """(role, RSS in KB) of root and every process under it: "build" for root, "pagefind" for
+    the index binary, "worker" for the rest (the analysis pool's forked processes)."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -41,39 +43,66 @@ def _pagefind_rss_kb(root: int) -> int:
                                     []).append(int(entry))
             except (OSError, ValueError, IndexError):
                 continue
-    peak, todo = 0, list(children.get(root, []))
+    found, todo = [], [root]
     while todo:
         pid = todo.pop()
         todo += children.get(pid, [])
         try:
-            if Path(f"/proc/{pid}/comm").read_text().strip() == "pagefind":
-                rss = int(Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[21])
-                peak = max(peak, rss * os.sysconf("SC_PAGE_SIZE") // 1024)
+            stat = Path(f"/proc/{pid}/stat").read_bytes()
+            name = stat[stat.index(b"(") + 1:stat.rindex(b")")].decode()
+            rss = int(stat.rsplit(b")", 1)[1].split()[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
         except (OSError, ValueError, IndexError):
             continue
-    return peak
+        found.append(("build" if pid == root else "pagefind" if name == "pagefind" else "worker", rss))
+    return found
 
 
-def _build(site: Path, code: Path) -> dict[str, float]:
+ROLES = ("build", "worker", "pagefind")
+
+
+def _build(site: Path, code: Path, timeline: Path | None = None) -> dict[str, object]:
+    """One build; the peak of the tree's summed RSS, what each role held at that moment, each
+    role's own peak, and (`timeline`) every sample: seconds, then MB per role."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(code))
-    tree = pagefind = 0
+    peak: dict[str, int] = {}
+    tops = dict.fromkeys(ROLES, 0)
+    samples = []
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "build"], cwd=site, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    lines: list[tuple[float, str]] = []
+    reader = threading.Thread(target=lambda: lines.extend(
+        (round(time.perf_counter() - start, 2), raw.decode("utf-8", "replace").rstrip()) for raw in proc.stdout or ()))
+    reader.start()
     while proc.poll() is None:
-        tree, pagefind = max(tree, _tree_rss_kb(proc.pid)), max(pagefind, _pagefind_rss_kb(proc.pid))
+        held = dict.fromkeys(ROLES, 0)
+        for role, rss in _tree(proc.pid):
+            held[role] += rss
+        for role in ROLES:
+            tops[role] = max(tops[role], held[role])
+        if sum(held.values()) > sum(peak.values()):
+            peak = held
+        samples.append([round(time.perf_counter() - start, 2), *(held[r] // 1024 for r in ROLES)])
         time.sleep(0.05)
     wall = time.perf_counter() - start
-    log = proc.stdout.read().decode("utf-8", "replace") if proc.stdout else ""
+    reader.join()
+    log = "\n".join(text for _, text in lines)
     if proc.returncode:
         raise SystemExit(log[-3000:])
+    if timeline is not None:
+        timeline.write_text(json.dumps({"columns": ["s", *ROLES], "samples": samples,
+                                        "log": [[t, text] for t, text in lines if "digest:" in text]}))
     waited = re.search(r"the build waited ([\d.]+) s", log)
-    return {"wall_s": round(wall, 1), "tree_peak_rss_mb": tree // 1024, "pagefind_peak_rss_mb": pagefind // 1024,
+    return {"wall_s": round(wall, 1), "tree_peak_rss_mb": sum(peak.values()) // 1024,
+            "at_peak_mb": {r: peak.get(r, 0) // 1024 for r in ROLES},
+            "pagefind_peak_rss_mb": tops["pagefind"] // 1024,
+            "peak_mb": {r: tops[r] // 1024 for r in ROLES},
             "search_wait_s": float(waited.group(1)) if waited else -1.0,
             "log": [line for line in log.splitlines() if "search index" in line]}
 
 
-def measure(corpus: Path, code: Path, shard_size: int | None, warm: bool) -> dict[str, object]:
+def measure(corpus: Path, code: Path, shard_size: int | None, warm: bool,
+            timeline: Path | None = None) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
         shutil.copytree(corpus / "content", site / "content")
@@ -86,7 +115,7 @@ def measure(corpus: Path, code: Path, shard_size: int | None, warm: bool) -> dic
             newest = max((site / "content").rglob("*.md"), key=lambda p: p.name)
             text = newest.read_text()
             (newest.with_name("zz-" + newest.name)).write_text(text.replace("title:", "title: Added", 1))
-        return {"shard_size": shard_size, "warm": warm, **_build(site, code)}
+        return {"shard_size": shard_size, "warm": warm, **_build(site, code, timeline)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,8 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--code", type=Path, default=REPO)
     parser.add_argument("--shard-size", type=int)
     parser.add_argument("--warm", action="store_true")
+    parser.add_argument("--timeline", type=Path, help="write every RSS sample (MB per role) here, as JSON")
     args = parser.parse_args(argv)
-    print(json.dumps(measure(args.corpus, args.code.resolve(), args.shard_size, args.warm)))
+    print(json.dumps(measure(args.corpus, args.code.resolve(), args.shard_size, args.warm, args.timeline)))
     return 0
 
 

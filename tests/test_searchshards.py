@@ -14,7 +14,9 @@ import test_searchindex
 from test_searchindex import served
 
 from digest.pages.pagefindservice import Record
-from digest.pages.searchshards import BUNDLES_SCRIPT, ShardCache, shard, shard_key, write_shards
+from digest.pages import searchshards
+from digest.pages.searchshards import (AUTO_ABOVE, AUTO_SIZE, BUNDLES_SCRIPT, ShardCache, shard, shard_key, shard_size,
+                                       write_shards)
 
 
 browser = test_searchindex.browser     # the same Chromium fixture
@@ -50,6 +52,40 @@ def test_shards_hold_every_record_once_and_are_listed_for_the_search_box(tmp_pat
     assert not list((tmp_path / "pagefind" / "parts").glob("*/*.js"))     # scripts come from the hub
     write_shards(tmp_path / "pagefind", _records(7), 0)
     assert _bundles(tmp_path) == [] and len(pagefind_pages(tmp_path)) == 9
+
+
+def test_by_default_a_site_is_sharded_only_above_its_threshold(tmp_path: Path) -> None:
+    """No size set: one bundle up to AUTO_ABOVE articles (the hub's records do not count),
+    shards of AUTO_SIZE above; a size set, 0 included, is used as it is."""
+    assert (AUTO_ABOVE, AUTO_SIZE) == (2000, 1000)
+    assert shard_size(None, _records(AUTO_ABOVE)) == 0
+    assert shard_size(None, _records(AUTO_ABOVE + 1)) == AUTO_SIZE
+    assert shard_size(0, _records(AUTO_ABOVE + 1)) == 0 and shard_size(3, _records(1)) == 3
+    written = write_shards(tmp_path / "small" / "pagefind", _records(7), None)
+    assert written.indexed == 1 and _bundles(tmp_path / "small") == []
+
+
+def _three_articles(project: Project) -> None:
+    for i in range(3):
+        project.add(f"a{i}.md", article(title=f"Report {i}", date=f"2020-01-2{i}", body="Crowds marched. Police watched."))
+
+
+def test_a_build_with_the_default_options_shards_a_large_site(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plugin leaves the size to searchshards when search_shard_size is unset (here the
+    threshold is lowered to 2 articles, shards of 2): the three articles go into two shards
+    that digest-bundles.js lists, every record once; `search_shard_size: 0` keeps one bundle."""
+    monkeypatch.setattr(searchshards, "AUTO_ABOVE", 2)
+    monkeypatch.setattr(searchshards, "AUTO_SIZE", 2)
+    _three_articles(project)
+    project.build()
+    names = _bundles(project.site)
+    assert len(names) == 2 and all((project.site / "pagefind" / n / "pagefind-entry.json").is_file() for n in names)
+    pages = pagefind_pages(project.site)
+    assert {f"/articles/a{i}/" for i in range(3)} <= set(pages)
+    cfg = project.root / "mkdocs.yml"
+    cfg.write_text(cfg.read_text().replace("  - digest\n", "  - digest:\n      search_shard_size: 0\n"))
+    project.build()
+    assert _bundles(project.site) == [] and set(pagefind_pages(project.site)) == set(pages)
 
 
 def test_a_new_article_reindexes_only_the_hub_and_the_last_shard(tmp_path: Path) -> None:

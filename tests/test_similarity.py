@@ -13,10 +13,14 @@ from digest.adapter.cli import main
 from digest.analysis.analyse import AnalysisOptions, build_digest, related_articles
 from digest.analysis.similarity import (
     cosine,
+    count_matrix,
     related,
+    related_counts,
     suggest_topics,
+    term_matrix,
     topic_scores,
     vectorise,
+    vectorise_counts,
 )
 from digest.analysis.suggest import topic_suggestions
 from digest.loading.loader import load_corpus
@@ -68,6 +72,25 @@ def test_build_digest_uses_text_similarity_and_skips_syndicated_copies() -> None
     assert digest.related[wire] == digest.related[original]
     assert [(g.original, g.copies) for g in digest.duplicates if wire in g.copies] == [(original, (wire,))]
     assert all(wire not in [a.slug for a in t.articles] for t in digest.topics)
+
+
+def test_the_matrix_made_from_term_counts_a_row_at_a_time_is_the_one_from_their_vectors() -> None:
+    """count_matrix (what a build scores related coverage with) holds, entry for entry and in
+    the same dtypes, what term_matrix makes of vectorise_counts' vectors, so the lists are the same."""
+    rnd = random.Random(1)
+    words = [f"w{i}" for i in range(2000)]
+    items = {}
+    for k in range(1500):
+        chosen = rnd.sample(words, rnd.randint(0, 60))
+        items[f"a{k}"] = (" ".join(chosen), tuple(rnd.randint(1, 9) for _ in chosen))
+    corpus = vectorise_counts({k: dict(zip(t.split(" "), n)) if t else {} for k, (t, n) in items.items()})
+    old, new = term_matrix(corpus.vectors.values(), {}), count_matrix(items).matrix
+    assert new.shape == old.shape
+    for name in ("data", "indices", "indptr"):
+        assert getattr(new, name).dtype == getattr(old, name).dtype
+        assert getattr(new, name).tobytes() == getattr(old, name).tobytes()
+    lists = related_counts(items, 5, 0.05)
+    assert lists == related(corpus, 5, 0.05) and sum(map(len, lists.values())) > 1000
 
 
 def test_related_search_stays_fast_on_a_large_corpus() -> None:

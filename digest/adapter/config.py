@@ -198,10 +198,11 @@ class DigestConfig(base.Config):
     a little faster (README "Search" has the figures at 10,000 articles); the first search
     loads only the chunks its words need either way."""
 
-    search_shard_size = c.Type(int, default=0)
-    """0 (the default): one search index of every page, written by one pagefind process
-    (its memory grows with the site: about 200 MB per 1,000 full-text articles). N: the
-    articles in shards of N, each indexed by its own short-lived process and merged by the
-    search box (digest/pages/searchshards.py); with `cache`, an unchanged shard is reused.
-    Bounded memory, but each shard ranks and expands words on its own, so results order
-    differently (README "Sharded index")."""
+    search_shard_size = c.Optional(c.Type(int))
+    """Unset (the default): one search index up to 2,000 articles, shards of 1,000 above
+    (searchshards.AUTO_ABOVE, AUTO_SIZE). 0: always one index of every page, written by one
+    pagefind process (its memory grows with the site: about 200 MB per 1,000 full-text
+    articles). N: the articles in shards of N, each indexed by its own short-lived process
+    and merged by the search box (digest/pages/searchshards.py); with `cache`, an unchanged
+    shard is reused. Bounded memory, but each shard ranks and expands words on its own, so
+    results order differently (README "Sharded index")."""

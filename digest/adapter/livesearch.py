@@ -54,7 +54,7 @@ class LiveSearch:
         lang = language(config)
         options = self.plugin.config
         size = options.search_shard_size
-        cache = (ShardCache(cache_dir(config, options) / "search") if options.cache and size > 0 else None)
+        cache = (ShardCache(cache_dir(config, options) / "search") if options.cache and size != 0 else None)
         pid = os.fork()
         if pid == 0:                    # the child: index, then leave without the parent's exit steps
             code = 1

@@ -105,7 +105,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._search_strings: dict[str, str] = self.messages.search_strings()
         self._serving = False
         self._lock = SiteLock()                 # one build of this site at a time (lock.py)
-        self.made: Generated | None = None      # what the last build generated
+        self.made: Generated | None = None      # what the last build generated (serve)
         self._live: LivePreview | None = None   # `mkdocs serve`'s fast rebuilds (livepreview.py)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -259,6 +259,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             self._live.took(config, corpus, made, sources, memo)
         log.info("digest: %d articles, %d topics, %d pages generated",
                  len(articles), len(corpus.topics), len(made.pages))
+        if not self._serving:
+            # A one-off build needs neither again: the digest (every analysis) and the story
+            # index were half the build's memory, which MkDocs' page loop can now reuse.
+            self.made = self._stories = None
         return files
 
     def page_file(self, config: MkDocsConfig, uri: str, made: Generated) -> File:

@@ -30,7 +30,7 @@ from .keptcopies import KeptCopies
 from .memo import Memo
 from .duplicates import Story as Text
 from .relatedindex import RelatedIndex
-from .similarity import DEFAULT_MIN_SCORE, related, vectorise, vectorise_counts
+from .similarity import DEFAULT_MIN_SCORE, related, related_counts, vectorise
 from .lede import lede_and_names
 from .stories import StoryIndex, StoryItem, StoryOptions, cluster
 from .story import Report
@@ -185,9 +185,9 @@ def related_articles(articles: Iterable[Article], limit: int, min_score: float =
         return index.related({a.slug: (analyses[a.slug].terms, analyses[a.slug].term_counts) for a in items},
                              limit, min_score)
     if analyses is not None:
-        corpus = vectorise_counts({a.slug: analyses[a.slug].term_count_map() for a in items})
-    else:
-        corpus = vectorise({a.slug: f"{a.title}\n{a.title}\n{body_prose(a.body)}" for a in items})
+        return related_counts({a.slug: (analyses[a.slug].terms, analyses[a.slug].term_counts) for a in items},
+                              limit, min_score)
+    corpus = vectorise({a.slug: f"{a.title}\n{a.title}\n{body_prose(a.body)}" for a in items})
     return related(corpus, limit, min_score)
 
 

@@ -24,12 +24,9 @@ import numpy as np
 from scipy import sparse
 
 from ..model import term_count_map
-from .similarity import df_cap, scored_rows, smoothed_idf, term_matrix, weigh
+from .similarity import TermCounts, count_matrix, df_cap, scored_rows, smoothed_idf, term_matrix, weigh
 
 __all__ = ["RelatedIndex", "TermCounts"]
-
-#: An article's terms (space-separated, in order) and their counts: ArticleAnalysis' own fields.
-TermCounts = tuple[str, tuple[int, ...]]
 
 
 class RelatedIndex:
@@ -61,14 +58,9 @@ class RelatedIndex:
 
     def _cold(self, items: Mapping[str, TermCounts], keys: list[str], limit: int,
               min_score: float) -> dict[str, tuple[str, ...]]:
-        counts = {key: term_count_map(*items[key]) for key in keys}
-        self._df = Counter()
-        for c in counts.values():
-            self._df.update(c.keys())
+        built = count_matrix(items)
         n = len(keys)
-        self._idf = {t: smoothed_idf(n, d) for t, d in self._df.items()}
-        self._columns = {}
-        self._matrix = term_matrix((weigh(counts[key], self._idf) for key in keys), self._columns)
+        self._df, self._idf, self._columns, self._matrix = built.df, built.idf, built.columns, built.matrix
         self._transposed = self._matrix.T.tocsr()
         self._keys, self._items, self._options = keys, dict(items), (limit, min_score)
         self._result = dict(scored_rows(self._matrix, self._transposed, np.arange(n), keys, limit, min_score))
