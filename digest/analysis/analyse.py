@@ -273,7 +273,7 @@ def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: 
     claims = {a.slug: _claims(a, analyses[a.slug], memo) for a in shown}
     # Figures are compared within one story only (one event, however long it runs).
     members = {s.id: tuple(slug for slug in s.articles if slug in claims) for s in stories}
-    by_story = conflicts_by_group(claims, members)
+    by_story = conflicts_by_group(claims, members, memo)
     conflicts = topic_conflicts(by_story, members, groups)
     return Digest(articles=published, topics=digests, analyses=analyses, related=links,
                   duplicates=duplicates, conflicts=conflicts, stories=stories, story_ids=story_ids,

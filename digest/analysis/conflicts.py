@@ -20,11 +20,12 @@ not part of the cached analysis (it combines articles).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .attribution import source_key
 from .figures import Claim
+from .memo import Memo
 
 __all__ = ["Conflict", "agree", "comparable", "conflicts_by_group", "find_conflicts", "same_thing"]
 
@@ -165,14 +166,20 @@ def find_conflicts(claims: Iterable[Claim]) -> tuple[Conflict, ...]:
     return tuple(conflicts)
 
 
-def conflicts_by_group(claims: Mapping[str, Iterable[Claim]],
-                       groups: Mapping[str, Iterable[str]]) -> dict[str, tuple[Conflict, ...]]:
+def conflicts_by_group(claims: Mapping[str, Sequence[Claim]], groups: Mapping[str, Iterable[str]],
+                       memo: Memo | None = None) -> dict[str, tuple[Conflict, ...]]:
     """Per group id (a story: the slugs of its articles), the conflicts among its articles'
     claims (`claims`: per slug). Figures are never compared across groups; groups with no
-    conflict are left out."""
+    conflict are left out. `memo` (a live preview's): a group whose articles' claims are the
+    last build's keeps its conflicts."""
     found = {}
     for key, slugs in groups.items():
-        conflicts = find_conflicts(c for slug in dict.fromkeys(slugs) for c in claims.get(slug, ()))
+        held = tuple(claims.get(slug, ()) for slug in dict.fromkeys(slugs))
+
+        def compare(held: tuple[Sequence[Claim], ...] = held) -> tuple[Conflict, ...]:
+            return find_conflicts(c for these in held for c in these)
+
+        conflicts = compare() if memo is None else memo.at(("conflicts", key), held, compare)
         if conflicts:
             found[key] = conflicts
     return found
