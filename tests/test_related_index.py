@@ -81,3 +81,28 @@ def test_added_or_removed_articles_and_other_options_rebuild_the_index() -> None
     assert index.related(items, 5, 0.05) == _cold(items)
     assert index.related(items, 3, 0.05) == related(vectorise_counts(
         {k: dict(zip(t.split(" "), n)) for k, (t, n) in items.items()}), 3, 0.05)
+
+
+def test_a_cold_rebuild_reads_only_the_changed_articles_terms_again() -> None:
+    """Articles coming and going make every vector change; the index then reads again only the
+    terms of articles whose counts changed (similarity.count_matrix's `parsed`), keeps each
+    term's column, and still gives a cold run's lists through edits, additions and removals."""
+    rng = random.Random(11)
+    items = {f"a{i:03d}": _article(rng) for i in range(150)}
+    index = RelatedIndex()
+    index.related(items, 5, 0.05)
+    kinds = ["recount", "new term", "common term", "drop", "emptied"]
+    for step in range(12):
+        if step % 3 == 0:
+            items[f"n{step:02d}"] = _article(rng)
+        elif step % 3 == 1:
+            del items[rng.choice(sorted(items))]
+        for key in rng.sample(sorted(items), 2):
+            items[key] = _edited(items[key], rng, kinds[step % len(kinds)])
+        assert index.related(items, 5, 0.05) == _cold(items), step
+        assert set(index._parsed) <= set(items)
+    kept = dict(index._parsed)
+    items["late"] = _article(rng)
+    assert index.related(items, 5, 0.05) == _cold(items)
+    unchanged = {key: ids for key, (item, ids) in kept.items() if items[key] is item}
+    assert len(unchanged) > 100 and all(index._parsed[key][1] is ids for key, ids in unchanged.items())

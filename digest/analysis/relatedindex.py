@@ -24,7 +24,7 @@ import numpy as np
 from scipy import sparse
 
 from ..model import term_count_map
-from .similarity import TermCounts, count_matrix, df_cap, scored_rows, smoothed_idf, term_matrix, weigh
+from .similarity import Parsed, TermCounts, count_matrix, df_cap, scored_rows, smoothed_idf, term_matrix, weigh
 
 __all__ = ["RelatedIndex", "TermCounts"]
 
@@ -38,7 +38,8 @@ class RelatedIndex:
         self._options: tuple[int, float] | None = None
         self._df: Counter[str] = Counter()
         self._idf: dict[str, float] = {}
-        self._columns: dict[str, int] = {}
+        self._columns: dict[str, int] = {}      # kept for good: a term keeps its column (see count_matrix)
+        self._parsed: Parsed = {}                 # each article's column ids, by its term counts
         self._matrix = sparse.csr_matrix((0, 1))
         self._transposed = sparse.csr_matrix((1, 0))
         self._result: dict[str, tuple[str, ...]] = {}
@@ -58,7 +59,11 @@ class RelatedIndex:
 
     def _cold(self, items: Mapping[str, TermCounts], keys: list[str], limit: int,
               min_score: float) -> dict[str, tuple[str, ...]]:
-        built = count_matrix(items)
+        # Every vector changes (another number of articles, say), but the articles' terms are read
+        # again only where they changed.
+        built = count_matrix(items, self._columns, self._parsed)
+        if len(self._parsed) > len(items):
+            self._parsed = {key: self._parsed[key] for key in keys if key in self._parsed}
         n = len(keys)
         self._df, self._idf, self._columns, self._matrix = built.df, built.idf, built.columns, built.matrix
         self._transposed = self._matrix.T.tocsr()

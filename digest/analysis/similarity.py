@@ -17,7 +17,6 @@ Pure: no MkDocs and no file I/O.
 from __future__ import annotations
 
 import math
-from array import array
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,11 +25,10 @@ from functools import lru_cache
 import numpy as np
 from scipy import sparse
 
-from ..model import term_count_map
 from .text import terms
 
 __all__ = ["DEFAULT_MIN_SCORE", "CountMatrix", "Corpus", "Suggestion", "TermCounts", "TopicScore", "Vector",
-           "cosine", "count_matrix", "df_cap", "related", "related_counts", "scored_rows", "smoothed_idf",
+           "Parsed", "cosine", "count_matrix", "df_cap", "related", "related_counts", "scored_rows", "smoothed_idf",
            "suggest_topics", "term_matrix", "topic_scores", "vectorise", "vectorise_counts", "weigh"]
 
 #: Cosine similarity below which two articles are not related.
@@ -132,25 +130,53 @@ class CountMatrix:
     columns: dict[str, int]
 
 
-def count_matrix(items: Mapping[str, TermCounts]) -> CountMatrix:
+#: An article's column ids, kept with the term counts they were read from (RelatedIndex keeps them).
+Parsed = dict[str, tuple[TermCounts, np.ndarray]]
+
+
+def count_matrix(items: Mapping[str, TermCounts], columns: dict[str, int] | None = None,
+                 parsed: Parsed | None = None) -> CountMatrix:
     """The unit TF-IDF rows of `items` (key -> terms and counts), in their order, equal entry for
-    entry to `term_matrix` of `vectorise_counts(...)`; made a row at a time into flat arrays, so no
-    article's counts or vector outlive its row (every one of them at once, as dicts, was a
-    fifth of a 10,000-article build's peak memory)."""
-    df: Counter[str] = Counter()
-    for item in items.values():
-        df.update(term_count_map(*item).keys())
-    n = len(items)
+    entry (bit for bit) to `term_matrix` of `vectorise_counts(...)`, computed on flat arrays: each
+    weight is the same product (`tf * idf`, both from `math.log`), each row's norm the same
+    sequential sum of squares (`np.bincount` adds in entry order, as `sum` does), so no article's
+    counts or vector are ever held as dicts (every one of them at once was a fifth of a
+    10,000-article build's peak memory), and a live preview re-scoring all rows after an article
+    came or went reads only the new ones' terms (`columns` and `parsed`: kept from the last call,
+    updated here; a term new to `columns` gets the next column)."""
+    columns = {} if columns is None else columns
+    id_rows: list[np.ndarray] = []
+    count_rows: list[tuple[int, ...]] = []
+    for key, item in items.items():
+        known = parsed.get(key) if parsed is not None else None
+        if known is not None and known[0] is item:
+            ids = known[1]
+        else:
+            terms, _ = item
+            ids = (np.fromiter((columns.setdefault(t, len(columns)) for t in terms.split(" ")), dtype=np.int64)
+                   if terms else np.empty(0, dtype=np.int64))
+            if parsed is not None:
+                parsed[key] = (item, ids)
+        id_rows.append(ids)
+        count_rows.append(item[1])
+    n, width = len(items), max(1, len(columns))
+    lengths = np.fromiter(map(len, id_rows), dtype=np.int64, count=n)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    ids = np.concatenate(id_rows) if id_rows else np.empty(0, dtype=np.int64)
+    counts = np.fromiter((c for row in count_rows for c in row), dtype=np.int64, count=len(ids))
+    df_col = np.bincount(ids, minlength=len(columns))
+    names = list(columns)
+    df = Counter({names[c]: int(d) for c, d in enumerate(df_col.tolist()) if d})
     idf = {t: smoothed_idf(n, d) for t, d in df.items()}
-    columns: dict[str, int] = {}
-    indptr, indices, data = array("q", [0]), array("q"), array("d")
-    for item in items.values():
-        vector = weigh(term_count_map(*item), idf)
-        indices.extend(columns.setdefault(t, len(columns)) for t in vector)
-        data.extend(vector.values())
-        indptr.append(len(indices))
-    matrix = sparse.csr_matrix((np.frombuffer(data, dtype=np.float64), np.frombuffer(indices, dtype=np.int64),
-                                np.frombuffer(indptr, dtype=np.int64)), shape=(n, max(1, len(columns))))
+    idf_col = np.zeros(len(columns), dtype=np.float64)
+    for t, value in idf.items():
+        idf_col[columns[t]] = value
+    tf = np.array([0.0] + [1.0 + math.log(c) for c in range(1, int(counts.max(initial=0)) + 1)])
+    weights = tf[counts] * idf_col[ids]
+    row_of = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    norms = np.sqrt(np.bincount(row_of, weights=weights * weights, minlength=n))
+    matrix = sparse.csr_matrix((weights / norms[row_of], ids, indptr), shape=(n, width))
     return CountMatrix(matrix, df, idf, columns)
 
 

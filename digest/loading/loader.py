@@ -252,11 +252,11 @@ def article_files(content_dir: Path, candidates: Iterable[str | Path] | None = N
     ok = [p for p in (walk(content_dir)[0] if accepted is None else accepted) if p.suffix == ".md"]
     if candidates is None:
         return ok
-    given = set(map(os.fspath, candidates))
+    given = {str(c) for c in candidates}
     wanted = None          # the candidates made absolute and normal, made for a path not given as is
     found = []
     for p in ok:
-        if os.fspath(p) not in given:
+        if str(p) not in given:
             wanted = wanted if wanted is not None else set(map(os.path.abspath, given))
             if os.path.abspath(p) not in wanted:
                 continue
