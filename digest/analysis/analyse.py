@@ -117,7 +117,6 @@ def topic_story(articles: Iterable[Article], stories: Iterable[Story], analyses:
     `memo`: the last build's results, by topic (`place`, the topic's id)."""
     items = tuple(articles)
     stories = tuple(stories)
-    published = {a.slug: a.published.timestamp() for a in items}
 
     def told(what: str, inputs: object, compute: Callable[[], T]) -> T:
         # `place` names the topic: its inputs are compared with its last build's only.
@@ -131,8 +130,9 @@ def topic_story(articles: Iterable[Article], stories: Iterable[Story], analyses:
                                                tuple(story_leads(items, stories, analyses))))
 
     def tell(name: str, reports: tuple[Lead, ...], budget: int) -> tuple[Quote, ...]:
-        return told(name, (reports, budget, published),
-                    lambda: tell_topic(reports, (budget,), published)[0])
+        # The articles' dates (tell_topic weighs recency) are the topic's articles': same items, same dates.
+        return told(name, (reports, budget, items),
+                    lambda: tell_topic(reports, (budget,), {a.slug: a.published.timestamp() for a in items})[0])
 
     story, lead = tell("story", leads, options.story_words), tell("lead", full, options.lead_words)
     return story, lead
@@ -161,15 +161,22 @@ def group_stories(published: Iterable[Article], copies: Mapping[str, str], analy
     stories = []
     for sid, group in members.items():
         group.sort(key=lambda a: (a.published, a.slug))
-        topics = tuple(dict.fromkeys(t for a in group for t in a.topics))
-        stories.append(Story(
-            id=sid, title=group[0].title, articles=tuple(a.slug for a in group),
-            first=group[0].published, last=max(a.published for a in group),
-            sources=tuple(dict.fromkeys([a.source for a in group]
-                                        + [everything[c].source for c in copies_in.get(sid, ())])),
-            topics=topics,
-            summary=story_summary(group, analyses, options, memo) if len(group) > 1 else (),
-            copies=tuple(copies_in.get(sid, ())), pinned=sid in pinned))
+        copied = tuple(everything[c] for c in copies_in.get(sid, ()))
+
+        def make(sid: str = sid, group: list[Article] = group, copied: tuple[Article, ...] = copied) -> Story:
+            return Story(
+                id=sid, title=group[0].title, articles=tuple(a.slug for a in group),
+                first=group[0].published, last=max(a.published for a in group),
+                sources=tuple(dict.fromkeys([a.source for a in group] + [c.source for c in copied])),
+                topics=tuple(dict.fromkeys(t for a in group for t in a.topics)),
+                summary=story_summary(group, analyses, options, memo) if len(group) > 1 else (),
+                copies=tuple(c.slug for c in copied), pinned=sid in pinned)
+
+        # A live preview's story is the last build's while its articles (and, for its summary,
+        # their analyses) are; its summary is memoised by those too (story_summary).
+        inputs = (tuple(group), copied, sid in pinned,
+                  (tuple(analyses[a.slug] for a in group), options.story_words) if len(group) > 1 else ())
+        stories.append(make() if memo is None else memo.at(("story", sid), inputs, make))
     stories.sort(key=lambda s: (s.last, s.id), reverse=True)
     return tuple(stories), ids
 
