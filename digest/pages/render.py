@@ -51,21 +51,19 @@ def templates_dir() -> Path:
     return packaged if packaged.is_dir() else package.parent / "site_templates"
 
 
+#: The pages there is one of, and the folder of each kind of page there are many of (by key).
+_SINGLE_PAGES = {"home": "index.md", "topics": "topics/index.md", "archive": "archive/index.md",
+                 "sources": "sources/index.md"}
+_PAGE_FOLDERS = {"topic": "topics", "article": "articles", "month": "archive", "source": "sources",
+                 "story": "stories",
+                 "topic_month": "topics",       # key: "<topic id>/YYYY-MM"
+                 "source_month": "sources"}     # key: "<source key>/YYYY-MM"
+
+
 def page_uri(kind: str, key: str = "") -> str:
     """Source path of a generated page: the one place page addresses are decided."""
-    return {
-        "home": "index.md",
-        "topics": "topics/index.md",
-        "topic": f"topics/{key}.md",
-        "article": f"articles/{key}.md",
-        "archive": "archive/index.md",
-        "month": f"archive/{key}.md",
-        "sources": "sources/index.md",
-        "source": f"sources/{key}.md",
-        "story": f"stories/{key}.md",
-        "topic_month": f"topics/{key}.md",        # key: "<topic id>/YYYY-MM"
-        "source_month": f"sources/{key}.md",      # key: "<source key>/YYYY-MM"
-    }[kind]
+    single = _SINGLE_PAGES.get(kind)
+    return single if single is not None else f"{_PAGE_FOLDERS[kind]}/{key}.md"
 
 
 def mount(path: str, prefix: str) -> str:
