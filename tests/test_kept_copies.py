@@ -53,11 +53,17 @@ def test_what_could_change_the_groups_runs_them_again() -> None:
     # redated article; another threshold or shingle length.
     becomes_copy = edit(items, "residents", "Fire at the depot\n" + WIRE)
     assert find_duplicates(becomes_copy) != find_duplicates(items)
-    for changed in (becomes_copy, edit(items, "copy", "Depot fire\n" + OTHER_ACCOUNT), items[:-1],
-                    [*items, known(story("new", "New", FILLER[0] + " More.", hours=9))],
-                    [replace(s, published=s.published.replace(year=2032)) if s.slug == "filler-0" else s
-                     for s in items]):
+    copy_added = [*items, known(story("again", "Fire at the depot", WIRE, hours=9))]
+    copy_redated = [replace(s, published=s.published.replace(year=2032)) if s.slug == "copy" else s for s in items]
+    for changed in (becomes_copy, edit(items, "copy", "Depot fire\n" + OTHER_ACCOUNT), copy_added,
+                    [s for s in items if s.slug != "copy"], copy_redated):
         assert kept.groups_if_unchanged(changed, DEFAULT_THRESHOLD, SHINGLE_WORDS) is None
+    # An article of its own added, removed or redated changes no group.
+    own = "Swimmers crossed the bay at dawn for charity, raising money for the lifeboat crew and the harbour school."
+    for unchanged in ([*items, known(story("new", "New", own, hours=9))], items[:-1],
+                      [replace(s, published=s.published.replace(year=2032)) if s.slug == "filler-0" else s
+                       for s in items]):
+        assert kept.groups_if_unchanged(unchanged, DEFAULT_THRESHOLD, SHINGLE_WORDS) == find_duplicates(unchanged)
     assert kept.groups_if_unchanged(items, 0.5, SHINGLE_WORDS) is None
     assert kept.groups_if_unchanged(items, DEFAULT_THRESHOLD, 4) is None
     bare = [replace(s, minhash=b"") if s.slug == "filler-2" else s for s in items]
@@ -65,7 +71,8 @@ def test_what_could_change_the_groups_runs_them_again() -> None:
 
 
 def test_kept_groups_always_equal_a_full_run() -> None:
-    """Random edits (an article rewritten, made a copy or an account of the fire): whenever the groups are
+    """Random edits (an article rewritten, made a copy or an account of the fire), additions and
+    removals: whenever the groups are
     kept, they are those a full run finds, and the full run is asked for the rest."""
     rng = random.Random(7)
     texts = [WIRE, EDITED, OTHER_ACCOUNT, *FILLER]
@@ -73,15 +80,20 @@ def test_kept_groups_always_equal_a_full_run() -> None:
     kept = KeptCopies()
     kept.keep(items, DEFAULT_THRESHOLD, find_duplicates(items))
     reused = 0
-    for _ in range(40):
+    for step in range(60):
         target = rng.choice(items).slug
         text = (rng.choice(texts) if rng.random() < 0.4
                 else " ".join(f"w{rng.randrange(5000)}" for _ in range(40)))      # a text of its own
-        items = edit(items, target, f"Headline {target}\n{text}")
+        if step % 5 == 3:                                                       # one comes
+            items = [*items, known(story(f"new-{step}", f"New {step}", text, hours=step))]
+        elif step % 5 == 4 and len(items) > 3:                                  # one goes
+            items = [s for s in items if s.slug != target]
+        else:
+            items = edit(items, target, f"Headline {target}\n{text}")
         full = find_duplicates(items)
         found = kept.groups_if_unchanged(items, DEFAULT_THRESHOLD, SHINGLE_WORDS)
         if found is not None:
             assert found == full
             reused += 1
         kept.keep(items, DEFAULT_THRESHOLD, full)
-    assert 10 < reused < 40
+    assert 15 < reused < 60

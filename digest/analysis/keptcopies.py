@@ -4,13 +4,15 @@
 articles, 0.15 s) on every save. Most saves change one article's body and no copy: then the
 groups are the last run's, exactly, when
 
-- the articles are the same (slugs and dates), each with its signature and shingle hashes;
-- no article that changed was in a group last time (its old text grouped nothing); and
-- no article that changed now pairs with any other: each is compared with every signature
-  (the LSH bands and the estimate `candidate_pairs` uses) and then on its exact Jaccard.
+- every article has its signature and shingle hashes;
+- no article that changed (edited, redated) or left was in a group last time; and
+- no article that changed or came now pairs with any other: each is compared with every
+  signature (the LSH bands and the estimate `candidate_pairs` uses) and then on its exact
+  Jaccard.
 
-Only the pairs of a changed article with the others decide anything new, and none of them
-passes, so the union-find of a full run would join the same groups as last time. Otherwise
+Only the pairs of a changed or new article with the others decide anything new, and none of
+them passes, so the union-find of a full run joins the same groups as last time (an article
+in no group is in no group's order either). Otherwise
 (`None`) the full run is made. Pure: no MkDocs and no file I/O.
 """
 
@@ -49,18 +51,22 @@ class KeptCopies:
 
     def groups_if_unchanged(self, items: Sequence[Story], threshold: float, k: int) -> tuple[DuplicateGroup, ...] | None:
         """The last run's groups if this run's would be the same (see the module), else None."""
-        if threshold != self.threshold or k != SHINGLE_WORDS or len(items) != len(self.rows):
+        if threshold != self.threshold or k != SHINGLE_WORDS:
             return None
         grouped = {slug for g in self.groups for slug in g.members}
         changed: list[int] = []
         for i, s in enumerate(items):
-            last = self.rows.get(s.slug)
-            if last is None or last[0] != s.published or not s.minhash or not s.hashes:
+            if not s.minhash or not s.hashes:
                 return None
-            if last[1] is not s.minhash and last[1] != s.minhash or last[2] is not s.hashes and last[2] != s.hashes:
-                if s.slug in grouped:
-                    return None
-                changed.append(i)
+            last = self.rows.get(s.slug)
+            if last is not None and last[0] == s.published and (last[1] is s.minhash or last[1] == s.minhash) \
+                    and (last[2] is s.hashes or last[2] == s.hashes):
+                continue
+            if s.slug in grouped:           # an edited copy (or original), or a copy redated
+                return None
+            changed.append(i)               # edited, redated or new
+        if not grouped <= {s.slug for s in items}:
+            return None                     # a copy or an original left
         if changed and _pairs_any(items, changed, threshold):
             return None
         return self.groups
