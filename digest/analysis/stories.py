@@ -81,6 +81,13 @@ class StoryItem:
         """Date order, then slug (kept: every build sorts the whole archive by it)."""
         return (self.published.timestamp(), self.slug)
 
+    @cached_property
+    def features_and_names(self) -> tuple[Counter[str], frozenset[str]]:
+        """Its `features` and `proper_names`, read once (a replay after an edit reads every later
+        article again); never mutated."""
+        capitalised = lede_names(self.lede)     # the features and the names both need them
+        return features(self.title, self.lede, self.names, capitalised), proper_names(self, capitalised)
+
 
 def story_item(slug: str, published: datetime, title: str, sentences: Iterable[str],
                pin: str | None = None) -> StoryItem:
@@ -230,13 +237,11 @@ class StoryIndex:
         """Place one article, newer than (or as new as, with a later slug) every earlier one."""
         if self.items and item.key < self.items[-1].key:
             raise ValueError(f"{item.slug} is older than {self.items[-1].slug}: rebuild the index")
-        capitalised = lede_names(item.lede)     # read once: the features and the names both need them
-        counts = features(item.title, item.lede, item.names, capitalised)
+        counts, named = item.features_and_names
         if len(counts) < self.options.min_terms:
             counts = Counter()
         self._df.update(counts.keys())
         vec = self._vector(counts)
-        named = proper_names(item, capitalised)
         top = tuple(t for t, _ in sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: self.options.top_terms])
         if item.pin is not None:
             group = self._groups.get(item.pin) or self._new(item.pin, True)
@@ -316,6 +321,11 @@ def cluster(items: Iterable[StoryItem], options: StoryOptions | None = None,
         if old is not new and old != new:       # a live preview gives the same items back
             break
         same += 1
+    tail = ordered[same:]
     if same < len(warm.items):
+        # The articles after an edit are placed again; the last build's items (which have read
+        # their features already) stand in for the equal ones.
+        last = {item.slug: item for item in warm.items[same:]}
+        tail = [last[i.slug] if last.get(i.slug) == i else i for i in tail]
         warm.truncate(same)
-    return warm.extend(ordered[same:])
+    return warm.extend(tail)
