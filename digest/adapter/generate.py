@@ -7,7 +7,6 @@ call `generate`, so the two cannot disagree about what a page holds.
 
 from __future__ import annotations
 
-import os
 import posixpath
 from dataclasses import dataclass, replace
 from collections.abc import Callable, Collection
@@ -27,6 +26,7 @@ from ..pages.render import PageSet, Renderer, mount, page_uri, templates_dir
 from ..pages.pagefindservice import Record
 from ..pages.searchindex import search_records
 from .config import DigestConfig
+from .filestamps import file_stamps
 from .placement import mounted_nav, nav_uris, site_url_of
 
 __all__ = ["Generated", "generate", "language", "topics_file_uri"]
@@ -82,7 +82,8 @@ def generate(config: MkDocsConfig, options: DigestConfig, analysis: AnalysisOpti
     # A live preview keeps its renderer (and so the templates it compiled, 0.15 s at every
     # rebuild) while the settings and the template files stay the same.
     renderer = (Renderer(**settings) if memo is None
-                else memo.at(("renderer",), (settings, _template_stamps()), lambda: Renderer(**settings)))
+                else memo.at(("renderer",), (settings, file_stamps([templates_dir() / "pages"])),
+                             lambda: Renderer(**settings)))
     done = frozenset(converted())
     pageset = renderer.render(digest, done)
     rendered = {mount(uri, at): uri for uri in pageset.pages}
@@ -101,16 +102,6 @@ def generate(config: MkDocsConfig, options: DigestConfig, analysis: AnalysisOpti
         bodies={mount(page_uri("article", slug), at): slug for slug in done},
         article_uris=frozenset(mount(page_uri("article", a.slug), at) for a in digest.articles),
         topic_pages={mount(page_uri("topic", t.id), at): (t.id, t.title) for t in corpus.topics})
-
-
-def _template_stamps() -> tuple[tuple[str, int, int], ...]:
-    """Each page template's path, modification time and size."""
-    found = []
-    for folder, _, names in os.walk(templates_dir() / "pages"):
-        for name in names:
-            st = os.stat(os.path.join(folder, name))
-            found.append((os.path.join(folder, name), st.st_mtime_ns, st.st_size))
-    return tuple(sorted(found))
 
 
 def topics_file_uri(options: DigestConfig) -> str:

@@ -48,6 +48,7 @@ from ..loading.loader import Corpus, ParseMemo
 from ..model import Article, ArticleAnalysis
 from ..pages.render import templates_dir
 from .generate import Generated, generate
+from .filestamps import Stamp, file_stamps
 from .livesearch import LiveSearch
 from .pagefiles import SlotPage
 from .placement import article_sources, blog_dirs
@@ -61,36 +62,6 @@ log = logging.getLogger("mkdocs.plugins.digest")
 
 #: Plugins whose work is done page by page: with any other enabled, every change rebuilds fully.
 PAGE_LOCAL_PLUGINS = frozenset({"digest", "search", "material/search"})
-
-Stamp = tuple[int, int]
-
-
-def _stamps(roots: Iterable[Path]) -> dict[str, Stamp]:
-    """Every file under `roots` (or the root itself, if a file), with its mtime and size."""
-    found: dict[str, Stamp] = {}
-    stack = [str(r) for r in roots]
-    while stack:
-        path = stack.pop()
-        try:
-            if os.path.isfile(path):
-                st = os.stat(path)
-                found[path] = (st.st_mtime_ns, st.st_size)
-                continue
-            with os.scandir(path) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append(entry.path)
-                    else:
-                        try:
-                            st = entry.stat()
-                        except OSError:     # gone, or a broken link: the full build says so
-                            found[entry.path] = (-1, -1)
-                            continue
-                        found[entry.path] = (st.st_mtime_ns, st.st_size)
-        except OSError:
-            continue
-    return found
-
 
 #: Fast rebuilds between two full garbage collections (see _settle_garbage).
 COLLECT_EVERY = 100
@@ -173,7 +144,7 @@ class LivePreview:
         folder = Path(config.docs_dir)
         self.roots = [folder, *(Path(p) for p in [config.config_file_path] if p),
                       templates_dir(), *(Path(w) for w in config.watch)]
-        self.stamps = _stamps(self.roots)
+        self.stamps = file_stamps(self.roots)
 
     def saw(self, files: Files, nav: Navigation, env: jinja2.Environment | None = None) -> None:
         self.files, self.nav = files, nav
@@ -219,7 +190,7 @@ class LivePreview:
         """The new stamps and the article files changed, added and removed; None if anything
         else changed (then only a full build is right)."""
         assert self.config is not None
-        stamps = _stamps(self.roots)
+        stamps = file_stamps(self.roots)
         docs = os.path.join(os.path.abspath(self.config.docs_dir), "")
         folder = os.path.join(docs, self.plugin.config.articles_dir.strip("/"), "") \
             if self.plugin.config.articles_dir.strip("/") else docs

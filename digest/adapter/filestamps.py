@@ -1,0 +1,42 @@
+"""Which files changed between two builds: every file under some folders, with its modification
+time and size. The live preview compares these to tell an article edit (the fast rebuild) from
+any other change (MkDocs' full one), and keeps its page templates while theirs stay the same.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+__all__ = ["Stamp", "file_stamps"]
+
+#: A file's modification time (ns) and size; (-1, -1) for one that could not be read.
+Stamp = tuple[int, int]
+
+
+def file_stamps(roots: Iterable[Path]) -> dict[str, Stamp]:
+    """Every file under `roots` (or the root itself, if a file), with its mtime and size."""
+    found: dict[str, Stamp] = {}
+    stack = [str(r) for r in roots]
+    while stack:
+        path = stack.pop()
+        try:
+            if os.path.isfile(path):
+                st = os.stat(path)
+                found[path] = (st.st_mtime_ns, st.st_size)
+                continue
+            with os.scandir(path) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+                    else:
+                        try:
+                            st = entry.stat()
+                        except OSError:     # gone, or a broken link: the full build says so
+                            found[entry.path] = (-1, -1)
+                            continue
+                        found[entry.path] = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            continue
+    return found
