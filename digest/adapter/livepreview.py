@@ -222,8 +222,7 @@ class LivePreview:
         if not (changed or added or removed):
             self.stamps = stamps
             return True
-        if not plugin.acquire(config):
-            return False
+        plugin.acquire(config)
         # The last rebuild's search index is out of date now: stop it, so that it does not
         # hold a core while this one runs.
         self.search.stop(wait=False)

@@ -123,10 +123,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.acquire(config)
         return config
 
-    def acquire(self, config: MkDocsConfig) -> bool:
+    def acquire(self, config: MkDocsConfig) -> None:
         """Wait for any other build of this site to end (lock.py), then hold it off."""
         self._lock.take(cache_dir(config, self.config) if self.config.cache else None, Path(config.site_dir))
-        return True
 
     def release(self) -> None:
         self._lock.release()
