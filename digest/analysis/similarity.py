@@ -172,8 +172,14 @@ def count_matrix(items: Mapping[str, TermCounts], columns: dict[str, int] | None
     idf_col = np.zeros(len(columns), dtype=np.float64)
     for t, value in idf.items():
         idf_col[columns[t]] = value
-    tf = np.array([0.0] + [1.0 + math.log(c) for c in range(1, int(counts.max(initial=0)) + 1)])
-    weights = tf[counts] * idf_col[ids]
+    # 1 + log(count), from math.log as `weigh` has it: a table of the counts up to the largest,
+    # or of the distinct counts when one is very large (a word repeated all through a long text).
+    if counts.max(initial=0) <= 4096:
+        tf = np.array([0.0] + [1.0 + math.log(c) for c in range(1, int(counts.max(initial=0)) + 1)])[counts]
+    else:
+        distinct, where = np.unique(counts, return_inverse=True)
+        tf = np.array([1.0 + math.log(c) if c > 0 else 0.0 for c in distinct.tolist()])[where.ravel()]
+    weights = tf * idf_col[ids]
     row_of = np.repeat(np.arange(n, dtype=np.int64), lengths)
     norms = np.sqrt(np.bincount(row_of, weights=weights * weights, minlength=n))
     matrix = sparse.csr_matrix((weights / norms[row_of], ids, indptr), shape=(n, width))
