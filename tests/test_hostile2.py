@@ -614,8 +614,8 @@ def test_an_article_deleted_between_walk_and_read_is_one_clear_problem(project: 
     gone = project.add("gone.md", article(title="Gone"))
     real_walk = loader.walk
 
-    def walk_then_delete(root: Path) -> tuple[list[Path], list]:
-        found = real_walk(root)
+    def walk_then_delete(root: Path, known: dict[str, Path] | None = None) -> tuple[list[Path], list]:
+        found = real_walk(root, known)
         gone.unlink()                                   # deleted while the build runs
         return found
 

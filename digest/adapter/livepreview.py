@@ -197,10 +197,10 @@ class LivePreview:
         changed: set[str] = set()
         added: set[str] = set()
         removed: set[str] = set()
-        for path in stamps.keys() | self.stamps.keys():
-            old, new = self.stamps.get(path), stamps.get(path)
-            if old == new:
-                continue
+        last = self.stamps
+        moved = [path for path, stamp in stamps.items() if last.get(path) != stamp]
+        for path in [*moved, *(last.keys() - stamps.keys())]:
+            old, new = last.get(path), stamps.get(path)
             if not (path.endswith(".md") and path.startswith(folder)):
                 return None
             uri = Path(path).relative_to(docs).as_posix()

@@ -146,8 +146,19 @@ def group_stories(published: Iterable[Article], copies: Mapping[str, str], analy
     (and their outlets count among its outlets). `index`: the clustering state of the last build."""
     everything = {a.slug: a for a in published}
     items = {slug: a for slug, a in everything.items() if slug not in copies}
-    found = cluster((StoryItem(a.slug, a.published, a.title, analyses[a.slug].lede, a.story, analyses[a.slug].names)
-                     for a in items.values()), options.stories, index).assignment()
+    # A live preview's unchanged articles give the very items of the last build (the index meets
+    # them without comparing their fields).
+    Kept = dict[str, tuple[Article, ArticleAnalysis, StoryItem]]
+    last: Kept = memo.kept("story_items", dict) if memo is not None else {}
+    kept: Kept = {}
+    for a in items.values():
+        analysis, seen = analyses[a.slug], last.get(a.slug)
+        kept[a.slug] = seen if seen is not None and seen[0] is a and seen[1] is analysis else \
+            (a, analysis, StoryItem(a.slug, a.published, a.title, analysis.lede, a.story, analysis.names))
+    if memo is not None:
+        last.clear()
+        last.update(kept)
+    found = cluster((item for _, _, item in kept.values()), options.stories, index).assignment()
     members: dict[str, list[Article]] = {}
     for slug, sid in found.items():
         members.setdefault(sid, []).append(items[slug])
@@ -160,7 +171,8 @@ def group_stories(published: Iterable[Article], copies: Mapping[str, str], analy
     pinned = {a.story for a in items.values() if a.story}
     stories = []
     for sid, group in members.items():
-        group.sort(key=lambda a: (a.published, a.slug))
+        if len(group) > 1:
+            group.sort(key=lambda a: (a.published, a.slug))
         copied = tuple(everything[c] for c in copies_in.get(sid, ()))
 
         def make(sid: str = sid, group: list[Article] = group, copied: tuple[Article, ...] = copied) -> Story:

@@ -292,6 +292,7 @@ class ParseMemo:
     def __init__(self) -> None:
         self._entries: dict[tuple[str, str], tuple[tuple[int, ...], Parsed]] = {}
         self._names: dict[tuple[str, str], tuple[str, str]] = {}
+        self.paths: dict[str, Path] = {}        # the last walk's paths (files.walk's `known`)
         self._context: tuple[object, ...] = ()
 
     @staticmethod
@@ -334,7 +335,7 @@ def load_corpus(content_dir: Path, topics_file: str = "topics.yml", now: datetim
     HTML, SVG and XML files with script are errors unless `allow_raw_html`.
     `memo` (a live preview's): files whose size and times did not change are not parsed again.
     """
-    paths, problems = walk(content_dir)      # links out, loops, FIFOs...: files.py
+    paths, problems = walk(content_dir, memo.paths if memo is not None else None)  # links out, loops, FIFOs...: files.py
     if not allow_raw_html:
         problems += script_problems(content_dir, paths)
     shown = f"{content_dir.name}/{topics_file}"
