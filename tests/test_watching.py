@@ -76,6 +76,34 @@ def test_saves_are_heard_through_file_events_and_reads_are_not(tmp_path: Path, n
         server.observer.join()
 
 
+def test_the_backstop_does_not_rebuild_again_what_the_events_reported(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """One save, one rebuild: the backstop's poll sees the same change later and drops it; a
+    change the native observer missed (here: it was stopped) is the backstop's to report."""
+    monkeypatch.setattr(watching, "BACKSTOP_SECONDS", 0.3)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("one", encoding="utf-8")
+    server = _server(tmp_path)
+    server.watch(str(docs))
+    assert watch_events(server) and isinstance(server.observer, EventWatcher)
+    server.observer.start()
+    try:
+        time.sleep(0.5)                             # the backstop has taken its first snapshot
+        (docs / "a.md").write_text("two", encoding="utf-8")
+        assert _wanted(server)
+        assert not _wanted(server, 1.5)             # several polls later: no second rebuild
+        native = server.observer.native
+        assert native is not None
+        native.stop()
+        native.join()
+        (docs / "a.md").write_text("three, unheard", encoding="utf-8")
+        assert _wanted(server, 3.0)                 # the backstop reports what the events missed
+    finally:
+        server.observer.stop()
+        server.observer.join()
+
+
 def test_polling_is_the_backstop_and_takes_over_when_events_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                  caplog: pytest.LogCaptureFixture) -> None:
     docs = tmp_path / "docs"

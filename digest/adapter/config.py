@@ -170,7 +170,7 @@ class DigestConfig(base.Config):
 
     file_events = c.Type(bool, default=True)
     """Under `mkdocs serve`, hear saves through the operating system's file events at once
-    (digest/adapter/watching.py), with MkDocs' polling kept every 3 s as a backstop; `false`
+    (digest/adapter/watching.py), with MkDocs' polling kept every 5 s as a backstop; `false`
     leaves MkDocs' polling every 0.5 s."""
 
     cache_nav = c.Type(bool, default=True)

@@ -7,14 +7,18 @@ save is seen 0.25 s later on average. `EventWatcher` takes the place of the serv
 the operating system's change events (watchdog's native observer: inotify on Linux, FSEvents on
 macOS, ReadDirectoryChangesW on Windows) at once, and MkDocs' polling keeps running as a backstop,
 every `BACKSTOP_SECONDS`, for file systems that send no events (network shares, some container
-mounts). A native observer that cannot start (no inotify watches left, say) gives way to MkDocs'
-own polling, with a warning. Option `file_events: false` leaves MkDocs' observer alone.
+mounts); a change it sees that the native observer reported already is dropped, so one save
+rebuilds (and reloads the browser) once. A native observer that cannot start (no inotify
+watches left, say) gives way to MkDocs' own polling, with a warning. Option
+`file_events: false` leaves MkDocs' observer alone.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
+import time
 from typing import Any
 
 from watchdog.events import (
@@ -35,12 +39,63 @@ __all__ = ["BACKSTOP_SECONDS", "EventWatcher", "watch_events"]
 log = logging.getLogger("mkdocs.plugins.digest")
 
 #: How often the backstop polls (MkDocs polls every 0.5 s).
-BACKSTOP_SECONDS = 3.0
+BACKSTOP_SECONDS = 5.0
 #: MkDocs' own polling interval, used when the native observer cannot start.
 MKDOCS_POLLING = 0.5
 #: The events that are changes: a rebuild reads files, and their "opened" events must not start another.
 CHANGES: list[type[FileSystemEvent]] = [FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent,
                                         FileClosedEvent]
+
+
+def _paths(event: FileSystemEvent) -> tuple[str, ...]:
+    """The paths an event names (a move names two)."""
+    dest = os.fsdecode(getattr(event, "dest_path", b"") or "")
+    return (os.fsdecode(event.src_path), dest) if dest else (os.fsdecode(event.src_path),)
+
+
+class _Heard:
+    """The files the native observer reported lately, so that the backstop's poll, which sees the
+    same change up to its interval later, does not rebuild (and reload the browser) a second time."""
+
+    def __init__(self, horizon: float) -> None:
+        self.horizon = horizon
+        self._at: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def note(self, event: FileSystemEvent) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for path in _paths(event):
+                self._at[path] = now
+
+    def news(self, event: FileSystemEvent) -> bool:
+        """Whether the backstop's `event` is about a change the native observer did not report."""
+        now = time.monotonic()
+        with self._lock:
+            self._at = {p: t for p, t in self._at.items() if now - t <= self.horizon}
+            return any(p not in self._at for p in _paths(event))
+
+
+class _Native(FileSystemEventHandler):
+    """The native observer's events: noted as heard, then passed on."""
+
+    def __init__(self, handler: FileSystemEventHandler, heard: _Heard) -> None:
+        self.handler, self.heard = handler, heard
+
+    def dispatch(self, event: FileSystemEvent) -> None:
+        self.heard.note(event)
+        self.handler.dispatch(event)
+
+
+class _Backstop(FileSystemEventHandler):
+    """The backstop poll's events: passed on only if the native observer missed them."""
+
+    def __init__(self, handler: FileSystemEventHandler, heard: _Heard) -> None:
+        self.handler, self.heard = handler, heard
+
+    def dispatch(self, event: FileSystemEvent) -> None:
+        if not event.is_directory and self.heard.news(event):
+            self.handler.dispatch(event)
 
 
 class _OneFile(FileSystemEventHandler):
@@ -51,7 +106,7 @@ class _OneFile(FileSystemEventHandler):
         self.handler, self.path = handler, path
 
     def dispatch(self, event: FileSystemEvent) -> None:
-        if self.path in (os.fsdecode(event.src_path), os.fsdecode(getattr(event, "dest_path", b"") or "")):
+        if self.path in _paths(event):
             self.handler.dispatch(event)
 
 
@@ -60,8 +115,10 @@ class EventWatcher:
     keeps what was scheduled, so that a native observer that fails to start can be replaced."""
 
     def __init__(self, backstop: float | None = None) -> None:
+        interval = BACKSTOP_SECONDS if backstop is None else backstop
         self.native: BaseObserver | None = Observer()
-        self.polling: BaseObserver = PollingObserver(timeout=BACKSTOP_SECONDS if backstop is None else backstop)
+        self.polling: BaseObserver = PollingObserver(timeout=interval)
+        self._heard = _Heard(2 * interval + 1.0)
         self._scheduled: dict[int, tuple[FileSystemEventHandler, str, bool]] = {}
         self._watches: dict[int, list[tuple[BaseObserver, Any]]] = {}
         self._next = 0
@@ -74,12 +131,13 @@ class EventWatcher:
         return key
 
     def _place(self, handler: FileSystemEventHandler, path: str, recursive: bool) -> list[tuple[BaseObserver, Any]]:
-        placed = [(self.polling, self.polling.schedule(handler, path, recursive=recursive))]
-        if self.native is not None:
-            if os.path.isfile(path):
-                handler, path, recursive = _OneFile(handler, os.path.abspath(path)), os.path.dirname(path), False
-            placed.append((self.native, self.native.schedule(handler, path, recursive=recursive,
-                                                             event_filter=CHANGES)))
+        if self.native is None:         # MkDocs' own polling: every event counts
+            return [(self.polling, self.polling.schedule(handler, path, recursive=recursive))]
+        placed = [(self.polling, self.polling.schedule(_Backstop(handler, self._heard), path, recursive=recursive))]
+        handler = _Native(handler, self._heard)
+        if os.path.isfile(path):
+            handler, path, recursive = _OneFile(handler, os.path.abspath(path)), os.path.dirname(path), False
+        placed.append((self.native, self.native.schedule(handler, path, recursive=recursive, event_filter=CHANGES)))
         return placed
 
     def unschedule(self, key: int) -> None:
