@@ -16,20 +16,25 @@ Stamp = tuple[int, int]
 
 
 def file_stamps(roots: Iterable[Path]) -> dict[str, Stamp]:
-    """Every file under `roots` (or the root itself, if a file), with its mtime and size."""
+    """Every file under `roots` (or the root itself, if a file), with its mtime and size. Linked
+    folders are followed as the loader's walk (digest/loading/files.py) follows them, so an edit
+    inside one is an edit, except into one of their own parents (a loop)."""
     found: dict[str, Stamp] = {}
-    stack = [str(r) for r in roots]
+    stack: list[tuple[str, tuple[str, ...]]] = [(str(r), ()) for r in roots]
     while stack:
-        path = stack.pop()
+        path, parents = stack.pop()
         try:
             if os.path.isfile(path):
                 st = os.stat(path)
                 found[path] = (st.st_mtime_ns, st.st_size)
                 continue
+            real = os.path.realpath(path)
+            if real in parents:
+                continue
             with os.scandir(path) as entries:
                 for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append(entry.path)
+                    if entry.is_dir():          # a folder, or a link to one
+                        stack.append((entry.path, (*parents, real)))
                     else:
                         try:
                             st = entry.stat()
