@@ -44,3 +44,24 @@ def test_kept_state_lives_across_builds() -> None:
     state = memo.kept("related", dict)
     memo.done()
     assert memo.kept("related", dict) is state
+
+
+def test_per_article_results_are_kept_while_the_objects_are_the_same() -> None:
+    from digest.analysis.memo import PerArticle
+
+    kept: PerArticle[str] = PerArticle()
+    article, analysis, made = object(), object(), []
+
+    def make(text: str):  # type: ignore[no-untyped-def]
+        return lambda: made.append(text) or text
+
+    assert kept.get("a", article, analysis, make("first")) == "first"
+    kept.done()
+    assert kept.get("a", article, analysis, make("second")) == "first"      # the very same objects
+    assert kept.get("b", article, analysis, make("b")) == "b"
+    kept.done()
+    assert kept.get("a", article, object(), make("third")) == "third"       # another analysis
+    kept.done()
+    kept.done()                                                             # a build that asked nothing
+    assert kept.get("a", article, analysis, make("fourth")) == "fourth"     # forgotten
+    assert made == ["first", "b", "third", "fourth"]

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
+from functools import partial
 from itertools import chain
 
 from ..loading.convert import MarkdownSettings
@@ -27,7 +28,7 @@ from .duplicates import (
 )
 from .figures import Claim, attach_claims, raw_claims
 from .keptcopies import KeptCopies
-from .memo import Memo
+from .memo import Memo, PerArticle
 from .duplicates import Story as Text
 from .relatedindex import RelatedIndex
 from .similarity import DEFAULT_MIN_SCORE, related, related_counts, vectorise
@@ -146,19 +147,17 @@ def group_stories(published: Iterable[Article], copies: Mapping[str, str], analy
     (and their outlets count among its outlets). `index`: the clustering state of the last build."""
     everything = {a.slug: a for a in published}
     items = {slug: a for slug, a in everything.items() if slug not in copies}
+    def item(a: Article) -> StoryItem:
+        analysis = analyses[a.slug]
+        return StoryItem(a.slug, a.published, a.title, analysis.lede, a.story, analysis.names)
+
     # A live preview's unchanged articles give the very items of the last build (the index meets
     # them without comparing their fields).
-    Kept = dict[str, tuple[Article, ArticleAnalysis, StoryItem]]
-    last: Kept = memo.kept("story_items", dict) if memo is not None else {}
-    kept: Kept = {}
-    for a in items.values():
-        analysis, seen = analyses[a.slug], last.get(a.slug)
-        kept[a.slug] = seen if seen is not None and seen[0] is a and seen[1] is analysis else \
-            (a, analysis, StoryItem(a.slug, a.published, a.title, analysis.lede, a.story, analysis.names))
-    if memo is not None:
-        last.clear()
-        last.update(kept)
-    found = cluster((item for _, _, item in kept.values()), options.stories, index).assignment()
+    kept: PerArticle[StoryItem] | None = memo.kept("story_items", PerArticle) if memo is not None else None
+    found = cluster([item(a) if kept is None else kept.get(a.slug, a, analyses[a.slug], partial(item, a))
+                     for a in items.values()], options.stories, index).assignment()
+    if kept is not None:
+        kept.done()
     members: dict[str, list[Article]] = {}
     for slug, sid in found.items():
         members.setdefault(sid, []).append(items[slug])

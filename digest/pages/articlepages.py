@@ -8,43 +8,31 @@ A live preview lays out every page again after each save and keeps the last text
 whose inputs are equal (digest/analysis/memo.py). At 10,000 articles building those inputs cost
 a third of a second, so they are built cheaply: each related article and its summary by C-level
 lookups, each topic list's titles once, and each summary taken from the last render
-(`Baseline`) when the article and its analysis are the very objects it had (the summary is
+(`memo.PerArticle`) when the article and its analysis are the very objects it had (the summary is
 made of those two only), so that the comparisons meet the same objects and end at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
+from ..analysis.memo import PerArticle
 from ..model import Article, Digest
 
-__all__ = ["Baseline", "article_pages", "summaries_of"]
+__all__ = ["article_pages", "summaries_of"]
 
 
-@dataclass
-class Baseline:
-    """Each slug's article and analysis, with the summary they gave, as the last render had them."""
-
-    seen: dict[str, tuple[Article, object, tuple[str, ...]]] = field(default_factory=dict)
-
-
-def summaries_of(digest: Digest, baseline: Baseline | None) -> dict[str, tuple[str, ...]]:
-    """Every article's summary (`Digest.summary_of`): the baseline's for an article whose
-    article and analysis objects are those it saw; the baseline then holds this render's."""
-    if baseline is None:
+def summaries_of(digest: Digest, kept: PerArticle[tuple[str, ...]] | None) -> dict[str, tuple[str, ...]]:
+    """Every article's summary (`Digest.summary_of`); with `kept`, the last render's for an
+    article whose article and analysis objects are those it was made from."""
+    if kept is None:
         return {a.slug: digest.summary_of(a) for a in digest.articles}
-    analyses, seen = digest.analyses, baseline.seen
-    summaries: dict[str, tuple[str, ...]] = {}
-    kept: dict[str, tuple[Article, object, tuple[str, ...]]] = {}
-    for a in digest.articles:
-        analysis = analyses.get(a.slug)
-        last = seen.get(a.slug)
-        summary = last[2] if last is not None and last[0] is a and last[1] is analysis else digest.summary_of(a)
-        summaries[a.slug] = summary
-        kept[a.slug] = (a, analysis, summary)
-    baseline.seen = kept
+    analyses = digest.analyses
+    summaries = {a.slug: kept.get(a.slug, a, analyses.get(a.slug), partial(digest.summary_of, a))
+                 for a in digest.articles}
+    kept.done()
     return summaries
 
 

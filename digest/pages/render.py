@@ -27,14 +27,14 @@ import markupsafe
 import yaml
 
 from ..analysis.conflicts import Conflict
-from ..analysis.memo import Memo
+from ..analysis.memo import Memo, PerArticle
 from ..loading.loader import slugify
 from ..model import Article, Digest
 from .charts import activity_chart, source_chart, topics_chart
 from .messages import DEFAULT, Messages
 from .messages import load as load_messages
 from .monthpages import by_day, by_month
-from .articlepages import Baseline, article_pages, summaries_of
+from .articlepages import article_pages, summaries_of
 from .pagekeys import listed, topic_key
 from .storypages import story_pages
 from .topicpages import topic_context
@@ -252,7 +252,7 @@ class Renderer:
         body_marker = markupsafe.Markup(_body_marker(self.nonce))
         self.slots = {}
         articles = {a.slug: a for a in digest.articles}
-        summaries = summaries_of(digest, self.memo.kept("summaries", Baseline) if self.memo is not None else None)
+        summaries = summaries_of(digest, self.memo.kept("summaries", PerArticle) if self.memo is not None else None)
         # A syndicated story is listed once, as its earliest copy "also reported by" the others.
         also_by = {g.original: tuple(articles[c] for c in g.copies) for g in digest.duplicates}
         copy_of = {c: articles[g.original] for g in digest.duplicates for c in g.copies}
