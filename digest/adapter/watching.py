@@ -154,6 +154,7 @@ class EventWatcher:
                             "polls for changes every %.1f s as MkDocs does. Fix: raise the system's limit "
                             "(on Linux, fs.inotify.max_user_watches), or set file_events: false to silence this.",
                             exc, MKDOCS_POLLING)
+                self.native.unschedule_all()     # stops the watches that did start
                 self._fall_back()
         self.polling.start()
 
