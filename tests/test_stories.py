@@ -242,15 +242,18 @@ def _state(index: StoryIndex) -> object:
     return (index.assignment(), groups, postings, +index._df, index._vectors, index._top, index._names)
 
 
+@pytest.mark.parametrize("keep_read", [False, True])
 @pytest.mark.parametrize("change", ["edit", "delete", "backdate"])
-def test_a_warm_index_replays_only_from_the_first_changed_article_and_equals_a_cold_one(change: str) -> None:
+def test_a_warm_index_replays_only_from_the_first_changed_article_and_equals_a_cold_one(change: str,
+                                                                                       keep_read: bool) -> None:
+    """Also with each article's features kept (a live preview's index, `keep_read`)."""
     items = sorted(_items(corpus()), key=lambda i: i.key)
     for at in range(len(items)):        # a story (ferry-desk: 3 articles) loses all, some or none
-        _replay(items, at, change)
+        _replay(items, at, change, keep_read)
 
 
-def _replay(items: list[StoryItem], at: int, change: str) -> None:
-    warm = cluster(items)
+def _replay(items: list[StoryItem], at: int, change: str, keep_read: bool = False) -> None:
+    warm = cluster(items, warm=StoryIndex(keep_read=keep_read))
     if change == "edit":        # a new opening for a middle article: everything after it is placed again
         changed = [*items[:at], replace(items[at], lede="Divers searched the wreck of the Marisol ferry. "
                                          + items[at].lede), *items[at + 1:]]

@@ -159,7 +159,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
     def stories(self) -> StoryIndex:
         """The story clustering, kept from build to build (see digest/analysis/stories.py)."""
-        self._stories = self._stories or StoryIndex(self.options().stories)
+        self._stories = self._stories or StoryIndex(self.options().stories, keep_read=self._live is not None)
         return self._stories
 
     def read(self, config: MkDocsConfig, sources: list[File] | None = None, memo: ParseMemo | None = None) -> Corpus:
@@ -227,7 +227,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             self._pipeline.close()
         pipeline = self._pipeline = self.pipeline(config)
         memo = pipeline.cache.pairs.load() if pipeline.cache else None
-        self._stories = self._stories or StoryIndex(self.options().stories)
+        self._stories = self._stories or StoryIndex(self.options().stories, keep_read=self._live is not None)
         analyser = self._live.analyser(pipeline) if self._live is not None else pipeline
         try:
             made = generate(config, self.config, self.options(), self.messages, corpus, articles, analyser,

@@ -81,10 +81,9 @@ class StoryItem:
         """Date order, then slug (kept: every build sorts the whole archive by it)."""
         return (self.published.timestamp(), self.slug)
 
-    @cached_property
     def features_and_names(self) -> tuple[Counter[str], frozenset[str]]:
-        """Its `features` and `proper_names`, read once (a replay after an edit reads every later
-        article again); never mutated."""
+        """Its `features` and `proper_names` (StoryIndex keeps them in a live preview, where a
+        replay after an edit reads every later article again)."""
         capitalised = lede_names(self.lede)     # the features and the names both need them
         return features(self.title, self.lede, self.names, capitalised), proper_names(self, capitalised)
 
@@ -158,7 +157,11 @@ class StoryIndex:
     `assignment()` maps each slug to its story id. A story's id is its pin, or else the
     slug of its first article (which stays its first: later articles only join)."""
 
-    def __init__(self, options: StoryOptions | None = None) -> None:
+    def __init__(self, options: StoryOptions | None = None, keep_read: bool = False) -> None:
+        # keep_read (a live preview's): each article's features and names are kept with its item,
+        # so that a replay does not read them again (a cold build would only hold them longer).
+        self.keep_read = keep_read
+        self._read: dict[str, tuple[StoryItem, Counter[str], frozenset[str]]] = {}
         self.reset(options or StoryOptions())
 
     def reset(self, options: StoryOptions) -> None:
@@ -237,7 +240,13 @@ class StoryIndex:
         """Place one article, newer than (or as new as, with a later slug) every earlier one."""
         if self.items and item.key < self.items[-1].key:
             raise ValueError(f"{item.slug} is older than {self.items[-1].slug}: rebuild the index")
-        counts, named = item.features_and_names
+        known = self._read.get(item.slug) if self.keep_read else None
+        if known is not None and known[0] is item:
+            counts, named = known[1], known[2]
+        else:
+            counts, named = item.features_and_names()
+            if self.keep_read:
+                self._read[item.slug] = (item, counts, named)
         if len(counts) < self.options.min_terms:
             counts = Counter()
         self._df.update(counts.keys())
@@ -321,11 +330,9 @@ def cluster(items: Iterable[StoryItem], options: StoryOptions | None = None,
         if old is not new and old != new:       # a live preview gives the same items back
             break
         same += 1
-    tail = ordered[same:]
     if same < len(warm.items):
-        # The articles after an edit are placed again; the last build's items (which have read
-        # their features already) stand in for the equal ones.
-        last = {item.slug: item for item in warm.items[same:]}
-        tail = [last[i.slug] if last.get(i.slug) == i else i for i in tail]
         warm.truncate(same)
-    return warm.extend(tail)
+    warm.extend(ordered[same:])
+    if len(warm._read) > len(warm.items):       # articles gone: their features go too
+        warm._read = {i.slug: warm._read[i.slug] for i in warm.items if i.slug in warm._read}
+    return warm
