@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
 from functools import partial
 from itertools import chain
+from typing import TypeVar
 
 from ..loading.convert import MarkdownSettings
 from ..loading.prose import body_prose
@@ -214,13 +214,6 @@ def article_claims(article: Article, analysis: ArticleAnalysis) -> tuple[Claim, 
     return attach_claims(analysis.claims, analysis.sentences, article.slug, article.source, article.published)
 
 
-def _claims(article: Article, analysis: ArticleAnalysis, memo: Memo | None) -> tuple[Claim, ...]:
-    """`article_claims`, the last build's when the article and its analysis are the same."""
-    if memo is None:
-        return article_claims(article, analysis)
-    return memo.at(("claims", article.slug), (article, analysis), lambda: article_claims(article, analysis))
-
-
 def topic_conflicts(by_group: Mapping[str, tuple[Conflict, ...]], groups: Mapping[str, Iterable[str]],
                     topic_articles: Mapping[str, Iterable[Article]]) -> dict[str, tuple[Conflict, ...]]:
     """Per topic, the conflicts of the groups (stories) with an article in it, earliest first."""
@@ -288,7 +281,13 @@ def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: 
     links = related_articles(shown, options.related, options.related_min_score, analyses,
                              memo.kept("related", RelatedIndex) if memo is not None else None)
     links.update({copy: links.get(original, ()) for copy, original in copies.items()})
-    claims = {a.slug: _claims(a, analyses[a.slug], memo) for a in shown}
+    # A live preview's unchanged articles keep their claims (memo.PerArticle).
+    kept_claims: PerArticle[tuple[Claim, ...]] | None = memo.kept("claims", PerArticle) if memo is not None else None
+    claims = {a.slug: article_claims(a, analyses[a.slug]) if kept_claims is None else
+              kept_claims.get(a.slug, a, analyses[a.slug], partial(article_claims, a, analyses[a.slug]))
+              for a in shown}
+    if kept_claims is not None:
+        kept_claims.done()
     # Figures are compared within one story only (one event, however long it runs).
     members = {s.id: tuple(slug for slug in s.articles if slug in claims) for s in stories}
     by_story = conflicts_by_group(claims, members, memo)
