@@ -56,6 +56,28 @@ def test_every_kind_of_edit_gives_the_lists_of_a_cold_run() -> None:
     assert index.rescored < len(items)        # the last edits rescored only some rows
 
 
+def test_an_edit_rescores_only_the_lists_it_can_reach() -> None:
+    """A rare term added to one article moves only its own vector: the lists scored again are its
+    own, those that named it and those it now reaches, not every list sharing a term with it;
+    with short lists (a high minimum) and full ones, every list still equals a cold run's."""
+    for limit, min_score in ((5, 0.05), (3, 0.3), (8, 0.2)):
+        rng = random.Random(limit)
+        items = {f"a{i:04d}": _article(rng) for i in range(400)}
+        index = RelatedIndex()
+        cold = related(vectorise_counts({k: dict(zip(t.split(" "), n)) for k, (t, n) in items.items()}),
+                       limit, min_score)
+        assert index.related(items, limit, min_score) == cold
+        for step in range(12):
+            key = rng.choice(sorted(items))
+            kind = ("new term", "recount", "drop")[step % 3]
+            items[key] = _edited(items[key], rng, kind)
+            found = index.related(items, limit, min_score)
+            assert found == related(vectorise_counts({k: dict(zip(t.split(" "), n)) for k, (t, n) in items.items()}),
+                                    limit, min_score), (limit, step)
+            if kind != "drop":      # a dropped term's holders all move: many lists may change
+                assert index.rescored < len(items) // 10, (limit, step, index.rescored)
+
+
 def test_a_term_crossing_the_frequency_cap_rescores_its_holders() -> None:
     # 240 articles share "common" just below the cap (200); edits push it over and back.
     items: dict[str, TermCounts] = {f"a{i:03d}": (f"common x{i % 40:02d}", (1, 2)) for i in range(200)}

@@ -5,11 +5,13 @@ An article's TF-IDF vector depends on its own term counts, the number of article
 terms' document frequency. An edit keeps the number; it changes the frequency of the terms the
 article gained or lost (the "moved" terms), so the vectors that change are the edited articles'
 and those of every article with a moved term. A score changes only if one of its two vectors
-does, so the lists that can change are those of the changed vectors' articles and of every
-article sharing a scored term (one not left out for its frequency, before or after) with them.
-Those rows are scored again against the whole archive (`similarity.scored_rows`: a row's scores
-depend on that row's entries only, so they come out bit for bit as in a cold run); the other
-lists are kept. A changed number of articles (one added or removed) or other options change
+does. Any other article's list changes only if it named a changed article, or if a changed
+article now scores at least its last entry (or the minimum, while the list is short), or if one of
+its terms crossed the frequency cap (left out of the products, or taken back in): those rows, and
+the changed ones, are scored again against the whole archive (`similarity.scored_lists`: a row's
+scores depend on that row's entries only, so they come out bit for bit as in a cold run); the
+other lists are kept. Whether a changed article reaches a list is read from the changed rows'
+products, within rounding of the list's own sums: a margin of `MARGIN` covers it. A changed number of articles (one added or removed) or other options change
 every vector: then the index is built cold.
 
 Pure: no MkDocs and no file I/O.
@@ -18,15 +20,20 @@ Pure: no MkDocs and no file I/O.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 from scipy import sparse
 
 from ..model import term_count_map
-from .similarity import Parsed, TermCounts, count_matrix, df_cap, scored_rows, smoothed_idf, term_matrix, weigh
+from .similarity import (Parsed, TermCounts, best_scores, count_matrix, df_cap, scored_lists, smoothed_idf, term_matrix,
+                         weigh)
 
-__all__ = ["RelatedIndex", "TermCounts"]
+__all__ = ["MARGIN", "RelatedIndex", "TermCounts"]
+
+#: How far below a list's last score a changed article's score (as the changed rows' products
+#: sum it) still has that list scored again: far above any rounding of a sum of unit products.
+MARGIN = 1e-6
 
 
 class RelatedIndex:
@@ -43,6 +50,7 @@ class RelatedIndex:
         self._matrix = sparse.csr_matrix((0, 1))
         self._transposed = sparse.csr_matrix((1, 0))
         self._result: dict[str, tuple[str, ...]] = {}
+        self._cutoff = np.zeros(0)    # each row's last listed score, or the minimum while its list is short
         self.rescored = 0           # rows scored by the last call (for the log and the tests)
 
     def related(self, items: Mapping[str, TermCounts], limit: int, min_score: float) -> dict[str, tuple[str, ...]]:
@@ -68,7 +76,8 @@ class RelatedIndex:
         self._df, self._idf, self._columns, self._matrix = built.df, built.idf, built.columns, built.matrix
         self._transposed = self._matrix.T.tocsr()
         self._keys, self._items, self._options = keys, dict(items), (limit, min_score)
-        self._result = dict(scored_rows(self._matrix, self._transposed, np.arange(n), keys, limit, min_score))
+        self._result, self._cutoff = {}, np.full(n, min_score)
+        self._keep(scored_lists(self._matrix, self._transposed, np.arange(n), keys, limit, min_score), keys, limit)
         self.rescored = n
         return dict(self._result)
 
@@ -98,16 +107,29 @@ class RelatedIndex:
                              for i in vary.tolist()), self._columns)
         self._matrix = matrix = _replace_rows(old_matrix, vary, fresh)
         self._transposed = transposed = matrix.T.tocsr()
-        # The lists that can change: the varied rows' and those sharing a scored term with them.
+        # The lists that can change: the varied rows', those that named a varied article, those a
+        # varied article now reaches, and those holding a term that crossed the frequency cap.
         new_df = np.diff(transposed.indptr)
         cap = df_cap(n)
-        terms = np.union1d(old_matrix[np.asarray(changed)].indices, matrix[vary].indices)
         padded = np.zeros(len(new_df), dtype=old_df.dtype)
         padded[:len(old_df)] = old_df
-        terms = terms[(padded[terms] <= cap) | (new_df[terms] <= cap)]
-        rows = np.union1d(vary, transposed[terms].indices).astype(np.int64)
-        self._result.update(scored_rows(matrix, transposed, rows, keys, limit, min_score))
+        crossed = np.flatnonzero((padded > cap) != (new_df > cap))
+        named = {keys[i] for i in vary.tolist()}
+        listing = [i for i, key in enumerate(keys) if not named.isdisjoint(self._result[key])]
+        reached = np.flatnonzero(best_scores(matrix, transposed, vary, n) >= self._cutoff - MARGIN)
+        holders = (np.union1d(old_t[crossed[crossed < old_t.shape[0]]].indices, transposed[crossed].indices)
+                   if len(crossed) else np.empty(0, dtype=np.int64))
+        rows = np.union1d(np.union1d(vary, np.asarray(listing, dtype=np.int64)),
+                          np.union1d(reached, holders)).astype(np.int64)
+        self._keep(scored_lists(matrix, transposed, rows, keys, limit, min_score), keys, limit)
         self.rescored = len(rows)
+
+    def _keep(self, lists: Iterable[tuple[int, list[tuple[float, str]]]], keys: list[str], limit: int) -> None:
+        """Take scored lists as the rows' results, with their cutoffs."""
+        for i, best in lists:
+            self._result[keys[i]] = tuple(k for _, k in best)
+            full = limit > 0 and len(best) >= limit
+            self._cutoff[i] = -best[-1][0] if full else self._options[1]  # type: ignore[index]
 
 
 def _replace_rows(matrix: sparse.csr_matrix, rows: np.ndarray, fresh: sparse.csr_matrix) -> sparse.csr_matrix:

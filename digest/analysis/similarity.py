@@ -28,7 +28,7 @@ from scipy import sparse
 from .text import terms
 
 __all__ = ["DEFAULT_MIN_SCORE", "CountMatrix", "Corpus", "Suggestion", "TermCounts", "TopicScore", "Vector",
-           "Parsed", "cosine", "count_matrix", "df_cap", "related", "related_counts", "scored_rows", "smoothed_idf",
+           "Parsed", "best_scores", "cosine", "count_matrix", "df_cap", "related", "related_counts", "scored_lists", "scored_rows", "smoothed_idf",
            "suggest_topics", "term_matrix", "topic_scores", "vectorise", "vectorise_counts", "weigh"]
 
 #: Cosine similarity below which two articles are not related.
@@ -227,16 +227,18 @@ def scored_rows(matrix: sparse.csr_matrix, transposed: sparse.csr_matrix, rows: 
     A score is summed in the order of its row's entries, which only that row decides, so
     the list of a row is the same whichever other rows are scored with it (relatedindex.py
     relies on this to score only the rows an edit can change)."""
-    df = np.diff(transposed.indptr)
-    masked = df > df_cap(len(keys))
+    for i, best in scored_lists(matrix, transposed, rows, keys, limit, min_score, block):
+        yield keys[i], tuple(k for _, k in best)
+
+
+def scored_lists(matrix: sparse.csr_matrix, transposed: sparse.csr_matrix, rows: np.ndarray, keys: Sequence[str],
+                 limit: int, min_score: float, block: int = 256) -> Iterator[tuple[int, list[tuple[float, str]]]]:
+    """`scored_rows` with each list's scores: (row, [(-score, key), ...] best first)."""
+    masked = _masked(transposed, len(keys))
     names = np.array(keys, dtype=object)
     for start in range(0, len(rows), block):
         these = rows[start:start + block]
-        part = matrix[these]
-        if masked.any():
-            part = (part @ sparse.diags((~masked).astype(np.float64))).tocsr()
-            part.eliminate_zeros()
-        scores = (part @ transposed).tocsr()
+        scores = (_unmasked(matrix[these], masked) @ transposed).tocsr()
         for row in range(scores.shape[0]):
             i = int(these[row])
             lo, hi = scores.indptr[row], scores.indptr[row + 1]
@@ -246,8 +248,33 @@ def scored_rows(matrix: sparse.csr_matrix, transposed: sparse.csr_matrix, rows: 
             if len(val) > limit:        # keep the best, ties at the edge included, then sort exactly
                 edge = np.partition(val, len(val) - limit)[len(val) - limit]
                 idx, val = idx[val >= edge], val[val >= edge]
-            best = sorted(zip((-val).tolist(), names[idx].tolist()))[:limit]
-            yield keys[i], tuple(k for _, k in best)
+            yield i, sorted(zip((-val).tolist(), names[idx].tolist()))[:limit]
+
+
+def _masked(transposed: sparse.csr_matrix, n: int) -> np.ndarray:
+    """Which terms (columns) are left out of the products: those over `df_cap(n)`."""
+    return np.diff(transposed.indptr) > df_cap(n)
+
+
+def _unmasked(part: sparse.csr_matrix, masked: np.ndarray) -> sparse.csr_matrix:
+    """Rows `part` without their entries of `masked` terms."""
+    if not masked.any():
+        return part
+    part = (part @ sparse.diags((~masked).astype(np.float64))).tocsr()
+    part.eliminate_zeros()
+    return part
+
+
+def best_scores(matrix: sparse.csr_matrix, transposed: sparse.csr_matrix, rows: np.ndarray, n: int) -> np.ndarray:
+    """For every article, its highest score against any of `rows`, as those rows' products give
+    it (summed in their entries' order: within rounding of the articles' own, see scored_rows)."""
+    if not len(rows):
+        return np.zeros(n)
+    scores = (_unmasked(matrix[rows], _masked(transposed, n)) @ transposed).tocsc()
+    top = np.zeros(n)
+    filled = np.diff(scores.indptr) > 0
+    top[filled] = np.maximum.reduceat(scores.data, scores.indptr[:-1][filled])
+    return top
 
 
 @dataclass(frozen=True)
