@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import random
+import sys
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import yaml
@@ -333,3 +337,75 @@ def test_an_article_too_short_to_place_joins_no_story_even_word_for_word() -> No
     merged = cluster(items, StoryOptions(min_terms=0)).assignment()
     assert merged["crawl-2"] == "crawl-0"                            # what the floor holds back
 
+
+
+def _generated(n: int) -> list[StoryItem]:
+    """The benchmarks' generated archive (benchmarks/corpus.py) as the clustering reads it."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import corpus
+    return sorted((story_item(a.stem, a.published, a.title, split_sentences(a.body)) for a in corpus.generate(n)),
+                  key=lambda i: i.key)
+
+
+def _edit(item: StoryItem, kind: str, rng: random.Random, common: list[str]) -> StoryItem:
+    if kind == "new word":          # the live preview benchmark's edit: a word no article has
+        return replace(item, lede=f"{item.lede} zq{rng.randint(0, 10**9)}x")
+    if kind == "common word":       # a word many later articles hold: their vectors move
+        return replace(item, lede=f"{item.lede} {rng.choice(common)}")
+    if kind == "recount":           # its own words again: no frequency moves, its vector does
+        words = item.lede.split()
+        return replace(item, lede=" ".join([*words, *rng.sample(words, min(len(words), 12)) * 3]))
+    if kind == "title":
+        return replace(item, title=f"{item.title} {rng.choice(common)} inquiry")
+    if kind == "pin":
+        return replace(item, pin=None if item.pin else "pinned-story")
+    return replace(item, lede="", names=())         # emptied: too short to place
+
+
+def test_an_edit_in_place_decides_again_only_what_it_reaches_and_equals_a_cold_build() -> None:
+    """Edits of articles anywhere in the archive (one or several at once, of every kind): the
+    warm index equals a cold one bit for bit, and an edit adding a new word to an old article's
+    opening decides again only the articles dated within reach of it, not the rest."""
+    items = _generated(700)
+    common = [w for w, _ in Counter(w for i in items for w in i.lede.lower().split()).most_common(40)]
+    assert len(set(cluster(items).assignment().values())) < len(items) - 50      # stories of several articles
+    warm = cluster(items, warm=StoryIndex(keep_read=True))
+    rng = random.Random(5)
+    kinds = ["new word", "recount", "common word", "recount", "title", "pin", "recount", "emptied"]
+    for step in range(12):
+        edited = list(items)
+        for at in rng.sample(range(len(items)), 1 + step % 2):
+            edited[at] = _edit(items[at], kinds[step % len(kinds)], rng, common)
+        items = edited
+        assert cluster(items, warm=warm) is warm
+        assert _state(warm) == _state(cluster(items)), step
+    at = 100                    # the oldest seventh of the archive: 600 later articles
+    items = [*items[:at], _edit(items[at], "new word", rng, common), *items[at + 1:]]
+    cluster(items, warm=warm)
+    assert _state(warm) == _state(cluster(items))
+    assert 0 < warm.replayed < (len(items) - at) // 4
+
+
+def test_a_replay_follows_what_each_changed_decision_reaches() -> None:
+    """Fragile stories (a small vocabulary, links by cosine alone): an edit that moves no
+    frequency still moves its own vector, which can move its story, which can move the decisions
+    of the articles after it, and theirs: every replay still equals a cold build bit for bit."""
+    rng = random.Random(9)
+    vocabulary = [f"w{i:02d}" for i in range(70)]
+
+    def text() -> str:
+        return " ".join(rng.choice(vocabulary[: rng.randint(20, 70)]) for _ in range(rng.randint(12, 30)))
+
+    options = StoryOptions(link=0.3, centroid=0.35, rare_shared=0, named_link=0, min_terms=0)
+    items = [StoryItem(f"s{i:03d}", T0 + timedelta(hours=5 * i), text(), text()) for i in range(240)]
+    warm = cluster(items, options, StoryIndex(keep_read=True))
+    replayed = []
+    for step in range(40):
+        at = rng.randrange(len(items))
+        words = items[at].lede.split()
+        items = [*items[:at], replace(items[at], lede=" ".join(words + rng.sample(words, len(words) // 2))),
+                 *items[at + 1:]]
+        assert cluster(items, options, warm) is warm
+        assert _state(warm) == _state(cluster(items, options)), step
+        replayed.append(warm.replayed / (len(items) - at))
+    assert min(replayed) < 0.5 < max(replayed)

@@ -20,8 +20,8 @@ much as one event's reports do), or else it starts a story.
 Every decision uses only earlier articles (document frequencies too are counted over the
 articles seen so far), so the grouping is a pure function of the corpus and its date
 order: a `StoryIndex` kept from the last build takes a newer article exactly as a cold
-build would, without reclustering the archive, and after an edit it replays only from the
-edited article on (`truncate`). Candidates come from an inverted index
+build would, without reclustering the archive; after an edit it replays from the edited
+article on (`truncate`), deciding again only the articles the edit can reach (`replay`). Candidates come from an inverted index
 over each article's top terms, scanned only back through the time window and capped per
 term, so the cost grows with the number of articles, not with the number of pairs.
 
@@ -175,6 +175,7 @@ class StoryIndex:
         self._df: Counter[str] = Counter()
         self._postings: dict[str, list[int]] = defaultdict(list)
         self._names: list[frozenset[str]] = []
+        self.replayed = 0       # articles the last replay decided again (for the tests and the log)
 
     def _vector(self, counts: Counter[str]) -> Vector:
         n = len(self.items) + 1
@@ -256,6 +257,9 @@ class StoryIndex:
             group = self._groups.get(item.pin) or self._new(item.pin, True)
         else:
             group = self._choose(vec, named, self._candidates(item, vec)) or self._new(item.slug, False)
+        return self._append(item, vec, top, named, group)
+
+    def _append(self, item: StoryItem, vec: Vector, top: tuple[str, ...], named: frozenset[str], group: _Group) -> str:
         index = len(self.items)
         self.items.append(item)
         self._vectors.append(vec)
@@ -266,6 +270,45 @@ class StoryIndex:
         for term in top:
             self._postings[term].append(index)
         return group.id
+
+    def replay(self, ordered: list[StoryItem], start: int) -> None:
+        """Place `ordered[start:]` again after an edit: the same articles, at the same places as
+        the last build's from `start` on, some of them changed. An article is decided again only
+        if its decision can differ from the last build's: it changed; it holds a term whose
+        document frequency moved (one a changed article gained or lost: its vector moves); or
+        it is dated within `window_days` after an article whose vector, names or story differ
+        from the last build's (or that joined a story that does), or after a member of a story that does (only then can a
+        candidate, a candidate list or a centroid it reads have moved). Every other article
+        takes its last place, vector and story again, so the state equals a cold build's, bit
+        for bit, but the cost follows what the edit reaches, not the length of the archive."""
+        old = list(zip(self.items[start:], self._vectors[start:], self._top[start:], self._names[start:],
+                       [g.id for g in self._group_of[start:]],
+                       [g.members[0] == start + k for k, g in enumerate(self._group_of[start:])]))
+        self.truncate(start)
+        window = self.options.window_days * 86400.0
+        moved: set[str] = set()         # terms whose document frequency differs from the last build's
+        changed: set[str] = set()       # stories whose members or their vectors differ
+        horizon = -math.inf             # articles dated up to here are decided again
+        self.replayed = 0
+        for item, (was, vec, top, named, sid, first) in zip(ordered[start:], old):
+            edited = item is not was and item != was
+            when = item.key[0]
+            if (edited or when <= horizon or item.pin is not None or sid in changed
+                    or (moved and not moved.isdisjoint(vec))):
+                self.replayed += 1
+                found = self.add(item)
+                if edited:
+                    moved.update(self._vectors[-1].keys() ^ vec.keys())
+                # (top terms follow from the vector; only an edited article's names can change)
+                differs = edited or self._vectors[-1] != vec or found != sid or found in changed
+            else:
+                self._df.update(vec.keys())
+                group = self._new(item.slug, False) if first else self._groups[sid]
+                found = self._append(item, vec, top, named, group)
+                differs = found != sid
+            if differs:
+                changed.update((found, sid))
+                horizon = max(horizon, when + window)
 
     def _new(self, wanted: str, pinned: bool) -> _Group:
         sid, n = wanted, 2
@@ -330,9 +373,13 @@ def cluster(items: Iterable[StoryItem], options: StoryOptions | None = None,
         if old is not new and old != new:       # a live preview gives the same items back
             break
         same += 1
-    if same < len(warm.items):
-        warm.truncate(same)
-    warm.extend(ordered[same:])
+    if same < len(warm.items) and len(ordered) == len(warm.items) and all(
+            old.key == new.key for old, new in zip(warm.items[same:], ordered[same:])):
+        warm.replay(ordered, same)              # articles edited in place: only what they reach
+    else:
+        if same < len(warm.items):
+            warm.truncate(same)
+        warm.extend(ordered[same:])
     if len(warm._read) > len(warm.items):       # articles gone: their features go too
         warm._read = {i.slug: warm._read[i.slug] for i in warm.items if i.slug in warm._read}
     return warm
