@@ -33,16 +33,16 @@ Pure: no MkDocs and no file I/O.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
-from functools import cached_property
 
-from .lede import CAPITALISED, LEDE_WORDS, NAME_REPEATS, content_words, lede, lede_and_names, names
+from .lede import LEDE_WORDS, NAME_REPEATS, lede, names
+from .storyitems import StoryItem, features, lede_names, proper_names, story_item
 
-__all__ = ["LEDE_WORDS", "NAME_REPEATS", "StoryIndex", "StoryItem", "StoryOptions", "cluster", "lede",
-           "names", "proper_names", "story_item"]
+__all__ = ["LEDE_WORDS", "NAME_REPEATS", "StoryIndex", "StoryItem", "StoryOptions", "cluster", "features", "lede",
+           "lede_names", "names", "proper_names", "story_item"]
 
 
 @dataclass(frozen=True)
@@ -64,64 +64,6 @@ class StoryOptions:
     min_terms: int = 8              # fewer distinct terms than this: too short to place (0: no such check)
 
 
-@dataclass(frozen=True)
-class StoryItem:
-    """What the clustering needs of an article: its key, date, headline, lede, pin and names
-    (word, count) pairs: see `story_item`, which makes one from the article's sentences."""
-
-    slug: str
-    published: datetime
-    title: str
-    lede: str
-    pin: str | None = None
-    names: tuple[tuple[str, int], ...] = ()
-
-    @cached_property
-    def key(self) -> tuple[float, str]:
-        """Date order, then slug (kept: every build sorts the whole archive by it)."""
-        return (self.published.timestamp(), self.slug)
-
-    def features_and_names(self) -> tuple[Counter[str], frozenset[str]]:
-        """Its `features` and `proper_names` (StoryIndex keeps them in a live preview, where a
-        replay after an edit reads every later article again)."""
-        capitalised = lede_names(self.lede)     # the features and the names both need them
-        return features(self.title, self.lede, self.names, capitalised), proper_names(self, capitalised)
-
-
-def story_item(slug: str, published: datetime, title: str, sentences: Iterable[str],
-               pin: str | None = None) -> StoryItem:
-    """An article as the clustering reads it: its lede and its names, from its sentences
-    (the pipeline has them in the article's analysis already, see lede.py)."""
-    told_lede, named = lede_and_names(sentences)
-    return StoryItem(slug, published, title, told_lede, pin, named)
-
-
-def lede_names(lede_text: str) -> list[str]:
-    """The content words an article capitalises inside the sentences of its lede."""
-    return content_words(" ".join(CAPITALISED.findall(lede_text)))
-
-
-def features(title: str, text: str, named: Iterable[tuple[str, int]] = (),
-             capitalised: list[str] | None = None) -> Counter[str]:
-    """Word counts of headline (twice), lede, capitalised words inside the lede's sentences
-    (again; `capitalised` when the caller has them already) and the article's names (their
-    counts over the whole prose, again).
-    Words, not stems: stemming every lede again would cost more than all the clustering."""
-    title_words = content_words(title)
-    counts = Counter(title_words + title_words + content_words(text))
-    counts.update(w for w in (lede_names(text) if capitalised is None else capitalised) if w in counts)
-    for word, count in named:
-        counts[word] += count
-    return counts
-
-
-def proper_names(item: StoryItem, capitalised: list[str] | None = None) -> frozenset[str]:
-    """The names an article gives: content words it capitalises inside a sentence of its lede
-    (`capitalised` when the caller has them already), or at least `NAME_REPEATS` times over its
-    prose (`StoryItem.names`)."""
-    return frozenset(lede_names(item.lede) if capitalised is None else capitalised).union(w for w, _ in item.names)
-
-
 Vector = dict[str, float]
 
 
@@ -133,13 +75,15 @@ def _dot(a: Vector, b: Vector) -> float:
 
 @dataclass
 class _Group:
-    """A story being built: its members (indices) and the sum of their unit vectors."""
+    """A story being built: its members (indices, ascending) and the sum of their unit vectors.
+    `stale`: a replay in place moved its members or their vectors, and the sums wait for its end."""
 
     id: str
     pinned: bool
     members: list[int] = field(default_factory=list)
     total: Vector = field(default_factory=dict)
     norm2: float = 0.0
+    stale: bool = False
 
     def add(self, index: int, vec: Vector) -> None:
         self.norm2 += 2.0 * _dot(self.total, vec) + 1.0
@@ -150,6 +94,14 @@ class _Group:
     def similarity(self, vec: Vector) -> float:
         return _dot(vec, self.total) / math.sqrt(self.norm2) if self.norm2 > 0 else 0.0
 
+    def summed(self, vectors: list[Vector], upto: int | None = None) -> _Group:
+        """The story of its first `upto` members (all: None), its sums made again in member order,
+        as adding them one by one makes them: bit for bit a cold build's."""
+        again = _Group(self.id, self.pinned)
+        for index in self.members[:upto]:
+            again.add(index, vectors[index])
+        return again
+
 
 class StoryIndex:
     """The incremental clustering state: feed articles in date order with `add`.
@@ -159,7 +111,8 @@ class StoryIndex:
 
     def __init__(self, options: StoryOptions | None = None, keep_read: bool = False) -> None:
         # keep_read (a live preview's): each article's features and names are kept with its item,
-        # so that a replay does not read them again (a cold build would only hold them longer).
+        # so that a replay does not read them again, and each term's holders, so that an edit is
+        # replayed in place (a cold build would only hold them longer).
         self.keep_read = keep_read
         self._read: dict[str, tuple[StoryItem, Counter[str], frozenset[str]]] = {}
         self.reset(options or StoryOptions())
@@ -175,36 +128,44 @@ class StoryIndex:
         self._df: Counter[str] = Counter()
         self._postings: dict[str, list[int]] = defaultdict(list)
         self._names: list[frozenset[str]] = []
+        self._held: dict[str, list[int]] = defaultdict(list)    # keep_read: each term's articles (positions)
         self.replayed = 0       # articles the last replay decided again (for the tests and the log)
 
-    def _vector(self, counts: Counter[str]) -> Vector:
-        n = len(self.items) + 1
-        weights = {t: (1.0 + math.log(c)) * math.log((n + 1) / (self._df[t] + 0.5))
-                   for t, c in counts.items()}
+    def _vector(self, counts: Counter[str], df: Mapping[str, int], n: int) -> Vector:
+        weights = {t: (1.0 + math.log(c)) * math.log((n + 1) / (df[t] + 0.5)) for t, c in counts.items()}
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         return {t: w / norm for t, w in weights.items()}
 
-    def _candidates(self, item: StoryItem, vec: Vector) -> list[int]:
+    def _candidates(self, item: StoryItem, vec: Vector, before: int | None) -> list[int]:
         """Earlier articles within the window indexed under one of this article's terms,
-        most shared terms first (weighted by this article's weights)."""
+        most shared terms first (weighted by this article's weights). `before`: only the
+        articles before this position count (a replay in place), else all so far."""
         since = item.published.timestamp() - self.options.window_days * 86400.0
+        cap = self.options.postings
         shared: dict[int, float] = defaultdict(float)
         for term, weight in vec.items():
             postings = self._postings.get(term, ())
-            for j in reversed(postings[-self.options.postings:]):
+            if before is None:
+                postings = postings[-cap:]
+            else:
+                end = bisect_left(postings, before)
+                postings = postings[max(0, end - cap):end]
+            for j in reversed(postings):
                 if self.items[j].published.timestamp() < since:
                     break
                 shared[j] += weight
         ranked = sorted(shared.items(), key=lambda kv: (-kv[1], -kv[0]))
         return [j for j, _ in ranked[: self.options.candidates]]
 
-    def _choose(self, vec: Vector, names: frozenset[str], candidates: list[int]) -> _Group | None:
+    def _choose(self, vec: Vector, names: frozenset[str], candidates: list[int], df: Mapping[str, int],
+                before: int | None) -> _Group | None:
         """The story of the most similar linked candidate whose centroid also agrees. A link
         below `named_link` also needs a name in common: one beat's stories share its words
         ("seed", "quarter-finals"; "bidder", "shareholders") as much as one event's reports do,
         and the names (who, where) are what tell them apart. Text without capitals (a
         lower-cased feed) shows no names, so only its strong links group it."""
         scored = sorted(((_dot(vec, self._vectors[j]), -j) for j in candidates), reverse=True)
+        seen = len(self.items) if before is None else before
         tried: set[str] = set()
         for score, neg in scored:
             if score < self.options.link:
@@ -212,35 +173,45 @@ class StoryIndex:
             if score < self.options.named_link and not names & self._names[-neg]:
                 continue
             group = self._group_of[-neg]
-            if group.id in tried or not self._specific(vec, self._vectors[-neg]):
+            if group.id in tried or not self._specific(vec, self._vectors[-neg], df, seen):
                 continue
             tried.add(group.id)
             # A story of one article has no centroid apart from it: the link decides.
-            if len(group.members) < 2 or group.similarity(vec) >= self.options.centroid:
+            size, similarity = self._centroid(group, vec, before)
+            if size < 2 or similarity >= self.options.centroid:
                 return group
         return None
 
-    def _specific(self, a: Vector, b: Vector) -> bool:
+    def _centroid(self, group: _Group, vec: Vector, before: int | None) -> tuple[int, float]:
+        """The story's size and its centroid's similarity to `vec`, counting its members before
+        position `before` only (a replay in place: its sums as they were then) if given."""
+        if before is None or (not group.stale and (not group.members or group.members[-1] < before)):
+            return len(group.members), group.similarity(vec)
+        upto = bisect_left(group.members, before)
+        key = (id(group), upto)
+        if key not in self._partial:
+            self._partial[key] = group.summed(self._vectors, upto)
+        return upto, self._partial[key].similarity(vec)
+
+    def _specific(self, a: Vector, b: Vector, df: Mapping[str, int], seen: int) -> bool:
         """Whether two articles share enough rare terms to be about one event, not one beat:
         a business desk's every rates story shares "economy", "rates" and "growth"."""
         need = self.options.rare_shared
         if need <= 0:
             return True
-        most = max(float(self.options.rare_floor), self.options.rare * len(self.items))
+        most = max(float(self.options.rare_floor), self.options.rare * seen)
         if len(a) > len(b):
             a, b = b, a
         found = 0
         for term in a:
-            if term in b and self._df[term] <= most:
+            if term in b and df[term] <= most:
                 found += 1
                 if found >= need:
                     return True
         return False
 
-    def add(self, item: StoryItem) -> str:
-        """Place one article, newer than (or as new as, with a later slug) every earlier one."""
-        if self.items and item.key < self.items[-1].key:
-            raise ValueError(f"{item.slug} is older than {self.items[-1].slug}: rebuild the index")
+    def _features(self, item: StoryItem) -> tuple[Counter[str], frozenset[str]]:
+        """The item's word counts (none when too few to place it) and names, kept if keep_read."""
         known = self._read.get(item.slug) if self.keep_read else None
         if known is not None and known[0] is item:
             counts, named = known[1], known[2]
@@ -248,67 +219,36 @@ class StoryIndex:
             counts, named = item.features_and_names()
             if self.keep_read:
                 self._read[item.slug] = (item, counts, named)
-        if len(counts) < self.options.min_terms:
-            counts = Counter()
+        return (Counter() if len(counts) < self.options.min_terms else counts), named
+
+    def _top_terms(self, vec: Vector) -> tuple[str, ...]:
+        return tuple(t for t, _ in sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: self.options.top_terms])
+
+    def add(self, item: StoryItem) -> str:
+        """Place one article, newer than (or as new as, with a later slug) every earlier one."""
+        if self.items and item.key < self.items[-1].key:
+            raise ValueError(f"{item.slug} is older than {self.items[-1].slug}: rebuild the index")
+        counts, named = self._features(item)
         self._df.update(counts.keys())
-        vec = self._vector(counts)
-        top = tuple(t for t, _ in sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: self.options.top_terms])
+        vec = self._vector(counts, self._df, len(self.items) + 1)
         if item.pin is not None:
             group = self._groups.get(item.pin) or self._new(item.pin, True)
         else:
-            group = self._choose(vec, named, self._candidates(item, vec)) or self._new(item.slug, False)
-        return self._append(item, vec, top, named, group)
-
-    def _append(self, item: StoryItem, vec: Vector, top: tuple[str, ...], named: frozenset[str], group: _Group) -> str:
+            group = self._choose(vec, named, self._candidates(item, vec, None), self._df, None) \
+                or self._new(item.slug, False)
         index = len(self.items)
         self.items.append(item)
         self._vectors.append(vec)
-        self._top.append(top)
+        self._top.append(top := self._top_terms(vec))
         self._names.append(named)
         self._group_of.append(group)
         group.add(index, vec)
         for term in top:
             self._postings[term].append(index)
+        if self.keep_read:
+            for term in vec:
+                self._held[term].append(index)
         return group.id
-
-    def replay(self, ordered: list[StoryItem], start: int) -> None:
-        """Place `ordered[start:]` again after an edit: the same articles, at the same places as
-        the last build's from `start` on, some of them changed. An article is decided again only
-        if its decision can differ from the last build's: it changed; it holds a term whose
-        document frequency moved (one a changed article gained or lost: its vector moves); or
-        it is dated within `window_days` after an article whose vector, names or story differ
-        from the last build's (or that joined a story that does), or after a member of a story that does (only then can a
-        candidate, a candidate list or a centroid it reads have moved). Every other article
-        takes its last place, vector and story again, so the state equals a cold build's, bit
-        for bit, but the cost follows what the edit reaches, not the length of the archive."""
-        old = list(zip(self.items[start:], self._vectors[start:], self._top[start:], self._names[start:],
-                       [g.id for g in self._group_of[start:]],
-                       [g.members[0] == start + k for k, g in enumerate(self._group_of[start:])]))
-        self.truncate(start)
-        window = self.options.window_days * 86400.0
-        moved: set[str] = set()         # terms whose document frequency differs from the last build's
-        changed: set[str] = set()       # stories whose members or their vectors differ
-        horizon = -math.inf             # articles dated up to here are decided again
-        self.replayed = 0
-        for item, (was, vec, top, named, sid, first) in zip(ordered[start:], old):
-            edited = item is not was and item != was
-            when = item.key[0]
-            if (edited or when <= horizon or item.pin is not None or sid in changed
-                    or (moved and not moved.isdisjoint(vec))):
-                self.replayed += 1
-                found = self.add(item)
-                if edited:
-                    moved.update(self._vectors[-1].keys() ^ vec.keys())
-                # (top terms follow from the vector; only an edited article's names can change)
-                differs = edited or self._vectors[-1] != vec or found != sid or found in changed
-            else:
-                self._df.update(vec.keys())
-                group = self._new(item.slug, False) if first else self._groups[sid]
-                found = self._append(item, vec, top, named, group)
-                differs = found != sid
-            if differs:
-                changed.update((found, sid))
-                horizon = max(horizon, when + window)
 
     def _new(self, wanted: str, pinned: bool) -> _Group:
         sid, n = wanted, 2
@@ -330,9 +270,8 @@ class StoryIndex:
 
     def truncate(self, keep: int) -> None:
         """Forget every article from position `keep` on, leaving exactly the state the first
-        `keep` articles give: an edit replays the clustering only from the edited article on.
-        The stories that lose members have their centroids summed again in member order, so
-        their floating-point sums are a cold build's, bit for bit."""
+        `keep` articles give. The stories that lose members have their centroids summed again
+        in member order, so their floating-point sums are a cold build's, bit for bit."""
         touched: dict[str, _Group] = {}
         for index in range(len(self.items) - 1, keep - 1, -1):
             for term in self._top[index]:
@@ -343,6 +282,8 @@ class StoryIndex:
                     self._df[term] = left
                 else:
                     del self._df[term]
+                if self.keep_read:
+                    self._held[term].pop()
             group = self._group_of[index]
             group.members.pop()
             touched[group.id] = group
@@ -351,9 +292,104 @@ class StoryIndex:
             if not group.members:
                 del self._groups[group.id]
                 continue
-            members, group.members, group.total, group.norm2 = group.members, [], {}, 0.0
-            for index in members:
-                group.add(index, self._vectors[index])
+            again = group.summed(self._vectors)
+            group.total, group.norm2 = again.total, again.norm2
+
+    def can_replay(self, ordered: list[StoryItem], start: int) -> bool:
+        """Whether `replay` can take `ordered`: the same articles at the same places from `start`
+        on (edited in place), each term's holders kept (keep_read), and no pin that is also an
+        article's slug (a story's id then depends on which came first)."""
+        if not self.keep_read or len(ordered) != len(self.items):
+            return False
+        if any(old.key != new.key for old, new in zip(self.items[start:], ordered[start:])):
+            return False
+        pins = {i.pin for i in ordered if i.pin} | {g.id for g in self._groups.values() if g.pinned}
+        return not pins or pins.isdisjoint(i.slug for i in ordered)
+
+    def replay(self, ordered: list[StoryItem], start: int) -> None:
+        """Place `ordered[start:]` again after an edit, in place (see `can_replay`). An article is
+        decided again only if its decision can differ from the last build's: it changed; it
+        holds a term whose document frequency moved (one a changed article gained or lost: its
+        vector moves); it is pinned; or it is dated within `window_days` after an article whose
+        vector or story differs from the last build's (or that joined a story that does), or it
+        belongs to such a story (only then can a candidate, a candidate list or a centroid it
+        reads have moved). It is decided as of its place: frequencies, postings and centroids
+        count only the articles before it. Every other article keeps its place, vector and story,
+        so the state equals a cold build's, bit for bit, and the cost follows what the edit
+        reaches, not the length of the archive."""
+        window = self.options.window_days * 86400.0
+        moved: set[str] = set()         # terms whose document frequency differs from the last build's
+        changed: set[str] = set()       # stories whose members or their vectors differ
+        horizon = -math.inf             # articles dated up to here are decided again
+        self._partial: dict[tuple[int, int], _Group] = {}
+        stale: list[_Group] = []
+        self.replayed = 0
+        for j in range(start, len(ordered)):
+            item, was, old_vec, old_group = ordered[j], self.items[j], self._vectors[j], self._group_of[j]
+            edited = item is not was and item != was
+            self.items[j] = item
+            if not (edited or item.key[0] <= horizon or item.pin is not None or old_group.id in changed
+                    or (moved and not moved.isdisjoint(old_vec))):
+                continue
+            self.replayed += 1
+            counts, named = self._features(item)
+            if edited:
+                self._move_terms(j, old_vec.keys() - counts.keys(), counts.keys() - old_vec.keys(), moved)
+            df = {t: bisect_right(self._held[t], j) for t in counts}
+            vec = self._vector(counts, df, j + 1)
+            if item.pin is not None:
+                group = self._groups.get(item.pin) or self._new(item.pin, True)
+            else:
+                group = (self._choose(vec, named, self._candidates(item, vec, j), df, j)
+                         or (old_group if old_group.id == item.slug else self._new(item.slug, False)))
+            self._place(j, vec, named, group)
+            if group is not old_group or vec != old_vec:
+                for moving in (group, old_group):
+                    if not moving.stale:
+                        moving.stale = True
+                        stale.append(moving)
+            if edited or vec != old_vec or group is not old_group or group.id in changed:
+                changed.update((group.id, old_group.id))
+                horizon = max(horizon, item.key[0] + window)
+        for group in stale:
+            group.stale = False
+            if not group.members:
+                del self._groups[group.id]
+                continue
+            again = group.summed(self._vectors)
+            group.total, group.norm2 = again.total, again.norm2
+        self._partial = {}
+
+    def _move_terms(self, j: int, lost: Iterable[str], gained: Iterable[str], moved: set[str]) -> None:
+        """Article `j` no longer holds the terms `lost` and now holds `gained` (frequencies, holders)."""
+        for term in lost:
+            holders = self._held[term]
+            del holders[bisect_left(holders, j)]
+            self._df[term] -= 1
+            if not self._df[term]:
+                del self._df[term]
+            moved.add(term)
+        for term in gained:
+            insort(self._held[term], j)
+            self._df[term] += 1
+            moved.add(term)
+
+    def _place(self, j: int, vec: Vector, named: frozenset[str], group: _Group) -> None:
+        """Article `j`'s new vector, names and story, its postings moved with its top terms."""
+        top = self._top_terms(vec)
+        if top != self._top[j]:
+            for term in self._top[j]:
+                postings = self._postings[term]
+                del postings[bisect_left(postings, j)]
+            for term in top:
+                insort(self._postings[term], j)
+            self._top[j] = top
+        self._vectors[j], self._names[j] = vec, named
+        old = self._group_of[j]
+        if group is not old:
+            del old.members[bisect_left(old.members, j)]
+            insort(group.members, j)
+            self._group_of[j] = group
 
 
 def cluster(items: Iterable[StoryItem], options: StoryOptions | None = None,
@@ -361,7 +397,8 @@ def cluster(items: Iterable[StoryItem], options: StoryOptions | None = None,
     """Group articles into stories. `warm` (the index of the last build, updated in place and
     returned) keeps the articles up to the first one that differs from the last build's (an
     edit, a deletion, an older article added) and places only the rest again, as a cold build
-    would; with other options it starts afresh."""
+    would (articles edited in place: deciding again only those the edits reach, `replay`); with
+    other options it starts afresh."""
     ordered = sorted(items, key=lambda i: i.key)
     options = options or StoryOptions()
     if warm is None:
@@ -373,9 +410,8 @@ def cluster(items: Iterable[StoryItem], options: StoryOptions | None = None,
         if old is not new and old != new:       # a live preview gives the same items back
             break
         same += 1
-    if same < len(warm.items) and len(ordered) == len(warm.items) and all(
-            old.key == new.key for old, new in zip(warm.items[same:], ordered[same:])):
-        warm.replay(ordered, same)              # articles edited in place: only what they reach
+    if same < len(warm.items) and warm.can_replay(ordered, same):
+        warm.replay(ordered, same)
     else:
         if same < len(warm.items):
             warm.truncate(same)
