@@ -8,8 +8,9 @@ call `generate`, so the two cannot disagree about what a page holds.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, replace
+import secrets
 from collections.abc import Callable, Collection
+from dataclasses import dataclass, replace
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -22,8 +23,8 @@ from ..loading.loader import Corpus
 from ..model import Article, Digest
 from ..pages.feeds import FEED_FILES, SiteInfo, build_feeds
 from ..pages.messages import Messages
-from ..pages.render import PageSet, Renderer, mount, page_uri, templates_dir
 from ..pages.pagefindservice import Record
+from ..pages.render import PageSet, Renderer, mount, page_uri, templates_dir
 from ..pages.searchindex import search_records
 from .config import DigestConfig
 from .filestamps import file_stamps
@@ -75,6 +76,9 @@ def generate(config: MkDocsConfig, options: DigestConfig, analysis: AnalysisOpti
                                article_count=lambda n: messages.n("articles_count", n), date_format=messages.date)
         return [replace(r, url="/" + mount(r.url[1:], at)) for r in found] if at else found
 
+    # A live preview's rebuilds keep the nonce of the build before them: the full build's renderer
+    # (its compiled templates) then serves the first rebuild too.
+    nonce = nonce or secrets.token_hex(6)
     settings: dict[str, Any] = dict(directory_urls=config.use_directory_urls, latest=options.latest_articles,
                                     chart_period=options.chart_period, feeds=FEED_FILES if options.feeds else None,
                                     topic_articles=options.topic_page_articles, language=language(config),

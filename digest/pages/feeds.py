@@ -13,6 +13,7 @@ otherwise. Our own words in them are in the site's language (digest/pages/messag
 
 from __future__ import annotations
 
+import heapq
 import json
 import posixpath
 import xml.etree.ElementTree as ET
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from io import BytesIO
+from operator import attrgetter
 
 from ..analysis.memo import Memo
 from ..loading.loader import slugify
@@ -267,7 +269,7 @@ def _feed(digest: Digest, site: SiteInfo, articles: Iterable[Article], limit: in
                   published=a.published, updated=a.last_modified, summary=" ".join(digest.summary_of(a)),
                   source=a.source, source_link=links.page("source", slugify(a.source)), author=a.author,
                   original=a.url, topics=tuple(names.get(t, t) for t in a.topics), corrections=a.corrections)
-        for a in sorted(articles, key=lambda a: (a.published, a.slug), reverse=True)[:limit])
+        for a in heapq.nlargest(limit, articles, key=attrgetter("published", "slug")))
     kind, key = ("topic", topic) if topic else ("home", "")
     urls = {"html": links.page(kind, key), **{k: links.to(p) for k, p in paths.items()}}
     return Feed(id=links.id(kind, key), title=title, description=description, author=site.name,

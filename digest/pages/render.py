@@ -262,11 +262,13 @@ class Renderer:
         lead = {t.topic.id: t.lead or t.story[:1] for t in digest.topics}
         t = self.messages.t
         latest = [a for a in digest.articles if a.slug not in copy_of][: self.latest]
-        # What home.md.j2 reads: the topics' digests (their articles for the chart), their leads,
-        # and the latest articles as listed; topics.md.j2 each topic and its count.
+        # What home.md.j2 reads: each topic, its articles' dates and zones (its count, latest date
+        # and chart row), its lead, and the latest articles as listed; topics.md.j2 each topic and its count.
         pages[page_uri("home")] = self._page(
             "home.md.j2", page_uri("home"), t("nav_home"), t("desc_home"), latest=latest, lead=lead,
-            memo_key=(digest.topics, tuple(lead.items()), listed(latest, common)), **common)
+            memo_key=(tuple((td.topic, tuple((a.published, a.published.tzinfo) for a in td.articles))
+                            for td in digest.topics),
+                      tuple(lead.items()), listed(latest, common)), **common)
         pages[page_uri("topics")] = self._page(
             "topics.md.j2", page_uri("topics"), t("nav_topics"), t("desc_topics"), lead=lead,
             memo_key=tuple((td.topic, len(td.articles)) for td in digest.topics), **common)
