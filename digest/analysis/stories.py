@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .lede import LEDE_WORDS, NAME_REPEATS, lede, names
@@ -144,7 +144,7 @@ class StoryIndex:
         cap = self.options.postings
         shared: dict[int, float] = defaultdict(float)
         for term, weight in vec.items():
-            postings = self._postings.get(term, ())
+            postings: Sequence[int] = self._postings.get(term, ())
             if before is None:
                 postings = postings[-cap:]
             else:
