@@ -11,8 +11,9 @@ its terms crossed the frequency cap (left out of the products, or taken back in)
 the changed ones, are scored again against the whole archive (`similarity.scored_lists`: a row's
 scores depend on that row's entries only, so they come out bit for bit as in a cold run); the
 other lists are kept. Whether a changed article reaches a list is read from the changed rows'
-products, within rounding of the list's own sums: a margin of `MARGIN` covers it. A changed number of articles (one added or removed) or other options change
-every vector: then the index is built cold.
+products, within rounding of the list's own sums: a margin of `MARGIN` covers it. A changed
+number of articles (one added or removed) or other options change every vector: then the index
+is built cold.
 
 Pure: no MkDocs and no file I/O.
 """
@@ -77,7 +78,8 @@ class RelatedIndex:
         self._transposed = self._matrix.T.tocsr()
         self._keys, self._items, self._options = keys, dict(items), (limit, min_score)
         self._result, self._cutoff = {}, np.full(n, min_score)
-        self._keep(scored_lists(self._matrix, self._transposed, np.arange(n), keys, limit, min_score), keys, limit)
+        self._keep(scored_lists(self._matrix, self._transposed, np.arange(n), keys, limit, min_score), keys, limit,
+                   min_score)
         self.rescored = n
         return dict(self._result)
 
@@ -121,15 +123,15 @@ class RelatedIndex:
                    if len(crossed) else np.empty(0, dtype=np.int64))
         rows = np.union1d(np.union1d(vary, np.asarray(listing, dtype=np.int64)),
                           np.union1d(reached, holders)).astype(np.int64)
-        self._keep(scored_lists(matrix, transposed, rows, keys, limit, min_score), keys, limit)
+        self._keep(scored_lists(matrix, transposed, rows, keys, limit, min_score), keys, limit, min_score)
         self.rescored = len(rows)
 
-    def _keep(self, lists: Iterable[tuple[int, list[tuple[float, str]]]], keys: list[str], limit: int) -> None:
+    def _keep(self, lists: Iterable[tuple[int, list[tuple[float, str]]]], keys: list[str], limit: int,
+              min_score: float) -> None:
         """Take scored lists as the rows' results, with their cutoffs."""
         for i, best in lists:
             self._result[keys[i]] = tuple(k for _, k in best)
-            full = limit > 0 and len(best) >= limit
-            self._cutoff[i] = -best[-1][0] if full else self._options[1]  # type: ignore[index]
+            self._cutoff[i] = -best[-1][0] if limit > 0 and len(best) >= limit else min_score
 
 
 def _replace_rows(matrix: sparse.csr_matrix, rows: np.ndarray, fresh: sparse.csr_matrix) -> sparse.csr_matrix:

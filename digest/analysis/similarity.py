@@ -28,8 +28,8 @@ from scipy import sparse
 from .text import terms
 
 __all__ = ["DEFAULT_MIN_SCORE", "CountMatrix", "Corpus", "Suggestion", "TermCounts", "TopicScore", "Vector",
-           "Parsed", "best_scores", "cosine", "count_matrix", "df_cap", "related", "related_counts", "scored_lists", "scored_rows", "smoothed_idf",
-           "suggest_topics", "term_matrix", "topic_scores", "vectorise", "vectorise_counts", "weigh"]
+           "Parsed", "best_scores", "cosine", "count_matrix", "df_cap", "related", "related_counts", "scored_lists",
+           "scored_rows", "smoothed_idf", "suggest_topics", "term_matrix", "topic_scores", "vectorise", "vectorise_counts", "weigh"]
 
 #: Cosine similarity below which two articles are not related.
 DEFAULT_MIN_SCORE = 0.12

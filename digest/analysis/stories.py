@@ -36,9 +36,10 @@ import math
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .lede import LEDE_WORDS, NAME_REPEATS, lede, names
+from .storygroup import Group, Vector, dot
 from .storyitems import StoryItem, features, lede_names, proper_names, story_item
 
 __all__ = ["LEDE_WORDS", "NAME_REPEATS", "StoryIndex", "StoryItem", "StoryOptions", "cluster", "features", "lede",
@@ -64,45 +65,6 @@ class StoryOptions:
     min_terms: int = 8              # fewer distinct terms than this: too short to place (0: no such check)
 
 
-Vector = dict[str, float]
-
-
-def _dot(a: Vector, b: Vector) -> float:
-    """The dot product over the shared terms only (a C-level key intersection: a tenth of the
-    terms), summed exactly (fsum), so that the set's order cannot change the last bit."""
-    return math.fsum([a[t] * b[t] for t in a.keys() & b.keys()])
-
-
-@dataclass
-class _Group:
-    """A story being built: its members (indices, ascending) and the sum of their unit vectors.
-    `stale`: a replay in place moved its members or their vectors, and the sums wait for its end."""
-
-    id: str
-    pinned: bool
-    members: list[int] = field(default_factory=list)
-    total: Vector = field(default_factory=dict)
-    norm2: float = 0.0
-    stale: bool = False
-
-    def add(self, index: int, vec: Vector) -> None:
-        self.norm2 += 2.0 * _dot(self.total, vec) + 1.0
-        for t, w in vec.items():
-            self.total[t] = self.total.get(t, 0.0) + w
-        self.members.append(index)
-
-    def similarity(self, vec: Vector) -> float:
-        return _dot(vec, self.total) / math.sqrt(self.norm2) if self.norm2 > 0 else 0.0
-
-    def summed(self, vectors: list[Vector], upto: int | None = None) -> _Group:
-        """The story of its first `upto` members (all: None), its sums made again in member order,
-        as adding them one by one makes them: bit for bit a cold build's."""
-        again = _Group(self.id, self.pinned)
-        for index in self.members[:upto]:
-            again.add(index, vectors[index])
-        return again
-
-
 class StoryIndex:
     """The incremental clustering state: feed articles in date order with `add`.
 
@@ -123,13 +85,14 @@ class StoryIndex:
         self.items: list[StoryItem] = []
         self._vectors: list[Vector] = []
         self._top: list[tuple[str, ...]] = []
-        self._group_of: list[_Group] = []
-        self._groups: dict[str, _Group] = {}
+        self._group_of: list[Group] = []
+        self._groups: dict[str, Group] = {}
         self._df: Counter[str] = Counter()
         self._postings: dict[str, list[int]] = defaultdict(list)
         self._names: list[frozenset[str]] = []
         self._held: dict[str, list[int]] = defaultdict(list)    # keep_read: each term's articles (positions)
         self.replayed = 0       # articles the last replay decided again (for the tests and the log)
+        self._partial: dict[tuple[int, int], Group] = {}   # a replay's centroids as of a place
 
     def _vector(self, counts: Counter[str], df: Mapping[str, int], n: int) -> Vector:
         weights = {t: (1.0 + math.log(c)) * math.log((n + 1) / (df[t] + 0.5)) for t, c in counts.items()}
@@ -158,13 +121,13 @@ class StoryIndex:
         return [j for j, _ in ranked[: self.options.candidates]]
 
     def _choose(self, vec: Vector, names: frozenset[str], candidates: list[int], df: Mapping[str, int],
-                before: int | None) -> _Group | None:
+                before: int | None) -> Group | None:
         """The story of the most similar linked candidate whose centroid also agrees. A link
         below `named_link` also needs a name in common: one beat's stories share its words
         ("seed", "quarter-finals"; "bidder", "shareholders") as much as one event's reports do,
         and the names (who, where) are what tell them apart. Text without capitals (a
         lower-cased feed) shows no names, so only its strong links group it."""
-        scored = sorted(((_dot(vec, self._vectors[j]), -j) for j in candidates), reverse=True)
+        scored = sorted(((dot(vec, self._vectors[j]), -j) for j in candidates), reverse=True)
         seen = len(self.items) if before is None else before
         tried: set[str] = set()
         for score, neg in scored:
@@ -182,7 +145,7 @@ class StoryIndex:
                 return group
         return None
 
-    def _centroid(self, group: _Group, vec: Vector, before: int | None) -> tuple[int, float]:
+    def _centroid(self, group: Group, vec: Vector, before: int | None) -> tuple[int, float]:
         """The story's size and its centroid's similarity to `vec`, counting its members before
         position `before` only (a replay in place: its sums as they were then) if given."""
         if before is None or (not group.stale and (not group.members or group.members[-1] < before)):
@@ -250,11 +213,11 @@ class StoryIndex:
                 self._held[term].append(index)
         return group.id
 
-    def _new(self, wanted: str, pinned: bool) -> _Group:
+    def _new(self, wanted: str, pinned: bool) -> Group:
         sid, n = wanted, 2
         while sid in self._groups:      # an automatic id that an editor's pin already took
             sid, n = f"{wanted}-{n}", n + 1
-        group = self._groups[sid] = _Group(sid, pinned)
+        group = self._groups[sid] = Group(sid, pinned)
         return group
 
     def assignment(self) -> dict[str, str]:
@@ -272,7 +235,7 @@ class StoryIndex:
         """Forget every article from position `keep` on, leaving exactly the state the first
         `keep` articles give. The stories that lose members have their centroids summed again
         in member order, so their floating-point sums are a cold build's, bit for bit."""
-        touched: dict[str, _Group] = {}
+        touched: dict[str, Group] = {}
         for index in range(len(self.items) - 1, keep - 1, -1):
             for term in self._top[index]:
                 self._postings[term].pop()
@@ -288,7 +251,12 @@ class StoryIndex:
             group.members.pop()
             touched[group.id] = group
         del self.items[keep:], self._vectors[keep:], self._top[keep:], self._group_of[keep:], self._names[keep:]
-        for group in touched.values():
+        self._settle(touched.values())
+
+    def _settle(self, groups: Iterable[Group]) -> None:
+        """Stories whose members changed: the empty ones dropped, the others' sums made again."""
+        for group in groups:
+            group.stale = False
             if not group.members:
                 del self._groups[group.id]
                 continue
@@ -321,8 +289,8 @@ class StoryIndex:
         moved: set[str] = set()         # terms whose document frequency differs from the last build's
         changed: set[str] = set()       # stories whose members or their vectors differ
         horizon = -math.inf             # articles dated up to here are decided again
-        self._partial: dict[tuple[int, int], _Group] = {}
-        stale: list[_Group] = []
+        self._partial = {}
+        stale: list[Group] = []
         self.replayed = 0
         for j in range(start, len(ordered)):
             item, was, old_vec, old_group = ordered[j], self.items[j], self._vectors[j], self._group_of[j]
@@ -351,13 +319,7 @@ class StoryIndex:
             if edited or vec != old_vec or group is not old_group or group.id in changed:
                 changed.update((group.id, old_group.id))
                 horizon = max(horizon, item.key[0] + window)
-        for group in stale:
-            group.stale = False
-            if not group.members:
-                del self._groups[group.id]
-                continue
-            again = group.summed(self._vectors)
-            group.total, group.norm2 = again.total, again.norm2
+        self._settle(stale)
         self._partial = {}
 
     def _move_terms(self, j: int, lost: Iterable[str], gained: Iterable[str], moved: set[str]) -> None:
@@ -374,7 +336,7 @@ class StoryIndex:
             self._df[term] += 1
             moved.add(term)
 
-    def _place(self, j: int, vec: Vector, named: frozenset[str], group: _Group) -> None:
+    def _place(self, j: int, vec: Vector, named: frozenset[str], group: Group) -> None:
         """Article `j`'s new vector, names and story, its postings moved with its top terms."""
         top = self._top_terms(vec)
         if top != self._top[j]:
