@@ -115,3 +115,11 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     build(load_config(str(root / "mkdocs.yml")))
     return root / "site"
+
+
+def story_state(index) -> object:
+    """Everything a story clustering index (digest/analysis/stories.py) holds, floats included,
+    to compare bit for bit."""
+    groups = {sid: (g.pinned, tuple(g.members), sorted(g.total.items()), g.norm2) for sid, g in index._groups.items()}
+    postings = {t: tuple(p) for t, p in index._postings.items() if p}
+    return (index.assignment(), groups, postings, +index._df, index._vectors, index._top, index._names)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import TOPICS, article
+from conftest import TOPICS, article, story_state
 
 from digest.analysis.analyse import AnalysisOptions, build_digest
 from digest.analysis.duplicates import copy_map
@@ -239,13 +239,6 @@ def test_one_beat_is_not_one_story_without_rare_terms_in_common() -> None:
     assert merged["us-rates"] != "us-rates"                          # the wrong merge the check holds back
 
 
-def _state(index: StoryIndex) -> object:
-    """Everything a clustering index holds, floats included, to compare bit for bit."""
-    groups = {sid: (g.pinned, tuple(g.members), sorted(g.total.items()), g.norm2) for sid, g in index._groups.items()}
-    postings = {t: tuple(p) for t, p in index._postings.items() if p}
-    return (index.assignment(), groups, postings, +index._df, index._vectors, index._top, index._names)
-
-
 @pytest.mark.parametrize("keep_read", [False, True])
 @pytest.mark.parametrize("change", ["edit", "delete", "backdate"])
 def test_a_warm_index_replays_only_from_the_first_changed_article_and_equals_a_cold_one(change: str,
@@ -266,7 +259,7 @@ def _replay(items: list[StoryItem], at: int, change: str, keep_read: bool = Fals
     else:                       # an article dated before most of the archive
         changed = [*items, replace(items[-1], slug="backdated", published=items[at].published - timedelta(minutes=1))]
     assert cluster(changed, warm=warm) is warm
-    assert _state(warm) == _state(cluster(changed))
+    assert story_state(warm) == story_state(cluster(changed))
 
 
 
@@ -378,11 +371,11 @@ def test_an_edit_in_place_decides_again_only_what_it_reaches_and_equals_a_cold_b
             edited[at] = _edit(items[at], kinds[step % len(kinds)], rng, common)
         items = edited
         assert cluster(items, warm=warm) is warm
-        assert _state(warm) == _state(cluster(items)), step
+        assert story_state(warm) == story_state(cluster(items)), step
     at = 100                    # the oldest seventh of the archive: 600 later articles
     items = [*items[:at], _edit(items[at], "new word", rng, common), *items[at + 1:]]
     cluster(items, warm=warm)
-    assert _state(warm) == _state(cluster(items))
+    assert story_state(warm) == story_state(cluster(items))
     assert 0 < warm.replayed < (len(items) - at) // 4
 
 
@@ -406,6 +399,6 @@ def test_a_replay_follows_what_each_changed_decision_reaches() -> None:
         items = [*items[:at], replace(items[at], lede=" ".join(words + rng.sample(words, len(words) // 2))),
                  *items[at + 1:]]
         assert cluster(items, options, warm) is warm
-        assert _state(warm) == _state(cluster(items, options)), step
+        assert story_state(warm) == story_state(cluster(items, options)), step
         replayed.append(warm.replayed / (len(items) - at))
     assert min(replayed) < 0.5 < max(replayed)

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from .lede import LEDE_WORDS, NAME_REPEATS, lede, names
 from .storygroup import Group, Vector, dot
 from .storyitems import StoryItem, features, lede_names, proper_names, story_item
+from .storymargins import Margins, cut_slack, nudge, score_slack
 
 __all__ = ["LEDE_WORDS", "NAME_REPEATS", "StoryIndex", "StoryItem", "StoryOptions", "cluster", "features", "lede",
            "lede_names", "names", "proper_names", "story_item"]
@@ -90,8 +91,11 @@ class StoryIndex:
         self._df: Counter[str] = Counter()
         self._postings: dict[str, list[int]] = defaultdict(list)
         self._names: list[frozenset[str]] = []
+        self._when: list[float] = []        # each article's date (a timestamp)
+        self._margins: list[Margins | None] = []     # keep_read: each decision's margins (storymargins.py)
         self._held: dict[str, list[int]] = defaultdict(list)    # keep_read: each term's articles (positions)
         self.replayed = 0       # articles the last replay decided again (for the tests and the log)
+        self.kept = 0           # nudged articles whose decision the last replay kept on its margins
         self._partial: dict[tuple[int, int], Group] = {}   # a replay's centroids as of a place
 
     def _vector(self, counts: Counter[str], df: Mapping[str, int], n: int) -> Vector:
@@ -99,37 +103,59 @@ class StoryIndex:
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         return {t: w / norm for t, w in weights.items()}
 
-    def _candidates(self, item: StoryItem, vec: Vector, before: int | None) -> list[int]:
+    def _candidates(self, item: StoryItem, vec: Vector, before: int | None) -> tuple[list[int], float]:
         """Earlier articles within the window indexed under one of this article's terms,
-        most shared terms first (weighted by this article's weights). `before`: only the
-        articles before this position count (a replay in place), else all so far."""
-        since = item.published.timestamp() - self.options.window_days * 86400.0
+        most shared terms first (weighted by this article's weights), and the cut's margin.
+        `before`: only the articles before this position count (a replay in place), else all so far."""
+        since = item.key[0] - self.options.window_days * 86400.0
+        when = self._when
         cap = self.options.postings
-        shared: dict[int, float] = defaultdict(float)
-        for term, weight in vec.items():
+
+        def scanned(term: str) -> Sequence[int]:
             postings: Sequence[int] = self._postings.get(term, ())
             if before is None:
-                postings = postings[-cap:]
-            else:
-                end = bisect_left(postings, before)
-                postings = postings[max(0, end - cap):end]
-            for j in reversed(postings):
-                if self.items[j].published.timestamp() < since:
+                return postings[-cap:]
+            end = bisect_left(postings, before)
+            return postings[max(0, end - cap):end]
+
+        shared: dict[int, float] = defaultdict(float)
+        for term, weight in vec.items():
+            for j in reversed(scanned(term)):
+                if when[j] < since:
                     break
                 shared[j] += weight
         ranked = sorted(shared.items(), key=lambda kv: (-kv[1], -kv[0]))
-        return [j for j, _ in ranked[: self.options.candidates]]
+        keep = self.options.candidates
+        if not self.keep_read:
+            return [j for j, _ in ranked[:keep]], math.inf
+
+        def same_terms(tied: set[int]) -> bool:       # tied sums of one set of terms stay tied
+            held: dict[int, list[str]] = defaultdict(list)
+            for term in vec:
+                for j in tied.intersection(scanned(term)):
+                    if when[j] >= since:
+                        held[j].append(term)
+            return len({tuple(terms) for terms in held.values()}) == 1
+
+        return [j for j, _ in ranked[:keep]], cut_slack(ranked, keep, same_terms)
 
     def _choose(self, vec: Vector, names: frozenset[str], candidates: list[int], df: Mapping[str, int],
-                before: int | None) -> Group | None:
+                before: int | None, margins: Margins | None = None) -> Group | None:
         """The story of the most similar linked candidate whose centroid also agrees. A link
         below `named_link` also needs a name in common: one beat's stories share its words
         ("seed", "quarter-finals"; "bidder", "shareholders") as much as one event's reports do,
         and the names (who, where) are what tell them apart. Text without capitals (a
-        lower-cased feed) shows no names, so only its strong links group it."""
+        lower-cased feed) shows no names, so only its strong links group it. `margins`: the
+        decision's margins are recorded there (a live preview's, storymargins.py)."""
         scored = sorted(((dot(vec, self._vectors[j]), -j) for j in candidates), reverse=True)
         seen = len(self.items) if before is None else before
+        if margins is not None:
+            margins.candidates = tuple(candidates)
+            margins.slack = score_slack(scored, self.options.link, self.options.named_link,
+                                        lambda i: bool(names & self._names[i]))
         tried: set[str] = set()
+        chosen: Group | None = None
+        best = math.inf
         for score, neg in scored:
             if score < self.options.link:
                 break
@@ -138,23 +164,33 @@ class StoryIndex:
             group = self._group_of[-neg]
             if group.id in tried or not self._specific(vec, self._vectors[-neg], df, seen):
                 continue
+            if chosen is not None and margins is not None:
+                # The next story that could win if the scores moved: half the gap to it is a margin.
+                margins.slack = min(margins.slack, (best - score) / 2.0)
+                break
             tried.add(group.id)
             # A story of one article has no centroid apart from it: the link decides.
-            size, similarity = self._centroid(group, vec, before)
+            size, similarity, norm2 = self._centroid(group, vec, before)
+            if size >= 2 and margins is not None:
+                margins.read_centroid(group, size, norm2, similarity, self.options.centroid)
             if size < 2 or similarity >= self.options.centroid:
-                return group
-        return None
+                if margins is None:
+                    return group
+                chosen, best = group, score
+        return chosen
 
-    def _centroid(self, group: Group, vec: Vector, before: int | None) -> tuple[int, float]:
-        """The story's size and its centroid's similarity to `vec`, counting its members before
-        position `before` only (a replay in place: its sums as they were then) if given."""
+    def _centroid(self, group: Group, vec: Vector, before: int | None) -> tuple[int, float, float]:
+        """The story's size, its centroid's similarity to `vec` and its sum's squared norm,
+        counting its members before position `before` only (a replay in place: its sums as they
+        were then) if given."""
         if before is None or (not group.stale and (not group.members or group.members[-1] < before)):
-            return len(group.members), group.similarity(vec)
+            return len(group.members), group.similarity(vec), group.norm2
         upto = bisect_left(group.members, before)
         key = (id(group), upto)
         if key not in self._partial:
             self._partial[key] = group.summed(self._vectors, upto)
-        return upto, self._partial[key].similarity(vec)
+        partial = self._partial[key]
+        return upto, partial.similarity(vec), partial.norm2
 
     def _specific(self, a: Vector, b: Vector, df: Mapping[str, int], seen: int) -> bool:
         """Whether two articles share enough rare terms to be about one event, not one beat:
@@ -194,13 +230,18 @@ class StoryIndex:
         counts, named = self._features(item)
         self._df.update(counts.keys())
         vec = self._vector(counts, self._df, len(self.items) + 1)
+        margins = Margins() if self.keep_read and item.pin is None else None
         if item.pin is not None:
             group = self._groups.get(item.pin) or self._new(item.pin, True)
         else:
-            group = self._choose(vec, named, self._candidates(item, vec, None), self._df, None) \
-                or self._new(item.slug, False)
+            candidates, cut = self._candidates(item, vec, None)
+            if margins is not None:
+                margins.cut = cut
+            group = self._choose(vec, named, candidates, self._df, None, margins) or self._new(item.slug, False)
         index = len(self.items)
         self.items.append(item)
+        self._when.append(item.key[0])
+        self._margins.append(margins)
         self._vectors.append(vec)
         self._top.append(top := self._top_terms(vec))
         self._names.append(named)
@@ -251,6 +292,7 @@ class StoryIndex:
             group.members.pop()
             touched[group.id] = group
         del self.items[keep:], self._vectors[keep:], self._top[keep:], self._group_of[keep:], self._names[keep:]
+        del self._when[keep:], self._margins[keep:]
         self._settle(touched.values())
 
     def _settle(self, groups: Iterable[Group]) -> None:
@@ -276,51 +318,84 @@ class StoryIndex:
 
     def replay(self, ordered: list[StoryItem], start: int) -> None:
         """Place `ordered[start:]` again after an edit, in place (see `can_replay`). An article is
-        decided again only if its decision can differ from the last build's: it changed; it
-        holds a term whose document frequency moved (one a changed article gained or lost: its
-        vector moves); it is pinned; or it is dated within `window_days` after an article whose
-        vector or story differs from the last build's (or that joined a story that does), or it
-        belongs to such a story (only then can a candidate, a candidate list or a centroid it
-        reads have moved). It is decided as of its place: frequencies, postings and centroids
-        count only the articles before it. Every other article keeps its place, vector and story,
-        so the state equals a cold build's, bit for bit, and the cost follows what the edit
-        reaches, not the length of the archive."""
+        decided again if its decision can differ from the last build's: it changed; it is pinned;
+        or it is dated within `window_days` after an article whose story or top terms differ from
+        the last build's (or that joined a story that does), or it belongs to such a story (only
+        then can a candidate, a candidate list or a story it reads have changed). An article whose
+        vector was only nudged (it holds a term whose document frequency moved by the edit), or
+        that read a nudged article or story, keeps its decision if the nudges cannot tip it
+        (storymargins.py), else is decided again. Each is decided as of its place: frequencies,
+        postings and centroids count only the articles before it. Every other article keeps its
+        place, vector and story, so the state equals a cold build's, bit for bit, and the cost
+        follows what the edit reaches, not the length of the archive."""
         window = self.options.window_days * 86400.0
         moved: set[str] = set()         # terms whose document frequency differs from the last build's
-        changed: set[str] = set()       # stories whose members or their vectors differ
+        changed: set[str] = set()       # stories whose members differ
+        nudged: dict[int, float] = {}   # articles whose vector moved, by how much (L2)
+        reposted: dict[str, float] = {}     # terms whose postings moved, up to when that counts
         horizon = -math.inf             # articles dated up to here are decided again
         self._partial = {}
         stale: list[Group] = []
-        self.replayed = 0
+        self.replayed = self.kept = 0
         for j in range(start, len(ordered)):
             item, was, old_vec, old_group = ordered[j], self.items[j], self._vectors[j], self._group_of[j]
             edited = item is not was and item != was
             self.items[j] = item
-            if not (edited or item.key[0] <= horizon or item.pin is not None or old_group.id in changed
-                    or (moved and not moved.isdisjoint(old_vec))):
+            margins = self._margins[j]
+            forced = (edited or item.key[0] <= horizon or item.pin is not None or old_group.id in changed
+                      or (bool(reposted) and any(reposted[t] >= item.key[0] for t in reposted.keys() & old_vec.keys())))
+            holds = bool(moved) and not moved.isdisjoint(old_vec)
+            if not (forced or holds or (nudged and margins is not None and margins.reads_nudged(nudged))):
                 continue
-            self.replayed += 1
             counts, named = self._features(item)
             if edited:
                 self._move_terms(j, old_vec.keys() - counts.keys(), counts.keys() - old_vec.keys(), moved)
-            df = {t: bisect_right(self._held[t], j) for t in counts}
-            vec = self._vector(counts, df, j + 1)
-            if item.pin is not None:
-                group = self._groups.get(item.pin) or self._new(item.pin, True)
+            df = {t: bisect_right(self._held[t], j) for t in counts} if holds or forced else None
+            vec = self._vector(counts, df, j + 1) if df is not None else old_vec
+            own, own_l1 = nudge(vec, old_vec) if vec is not old_vec else (0.0, 0.0)
+            if not forced and margins is not None and self._stands(j, vec, moved, df) \
+                    and margins.takes(j, own, own_l1, nudged):
+                group = old_group
+                self.kept += 1
             else:
-                group = (self._choose(vec, named, self._candidates(item, vec, j), df, j)
-                         or (old_group if old_group.id == item.slug else self._new(item.slug, False)))
-            self._place(j, vec, named, group)
+                self.replayed += 1
+                group = self._decide(j, item, vec, named, df or {t: bisect_right(self._held[t], j) for t in counts},
+                                     old_group)
+            posted = self._place(j, vec, named, group) if vec is not old_vec or group is not old_group else ()
+            if vec != old_vec:
+                nudged[j] = own
             if group is not old_group or vec != old_vec:
                 for moving in (group, old_group):
                     if not moving.stale:
                         moving.stale = True
                         stale.append(moving)
-            if edited or vec != old_vec or group is not old_group or group.id in changed:
+            if edited or group is not old_group or group.id in changed:
                 changed.update((group.id, old_group.id))
                 horizon = max(horizon, item.key[0] + window)
+            for term in posted:     # a candidate list under these terms can change, within the window
+                reposted[term] = max(reposted.get(term, -math.inf), item.key[0] + window)
         self._settle(stale)
         self._partial = {}
+
+    def _stands(self, j: int, vec: Vector, moved: set[str], df: Mapping[str, int] | None) -> bool:
+        """Whether no moved term of article `j` can tip a rare-word check (its frequency as of `j`
+        within one of the bar): the checks read frequencies, which the margins do not cover."""
+        if df is None or self.options.rare_shared <= 0:
+            return True
+        most = max(float(self.options.rare_floor), self.options.rare * j)
+        return all(abs(df[t] - most) > 1.0 for t in moved.intersection(vec))
+
+    def _decide(self, j: int, item: StoryItem, vec: Vector, named: frozenset[str], df: Mapping[str, int],
+                old_group: Group) -> Group:
+        """Article `j`'s story decided again as of its place, its margins recorded anew."""
+        if item.pin is not None:
+            self._margins[j] = None
+            return self._groups.get(item.pin) or self._new(item.pin, True)
+        margins = Margins()
+        candidates, margins.cut = self._candidates(item, vec, j)
+        self._margins[j] = margins
+        return (self._choose(vec, named, candidates, df, j, margins)
+                or (old_group if old_group.id == item.slug else self._new(item.slug, False)))
 
     def _move_terms(self, j: int, lost: Iterable[str], gained: Iterable[str], moved: set[str]) -> None:
         """Article `j` no longer holds the terms `lost` and now holds `gained` (frequencies, holders)."""
@@ -336,9 +411,11 @@ class StoryIndex:
             self._df[term] += 1
             moved.add(term)
 
-    def _place(self, j: int, vec: Vector, named: frozenset[str], group: Group) -> None:
-        """Article `j`'s new vector, names and story, its postings moved with its top terms."""
+    def _place(self, j: int, vec: Vector, named: frozenset[str], group: Group) -> set[str]:
+        """Article `j`'s new vector, names and story, its postings moved with its top terms
+        (the terms whose postings it left or joined are returned)."""
         top = self._top_terms(vec)
+        moved = set(top).symmetric_difference(self._top[j]) if top != self._top[j] else set()
         if top != self._top[j]:
             for term in self._top[j]:
                 postings = self._postings[term]
@@ -352,6 +429,7 @@ class StoryIndex:
             del old.members[bisect_left(old.members, j)]
             insort(group.members, j)
             self._group_of[j] = group
+        return moved
 
 
 def cluster(items: Iterable[StoryItem], options: StoryOptions | None = None,

@@ -1,0 +1,120 @@
+"""How far each story decision stood from going another way (digest/analysis/stories.py).
+
+A live preview keeps, for every article, the margins of its last decision: how far its scores
+stood from the link bars and from each other, how far its candidate cut stood, and how far each
+story centroid it read stood from the centroid bar. An edit that moves a common word's document
+frequency by one nudges the vector of every article holding that word, by a tiny amount; such an
+article is decided again only if the nudges (its own and those of the articles and stories it
+read) could tip one of those comparisons. A decision kept so stays exactly what a cold build
+decides, and its margins shrink by what was spent, so they stay safe for the next edit.
+
+For unit vectors a and b nudged by da and db, |a'.b' - a.b| <= |da| + |db|; a story's centroid
+(its members' sum T, nudged by dT) has |a'.T'/|T'| - a.T/|T|| <= |da| + 2 |dT| / |T|; a sum of an
+article's weights over some of its terms moves by at most the L1 norm of its nudge. `EPS` covers
+the rounding of the sums themselves.
+Pure: no MkDocs and no file I/O.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .storygroup import Group, Vector
+
+__all__ = ["EPS", "Margins", "cut_slack", "nudge", "score_slack"]
+
+#: Far above the rounding of a sum of unit products, far below any margin that matters.
+EPS = 1e-9
+
+
+@dataclass
+class Margins:
+    """One decision's margins (see the module's docstring); mutable: spent as nudges are taken."""
+
+    slack: float = math.inf             # the scores' distance to the bars, and half their gaps
+    cut: float = math.inf               # half the gap at the candidate cut (inf: none was cut)
+    candidates: tuple[int, ...] = ()    # the candidates it compared (positions)
+    centroids: list[list] = field(default_factory=list)     # [story, members before, |T|, slack]
+
+    def read_centroid(self, group: Group, upto: int, norm2: float, similarity: float, bar: float) -> None:
+        self.centroids.append([group, upto, math.sqrt(norm2), abs(similarity - bar)])
+
+    def takes(self, j: int, own: float, own_l1: float, nudged: Mapping[int, float]) -> bool:
+        """Whether the decision of article `j` stands after the nudges: its own vector's `own`
+        (L2) and `own_l1`, and `nudged` (position -> L2 nudge of every article nudged so far).
+        If it stands, the margins are spent by the bounds used."""
+        if own_l1 + EPS >= self.cut:
+            return False
+        bound = own + max((nudged.get(c, 0.0) for c in self.candidates), default=0.0)
+        if bound + EPS >= self.slack:
+            return False
+        spent = []
+        for group, upto, norm, slack in self.centroids:
+            moved = sum(nudged.get(m, 0.0) for m in group.members[:upto]) if nudged else 0.0
+            if moved and norm <= moved:
+                return False
+            centroid = own + 2.0 * moved / norm if moved else own
+            if centroid + EPS >= slack:
+                return False
+            spent.append((centroid, moved))
+        self.cut -= own_l1
+        self.slack -= bound
+        for entry, (centroid, moved) in zip(self.centroids, spent):
+            entry[2] -= moved
+            entry[3] -= centroid
+        return True
+
+    def reads_nudged(self, nudged: Mapping[int, float]) -> bool:
+        """Whether it read a nudged article or a story that holds one (so it needs `takes`)."""
+        return any(c in nudged for c in self.candidates) or any(
+            any(m in nudged for m in group.members[:upto]) for group, upto, _, _ in self.centroids)
+
+
+def score_slack(scored: Sequence[tuple[float, int]], link: float, named_link: float,
+                shares_name: Callable[[int], bool]) -> float:
+    """How far the scores (descending; (score, -position)) stand from the bars: a smaller nudge
+    keeps the same candidates above `link`, and on the same side of `named_link` those that share
+    no name (where it counts). The gap between the winner and the next story that could win is
+    added by the caller: the order of the others does not change the decision."""
+    slack = math.inf
+    for score, neg in scored:
+        if score < link:
+            return min(slack, link - score)
+        slack = min(slack, score - link)
+        if named_link and not shares_name(-neg):
+            slack = min(slack, abs(score - named_link))
+    return slack
+
+
+def cut_slack(ranked: Sequence[tuple[int, float]], keep: int, same_terms: Callable[[set[int]], bool]) -> float:
+    """Half the gap between the last candidate kept and the first left out (inf: none left out).
+    Candidates tied across the cut that share the very same terms keep their tie (their sums add
+    the same weights in the same order) and their order (by position): then the gap that counts
+    is the one around the tie."""
+    if len(ranked) <= keep or keep <= 0:
+        return math.inf
+    at = ranked[keep - 1][1]
+    if at != ranked[keep][1]:
+        return (at - ranked[keep][1]) / 2.0
+    tied = [i for i, (_, total) in enumerate(ranked) if total == at]
+    if not same_terms({ranked[i][0] for i in tied}):
+        return 0.0
+    above = ranked[tied[0] - 1][1] - at if tied[0] > 0 else math.inf
+    below = at - ranked[tied[-1] + 1][1] if tied[-1] + 1 < len(ranked) else math.inf
+    return min(above, below) / 2.0
+
+
+def nudge(new: Vector, old: Vector) -> tuple[float, float]:
+    """The L2 and L1 norms of `new - old`."""
+    l2 = l1 = 0.0
+    for t, w in new.items():
+        d = abs(w - old.get(t, 0.0))
+        l2 += d * d
+        l1 += d
+    for t, w in old.items():
+        if t not in new:
+            l2 += w * w
+            l1 += abs(w)
+    return math.sqrt(l2), l1
