@@ -21,7 +21,8 @@ Every decision uses only earlier articles (document frequencies too are counted 
 articles seen so far), so the grouping is a pure function of the corpus and its date
 order: a `StoryIndex` kept from the last build takes a newer article exactly as a cold
 build would, without reclustering the archive; after an edit it replays from the edited
-article on (`truncate`), deciding again only the articles the edit can reach (`replay`). Candidates come from an inverted index
+article on (`truncate`), or, in a live preview, decides again in place only the articles the edit
+can reach (storyreplay.py). Candidates come from an inverted index
 over each article's top terms, scanned only back through the time window and capped per
 term, so the cost grows with the number of articles, not with the number of pairs.
 
@@ -33,15 +34,18 @@ Pure: no MkDocs and no file I/O.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, bisect_right, insort
+from array import array
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import neg
 
+from . import storyreplay
 from .lede import LEDE_WORDS, NAME_REPEATS, lede, names
 from .storygroup import Group, Vector, dot
 from .storyitems import StoryItem, features, lede_names, proper_names, story_item
-from .storymargins import Margins, cut_slack, nudge, score_slack
+from .storymargins import Margins, cut_slack, score_slack
 
 __all__ = ["LEDE_WORDS", "NAME_REPEATS", "StoryIndex", "StoryItem", "StoryOptions", "cluster", "features", "lede",
            "lede_names", "names", "proper_names", "story_item"]
@@ -93,15 +97,22 @@ class StoryIndex:
         self._names: list[frozenset[str]] = []
         self._when: list[float] = []        # each article's date (a timestamp)
         self._margins: list[Margins | None] = []     # keep_read: each decision's margins (storymargins.py)
+        self._raw: list[array[float]] = []      # keep_read: each vector's weights before the norm
         self._held: dict[str, list[int]] = defaultdict(list)    # keep_read: each term's articles (positions)
         self.replayed = 0       # articles the last replay decided again (for the tests and the log)
         self.kept = 0           # nudged articles whose decision the last replay kept on its margins
         self._partial: dict[tuple[int, int], Group] = {}   # a replay's centroids as of a place
 
-    def _vector(self, counts: Counter[str], df: Mapping[str, int], n: int) -> Vector:
-        weights = {t: (1.0 + math.log(c)) * math.log((n + 1) / (df[t] + 0.5)) for t, c in counts.items()}
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        return {t: w / norm for t, w in weights.items()}
+    def _vector(self, counts: Counter[str], df: Mapping[str, int], n: int) -> tuple[Vector, list[float]]:
+        """The unit TF-IDF vector (sublinear counts) and its weights before the norm, in `counts`' order."""
+        log = math.log
+        weights = [(1.0 + log(c)) * log((n + 1) / (df[t] + 0.5)) for t, c in counts.items()]
+        return self._unit(counts, weights), weights
+
+    @staticmethod
+    def _unit(counts: Counter[str], weights: list[float]) -> Vector:
+        norm = math.sqrt(sum(w * w for w in weights)) or 1.0
+        return {t: w / norm for t, w in zip(counts, weights)}
 
     def _candidates(self, item: StoryItem, vec: Vector, before: int | None) -> tuple[list[int], float]:
         """Earlier articles within the window indexed under one of this article's terms,
@@ -156,13 +167,13 @@ class StoryIndex:
         tried: set[str] = set()
         chosen: Group | None = None
         best = math.inf
-        for score, neg in scored:
+        for score, minus in scored:
             if score < self.options.link:
                 break
-            if score < self.options.named_link and not names & self._names[-neg]:
+            if score < self.options.named_link and not names & self._names[-minus]:
                 continue
-            group = self._group_of[-neg]
-            if group.id in tried or not self._specific(vec, self._vectors[-neg], df, seen):
+            group = self._group_of[-minus]
+            if group.id in tried or not self._specific(vec, self._vectors[-minus], df, seen):
                 continue
             if chosen is not None and margins is not None:
                 # The next story that could win if the scores moved: half the gap to it is a margin.
@@ -221,7 +232,8 @@ class StoryIndex:
         return (Counter() if len(counts) < self.options.min_terms else counts), named
 
     def _top_terms(self, vec: Vector) -> tuple[str, ...]:
-        return tuple(t for t, _ in sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: self.options.top_terms])
+        """Its heaviest terms, ties by term (the pairs are made and compared in C: no key function)."""
+        return tuple(t for _, t in sorted(zip(map(neg, vec.values()), vec))[: self.options.top_terms])
 
     def add(self, item: StoryItem) -> str:
         """Place one article, newer than (or as new as, with a later slug) every earlier one."""
@@ -229,7 +241,7 @@ class StoryIndex:
             raise ValueError(f"{item.slug} is older than {self.items[-1].slug}: rebuild the index")
         counts, named = self._features(item)
         self._df.update(counts.keys())
-        vec = self._vector(counts, self._df, len(self.items) + 1)
+        vec, weights = self._vector(counts, self._df, len(self.items) + 1)
         margins = Margins() if self.keep_read and item.pin is None else None
         if item.pin is not None:
             group = self._groups.get(item.pin) or self._new(item.pin, True)
@@ -242,6 +254,8 @@ class StoryIndex:
         self.items.append(item)
         self._when.append(item.key[0])
         self._margins.append(margins)
+        if self.keep_read:
+            self._raw.append(array("d", weights))
         self._vectors.append(vec)
         self._top.append(top := self._top_terms(vec))
         self._names.append(named)
@@ -292,7 +306,7 @@ class StoryIndex:
             group.members.pop()
             touched[group.id] = group
         del self.items[keep:], self._vectors[keep:], self._top[keep:], self._group_of[keep:], self._names[keep:]
-        del self._when[keep:], self._margins[keep:]
+        del self._when[keep:], self._margins[keep:], self._raw[keep:]
         self._settle(touched.values())
 
     def _settle(self, groups: Iterable[Group]) -> None:
@@ -305,131 +319,6 @@ class StoryIndex:
             again = group.summed(self._vectors)
             group.total, group.norm2 = again.total, again.norm2
 
-    def can_replay(self, ordered: list[StoryItem], start: int) -> bool:
-        """Whether `replay` can take `ordered`: the same articles at the same places from `start`
-        on (edited in place), each term's holders kept (keep_read), and no pin that is also an
-        article's slug (a story's id then depends on which came first)."""
-        if not self.keep_read or len(ordered) != len(self.items):
-            return False
-        if any(old.key != new.key for old, new in zip(self.items[start:], ordered[start:])):
-            return False
-        pins = {i.pin for i in ordered if i.pin} | {g.id for g in self._groups.values() if g.pinned}
-        return not pins or pins.isdisjoint(i.slug for i in ordered)
-
-    def replay(self, ordered: list[StoryItem], start: int) -> None:
-        """Place `ordered[start:]` again after an edit, in place (see `can_replay`). An article is
-        decided again if its decision can differ from the last build's: it changed; it is pinned;
-        or it is dated within `window_days` after an article whose story or top terms differ from
-        the last build's (or that joined a story that does), or it belongs to such a story (only
-        then can a candidate, a candidate list or a story it reads have changed). An article whose
-        vector was only nudged (it holds a term whose document frequency moved by the edit), or
-        that read a nudged article or story, keeps its decision if the nudges cannot tip it
-        (storymargins.py), else is decided again. Each is decided as of its place: frequencies,
-        postings and centroids count only the articles before it. Every other article keeps its
-        place, vector and story, so the state equals a cold build's, bit for bit, and the cost
-        follows what the edit reaches, not the length of the archive."""
-        window = self.options.window_days * 86400.0
-        moved: set[str] = set()         # terms whose document frequency differs from the last build's
-        changed: set[str] = set()       # stories whose members differ
-        nudged: dict[int, float] = {}   # articles whose vector moved, by how much (L2)
-        reposted: dict[str, float] = {}     # terms whose postings moved, up to when that counts
-        horizon = -math.inf             # articles dated up to here are decided again
-        self._partial = {}
-        stale: list[Group] = []
-        self.replayed = self.kept = 0
-        for j in range(start, len(ordered)):
-            item, was, old_vec, old_group = ordered[j], self.items[j], self._vectors[j], self._group_of[j]
-            edited = item is not was and item != was
-            self.items[j] = item
-            margins = self._margins[j]
-            forced = (edited or item.key[0] <= horizon or item.pin is not None or old_group.id in changed
-                      or (bool(reposted) and any(reposted[t] >= item.key[0] for t in reposted.keys() & old_vec.keys())))
-            holds = bool(moved) and not moved.isdisjoint(old_vec)
-            if not (forced or holds or (nudged and margins is not None and margins.reads_nudged(nudged))):
-                continue
-            counts, named = self._features(item)
-            if edited:
-                self._move_terms(j, old_vec.keys() - counts.keys(), counts.keys() - old_vec.keys(), moved)
-            df = {t: bisect_right(self._held[t], j) for t in counts} if holds or forced else None
-            vec = self._vector(counts, df, j + 1) if df is not None else old_vec
-            own, own_l1 = nudge(vec, old_vec) if vec is not old_vec else (0.0, 0.0)
-            if not forced and margins is not None and self._stands(j, vec, moved, df) \
-                    and margins.takes(j, own, own_l1, nudged):
-                group = old_group
-                self.kept += 1
-            else:
-                self.replayed += 1
-                group = self._decide(j, item, vec, named, df or {t: bisect_right(self._held[t], j) for t in counts},
-                                     old_group)
-            posted = self._place(j, vec, named, group) if vec is not old_vec or group is not old_group else ()
-            if vec != old_vec:
-                nudged[j] = own
-            if group is not old_group or vec != old_vec:
-                for moving in (group, old_group):
-                    if not moving.stale:
-                        moving.stale = True
-                        stale.append(moving)
-            if edited or group is not old_group or group.id in changed:
-                changed.update((group.id, old_group.id))
-                horizon = max(horizon, item.key[0] + window)
-            for term in posted:     # a candidate list under these terms can change, within the window
-                reposted[term] = max(reposted.get(term, -math.inf), item.key[0] + window)
-        self._settle(stale)
-        self._partial = {}
-
-    def _stands(self, j: int, vec: Vector, moved: set[str], df: Mapping[str, int] | None) -> bool:
-        """Whether no moved term of article `j` can tip a rare-word check (its frequency as of `j`
-        within one of the bar): the checks read frequencies, which the margins do not cover."""
-        if df is None or self.options.rare_shared <= 0:
-            return True
-        most = max(float(self.options.rare_floor), self.options.rare * j)
-        return all(abs(df[t] - most) > 1.0 for t in moved.intersection(vec))
-
-    def _decide(self, j: int, item: StoryItem, vec: Vector, named: frozenset[str], df: Mapping[str, int],
-                old_group: Group) -> Group:
-        """Article `j`'s story decided again as of its place, its margins recorded anew."""
-        if item.pin is not None:
-            self._margins[j] = None
-            return self._groups.get(item.pin) or self._new(item.pin, True)
-        margins = Margins()
-        candidates, margins.cut = self._candidates(item, vec, j)
-        self._margins[j] = margins
-        return (self._choose(vec, named, candidates, df, j, margins)
-                or (old_group if old_group.id == item.slug else self._new(item.slug, False)))
-
-    def _move_terms(self, j: int, lost: Iterable[str], gained: Iterable[str], moved: set[str]) -> None:
-        """Article `j` no longer holds the terms `lost` and now holds `gained` (frequencies, holders)."""
-        for term in lost:
-            holders = self._held[term]
-            del holders[bisect_left(holders, j)]
-            self._df[term] -= 1
-            if not self._df[term]:
-                del self._df[term]
-            moved.add(term)
-        for term in gained:
-            insort(self._held[term], j)
-            self._df[term] += 1
-            moved.add(term)
-
-    def _place(self, j: int, vec: Vector, named: frozenset[str], group: Group) -> set[str]:
-        """Article `j`'s new vector, names and story, its postings moved with its top terms
-        (the terms whose postings it left or joined are returned)."""
-        top = self._top_terms(vec)
-        moved = set(top).symmetric_difference(self._top[j]) if top != self._top[j] else set()
-        if top != self._top[j]:
-            for term in self._top[j]:
-                postings = self._postings[term]
-                del postings[bisect_left(postings, j)]
-            for term in top:
-                insort(self._postings[term], j)
-            self._top[j] = top
-        self._vectors[j], self._names[j] = vec, named
-        old = self._group_of[j]
-        if group is not old:
-            del old.members[bisect_left(old.members, j)]
-            insort(group.members, j)
-            self._group_of[j] = group
-        return moved
 
 
 def cluster(items: Iterable[StoryItem], options: StoryOptions | None = None,
@@ -450,8 +339,8 @@ def cluster(items: Iterable[StoryItem], options: StoryOptions | None = None,
         if old is not new and old != new:       # a live preview gives the same items back
             break
         same += 1
-    if same < len(warm.items) and warm.can_replay(ordered, same):
-        warm.replay(ordered, same)
+    if same < len(warm.items) and storyreplay.can_replay(warm, ordered, same):
+        storyreplay.replay(warm, ordered, same)
     else:
         if same < len(warm.items):
             warm.truncate(same)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import sub
 
 from .storygroup import Group, Vector
 
@@ -106,8 +107,11 @@ def cut_slack(ranked: Sequence[tuple[int, float]], keep: int, same_terms: Callab
     return min(above, below) / 2.0
 
 
-def nudge(new: Vector, old: Vector) -> tuple[float, float]:
-    """The L2 and L1 norms of `new - old`."""
+def nudge(new: Vector, old: Vector, same_terms: bool = False) -> tuple[float, float]:
+    """The L2 and L1 norms of `new - old` (`same_terms`: both hold the same terms in the same order)."""
+    if same_terms:
+        a, b = list(new.values()), list(old.values())
+        return math.dist(a, b), math.fsum(map(abs, map(sub, a, b)))
     l2 = l1 = 0.0
     for t, w in new.items():
         d = abs(w - old.get(t, 0.0))
