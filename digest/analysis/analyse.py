@@ -130,9 +130,12 @@ def topic_story(articles: Iterable[Article], stories: Iterable[Story], analyses:
     leads, full = told("leads", read, lambda: (tuple(story_leads(items, stories, analyses, cards=options.topic_cards)),
                                                tuple(story_leads(items, stories, analyses))))
 
+    # tell_topic reads the leads, the budget and the articles' dates (it weighs recency) only: an
+    # edit that leaves the leads alone keeps the topic's story (the dates, not the articles, are its key).
+    dates = tuple((a.slug, a.published) for a in items)
+
     def tell(name: str, reports: tuple[Lead, ...], budget: int) -> tuple[Quote, ...]:
-        # The articles' dates (tell_topic weighs recency) are the topic's articles': same items, same dates.
-        return told(name, (reports, budget, items),
+        return told(name, (reports, budget, dates),
                     lambda: tell_topic(reports, (budget,), {a.slug: a.published.timestamp() for a in items})[0])
 
     story, lead = tell("story", leads, options.story_words), tell("lead", full, options.lead_words)
