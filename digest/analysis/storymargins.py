@@ -24,10 +24,21 @@ from operator import sub
 
 from .storygroup import Group, Vector
 
-__all__ = ["EPS", "Margins", "cut_slack", "nudge", "score_slack"]
+__all__ = ["EPS", "CentroidRead", "Margins", "cut_slack", "nudge", "score_slack"]
 
 #: Far above the rounding of a sum of unit products, far below any margin that matters.
 EPS = 1e-9
+
+
+@dataclass
+class CentroidRead:
+    """A story centroid a decision read: the story, its members then, its sum's norm then (a
+    lower bound once nudges are spent) and how far the similarity stood from the bar."""
+
+    group: Group
+    upto: int
+    norm: float
+    slack: float
 
 
 @dataclass
@@ -37,13 +48,13 @@ class Margins:
     slack: float = math.inf             # the scores' distance to the bars, and half their gaps
     cut: float = math.inf               # half the gap at the candidate cut (inf: none was cut)
     candidates: tuple[int, ...] = ()    # the candidates it compared (positions)
-    centroids: list[list] = field(default_factory=list)     # [story, members before, |T|, slack]
+    centroids: list[CentroidRead] = field(default_factory=list)
 
     def read_centroid(self, group: Group, upto: int, norm2: float, similarity: float, bar: float) -> None:
-        self.centroids.append([group, upto, math.sqrt(norm2), abs(similarity - bar)])
+        self.centroids.append(CentroidRead(group, upto, math.sqrt(norm2), abs(similarity - bar)))
 
-    def takes(self, j: int, own: float, own_l1: float, nudged: Mapping[int, float]) -> bool:
-        """Whether the decision of article `j` stands after the nudges: its own vector's `own`
+    def takes(self, own: float, own_l1: float, nudged: Mapping[int, float]) -> bool:
+        """Whether the decision stands after the nudges: its own vector's `own`
         (L2) and `own_l1`, and `nudged` (position -> L2 nudge of every article nudged so far).
         If it stands, the margins are spent by the bounds used."""
         if own_l1 + EPS >= self.cut:
@@ -52,25 +63,25 @@ class Margins:
         if bound + EPS >= self.slack:
             return False
         spent = []
-        for group, upto, norm, slack in self.centroids:
-            moved = sum(nudged.get(m, 0.0) for m in group.members[:upto]) if nudged else 0.0
-            if moved and norm <= moved:
+        for read in self.centroids:
+            moved = sum(nudged.get(m, 0.0) for m in read.group.members[:read.upto]) if nudged else 0.0
+            if moved and read.norm <= moved:
                 return False
-            centroid = own + 2.0 * moved / norm if moved else own
-            if centroid + EPS >= slack:
+            centroid = own + 2.0 * moved / read.norm if moved else own
+            if centroid + EPS >= read.slack:
                 return False
             spent.append((centroid, moved))
         self.cut -= own_l1
         self.slack -= bound
-        for entry, (centroid, moved) in zip(self.centroids, spent):
-            entry[2] -= moved
-            entry[3] -= centroid
+        for read, (centroid, moved) in zip(self.centroids, spent):
+            read.norm -= moved
+            read.slack -= centroid
         return True
 
     def reads_nudged(self, nudged: Mapping[int, float]) -> bool:
         """Whether it read a nudged article or a story that holds one (so it needs `takes`)."""
         return any(c in nudged for c in self.candidates) or any(
-            any(m in nudged for m in group.members[:upto]) for group, upto, _, _ in self.centroids)
+            any(m in nudged for m in read.group.members[:read.upto]) for read in self.centroids)
 
 
 def score_slack(scored: Sequence[tuple[float, int]], link: float, named_link: float,

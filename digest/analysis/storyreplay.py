@@ -98,13 +98,13 @@ def replay(index: StoryIndex, ordered: list[StoryItem], start: int) -> None:
             vec, weights, df = old_vec, [], {}
         own, own_l1 = nudge(vec, old_vec, same_terms=not forced) if vec is not old_vec else (0.0, 0.0)
         if df is not None and margins is not None and _stands(index, j, vec, moved, df) \
-                and margins.takes(j, own, own_l1, nudged):
+                and margins.takes(own, own_l1, nudged):
             group = old_group
             index.kept += 1
         else:
             index.replayed += 1
             group = _decide(index, j, item, vec, named, full if full is not None else
-                                 {t: bisect_right(index._held[t], j) for t in counts}, old_group)
+                            {t: bisect_right(index._held[t], j) for t in counts}, old_group)
         if vec is not old_vec:
             index._raw[j] = array("d", weights)
         posted = _place(index, j, vec, named, group) if vec is not old_vec or group is not old_group else ()
