@@ -130,8 +130,9 @@ class CountMatrix:
     columns: dict[str, int]
 
 
-#: An article's column ids, kept with the term counts they were read from (RelatedIndex keeps them).
-Parsed = dict[str, tuple[TermCounts, np.ndarray]]
+#: An article's column ids and counts as arrays, kept with the term counts they were read from
+#: (RelatedIndex keeps them).
+Parsed = dict[str, tuple[TermCounts, np.ndarray, np.ndarray]]
 
 
 def count_matrix(items: Mapping[str, TermCounts], columns: dict[str, int] | None = None,
@@ -146,25 +147,27 @@ def count_matrix(items: Mapping[str, TermCounts], columns: dict[str, int] | None
     updated here; a term new to `columns` gets the next column)."""
     columns = {} if columns is None else columns
     id_rows: list[np.ndarray] = []
-    count_rows: list[tuple[int, ...]] = []
+    count_rows: list[np.ndarray] = []
     for key, item in items.items():
         known = parsed.get(key) if parsed is not None else None
-        if known is not None and known[0] is item:
-            ids = known[1]
+        # Each build makes new (terms, counts) pairs of the same analyses' strings and tuples.
+        if known is not None and known[0][0] is item[0] and known[0][1] is item[1]:
+            _, ids, row_counts = known
         else:
-            terms, _ = item
+            terms, tally = item
             ids = (np.fromiter((columns.setdefault(t, len(columns)) for t in terms.split(" ")), dtype=np.int64)
                    if terms else np.empty(0, dtype=np.int64))
+            row_counts = np.array(tally, dtype=np.int64)
             if parsed is not None:
-                parsed[key] = (item, ids)
+                parsed[key] = (item, ids, row_counts)
         id_rows.append(ids)
-        count_rows.append(item[1])
+        count_rows.append(row_counts)
     n, width = len(items), max(1, len(columns))
     lengths = np.fromiter(map(len, id_rows), dtype=np.int64, count=n)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(lengths, out=indptr[1:])
     ids = np.concatenate(id_rows) if id_rows else np.empty(0, dtype=np.int64)
-    counts = np.fromiter((c for row in count_rows for c in row), dtype=np.int64, count=len(ids))
+    counts = np.concatenate(count_rows) if count_rows else np.empty(0, dtype=np.int64)
     df_col = np.bincount(ids, minlength=len(columns))
     names = list(columns)
     df = Counter({names[c]: int(d) for c, d in enumerate(df_col.tolist()) if d})
