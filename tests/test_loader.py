@@ -183,3 +183,31 @@ def test_non_utf8_and_nul_bytes(tmp_path: Path) -> None:
 ])
 def test_slugify(stem: str, slug: str) -> None:
     assert slugify(stem) == slug
+
+
+def test_a_parse_memo_takes_the_stamps_a_live_preview_took_already(tmp_path: Path, monkeypatch) -> None:
+    """A live preview stats every file to see what changed (filestamps.py) and hands those
+    stamps to the loader: a kept file is not stat'ed again, and a stamp that differs from the
+    memo's makes the file read again even when the disk shows no change."""
+    from digest.adapter.filestamps import file_stamps
+    from digest.loading.loader import ParseMemo
+
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    (content / "topics.yml").write_text(TOPICS)
+    (content / "articles" / "a.md").write_text(article(title="First"))
+    memo = ParseMemo()
+    first = load_corpus(content, memo=memo)
+    full: dict[str, tuple[int, ...]] = {}
+    file_stamps([content], full)
+    assert set(full) == {str(content / "topics.yml"), str(content / "articles" / "a.md")}
+    memo.known = full
+    stats = []
+    real = ParseMemo.stamp
+    monkeypatch.setattr(ParseMemo, "stamp", staticmethod(lambda f: stats.append(f) or real(f)))
+    again = load_corpus(content, memo=memo)
+    assert stats == [] and again.articles[0] is first.articles[0]
+    path = str(content / "articles" / "a.md")
+    memo.known = {path: (0, 0, 0, 0)}
+    assert load_corpus(content, memo=memo).articles[0] is not first.articles[0]
+    assert len(stats) == 1          # the read takes its own stamp, as without `known`

@@ -65,3 +65,21 @@ def test_per_article_results_are_kept_while_the_objects_are_the_same() -> None:
     kept.done()                                                             # a build that asked nothing
     assert kept.get("a", article, analysis, make("fourth")) == "fourth"     # forgotten
     assert made == ["first", "b", "third", "fourth"]
+
+
+def test_a_hit_keeps_the_first_entry_so_nothing_is_made_or_freed() -> None:
+    """A hit keeps the entry of the build that computed it (its inputs and its result), so a
+    rebuild that changes nothing makes no new pairs and frees none at `done()`."""
+    memo = Memo()
+    first = [Unhashable(1)]
+    result = memo.at("a", first, lambda: object())
+    memo.done()
+    for _ in range(3):
+        again = [Unhashable(1)]
+        assert memo.at("a", again, lambda: object()) is result
+        memo.done()
+    assert memo._last_at["a"][0] is first
+    changed = memo.at("a", [Unhashable(2)], lambda: object())
+    assert changed is not result
+    memo.done()
+    assert memo.at("a", [Unhashable(2)], lambda: object()) is changed

@@ -9,16 +9,19 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..loading.loader import memo_stamp
+
 __all__ = ["Stamp", "file_stamps"]
 
 #: A file's modification time (ns) and size; (-1, -1) for one that could not be read.
 Stamp = tuple[int, int]
 
 
-def file_stamps(roots: Iterable[Path]) -> dict[str, Stamp]:
+def file_stamps(roots: Iterable[Path], full: dict[str, tuple[int, ...]] | None = None) -> dict[str, Stamp]:
     """Every file under `roots` (or the root itself, if a file), with its mtime and size. Linked
     folders are followed as the loader's walk (digest/loading/files.py) follows them, so an edit
-    inside one is an edit, except into one of their own parents (a loop)."""
+    inside one is an edit, except into one of their own parents (a loop). `full`, when given,
+    gets each file's stamp as the loader's ParseMemo takes it, from the same stat."""
     found: dict[str, Stamp] = {}
     stack: list[tuple[str, tuple[str, ...]]] = [(str(r), ()) for r in roots]
     while stack:
@@ -27,6 +30,8 @@ def file_stamps(roots: Iterable[Path]) -> dict[str, Stamp]:
             if os.path.isfile(path):
                 st = os.stat(path)
                 found[path] = (st.st_mtime_ns, st.st_size)
+                if full is not None:
+                    full[path] = memo_stamp(st)
                 continue
             real = os.path.realpath(path)
             if real in parents:
@@ -42,6 +47,8 @@ def file_stamps(roots: Iterable[Path]) -> dict[str, Stamp]:
                             found[entry.path] = (-1, -1)
                             continue
                         found[entry.path] = (st.st_mtime_ns, st.st_size)
+                        if full is not None:
+                            full[entry.path] = memo_stamp(st)
         except OSError:
             continue
     return found

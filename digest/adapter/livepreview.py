@@ -118,6 +118,8 @@ class LivePreview:
         self.corpus: Corpus | None = None
         self.sources: dict[str, File] = {}
         self.pairs: PairMemo | None = None    # duplicate candidates, kept by find_duplicates
+        self._doc_files: tuple[Files | None, list[File]] = (None, [])  # MkDocs' pages of `files`
+        self._known: dict[str, tuple[int, ...]] = {}  # the last _changes' stamps, for the loader
         self.stamps: dict[str, Stamp] = {}
         self.roots: list[Path] = []
         self.search = LiveSearch(plugin)     # the search index after a fast rebuild (livesearch.py)
@@ -190,7 +192,8 @@ class LivePreview:
         """The new stamps and the article files changed, added and removed; None if anything
         else changed (then only a full build is right)."""
         assert self.config is not None
-        stamps = file_stamps(self.roots)
+        self._known = {}
+        stamps = file_stamps(self.roots, self._known)
         docs = os.path.join(os.path.abspath(self.config.docs_dir), "")
         folder = os.path.join(docs, self.plugin.config.articles_dir.strip("/"), "") \
             if self.plugin.config.articles_dir.strip("/") else docs
@@ -274,7 +277,12 @@ class LivePreview:
         if sources is None:
             return False
         clock = _Clock()
-        corpus = plugin.load(config, sources, self.parsed, live=True)
+        # The loader takes the files' stamps from _changes' stat of them; only this load.
+        self.parsed.known, self._known = self._known, {}
+        try:
+            corpus = plugin.load(config, sources, self.parsed, live=True)
+        finally:
+            self.parsed.known = {}
         clock("read")
         if tuple(corpus.topics) != tuple(self.corpus.topics if self.corpus else ()):
             return False
@@ -306,7 +314,10 @@ class LivePreview:
             probe = next((uri for uri in made.pages if uri not in differ and uri not in fresh), None)
             if probe is not None:
                 pages.append(self._probe(config, files, probe, made))
-        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        # The same Files object holds the same pages (a page that came or went makes a new one).
+        if self._doc_files[0] is not files:
+            self._doc_files = (files, files.documentation_pages(inclusion=InclusionLevel.is_in_serve))
+        doc_files = self._doc_files[1]
         clock("compare")
         for page in pages:
             mkdocs_build._populate_page(page, config, files)

@@ -43,13 +43,14 @@ class Memo:
         (dataclasses do not keep their hash) cost about a second at 10,000 articles."""
         last = self._this_at.get(place) or self._last_at.get(place)
         if last is not None and last[0] == inputs:
-            found = last[1]
             self.hits += 1
-        else:
-            found = compute()
-            self.misses += 1
+            # The last entry is kept as it is: no new pair made, none freed when the build ends.
+            self._this_at[place] = last
+            return last[1]      # type: ignore[return-value]
+        found = compute()
+        self.misses += 1
         self._this_at[place] = (inputs, found)
-        return found        # type: ignore[return-value]
+        return found
 
     def done(self) -> None:
         """A build ended: keep only what it used."""

@@ -212,7 +212,7 @@ def script_problems(root: Path, paths: list[Path]) -> list[Problem]:
     """A problem for each HTML, SVG or XML file among `paths` that holds script (MkDocs
     would copy it to the site as it is)."""
     problems = []
-    for path in (p for p in paths if p.suffix.lower() in ACTIVE_SUFFIXES):
+    for path in (p for p in paths if os.path.splitext(str(p))[1].lower() in ACTIVE_SUFFIXES):
         try:
             found = script_in(path)
         except OSError as exc:
