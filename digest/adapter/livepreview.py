@@ -27,7 +27,7 @@ import gc
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -118,7 +118,7 @@ class LivePreview:
         self.corpus: Corpus | None = None
         self.sources: dict[str, File] = {}
         self.pairs: PairMemo | None = None    # duplicate candidates, kept by find_duplicates
-        self._doc_files: tuple[Files | None, list[File]] = (None, [])  # MkDocs' pages of `files`
+        self._doc_files: tuple[Files | None, Sequence[File]] = (None, [])  # MkDocs' pages of `files`
         self._known: dict[str, tuple[int, ...]] = {}  # the last _changes' stamps, for the loader
         self.stamps: dict[str, Stamp] = {}
         self.roots: list[Path] = []
