@@ -259,7 +259,12 @@ def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: 
     analyses = (analyser or (lambda items: analyse_all(items, options.summary_sentences)))(published)
     # Syndicated copies are shown once: topics, stories, related links and figures use
     # the earliest copy only; a later copy keeps its page and its original's related links.
-    texts = [_text(a, analyses[a.slug]) for a in published]
+    # A live preview's unchanged articles keep their texts (memo.PerArticle).
+    kept_texts: PerArticle[Text] | None = memo.kept("texts", PerArticle) if memo is not None else None
+    texts = [_text(a, analyses[a.slug]) if kept_texts is None else
+             kept_texts.get(a.slug, a, analyses[a.slug], partial(_text, a, analyses[a.slug])) for a in published]
+    if kept_texts is not None:
+        kept_texts.done()
     # A live preview keeps the groups when an edit cannot change them (keptcopies.py).
     kept = memo.kept("copies", KeptCopies) if memo is not None else None
     duplicates = kept.groups_if_unchanged(texts, options.duplicate_threshold, SHINGLE_WORDS) if kept else None

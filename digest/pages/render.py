@@ -34,7 +34,7 @@ from .charts import activity_chart, source_chart, topics_chart
 from .messages import DEFAULT, Messages
 from .messages import load as load_messages
 from .monthpages import by_day, by_month
-from .articlepages import article_pages, summaries_of
+from .articlepages import KeptPages, article_pages, summaries_of
 from .pagekeys import listed, topic_key
 from .storypages import story_pages
 from .topicpages import topic_context
@@ -301,7 +301,9 @@ class Renderer:
             return item_html[r.slug]
 
         pages.update(article_pages(self._page, partial(page_uri, "article"), topic_titles, converted,
-                                   body_marker, related_item, **common))
+                                   body_marker, related_item,
+                                   kept=self.memo.kept("article_pages", KeptPages) if self.memo is not None else None,
+                                   slots=self.slots, nonce=self.nonce, **common))
         months: dict[str, list[Article]] = defaultdict(list)
         sources: dict[str, list[Article]] = defaultdict(list)
         for a in digest.articles:
