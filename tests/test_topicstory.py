@@ -105,3 +105,36 @@ def test_the_story_so_far_leaves_out_what_the_topic_cards_show() -> None:
     assert one_card.stories[0].size == 1
     flood_told = [(q.slug, q.index) for q in one_card.topics[0].story if one_card.story_ids[q.slug] == flood.id]
     assert flood_told and set(flood_told) <= {(q.slug, q.index) for q in flood.summary[:2]}
+
+
+def test_kept_leads_are_taken_again_only_while_their_story_and_analyses_are_the_same() -> None:
+    """A live preview keeps each story's lead (story_leads' `kept`): the very Lead comes back
+    while its story, its articles and the analyses it read are the same objects; a changed
+    analysis makes that story's lead again, equal to one made from nothing."""
+    from dataclasses import replace
+
+    from digest.analysis.topicstory import story_leads
+
+    articles = _corpus()
+    digest = build_digest([Topic("local", "Local")], articles, AnalysisOptions())
+    analyses = dict(digest.analyses)
+    stories = digest.stories
+    for cards in (0, 2):
+        kept: dict[str, tuple[object, ...]] = {}
+        first = story_leads(articles, stories, analyses, cards=cards, kept=kept)
+        assert first == story_leads(articles, stories, analyses, cards=cards)
+        again = story_leads(articles, stories, analyses, cards=cards, kept=kept)
+        assert all(a is b for a, b in zip(again, first, strict=True))
+        # The one-off's analysis changes (its opening is its lead): only its lead is made again.
+        one_off = next(s for s in stories if s.size == 1)
+        slug = one_off.articles[0]
+        changed = dict(analyses)
+        changed[slug] = replace(analyses[slug], sentences=("A sentence the article now opens with, quoted.",
+                                                           *analyses[slug].sentences))
+        third = story_leads(articles, stories, changed, cards=cards, kept=kept)
+        assert third == story_leads(articles, stories, changed, cards=cards)
+        assert [lead is old for lead, old in zip(third, first)] == [s.id != one_off.id for s in stories
+                                                                    if any(a in s.articles for a in
+                                                                           (x.slug for x in articles))]
+        assert next(lead for lead in third if lead.story == one_off.id) != \
+            next(lead for lead in first if lead.story == one_off.id)

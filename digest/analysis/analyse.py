@@ -127,8 +127,13 @@ def topic_story(articles: Iterable[Article], stories: Iterable[Story], analyses:
     # The topic's own card (home and topics pages) has no story cards beside it: full leads.
     # A lead reads the stories, the topic's articles and their analyses (story_leads).
     read = (items, stories, tuple(analyses[a.slug] for a in items), options.topic_cards)
-    leads, full = told("leads", read, lambda: (tuple(story_leads(items, stories, analyses, cards=options.topic_cards)),
-                                               tuple(story_leads(items, stories, analyses))))
+    # A live preview keeps each story's lead too: an edit recomputes only its own story's.
+    def kept(cards: int) -> dict[str, tuple[object, ...]] | None:
+        return memo.kept(f"leads:{place}:{cards}", dict) if memo is not None else None
+
+    leads, full = told("leads", read, lambda: (
+        tuple(story_leads(items, stories, analyses, cards=options.topic_cards, kept=kept(options.topic_cards))),
+        tuple(story_leads(items, stories, analyses, kept=kept(0)))))
 
     # tell_topic reads the leads, the budget and the articles' dates (it weighs recency) only: an
     # edit that leaves the leads alone keeps the topic's story (the dates, not the articles, are its key).

@@ -71,27 +71,42 @@ def card_text(story: Story, articles: Mapping[str, Article], analyses: Mapping[s
 
 def story_leads(articles: Iterable[Article], stories_of_topic: Iterable[Story],
                 analyses: Mapping[str, ArticleAnalysis], params: TopicParams = DEFAULT_TOPIC,
-                cards: int = 0) -> list[Lead]:
+                cards: int = 0, kept: dict[str, tuple[object, ...]] | None = None) -> list[Lead]:
     """The lead of each story with an article among `articles` (the topic's), in story order
     (newest update first). A story's quotes of articles outside the topic are left out: the
     topic quotes its own. The first `cards` stories are the topic page's cards: their leads
-    leave out the sentences their cards show (`card_text`)."""
+    leave out the sentences their cards show (`card_text`). `kept` (a live preview's, for one
+    topic and `cards`): each story's lead of the last call, taken again while the story, its
+    articles in the topic and the analyses it read are the very objects it was made from."""
     mine = {a.slug: a for a in articles}
-    leads = []
+    leads: list[Lead] = []
     shown = 0
+    made: dict[str, tuple[object, ...]] = {}
     for s in stories_of_topic:
-        members = [mine[slug] for slug in s.articles if slug in mine]
+        members = tuple(mine[slug] for slug in s.articles if slug in mine)
         if not members:
             continue
-        skip = frozenset(card_text(s, mine, analyses, params)) if shown < cards else frozenset()
+        card = shown < cards
         shown += 1
+        read = (s, members, card, analyses.get(members[0].slug), analyses.get(s.articles[0]))
+        last = kept.get(s.id) if kept is not None else None
+        if last is not None and last[0] is s and last[1] == members and last[2] == card \
+                and last[3] is read[3] and last[4] is read[4]:
+            made[s.id] = last
+            leads.append(last[5])       # type: ignore[arg-type]
+            continue
+        skip = frozenset(card_text(s, mine, analyses, params)) if card else frozenset()
         quotes = tuple(q for q in s.summary if q.slug in mine and q.text not in skip)[: params.lead_sentences]
         if not quotes:
             first = members[0]
             quotes = tuple(Quote(text, first.slug, i)
                            for i, text in _opening(analyses[first.slug], params.lead_sentences, skip))
-        leads.append(Lead(s.id, quotes, members[0].published.timestamp(), s.size + len(s.copies),
-                          len(s.sources)))
+        lead = Lead(s.id, quotes, members[0].published.timestamp(), s.size + len(s.copies), len(s.sources))
+        leads.append(lead)
+        made[s.id] = (*read, lead)
+    if kept is not None:
+        kept.clear()
+        kept.update(made)
     return leads
 
 
