@@ -8,7 +8,8 @@ the operating system's change events (watchdog's native observer: inotify on Lin
 macOS, ReadDirectoryChangesW on Windows) at once, and MkDocs' polling keeps running as a backstop,
 every `BACKSTOP_SECONDS`, for file systems that send no events (network shares, some container
 mounts); a change it sees that the native observer reported already is dropped, so one save
-rebuilds (and reloads the browser) once. A native observer that cannot start (no inotify
+rebuilds (and reloads the browser) once. The server's wait for a burst of changes to end is
+shortened to `SETTLE_SECONDS`: native events come at once, where polling saw them late. A native observer that cannot start (no inotify
 watches left, say) gives way to MkDocs' own polling, with a warning. Option
 `file_events: false` leaves MkDocs' observer alone.
 """
@@ -34,10 +35,12 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-__all__ = ["BACKSTOP_SECONDS", "EventWatcher", "watch_events"]
+__all__ = ["BACKSTOP_SECONDS", "SETTLE_SECONDS", "EventWatcher", "watch_events"]
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
+#: How long the server waits for a burst of changes to end before it rebuilds (MkDocs: 0.1 s).
+SETTLE_SECONDS = 0.04
 #: How often the backstop polls (MkDocs polls every 0.5 s).
 BACKSTOP_SECONDS = 5.0
 #: MkDocs' own polling interval, used when the native observer cannot start.
@@ -195,4 +198,9 @@ def watch_events(server: Any) -> bool:
     for path, count in counts.items():
         server.watch(path)
         watched[path] = count
+    # MkDocs waits until no change came for `build_delay` (0.1 s) before it rebuilds, so that a
+    # burst of saves rebuilds once. The native events of a burst come within milliseconds of
+    # each other (MkDocs' wait was made for its polling), so a shorter wait coalesces them too.
+    if isinstance(getattr(server, "build_delay", None), (int, float)):
+        server.build_delay = min(server.build_delay, SETTLE_SECONDS)
     return True
