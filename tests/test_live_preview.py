@@ -325,3 +325,26 @@ def test_a_sharded_search_index_catches_up_under_serve(live: tuple[Project, str,
     assert _until(caught_up, timeout=120), "the served sharded index never matched a clean build's"
     assert "digest: live preview updated in" in log.read_text(errors="replace")
 
+
+
+def test_the_search_job_is_forked_after_the_rebuild_and_a_change_before_cancels_it(monkeypatch) -> None:
+    """The fork of the search job waits FORK_DELAY after a rebuild (the server answers no page
+    request until its builder returns); a stop (the next change) before then cancels it."""
+    import time as _time
+
+    from digest.adapter.livesearch import LiveSearch
+
+    class Plugin:
+        def cancel_search(self) -> None:
+            pass
+
+    spawned: list[object] = []
+    search = LiveSearch(Plugin(), delay=0.2)     # type: ignore[arg-type]
+    monkeypatch.setattr(search, "_spawn", lambda config, made: spawned.append(made))
+    search.start(None, "first")      # type: ignore[arg-type]
+    assert spawned == []                                # the builder returns before any fork
+    search.stop(wait=False)                             # a change came: the job is not started
+    search.start(None, "second")     # type: ignore[arg-type]
+    _time.sleep(0.6)
+    assert spawned == ["second"]
+    search.stop()
