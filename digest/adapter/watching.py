@@ -10,8 +10,8 @@ every `BACKSTOP_SECONDS`, for file systems that send no events (network shares, 
 mounts); a change it sees that the native observer reported already is dropped, so one save
 rebuilds (and reloads the browser) once. The server's wait for a burst of changes to end is
 shortened to `SETTLE_SECONDS`: native events come at once, where polling saw them late. A
-native observer that cannot start (no inotify watches left, say) gives way to MkDocs' own polling, with a warning. Option
-`file_events: false` leaves MkDocs' observer alone.
+native observer that cannot start (no inotify watches left, say) gives way to MkDocs' own
+polling, with a warning. Option `file_events: false` leaves MkDocs' observer alone.
 """
 
 from __future__ import annotations
