@@ -92,6 +92,7 @@ def test_the_backstop_does_not_rebuild_again_what_the_events_reported(tmp_path: 
         time.sleep(0.5)                             # the backstop has taken its first snapshot
         (docs / "a.md").write_text("two", encoding="utf-8")
         assert _wanted(server)
+        _wanted(server, 0.2)                        # the rest of that save's native events
         assert not _wanted(server, 1.5)             # several polls later: no second rebuild
         native = server.observer.native
         assert native is not None
@@ -156,3 +157,20 @@ def test_the_plugin_option_chooses_the_observer(tmp_path: Path, events: bool) ->
     assert str(tmp_path) in server._watched_paths and len(server._watched_paths) == 3   # + our templates
     # Native events come at once: the wait for a burst to end is shortened; polling keeps MkDocs' own.
     assert server.build_delay == (0.04 if events else 0.1)
+
+
+def test_the_backstop_drops_only_the_very_change_the_events_reported(tmp_path: Path) -> None:
+    """A change the native observer missed counts however soon it follows one it reported."""
+    from watchdog.events import FileDeletedEvent, FileModifiedEvent
+    page = tmp_path / "a.md"
+    page.write_text("one", encoding="utf-8")
+    heard = watching._Heard()
+    heard.note(FileModifiedEvent(str(page)))
+    assert not heard.news(FileModifiedEvent(str(page)))         # the same change, seen by the poll
+    heard.note(FileModifiedEvent(str(page)))
+    page.write_text("two, unheard", encoding="utf-8")
+    assert heard.news(FileModifiedEvent(str(page)))             # at once after: still news
+    assert heard.news(FileModifiedEvent(str(tmp_path / "b.md")))  # never reported: news
+    page.unlink()
+    heard.note(FileDeletedEvent(str(page)))
+    assert not heard.news(FileDeletedEvent(str(page)))

@@ -56,27 +56,38 @@ def _paths(event: FileSystemEvent) -> tuple[str, ...]:
     return (os.fsdecode(event.src_path), dest) if dest else (os.fsdecode(event.src_path),)
 
 
-class _Heard:
-    """The files the native observer reported lately, so that the backstop's poll, which sees the
-    same change up to its interval later, does not rebuild (and reload the browser) a second time."""
+def _state(path: str) -> tuple[int, int, int] | None:
+    """What a poll compares of a file (inode, size, modification time); None when it is gone."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
 
-    def __init__(self, horizon: float) -> None:
-        self.horizon = horizon
-        self._at: dict[str, float] = {}
+
+class _Heard:
+    """What each file was when the native observer last reported it, so that the backstop's
+    poll, which sees the same change up to its interval later, does not rebuild (and reload the
+    browser) a second time, while a later change the native observer missed still counts."""
+
+    def __init__(self) -> None:
+        self._state: dict[str, tuple[int, int, int] | None] = {}
         self._lock = threading.Lock()
 
     def note(self, event: FileSystemEvent) -> None:
-        now = time.monotonic()
         with self._lock:
             for path in _paths(event):
-                self._at[path] = now
+                self._state[path] = _state(path)
 
     def news(self, event: FileSystemEvent) -> bool:
-        """Whether the backstop's `event` is about a change the native observer did not report."""
-        now = time.monotonic()
+        """Whether the backstop's `event` is about a change the native observer did not report:
+        a file it never reported, or one that is not as it was when last reported."""
         with self._lock:
-            self._at = {p: t for p, t in self._at.items() if now - t <= self.horizon}
-            return any(p not in self._at for p in _paths(event))
+            fresh = False
+            for path in _paths(event):
+                if path not in self._state or self._state.pop(path) != _state(path):
+                    fresh = True
+            return fresh
 
 
 class _Native(FileSystemEventHandler):
@@ -121,7 +132,7 @@ class EventWatcher:
         interval = BACKSTOP_SECONDS if backstop is None else backstop
         self.native: BaseObserver | None = Observer()
         self.polling: BaseObserver = PollingObserver(timeout=interval)
-        self._heard = _Heard(2 * interval + 1.0)
+        self._heard = _Heard()
         self._scheduled: dict[int, tuple[FileSystemEventHandler, str, bool]] = {}
         self._watches: dict[int, list[tuple[BaseObserver, Any]]] = {}
         self._next = 0
