@@ -48,7 +48,7 @@ def test_code_version_follows_the_prose_code_and_the_libraries(monkeypatch: pyte
     libraries that shape an analysis."""
     assert "loading/prose.py" in ANALYSIS_MODULES
     versions = library_versions()
-    for name in ("datasketch", "snowballstemmer", "numpy", "markdown", "pymdown-extensions"):
+    for name in ("datasketch", "snowballstemmer", "PyStemmer", "numpy", "markdown", "pymdown-extensions"):
         assert f"{name}=={metadata.version(name)}" in versions.split(";")
     before = code_version()
     code_version.cache_clear()

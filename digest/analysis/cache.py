@@ -46,7 +46,8 @@ ANALYSIS_MODULES = ("analysis/text.py", "analysis/summarize.py", "analysis/analy
                     "loading/convert.py", "loading/plainblocks.py", "loading/sanitize.py")
 #: The distributions whose versions shape an analysis: the MinHash signatures, the stems,
 #: the scores' arithmetic, and the HTML the prose is read from.
-ANALYSIS_LIBRARIES = ("datasketch", "snowballstemmer", "numpy", "scipy", "markdown", "pymdown-extensions", "nh3")
+ANALYSIS_LIBRARIES = ("datasketch", "snowballstemmer", "PyStemmer", "numpy", "scipy", "markdown",
+                      "pymdown-extensions", "nh3")
 
 
 def library_versions() -> str:
