@@ -64,3 +64,25 @@ def test_small_inputs_run_serially() -> None:
     pool = choose_executor(10_000, workers=2)
     assert isinstance(pool, PoolExecutor) and pool.workers == 2
     pool.close()
+
+
+def _blas_threads(_: object = None) -> int:
+    """The most threads any of this process's BLAS libraries may use."""
+    from threadpoolctl import threadpool_info
+
+    import numpy  # noqa: F401  (loads OpenBLAS, if not yet)
+    return max((pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"), default=1)
+
+
+def test_the_analysis_runs_with_one_blas_thread_in_the_pool_and_in_process() -> None:
+    """A worker per core, each with a BLAS thread per core, made the pool no faster than one
+    process: the workers and the serial jobs hold BLAS to one thread (the caller's own limit is
+    given back once the serial jobs are done)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=2):
+        before = _blas_threads()
+        with PoolExecutor(workers=2, chunksize=1) as pool:
+            assert list(pool.map(_blas_threads, range(4))) == [1, 1, 1, 1]
+        assert list(SerialExecutor().map(_blas_threads, range(3))) == [1, 1, 1]
+        assert _blas_threads() == before
