@@ -227,6 +227,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             self._pipeline.close()
         pipeline = self._pipeline = self.pipeline(config)
         memo = pipeline.cache.pairs.load() if pipeline.cache else None
+        if self._stories is None and self._live is None and pipeline.cache:    # the last build's
+            self._stories = pipeline.cache.stories.load(self.options().stories)
+            if self._stories is not None:
+                log.debug("digest: story grouping resumed from the last build's %d articles",
+                          len(self._stories.items))
         self._stories = self._stories or StoryIndex(self.options().stories, keep_read=self._live is not None)
         analyser = self._live.analyser(pipeline) if self._live is not None else pipeline
         try:
@@ -237,6 +242,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             raise PluginError(str(exc)) from None
         if pipeline.cache and memo is not None:
             pipeline.cache.pairs.keep(memo)
+        if pipeline.cache and not self._serving:       # a one-off build's next starts from it
+            pipeline.cache.stories.keep(self._stories)
         self.start_search(config, made)
         self.take(made)
         # The articles and topics.yml are the digest's sources, not pages: every other file stays.

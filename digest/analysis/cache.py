@@ -296,13 +296,16 @@ class AnalysisCache(_Store):
         super().__init__(directory)
         self.version = version or code_version()
         self.pairs = PairStore(self.directory, self.version)
+        from .storycache import StoryStore     # it builds on _Store: imported once this module is
+        self.stories = StoryStore(self.directory)
 
     def prune(self) -> int:
-        return super().prune() + self.pairs.prune()
+        return super().prune() + self.pairs.prune() + self.stories.prune()
 
     def close(self) -> None:
         super().close()
         self.pairs.close()
+        self.stories.close()
 
     def key(self, title: str, body: str, summary_sentences: int, markdown: str) -> str:
         """The entry's name: everything the analysis depends on, hashed (`markdown`: the

@@ -1,0 +1,124 @@
+"""A one-off build's story index, kept as data in the cache, gives the next build a cold
+build's clustering, bit for bit; anything malformed is a cold start."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from digest.analysis.stories import StoryOptions, cluster, story_item
+from digest.analysis.storycache import StoryStore
+from digest.analysis.storystate import StoredItem, restore, state
+from digest.analysis.text import split_sentences
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import corpus
+
+ITEMS = [story_item(a.stem, a.published, a.title, split_sentences(a.body.replace("#", "")))
+         for a in corpus.generate(240, seed=11)]
+
+
+def _kept(items: list) -> object:
+    """The index of `items` as the cache holds it: through JSON and back."""
+    return json.loads(json.dumps(state(cluster(items))))
+
+
+def _changes() -> dict[str, list]:
+    ordered = sorted(ITEMS, key=lambda i: i.key)
+    middle = ordered[120]
+    return {
+        "unchanged": list(ITEMS),
+        "edited in the middle": [replace(i, lede=i.lede + " Officials gave no further detail.")
+                                 if i is middle else i for i in ITEMS],
+        "an older article added": [*ITEMS, replace(middle, slug="added-later", title=middle.title + " again")],
+        "a newer article added": [*ITEMS, replace(ordered[-1], slug="newest",
+                                                  published=ordered[-1].published + timedelta(hours=2))],
+        "an article deleted": [i for i in ITEMS if i is not middle],
+    }
+
+
+@pytest.mark.parametrize("change", list(_changes()))
+def test_a_restored_index_clusters_the_changed_corpus_as_a_cold_build(change: str) -> None:
+    after = _changes()[change]
+    warm = restore(_kept(ITEMS), StoryOptions())
+    assert warm is not None and all(isinstance(i, StoredItem) for i in warm.items)
+    resumed = cluster(after, warm=warm)
+    cold = cluster(after)
+    assert resumed.assignment() == cold.assignment()
+    assert state(resumed) == state(cold)            # vectors, names, stories' members: every bit
+    assert {g.id: (g.total, g.norm2) for g in resumed._groups.values()} == \
+        {g.id: (g.total, g.norm2) for g in cold._groups.values()}
+
+
+def test_an_unchanged_corpus_keeps_every_decision_without_placing_an_article_again() -> None:
+    warm = restore(_kept(ITEMS), StoryOptions())
+    assert warm is not None
+    before = list(warm.items)
+    cluster(ITEMS, warm=warm)
+    assert warm.items == before and all(a is b for a, b in zip(warm.items, before))    # none placed again
+
+
+def test_malformed_or_foreign_data_is_a_cold_start() -> None:
+    good = _kept(ITEMS[:40])
+    assert restore(good, StoryOptions()) is not None
+    assert restore(good, StoryOptions(link=0.2)) is None            # other options
+    broken = []
+    for field, value in [("items", good["items"][:-1]), ("groups", [len(good["ids"])] * len(good["groups"])),
+                         ("weights", [[str(w) for w in ws] for ws in good["weights"]]),
+                         ("items", good["items"][::-1]), ("pinned", ["no-such-story"]), ("names", None)]:
+        broken.append({**good, field: value})
+    broken += [None, [], "x", {**good, "terms": [t + ["extra"] for t in good["terms"]]}]
+    assert [restore(b, StoryOptions()) for b in broken] == [None] * len(broken)
+
+
+def test_the_store_gives_back_what_it_kept_and_nothing_for_other_options(tmp_path: Path) -> None:
+    store = StoryStore(tmp_path)
+    assert store.load(StoryOptions()) is None
+    store.keep(cluster(ITEMS))
+    store.close()
+    again = StoryStore(tmp_path)
+    loaded = again.load(StoryOptions())
+    assert loaded is not None and state(loaded) == state(cluster(ITEMS))
+    assert again.load(StoryOptions(window_days=2.0)) is None
+    again.close()
+
+
+def test_a_build_after_an_edit_and_an_addition_equals_a_clean_build(tmp_path: Path,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    """The demo built once, then an article edited and another added: the second build resumes
+    the story grouping from the cache, and its pages are a clean build's, byte for byte."""
+    import logging
+    import shutil
+
+    from conftest import REPO, Project
+
+    def copy(root: Path) -> Project:
+        project = Project(root)
+        shutil.rmtree(project.content)
+        shutil.copytree(REPO / "content", project.content)
+        return project
+
+    warm = copy(tmp_path / "warm")
+    warm.build()
+    assert (tmp_path / "warm" / ".cache" / "digest" / "stories.sqlite").is_file()
+    cleric = warm.content / "articles" / "2020-01-26-shia-cleric-withdraws-protest-support.md"
+    cleric.write_text(cleric.read_text(encoding="utf-8") + "\nThe cleric's office gave no reason.\n",
+                      encoding="utf-8")
+    shutil.copy(warm.content / "articles" / "2020-01-27-iraq-crackdown-deaths-rise.md",
+                warm.content / "articles" / "2020-01-25-crackdown-copy.md")
+    with caplog.at_level(logging.DEBUG, logger="mkdocs.plugins.digest"):
+        warm.build()
+    assert "story grouping resumed from the last build's 10 articles" in caplog.text
+    clean = copy(tmp_path / "clean")
+    for name in ("2020-01-26-shia-cleric-withdraws-protest-support.md", "2020-01-25-crackdown-copy.md"):
+        shutil.copy(warm.content / "articles" / name, clean.content / "articles" / name)
+    clean.build()
+    pages = sorted(p.relative_to(warm.site) for p in warm.site.rglob("*.html"))
+    assert pages == sorted(p.relative_to(clean.site) for p in clean.site.rglob("*.html"))
+    assert "stories/2020-01-26-rockets-hit-us-embassy-baghdad/index.html" in map(str, pages)
+    assert [p for p in pages if (warm.site / p).read_bytes() != (clean.site / p).read_bytes()] == []
