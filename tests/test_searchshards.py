@@ -15,7 +15,7 @@ from test_searchindex import served
 
 from digest.pages.pagefindservice import Record
 from digest.pages import searchshards
-from digest.pages.searchshards import (AUTO_ABOVE, AUTO_SIZE, BUNDLES_SCRIPT, ShardCache, shard, shard_key, shard_size,
+from digest.pages.searchshards import (AUTO_ABOVE, AUTO_SIZE, BUNDLES_SCRIPT, ShardCache, cuts_after, shard, shard_key, shard_size,
                                        write_shards)
 
 
@@ -34,19 +34,46 @@ def _bundles(site: Path) -> list[str]:
     return json.loads(text.split("window.ndSearchBundles = ", 1)[1].rstrip().rstrip(";"))
 
 
-def test_hub_first_then_articles_oldest_first_in_fixed_shards() -> None:
+def test_hub_first_then_articles_oldest_first_cut_where_their_addresses_say() -> None:
     parts = shard(_records(7), 3)
     assert [r.url for r in parts[0]] == ["/", "/topics/t/"]
-    assert [[r.url[-4:-1] for r in p] for p in parts[1:]] == [["006", "005", "004"], ["003", "002", "001"], ["000"]]
+    oldest_first = [r.url[-4:-1] for p in parts[1:] for r in p]
+    assert oldest_first == ["006", "005", "004", "003", "002", "001", "000"]
+    for part in parts[1:-1]:                 # each ends full or where its last address allows a cut
+        assert len(part) == 3 or cuts_after(part[-1].url, 3)
+    assert all(1 <= len(p) <= 3 for p in parts[1:])
     assert shard(_records(7), 0) == [_records(7)]
+
+
+def _older(i: int) -> Record:
+    return Record(f"/articles/older{i}/", "An older one.", {"title": "Older"}, published=1_000_000.0 - 150.5 - i)
+
+
+@pytest.mark.parametrize("change", ["an older article added", "an article removed", "an article re-dated"])
+def test_a_change_anywhere_moves_no_cut_beyond_the_next_shard(change: str) -> None:
+    """Cuts follow the addresses, not a count: an article added, removed or re-dated in the
+    middle changes its own shard (and the next, if its own was full), never every later one."""
+    records = _records(400)
+    if change == "an older article added":
+        changed = records + [_older(0)]
+    elif change == "an article removed":
+        changed = [r for r in records if r.url != "/articles/a150/"]
+    else:
+        changed = [Record(r.url, r.content, r.meta, r.filters, published=1_000_000.0 - 390.5)
+                   if r.url == "/articles/a150/" else r for r in records]
+    before = {tuple(r.url for r in p) for p in shard(records, 40)[1:]}
+    after = [tuple(r.url for r in p) for p in shard(changed, 40)[1:]]
+    assert len(before) >= 8 and all(len(p) <= 40 for p in after)
+    assert len([p for p in after if p not in before]) <= (2 if change != "an article re-dated" else 4)
 
 
 def test_shards_hold_every_record_once_and_are_listed_for_the_search_box(tmp_path: Path) -> None:
     written = write_shards(tmp_path / "pagefind", _records(7), 3)
-    assert (written.records, written.indexed, written.reused) == (9, 4, 0)
+    parts = len(shard(_records(7), 3)) - 1
+    assert (written.records, written.indexed, written.reused) == (9, parts + 1, 0) and parts >= 3
     assert sorted(pagefind_pages(tmp_path)) == sorted(r.url for r in _records(7))
     names = _bundles(tmp_path)
-    assert len(names) == 3 and all((tmp_path / "pagefind" / n / "pagefind-entry.json").is_file() for n in names)
+    assert len(names) == parts and all((tmp_path / "pagefind" / n / "pagefind-entry.json").is_file() for n in names)
     hub = json.loads((tmp_path / "pagefind" / "pagefind-entry.json").read_text())
     assert hub["languages"]["en"]["page_count"] == 2
     assert not list((tmp_path / "pagefind" / "parts").glob("*/*.js"))     # scripts come from the hub
@@ -72,14 +99,15 @@ def _three_articles(project: Project) -> None:
 
 def test_a_build_with_the_default_options_shards_a_large_site(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     """The plugin leaves the size to searchshards when search_shard_size is unset (here the
-    threshold is lowered to 2 articles, shards of 2): the three articles go into two shards
-    that digest-bundles.js lists, every record once; `search_shard_size: 0` keeps one bundle."""
+    threshold is lowered to 2 articles, shards of at most 2): the three articles go into two or
+    three shards that digest-bundles.js lists, every record once; `search_shard_size: 0` keeps one bundle."""
     monkeypatch.setattr(searchshards, "AUTO_ABOVE", 2)
     monkeypatch.setattr(searchshards, "AUTO_SIZE", 2)
     _three_articles(project)
     project.build()
     names = _bundles(project.site)
-    assert len(names) == 2 and all((project.site / "pagefind" / n / "pagefind-entry.json").is_file() for n in names)
+    assert 2 <= len(names) <= 3
+    assert all((project.site / "pagefind" / n / "pagefind-entry.json").is_file() for n in names)
     pages = pagefind_pages(project.site)
     assert {f"/articles/a{i}/" for i in range(3)} <= set(pages)
     cfg = project.root / "mkdocs.yml"
@@ -94,9 +122,10 @@ def test_a_new_article_reindexes_only_the_hub_and_the_last_shard(tmp_path: Path)
     first = _bundles(tmp_path / "site")
     newer = _records(7) + [Record("/articles/new/", "A new one.", {"title": "New"}, published=2_000_000.0)]
     written = write_shards(tmp_path / "site" / "pagefind", newer, 3, cache=cache)
-    assert (written.indexed, written.reused) == (2, 2)
-    assert _bundles(tmp_path / "site")[:2] == first[:2] and _bundles(tmp_path / "site")[2] != first[2]
-    assert len(list((tmp_path / "cache").iterdir())) == 3       # the replaced shard's entry is dropped
+    kept = len(first) - 1
+    assert (written.indexed, written.reused) == (2, kept) and kept >= 2
+    assert _bundles(tmp_path / "site")[:kept] == first[:kept] and _bundles(tmp_path / "site")[kept] != first[kept]
+    assert len(list((tmp_path / "cache").iterdir())) == len(first)      # the replaced shard's entry is dropped
     assert "/articles/new/" in pagefind_pages(tmp_path / "site")
 
 

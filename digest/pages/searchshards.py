@@ -4,9 +4,13 @@ One pagefind process holds every record it indexes until it hands the bundle bac
 200 MB per 1,000 full-text articles (benchmarks/search_index_cost.py), 2 GB at 10,000.
 Here the records are split: a hub (home, topics, stories: every record without a
 publication time) becomes the main bundle in `site/pagefind/`, and the articles, oldest
-first, are cut into shards of `size` records, each indexed by its own short-lived process
-in turn into a sub-bundle `site/pagefind/parts/<key>/`. So one process holds at most
-`size` records. `digest-bundles.js` in the main bundle lists the sub-bundles, and the
+first, are cut into shards of at most `size` records, each indexed by its own short-lived
+process in turn into a sub-bundle `site/pagefind/parts/<key>/`. So one process holds at
+most `size` records. Where a shard ends is decided by the articles' addresses, not by a
+count (content-defined cuts, as in rsync or restic: after an article whose address hashes
+to one of 2 values in `size`, once the shard holds a quarter of `size`), so an article
+added, removed or re-dated anywhere changes the shard it is in (and, where that shard was
+full, the next) instead of moving every later cut. `digest-bundles.js` in the main bundle lists the sub-bundles, and the
 search box merges them into its one instance with Pagefind's `mergeIndex`
 (assets/digest-search.js): one result list, one set of filters.
 
@@ -38,7 +42,7 @@ from .pagefindservice import (Record, SearchIndexError, _Service, check_bundle, 
                               index_files, staging, swap, write_files)
 
 __all__ = ["AUTO_ABOVE", "AUTO_SIZE", "BUNDLES_SCRIPT", "IndexJob", "SearchIndexError", "ShardCache", "Written",
-           "shard", "shard_key", "shard_size", "write_shards"]
+           "cuts_after", "shard", "shard_key", "shard_size", "write_shards"]
 
 FORMAT = 1                        # of the cache entries; a change here discards all of them
 BUNDLES_SCRIPT = "digest-bundles.js"
@@ -70,14 +74,30 @@ def shard_size(size: int | None, records: Sequence[Record]) -> int:
     return AUTO_SIZE if sum(r.published is not None for r in records) > AUTO_ABOVE else 0
 
 
+def cuts_after(url: str, size: int) -> bool:
+    """Whether a shard may end after the article at `url`: about 2 addresses in `size` do, the
+    same ones in every build (a hash of the address, not Python's per-process one)."""
+    value = int.from_bytes(hashlib.blake2b(url.encode("utf-8"), digest_size=8).digest(), "big")
+    return value % size < 2
+
+
 def shard(records: Sequence[Record], size: int) -> list[list[Record]]:
     """The hub (records without `published`, in their order), then the articles oldest
-    first (ties by address) in shards of `size`; `size` 0: everything in the hub."""
+    first (ties by address) in shards of at most `size`, each ending where `cuts_after`
+    says (once it holds a quarter of `size`) or when full; `size` 0: everything in the hub."""
     if size <= 0:
         return [list(records)]
     hub = [r for r in records if r.published is None]
     articles = sorted((r for r in records if r.published is not None), key=lambda r: (r.published, r.url))
-    return [hub, *(articles[i:i + size] for i in range(0, len(articles), size))]
+    least = max(1, size // 4)
+    parts: list[list[Record]] = []
+    current: list[Record] = []
+    for record in articles:
+        current.append(record)
+        if len(current) >= size or (len(current) >= least and cuts_after(record.url, size)):
+            parts.append(current)
+            current = []
+    return [hub, *parts, *([current] if current else [])]
 
 
 def binary_digest(binary: Path) -> str:
