@@ -122,3 +122,17 @@ def test_a_build_after_an_edit_and_an_addition_equals_a_clean_build(tmp_path: Pa
     assert pages == sorted(p.relative_to(clean.site) for p in clean.site.rglob("*.html"))
     assert "stories/2020-01-26-rockets-hit-us-embassy-baghdad/index.html" in map(str, pages)
     assert [p for p in pages if (warm.site / p).read_bytes() != (clean.site / p).read_bytes()] == []
+
+
+def test_an_unchanged_grouping_is_not_written_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = StoryStore(tmp_path)
+    store.keep(cluster(ITEMS))
+    writes: list[str] = []
+    monkeypatch.setattr(StoryStore, "_write", lambda self, key, data: writes.append(key))
+    index = store.load(StoryOptions())
+    assert index is not None
+    store.keep(cluster(ITEMS, warm=index))
+    assert writes == []                                  # every article the stored one
+    store.keep(cluster(ITEMS[:-1], warm=index))
+    assert len(writes) == 1                              # one fewer: written
+    store.close()

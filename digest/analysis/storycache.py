@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .cache import _Store, digest_key
 from .stories import StoryIndex, StoryOptions
-from .storystate import restore, state
+from .storystate import StoredItem, restore, state
 
 __all__ = ["CLUSTERING_MODULES", "StoryStore", "clustering_version"]
 
@@ -38,6 +38,10 @@ class StoryStore(_Store):
 
     file_name = "stories.sqlite"
 
+    def __init__(self, directory: Path) -> None:
+        super().__init__(directory)
+        self._restored: tuple[StoryIndex, int] | None = None     # what load gave, and its size
+
     def load(self, options: StoryOptions) -> StoryIndex | None:
         """The stored index for these options, or None (none stored, damaged, other options)."""
         raw = self._read(self._key())
@@ -47,9 +51,17 @@ class StoryStore(_Store):
             data = json.loads(raw)
         except ValueError:
             return None
-        return restore(data, options)
+        index = restore(data, options)
+        self._restored = (index, len(index.items)) if index is not None else None
+        return index
 
     def keep(self, index: StoryIndex) -> None:
+        """Store the index, unless it is the one `load` gave and no article was placed since
+        (every article still the stored one): then the entry is already what it would write."""
+        restored = self._restored
+        if (restored is not None and restored[0] is index and len(index.items) == restored[1]
+                and all(isinstance(item, StoredItem) for item in index.items)):
+            return
         self._write(self._key(), json.dumps(state(index), separators=(",", ":"), ensure_ascii=False))
 
     def _key(self) -> str:
