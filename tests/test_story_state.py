@@ -13,7 +13,7 @@ import pytest
 
 from digest.analysis.stories import StoryOptions, cluster, story_item
 from digest.analysis.storycache import StoryStore
-from digest.analysis.storystate import StoredItem, restore, state
+from digest.analysis.storystate import StoredItem, header, restore, rows
 from digest.analysis.text import split_sentences
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -23,9 +23,19 @@ ITEMS = [story_item(a.stem, a.published, a.title, split_sentences(a.body.replace
          for a in corpus.generate(240, seed=11)]
 
 
-def _kept(items: list) -> object:
+def state(index: object) -> tuple[dict, list]:
+    """An index as the cache holds it: its header and every row."""
+    return header(index), list(rows(index))  # type: ignore[arg-type]
+
+
+def _kept(items: list) -> tuple[dict, list]:
     """The index of `items` as the cache holds it: through JSON and back."""
     return json.loads(json.dumps(state(cluster(items))))
+
+
+def _restore(kept: object, options: StoryOptions = StoryOptions()) -> object:
+    head, stored = kept  # type: ignore[misc]
+    return restore(head, stored, options)
 
 
 def _changes() -> dict[str, list]:
@@ -45,7 +55,7 @@ def _changes() -> dict[str, list]:
 @pytest.mark.parametrize("change", list(_changes()))
 def test_a_restored_index_clusters_the_changed_corpus_as_a_cold_build(change: str) -> None:
     after = _changes()[change]
-    warm = restore(_kept(ITEMS), StoryOptions())
+    warm = _restore(_kept(ITEMS))
     assert warm is not None and all(isinstance(i, StoredItem) for i in warm.items)
     resumed = cluster(after, warm=warm)
     cold = cluster(after)
@@ -56,7 +66,7 @@ def test_a_restored_index_clusters_the_changed_corpus_as_a_cold_build(change: st
 
 
 def test_an_unchanged_corpus_keeps_every_decision_without_placing_an_article_again() -> None:
-    warm = restore(_kept(ITEMS), StoryOptions())
+    warm = _restore(_kept(ITEMS))
     assert warm is not None
     before = list(warm.items)
     cluster(ITEMS, warm=warm)
@@ -64,16 +74,19 @@ def test_an_unchanged_corpus_keeps_every_decision_without_placing_an_article_aga
 
 
 def test_malformed_or_foreign_data_is_a_cold_start() -> None:
-    good = _kept(ITEMS[:40])
-    assert restore(good, StoryOptions()) is not None
-    assert restore(good, StoryOptions(link=0.2)) is None            # other options
-    broken = []
-    for field, value in [("items", good["items"][:-1]), ("groups", [len(good["ids"])] * len(good["groups"])),
-                         ("weights", [[str(w) for w in ws] for ws in good["weights"]]),
-                         ("items", good["items"][::-1]), ("pinned", ["no-such-story"]), ("names", None)]:
-        broken.append({**good, field: value})
-    broken += [None, [], "x", {**good, "terms": [t + ["extra"] for t in good["terms"]]}]
-    assert [restore(b, StoryOptions()) for b in broken] == [None] * len(broken)
+    head, good = _kept(ITEMS[:40])
+    assert _restore((head, good)) is not None
+    assert _restore((head, good), StoryOptions(link=0.2)) is None            # other options
+
+    def row(n: int, field: int, value: object) -> list:
+        return [[*r[:field], value, *r[field + 1:]] if i == n else r for i, r in enumerate(good)]
+
+    broken = [(head, good[:-1]), (head, [*good, good[-1]]), (head, good[::-1]), (head, [*good[:5], None]),
+              ({**head, "pinned": ["no-such-story"]}, good), ({**head, "ids": head["ids"][:-1]}, good),
+              ({**head, "articles": "40"}, good), (None, good), ([], good), ("x", good),
+              (head, row(3, 6, len(head["ids"]))), (head, row(3, 4, [str(w) for w in good[3][4]])),
+              (head, row(3, 3, good[3][3] + ["extra"])), (head, row(3, 5, None)), (head, row(3, 1, "today"))]
+    assert [_restore(b) for b in broken] == [None] * len(broken)
 
 
 def test_the_store_gives_back_what_it_kept_and_nothing_for_other_options(tmp_path: Path) -> None:
@@ -134,5 +147,41 @@ def test_an_unchanged_grouping_is_not_written_again(tmp_path: Path, monkeypatch:
     store.keep(cluster(ITEMS, warm=index))
     assert writes == []                                  # every article the stored one
     store.keep(cluster(ITEMS[:-1], warm=index))
-    assert len(writes) == 1                              # one fewer: written
+    assert len(writes) == len(ITEMS)                     # one fewer: its rows and the header written
     store.close()
+
+
+def test_a_write_cut_short_leaves_the_last_index_and_the_next_write_prunes_the_old_rows(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    import digest.analysis.storycache as storycache
+
+    first = cluster(ITEMS)
+    store = StoryStore(tmp_path)
+    store.keep(first)
+    store.close()
+
+    def cut(index: object):                                  # the build killed after 50 rows
+        for n, row in enumerate(rows(index)):  # type: ignore[arg-type]
+            if n == 50:
+                raise KeyboardInterrupt
+            yield row
+
+    monkeypatch.setattr(storycache, "rows", cut)
+    store = StoryStore(tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        store.keep(cluster(ITEMS[:-1]))
+    store.close()
+    monkeypatch.undo()
+    store = StoryStore(tmp_path)
+    loaded = store.load(StoryOptions())
+    assert loaded is not None and state(loaded) == state(first)
+    store.keep(cluster(ITEMS[:-1], warm=loaded))
+    store.prune()
+    store.close()
+    count = sqlite3.connect(tmp_path / StoryStore.file_name).execute("SELECT COUNT(*) FROM entries").fetchone()
+    assert count == (len(ITEMS),)                            # this write's rows and header, no others
+    again = StoryStore(tmp_path)
+    assert state(again.load(StoryOptions())) == state(cluster(ITEMS[:-1]))
+    again.close()

@@ -4,8 +4,8 @@ A warm build used to group every article again (4.9 s of 5,000 generated article
 `cluster` can take the last build's `StoryIndex` and place only the articles from the first
 one that changed (stories.py). Kept between processes, the index is written as data, never
 as pickled objects (a cache folder is not trusted to run code): each article's key, a
-fingerprint of what the clustering reads of it, its vector, its names and its story. Reading
-it back rebuilds the rest (document frequencies, postings, the stories' sums) in article
+fingerprint of what the clustering reads of it, its vector, its names and its story, one
+row per article (`rows`), after a `header` of what the whole index shares. Reading it back rebuilds the rest (document frequencies, postings, the stories' sums) in article
 order, exactly as the cold build summed them, so the result is a cold build's, bit for bit
 (tests/test_story_state.py). The articles come back as `StoredItem`s, equal to an article
 whose fingerprint matches: `cluster` keeps every article up to the first that differs.
@@ -17,12 +17,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .stories import StoryIndex, StoryItem, StoryOptions
 from .storygroup import Group
 
-__all__ = ["StoredItem", "fingerprint", "restore", "state"]
+__all__ = ["StoredItem", "fingerprint", "header", "restore", "rows"]
 
 
 def fingerprint(item: StoryItem | StoredItem) -> str:
@@ -47,61 +48,67 @@ class StoredItem:
     __hash__ = None  # type: ignore[assignment]
 
 
-def state(index: StoryIndex) -> dict[str, Any]:
-    """The index as JSON-ready data (a cold build's index, without a live preview's extras)."""
+def header(index: StoryIndex) -> dict[str, Any]:
+    """What the index holds beside its articles: the options, the story ids, the pinned ones
+    and the number of articles (a cold build's index, without a live preview's extras)."""
     ids: dict[str, int] = {}
-    groups = [ids.setdefault(g.id, len(ids)) for g in index._group_of]
-    return {
-        "options": asdict(index.options),
-        "items": [[item.slug, item.key[0], fingerprint(item)] for item in index.items],
-        "terms": [list(vec) for vec in index._vectors],
-        "weights": [list(vec.values()) for vec in index._vectors],
-        "names": [sorted(names) for names in index._names],
-        "groups": groups,
-        "ids": list(ids),
-        "pinned": sorted(g.id for g in index._groups.values() if g.pinned),
-    }
+    for group in index._group_of:
+        ids.setdefault(group.id, len(ids))
+    return {"options": asdict(index.options), "ids": list(ids), "articles": len(index.items),
+            "pinned": sorted(g.id for g in index._groups.values() if g.pinned)}
+
+
+def rows(index: StoryIndex) -> Iterator[list[Any]]:
+    """One JSON-ready row per article, in the index's order: slug, time, fingerprint, terms,
+    weights, names and the number of its story in the header's ids. One at a time, so that
+    keeping 10,000 articles never holds them all as data at once."""
+    ids: dict[str, int] = {}
+    for item, vec, names, group in zip(index.items, index._vectors, index._names, index._group_of):
+        yield [item.slug, item.key[0], fingerprint(item), list(vec), list(vec.values()), sorted(names),
+               ids.setdefault(group.id, len(ids))]
 
 
 def _strings(values: object) -> bool:
     return isinstance(values, list) and set(map(type, values)) <= {str}
 
 
-def _valid(data: object, options: StoryOptions) -> bool:
+def _valid_header(data: object, options: StoryOptions) -> bool:
     if not isinstance(data, dict) or data.get("options") != asdict(options):
         return False
-    items, terms, weights, names = data.get("items"), data.get("terms"), data.get("weights"), data.get("names")
-    groups, ids, pinned = data.get("groups"), data.get("ids"), data.get("pinned")
-    if not (isinstance(items, list) and isinstance(terms, list) and isinstance(weights, list)
-            and isinstance(names, list) and isinstance(groups, list) and isinstance(ids, list)
-            and isinstance(pinned, list) and _strings(ids) and _strings(pinned)):
-        return False
-    n = len(items)
-    if not (len(terms) == len(weights) == len(names) == len(groups) == n and len(set(ids)) == len(ids)
-            and set(pinned) <= set(ids) and set(map(type, groups)) <= {int}
-            and all(0 <= g < len(ids) for g in groups)):
-        return False
-    if not all(isinstance(i, list) and len(i) == 3 and type(i[0]) is str and type(i[1]) is float
-               and type(i[2]) is str for i in items):
-        return False
-    keys = [(i[1], i[0]) for i in items]
-    if any(a > b for a, b in zip(keys, keys[1:])):
-        return False
-    return all(_strings(t) and isinstance(w, list) and len(t) == len(w) == len(set(t))
-               and set(map(type, w)) <= {float} for t, w in zip(terms, weights)) and all(map(_strings, names))
+    ids, pinned, articles = data.get("ids"), data.get("pinned"), data.get("articles")
+    return (_strings(ids) and _strings(pinned) and type(articles) is int and articles >= 0
+            and len(set(ids)) == len(ids) and set(pinned) <= set(ids))  # type: ignore[arg-type]
 
 
-def restore(data: object, options: StoryOptions) -> StoryIndex | None:
-    """The index `state` gave, for these options; None if the data are not such a state."""
-    if not _valid(data, options):
+def _valid_row(row: object, stories: int) -> bool:
+    if not (isinstance(row, list) and len(row) == 7):
+        return False
+    slug, when, digest, terms, weights, names, group = row
+    return (type(slug) is str and type(when) is float and type(digest) is str and _strings(terms)
+            and isinstance(weights, list) and len(terms) == len(weights) == len(set(terms))
+            and set(map(type, weights)) <= {float} and _strings(names) and type(group) is int
+            and 0 <= group < stories)
+
+
+def restore(head: object, stored: Iterable[object], options: StoryOptions) -> StoryIndex | None:
+    """The index `header` and `rows` gave, for these options; None if they are not such an
+    index (a row malformed, missing or extra, or out of order)."""
+    if not _valid_header(head, options):
         return None
-    assert isinstance(data, dict)
+    assert isinstance(head, dict)
+    ids, pinned = head["ids"], set(head["pinned"])
     index = StoryIndex(options)
     made: dict[str, Group] = {}
-    pinned = set(data["pinned"])
-    for position, ((slug, when, digest), terms, weights, named, group_no) in enumerate(
-            zip(data["items"], data["terms"], data["weights"], data["names"], data["groups"])):
-        sid = data["ids"][group_no]
+    last: tuple[float, str] | None = None
+    for position, row in enumerate(stored):
+        if position >= head["articles"] or not _valid_row(row, len(ids)):
+            return None
+        assert isinstance(row, list)
+        slug, when, digest, terms, weights, named, group_no = row
+        if last is not None and last > (when, slug):
+            return None
+        last = (when, slug)
+        sid = ids[group_no]
         group = made.get(sid)
         if group is None:
             group = made[sid] = index._groups[sid] = Group(sid, sid in pinned)
@@ -117,4 +124,6 @@ def restore(data: object, options: StoryOptions) -> StoryIndex | None:
         group.add(position, vec)
         for term in top:
             index._postings[term].append(position)
+    if len(index.items) != head["articles"] or set(made) != set(ids):
+        return None
     return index

@@ -10,9 +10,9 @@ most `size` records. Where a shard ends is decided by the articles' addresses, n
 count (content-defined cuts, as in rsync or restic: after an article whose address hashes
 to one of 2 values in `size`, once the shard holds a quarter of `size`), so an article
 added, removed or re-dated anywhere changes the shard it is in (and, where that shard was
-full, the next) instead of moving every later cut. `digest-bundles.js` in the main bundle lists the sub-bundles, and the
-search box merges them into its one instance with Pagefind's `mergeIndex`
-(assets/digest-search.js): one result list, one set of filters.
+full, the next) instead of moving every later cut. `digest-bundles.js` in the main bundle
+lists the sub-bundles, and the search box merges them into its one instance with Pagefind's
+`mergeIndex` (assets/digest-search.js): one result list, one set of filters.
 
 A shard's key is a hash of its records (every field, in order), the language and the
 pagefind binary itself. With a cache folder each indexed shard is kept there with a
@@ -20,8 +20,8 @@ manifest of its files' SHA-256; a later build whose shard has the same key copie
 from there instead of indexing it again (for the same records Pagefind writes the same
 pages; only the order inside its other chunks varies, from its hash maps:
 tests/test_searchshards.py compares a reused shard with a fresh one), after checking every
-file against the manifest: a missing, changed or extra file discards the entry and the shard is indexed
-afresh. Articles are sharded oldest first, so a new article changes only the last shard.
+file against the manifest: a missing, changed or extra file discards the entry and the shard
+is indexed afresh. Articles are sharded oldest first, so a new article changes only the last shard.
 `size` 0 puts every record in the main bundle (one process, as before sharding); None (the
 default) does so up to AUTO_ABOVE articles and cuts shards of AUTO_SIZE above that.
 """
