@@ -144,8 +144,21 @@ def ari(found: Sequence[object], truth: Sequence[object]) -> float:
     return 1.0 if top == expected else (index - expected) / (top - expected)
 
 
+def unplaceable(items: Sequence[StoryItem], options: StoryOptions) -> set[str]:
+    """The articles with too few distinct terms for the clustering to place (each is a story of
+    its own): in Multi-News these are pages the crawl caught instead of the article (the
+    Internet Archive's and Twitter's boilerplate, "Please try again later.")."""
+    return {item.slug for item in items if len(item.features_and_names()[0]) < options.min_terms}
+
+
+def _bcubed_figures(found: dict[str, str], truth: dict[str, int]) -> dict[str, float]:
+    p, r = bcubed(found, truth)
+    return {"bcubed_precision": round(p, 4), "bcubed_recall": round(r, 4), "bcubed_f1": round(_f1(p, r), 4)}
+
+
 def evaluate(items: list[StoryItem], truth: dict[str, int], options: StoryOptions | None = None,
              rounds: int = 0, seed: int = 0) -> dict:
+    options = options or StoryOptions()
     started = time.perf_counter()
     found = cluster(items, options).assignment()
     elapsed = time.perf_counter() - started
@@ -163,6 +176,17 @@ def evaluate(items: list[StoryItem], truth: dict[str, int], options: StoryOption
     }
     if rounds:
         result.update(bootstrap(found, truth, rounds, seed))
+    # The same figures over the articles the clustering can place, and the recall that a
+    # clustering perfect on those would score on all: what the rest costs whatever the method.
+    lost = unplaceable(items, options)
+    placeable = {k: v for k, v in truth.items() if k not in lost}
+    ideal = {k: (k if k in lost else f"true {v}") for k, v in truth.items()}
+    result["unplaceable"] = len(lost)
+    result["bcubed_recall_ceiling"] = round(bcubed(ideal, truth)[1], 4)
+    if placeable:
+        result["placeable"] = _bcubed_figures({k: found[k] for k in placeable}, placeable)
+        if rounds:
+            result["placeable"].update(bootstrap({k: found[k] for k in placeable}, placeable, rounds, seed))
     return result
 
 

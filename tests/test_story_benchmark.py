@@ -34,8 +34,24 @@ def test_the_benchmark_reads_titles_and_dates_and_writes_its_figures(tmp_path: P
          ["Brammel library opens", "Queues at Brammel's new library"],
          ["2021-03-02T09:00:00+00:00", "2021-03-02T12:00:00+00:00"]),
     ]
-    data = tmp_path / "clusters.csv"
+    result = _run(tmp_path, rows)
+    assert result["articles"] == 4 and result["clusters_true"] == 2
+    assert result["bcubed_precision"] == 1.0 and result["bcubed_recall"] == 1.0 and result["ari"] == 1.0
+    assert set(result) >= {"bcubed_f1", "ms_per_1000"}
+    assert result["unplaceable"] == 0 and result["placeable"]["bcubed_f1"] == 1.0
+    # A page the crawl caught instead of the article: too few terms to place, a story of its own.
+    rows[0][0].append("Please try again later.")
+    rows[0][1].append("")
+    rows[0][2].append("2021-03-01T12:00:00+00:00")
+    result = _run(tmp_path, rows)
+    assert result["unplaceable"] == 1 and result["articles"] == 5
+    assert result["bcubed_recall"] == result["bcubed_recall_ceiling"] == round(11 / 15, 4)
+    assert result["placeable"] == {"bcubed_precision": 1.0, "bcubed_recall": 1.0, "bcubed_f1": 1.0}
+
+
+def _run(tmp_path: Path, rows: list) -> dict:
     import csv
+    data = tmp_path / "clusters.csv"
     with data.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["documents", "summary", "titles", "dates"])
@@ -43,7 +59,4 @@ def test_the_benchmark_reads_titles_and_dates_and_writes_its_figures(tmp_path: P
             writer.writerow([repr(docs), "s", json.dumps(titles), json.dumps(dates)])
     out = tmp_path / "out.json"
     assert story_clusters.main(["--data", str(data), "--json", str(out)]) == 0
-    result = json.loads(out.read_text())
-    assert result["articles"] == 4 and result["clusters_true"] == 2
-    assert result["bcubed_precision"] == 1.0 and result["bcubed_recall"] == 1.0 and result["ari"] == 1.0
-    assert set(result) >= {"bcubed_f1", "ms_per_1000"}
+    return json.loads(out.read_text())
