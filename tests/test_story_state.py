@@ -185,3 +185,42 @@ def test_a_write_cut_short_leaves_the_last_index_and_the_next_write_prunes_the_o
     again = StoryStore(tmp_path)
     assert state(again.load(StoryOptions())) == state(cluster(ITEMS[:-1]))
     again.close()
+
+
+def test_a_one_off_build_stores_its_grouping_and_lets_it_go_before_laying_out_pages(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index (every article's vector, every story's sums) is not held while the pages are
+    laid out, the build's memory peak; serve keeps it for the next rebuild."""
+    import gc
+    import shutil
+    import weakref
+
+    from conftest import REPO, Project
+
+    from digest.pages.render import Renderer
+
+    kept: list[weakref.ref] = []
+    alive_at_render: list[bool] = []
+    keep, render = StoryStore.keep, Renderer.render
+
+    def keeping(self: StoryStore, index: object) -> None:
+        kept.append(weakref.ref(index))
+        keep(self, index)  # type: ignore[arg-type]
+
+    def rendering(self: Renderer, *args: object, **kwargs: object) -> object:
+        gc.collect()
+        alive_at_render.append(bool(kept) and kept[-1]() is not None)
+        return render(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(StoryStore, "keep", keeping)
+    monkeypatch.setattr(Renderer, "render", rendering)
+    project = Project(tmp_path)
+    shutil.rmtree(project.content)
+    shutil.copytree(REPO / "content", project.content)
+    project.build()
+    assert len(kept) == 1 and alive_at_render == [False]
+    assert "stories/2020-01-26-rockets-hit-us-embassy-baghdad/index.html" in \
+        [str(p.relative_to(project.site)) for p in project.site.rglob("*.html")]
+    again = StoryStore(tmp_path / ".cache" / "digest")
+    assert again.load(StoryOptions()) is not None
+    again.close()

@@ -234,16 +234,24 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                           len(self._stories.items))
         self._stories = self._stories or StoryIndex(self.options().stories, keep_read=self._live is not None)
         analyser = self._live.analyser(pipeline) if self._live is not None else pipeline
+
+        def grouped() -> None:
+            # A one-off build stores its story grouping for the next (which starts from it) and
+            # lets it go before the pages are laid out: every article's vector and every story's
+            # sums were a fifth of the build's peak memory.
+            if pipeline.cache and self._stories is not None:
+                pipeline.cache.stories.keep(self._stories)
+            self._stories = None
+
         try:
             made = generate(config, self.config, self.options(), self.messages, corpus, articles, analyser,
                             lambda: pipeline.converted, memo, self._stories,
-                            memo=self._live.memo if self._live is not None else None)
+                            memo=self._live.memo if self._live is not None else None,
+                            analysed=None if self._serving else grouped)
         except ExecutorError as exc:
             raise PluginError(str(exc)) from None
         if pipeline.cache and memo is not None:
             pipeline.cache.pairs.keep(memo)
-        if pipeline.cache and not self._serving:       # a one-off build's next starts from it
-            pipeline.cache.stories.keep(self._stories)
         self.start_search(config, made)
         self.take(made)
         # The articles and topics.yml are the digest's sources, not pages: every other file stays.

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
 from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from sys import intern
 from typing import Any
 
 from .stories import StoryIndex, StoryItem, StoryOptions
@@ -112,7 +113,7 @@ def restore(head: object, stored: Iterable[object], options: StoryOptions) -> St
         group = made.get(sid)
         if group is None:
             group = made[sid] = index._groups[sid] = Group(sid, sid in pinned)
-        vec = dict(zip(terms, weights))
+        vec = dict(zip(map(intern, terms), weights))     # as stories.py's vectors
         index.items.append(StoredItem(slug, (when, slug), digest))  # type: ignore[arg-type]
         index._when.append(when)
         index._margins.append(None)
