@@ -5,8 +5,9 @@ A warm build used to group every article again (4.9 s of 5,000 generated article
 one that changed (stories.py). Kept between processes, the index is written as data, never
 as pickled objects (a cache folder is not trusted to run code): each article's key, a
 fingerprint of what the clustering reads of it, its vector, its names and its story, one
-row per article (`rows`), after a `header` of what the whole index shares. Reading it back rebuilds the rest (document frequencies, postings, the stories' sums) in article
-order, exactly as the cold build summed them, so the result is a cold build's, bit for bit
+row per article (`rows`), after a `header` of what the whole index shares. Reading it back
+rebuilds the rest (document frequencies, postings, the stories' sums) in article order,
+exactly as the cold build summed them, so the result is a cold build's, bit for bit
 (tests/test_story_state.py). The articles come back as `StoredItem`s, equal to an article
 whose fingerprint matches: `cluster` keeps every article up to the first that differs.
 Anything malformed gives None (a cold start). Pure: no MkDocs and no file I/O.
