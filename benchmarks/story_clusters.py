@@ -162,15 +162,12 @@ def evaluate(items: list[StoryItem], truth: dict[str, int], options: StoryOption
     started = time.perf_counter()
     found = cluster(items, options).assignment()
     elapsed = time.perf_counter() - started
-    p, r = bcubed(found, truth)
     keys = sorted(found)
     result = {
         "articles": len(items),
         "clusters_true": len(set(truth.values())),
         "clusters_found": len(set(found.values())),
-        "bcubed_precision": round(p, 4),
-        "bcubed_recall": round(r, 4),
-        "bcubed_f1": round(_f1(p, r), 4),
+        **_bcubed_figures(found, truth),
         "ari": round(ari([found[k] for k in keys], [truth[k] for k in keys]), 4),
         "ms_per_1000": round(elapsed * 1000 * 1000 / max(len(items), 1), 1),
     }
@@ -184,9 +181,10 @@ def evaluate(items: list[StoryItem], truth: dict[str, int], options: StoryOption
     result["unplaceable"] = len(lost)
     result["bcubed_recall_ceiling"] = round(bcubed(ideal, truth)[1], 4)
     if placeable:
-        result["placeable"] = _bcubed_figures({k: found[k] for k in placeable}, placeable)
+        placed = {k: found[k] for k in placeable}
+        result["placeable"] = _bcubed_figures(placed, placeable)
         if rounds:
-            result["placeable"].update(bootstrap({k: found[k] for k in placeable}, placeable, rounds, seed))
+            result["placeable"].update(bootstrap(placed, placeable, rounds, seed))
     return result
 
 

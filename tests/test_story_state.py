@@ -8,6 +8,7 @@ import sys
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,6 +37,18 @@ def _kept(items: list) -> tuple[dict, list]:
 def _restore(kept: object, options: StoryOptions = StoryOptions()) -> object:
     head, stored = kept  # type: ignore[misc]
     return restore(head, stored, options)
+
+
+def _demo(root: Path) -> Any:
+    """A project at `root` holding a copy of the demo content (conftest's Project)."""
+    import shutil
+
+    from conftest import REPO, Project
+
+    project = Project(root)
+    shutil.rmtree(project.content)
+    shutil.copytree(REPO / "content", project.content)
+    return project
 
 
 def _changes() -> dict[str, list]:
@@ -108,15 +121,7 @@ def test_a_build_after_an_edit_and_an_addition_equals_a_clean_build(tmp_path: Pa
     import logging
     import shutil
 
-    from conftest import REPO, Project
-
-    def copy(root: Path) -> Project:
-        project = Project(root)
-        shutil.rmtree(project.content)
-        shutil.copytree(REPO / "content", project.content)
-        return project
-
-    warm = copy(tmp_path / "warm")
+    warm = _demo(tmp_path / "warm")
     warm.build()
     assert (tmp_path / "warm" / ".cache" / "digest" / "stories.sqlite").is_file()
     cleric = warm.content / "articles" / "2020-01-26-shia-cleric-withdraws-protest-support.md"
@@ -127,7 +132,7 @@ def test_a_build_after_an_edit_and_an_addition_equals_a_clean_build(tmp_path: Pa
     with caplog.at_level(logging.DEBUG, logger="mkdocs.plugins.digest"):
         warm.build()
     assert "story grouping resumed from the last build's 10 articles" in caplog.text
-    clean = copy(tmp_path / "clean")
+    clean = _demo(tmp_path / "clean")
     for name in ("2020-01-26-shia-cleric-withdraws-protest-support.md", "2020-01-25-crackdown-copy.md"):
         shutil.copy(warm.content / "articles" / name, clean.content / "articles" / name)
     clean.build()
@@ -190,12 +195,9 @@ def test_a_write_cut_short_leaves_the_last_index_and_the_next_write_prunes_the_o
 def test_a_one_off_build_stores_its_grouping_and_lets_it_go_before_laying_out_pages(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The index (every article's vector, every story's sums) is not held while the pages are
-    laid out, the build's memory peak; serve keeps it for the next rebuild."""
+    laid out, the build's memory peak."""
     import gc
-    import shutil
     import weakref
-
-    from conftest import REPO, Project
 
     from digest.pages.render import Renderer
 
@@ -214,9 +216,7 @@ def test_a_one_off_build_stores_its_grouping_and_lets_it_go_before_laying_out_pa
 
     monkeypatch.setattr(StoryStore, "keep", keeping)
     monkeypatch.setattr(Renderer, "render", rendering)
-    project = Project(tmp_path)
-    shutil.rmtree(project.content)
-    shutil.copytree(REPO / "content", project.content)
+    project = _demo(tmp_path)
     project.build()
     assert len(kept) == 1 and alive_at_render == [False]
     assert "stories/2020-01-26-rockets-hit-us-embassy-baghdad/index.html" in \
