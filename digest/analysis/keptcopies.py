@@ -25,13 +25,12 @@ from datetime import datetime
 import numpy as np
 
 from .duplicates import (
-    CANDIDATE_MARGIN,
     NUM_PERM,
     SHINGLE_WORDS,
     DuplicateGroup,
     Story,
-    _bands,
     _row_collisions,
+    candidate_scheme,
     hash_jaccard,
     pack,
 )
@@ -80,10 +79,8 @@ class KeptCopies:
 def _pairs_any(items: Sequence[Story], changed: list[int], threshold: float) -> bool:
     """Whether a changed row is a candidate of another row (as `candidate_pairs` finds them)
     whose shingle Jaccard reaches `threshold`."""
-    margin = CANDIDATE_MARGIN
-    bands, width = _bands(max(0.05, threshold - margin))
+    bands, width, least = candidate_scheme(threshold)
     values = np.frombuffer(b"".join(pack(s.minhash) for s in items), dtype=np.uint64).reshape(len(items), NUM_PERM)
-    least = (threshold - margin) * NUM_PERM
     for first, second in _row_collisions(values, bands, width, np.asarray(changed, dtype=np.int64)):
         keep = np.count_nonzero(values[first] == values[second], axis=1) >= least
         for i, j in zip(first[keep].tolist(), second[keep].tolist()):
