@@ -23,7 +23,7 @@ ARTICLES = list(corpus.generate(12, seed=7))
 
 def test_pool_and_serial_give_identical_analyses_and_html() -> None:
     settings = MarkdownSettings(("toc", "tables", "attr_list"), {"toc": {"permalink": True}})
-    jobs = [(a.title, a.body, 3, settings, True, True, None) for a in ARTICLES]
+    jobs = [(a.title, a.body.encode(), 3, settings, True, True, None) for a in ARTICLES]
     serial = list(SerialExecutor().map(_article_job, jobs))
     with PoolExecutor(workers=2, chunksize=2) as pool:
         parallel = list(pool.map(_article_job, jobs))
@@ -46,6 +46,22 @@ def test_bodies_are_collected_in_any_order_then_dropped(tmp_path: Path) -> None:
         assert pipeline.body(first.slug) == convert_body(first.body, settings)
         pipeline.close()
     assert pipeline.body(first.slug) is None and not pipeline.converted
+
+
+def test_sending_articles_to_the_pool_leaves_their_text_its_size(tmp_path: Path) -> None:
+    """Pickling a str beyond ASCII keeps a UTF-8 copy inside it; the articles (and the cached
+    bodies sent back for analysis) live all build long, so the jobs carry bytes instead."""
+    corpus.write_digest_corpus(tmp_path / "content", ARTICLES)
+    articles = load_corpus(tmp_path / "content").articles
+    assert any(not a.body.isascii() for a in articles)
+    before = [sys.getsizeof(a.body) for a in articles]
+    settings = MarkdownSettings(("toc",))
+    with PoolExecutor(workers=2, chunksize=2) as pool:
+        pipeline = Pipeline(3, executor=pool, markdown=settings)
+        pipeline(articles)
+        bodies = [pipeline.body(a.slug) for a in articles]
+    assert [sys.getsizeof(a.body) for a in articles] == before
+    assert all(body is not None and body.html == convert_body(a.body, settings).html for a, body in zip(articles, bodies))
 
 
 def test_pipeline_through_a_pool_matches_serial(tmp_path: Path) -> None:
