@@ -38,6 +38,7 @@ from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from operator import neg
 from sys import intern
@@ -162,8 +163,12 @@ class StoryIndex:
         and the names (who, where) are what tell them apart. Text without capitals (a
         lower-cased feed) shows no names, so only its strong links group it. `margins`: the
         decision's margins are recorded there (a live preview's, storymargins.py)."""
-        scored = sorted(((dot(vec, self._vectors[j]), -j) for j in candidates), reverse=True)
+        # Each candidate's shared terms, made once: for its score and for its rare terms (_specific).
+        vectors = self._vectors
+        common = {j: vec.keys() & vectors[j].keys() for j in candidates}
+        scored = sorted(((dot(vec, vectors[j], common[j]), -j) for j in candidates), reverse=True)
         seen = len(self.items) if before is None else before
+        rare = self._rare(vec, df, seen)
         if margins is not None:
             margins.candidates = tuple(candidates)
             margins.slack = score_slack(scored, self.options.link, self.options.named_link,
@@ -177,7 +182,7 @@ class StoryIndex:
             if score < self.options.named_link and not names & self._names[-minus]:
                 continue
             group = self._group_of[-minus]
-            if group.id in tried or not self._specific(vec, self._vectors[-minus], df, seen):
+            if group.id in tried or not self._specific(common[-minus], rare):
                 continue
             if chosen is not None and margins is not None:
                 # The next story that could win if the scores moved: half the gap to it is a margin.
@@ -207,22 +212,17 @@ class StoryIndex:
         partial = self._partial[key]
         return upto, partial.similarity(vec), partial.norm2
 
-    def _specific(self, a: Vector, b: Vector, df: Mapping[str, int], seen: int) -> bool:
-        """Whether two articles share enough rare terms to be about one event, not one beat:
-        a business desk's every rates story shares "economy", "rates" and "growth"."""
-        need = self.options.rare_shared
-        if need <= 0:
-            return True
+    def _rare(self, vec: Vector, df: Mapping[str, int], seen: int) -> frozenset[str]:
+        """The article's rare terms: those at most `rare` of the `seen` articles (or `rare_floor`) hold."""
         most = max(float(self.options.rare_floor), self.options.rare * seen)
-        if len(a) > len(b):
-            a, b = b, a
-        found = 0
-        for term in a:
-            if term in b and df[term] <= most:
-                found += 1
-                if found >= need:
-                    return True
-        return False
+        return frozenset(t for t in vec if df[t] <= most) if self.options.rare_shared > 0 else frozenset()
+
+    def _specific(self, shared: AbstractSet[str], rare: frozenset[str]) -> bool:
+        """Whether two articles (by the terms they share, and the `rare` ones of the first) share
+        enough rare terms to be about one event, not one beat: a business desk's every rates
+        story shares "economy", "rates" and "growth"."""
+        need = self.options.rare_shared
+        return need <= 0 or len(rare & shared) >= need
 
     def _features(self, item: StoryItem) -> tuple[Counter[str], frozenset[str]]:
         """The item's word counts (none when too few to place it) and names, kept if keep_read."""

@@ -4,6 +4,7 @@ their unit vectors, with the exact dot product every similarity uses. Pure."""
 from __future__ import annotations
 
 import math
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 __all__ = ["Group", "Vector", "dot"]
@@ -12,10 +13,11 @@ __all__ = ["Group", "Vector", "dot"]
 Vector = dict[str, float]
 
 
-def dot(a: Vector, b: Vector) -> float:
+def dot(a: Vector, b: Vector, shared: AbstractSet[str] | None = None) -> float:
     """The dot product over the shared terms only (a C-level key intersection: a tenth of the
-    terms), summed exactly (fsum), so that the set's order cannot change the last bit."""
-    return math.fsum([a[t] * b[t] for t in a.keys() & b.keys()])
+    terms; `shared`, that intersection if the caller made it), summed exactly (fsum), so that
+    the set's order cannot change the last bit."""
+    return math.fsum([a[t] * b[t] for t in (a.keys() & b.keys() if shared is None else shared)])
 
 
 @dataclass
