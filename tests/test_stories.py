@@ -402,3 +402,21 @@ def test_a_replay_follows_what_each_changed_decision_reaches() -> None:
         assert story_state(warm) == story_state(cluster(items, options)), step
         replayed.append(warm.replayed / (len(items) - at))
     assert min(replayed) < 0.5 < max(replayed)
+
+
+def test_a_one_article_story_shares_its_vector_and_a_second_member_never_changes_it() -> None:
+    """A story of one article keeps that article's vector as its sums (no copy: nearly every
+    story of an archive has one article); when a second report joins, the sums are copied,
+    so the first article's vector (read by every later comparison) stays its own."""
+    items = [story_item(slug, T0 + timedelta(hours=3 * i), title, split_sentences(body))
+             for i, (slug, _, title, body) in enumerate(FERRY)]
+    index = StoryIndex()
+    index.add(items[0])
+    group = index._group_of[0]
+    assert group.total is index._vectors[0] and group.norm2 == 1.0
+    first = dict(index._vectors[0])
+    index.add(items[1])
+    assert index._group_of[1] is group and group.members == [0, 1]
+    assert group.total is not index._vectors[0] and index._vectors[0] == first
+    again = group.summed(index._vectors)
+    assert again.total == group.total and again.norm2 == group.norm2

@@ -321,7 +321,7 @@ class StoryIndex:
                 del self._groups[group.id]
                 continue
             again = group.summed(self._vectors)
-            group.total, group.norm2 = again.total, again.norm2
+            group.total, group.norm2, group.lent = again.total, again.norm2, again.lent
 
 
 
