@@ -106,3 +106,21 @@ def test_hugo_builds_term_pages_related_content_and_feeds(tmp_path: Path) -> Non
             assert by_stem[linked[0]].source == a.source
     assert sum('<aside class="related">' in p.read_text(encoding="utf-8")
                for p in (public / "articles").glob("*/index.html")) >= 10
+
+
+def test_cross_steps_times_each_step_at_both_sizes(tmp_path: Path) -> None:
+    """benchmarks/cross_steps.py reports every step's time at N and k x N and its growth."""
+    import json
+
+    import cross_steps
+
+    out = tmp_path / "steps.json"
+    assert cross_steps.main(["--articles", "40", "--factor", "2", "--workdir", str(tmp_path / "w"),
+                             "--json", str(out)]) == 0
+    found = json.loads(out.read_text(encoding="utf-8"))
+    assert (found["n"], found["kn"]) == (40, 80)
+    assert set(found["steps"]) == {name for _, name in cross_steps.STEPS}
+    for name in ("find_duplicates", "cluster", "related_articles", "render", "article_pages"):
+        small, large = found["steps"][name]["s"]
+        assert 0 < small and 0 < large, name
+        assert found["steps"][name]["growth"] > 0

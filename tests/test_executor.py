@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import sys
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from digest.analysis.executor import PoolExecutor, SerialExecutor, choose_execut
 from digest.analysis.analyse import analyse_article
 from digest.analysis.pipeline import (
     Pipeline,
+    Utf8Text,
     _article_job,
     cached_analyser,
 )
@@ -23,7 +25,7 @@ ARTICLES = list(corpus.generate(12, seed=7))
 
 def test_pool_and_serial_give_identical_analyses_and_html() -> None:
     settings = MarkdownSettings(("toc", "tables", "attr_list"), {"toc": {"permalink": True}})
-    jobs = [(a.title, a.body.encode(), 3, settings, True, True, None) for a in ARTICLES]
+    jobs = [(a.title, a.body, 3, settings, True, True, None) for a in ARTICLES]
     serial = list(SerialExecutor().map(_article_job, jobs))
     with PoolExecutor(workers=2, chunksize=2) as pool:
         parallel = list(pool.map(_article_job, jobs))
@@ -61,6 +63,9 @@ def test_sending_articles_to_the_pool_leaves_their_text_its_size(tmp_path: Path)
         pipeline(articles)
         bodies = [pipeline.body(a.slug) for a in articles]
     assert [sys.getsizeof(a.body) for a in articles] == before
+    text = "Prices rose by £5 in Zürich"
+    size = sys.getsizeof(text)
+    assert pickle.loads(pickle.dumps(Utf8Text(text))) == text and sys.getsizeof(text) == size
     assert all(body is not None and body.html == convert_body(a.body, settings).html for a, body in zip(articles, bodies))
 
 

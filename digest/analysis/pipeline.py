@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ..loading.convert import DEFAULT_MARKDOWN, Converted, MarkdownSettings, convert_body, needs_mkdocs, picklable
 from ..loading.prose import prose_text
@@ -36,25 +36,42 @@ log = logging.getLogger("mkdocs.plugins.digest")
 #: Runs with at least this many articles to analyse report progress every ~10%.
 PROGRESS_FROM = 500
 
-#: One article's job: title, Markdown body (UTF-8), summary length, settings, whether to analyse,
-#: whether to return the converted body, and the body's HTML (UTF-8) if the page cache had it.
-Job = tuple[str, bytes, int, MarkdownSettings, bool, bool, "bytes | None"]
+class Utf8Text:
+    """A job's text that pickles as UTF-8 bytes and arrives as a str. Pickling a str itself
+    keeps a UTF-8 copy inside it for as long as it lives (CPython caches it there for any text
+    beyond ASCII), and every article's body lives all build long: it would hold twice its size,
+    390 MB at 100,000 generated articles. Encoding a bytes copy for every job up front instead
+    would hold all of them during the analysis, in the workers forked then too. This encodes
+    each as it is sent, and leaves the string as it was."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __reduce__(self) -> tuple[Callable[[bytes], str], tuple[bytes]]:
+        return _decoded, (self.text.encode("utf-8", "surrogatepass"),)
 
 
-def _utf8(text: str) -> bytes:
-    """The text for a job. Pickling a str keeps a UTF-8 copy inside it for as long as it lives
-    (CPython caches it there for any text beyond ASCII): every article's body, kept all build
-    long, would hold twice its size, 390 MB at 100,000 generated articles. Encoding first
-    leaves the string as it was."""
-    return text.encode("utf-8", "surrogatepass")
+def _decoded(raw: bytes) -> str:
+    return raw.decode("utf-8", "surrogatepass")
+
+
+def _plain(text: str | Utf8Text) -> str:
+    """The text of a job's field: a str once pickled, the wrapper in this process (no pickling)."""
+    return text.text if isinstance(text, Utf8Text) else text
+
+
+#: One article's job: title, Markdown body, summary length, settings, whether to analyse,
+#: whether to return the converted body, and the body's HTML if the page cache had it.
+Job = tuple[str, "str | Utf8Text", int, MarkdownSettings, bool, bool, "str | Utf8Text | None"]
 
 
 def _article_job(job: Job) -> tuple[ArticleAnalysis | None, Converted | None]:
     """Convert the body (unless its HTML is given) and analyse its prose; module-level and
     tuple-fed so it pickles cheaply."""
-    title, raw, n, settings, analyse, keep, given = job
-    body = raw.decode("utf-8", "surrogatepass")
-    converted = convert_body(body, settings) if given is None else Converted(given.decode("utf-8", "surrogatepass"))
+    title, body, n, settings, analyse, keep, given = job
+    converted = convert_body(_plain(body), settings) if given is None else Converted(_plain(given))
     analysis = analyse_prose(title, prose_text(converted.html), n) if analyse else None
     return analysis, converted if keep else None
 
@@ -103,8 +120,8 @@ class Pipeline:
             if hit is not None:
                 found[article.slug] = hit
             if hit is None or (keep and body is None):
-                todo.append((article, key, body_key, (article.title, _utf8(article.body), n, settings, hit is None,
-                                                      keep and body is None, _utf8(body.html) if body else None)))
+                todo.append((article, key, body_key, (article.title, Utf8Text(article.body), n, settings, hit is None,
+                                                      keep and body is None, Utf8Text(body.html) if body else None)))
         self._converted = frozenset(converted)
         self._run(todo, found, len(items), settings)
         return {a.slug: found[a.slug] for a in items}
