@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     k = len(every) / len(small)
     result["wall_s"] = [round(w, 2) for w in walls]
     result["wall_growth"] = round(walls[1] / walls[0] / k, 2)
-    result["steps"] = {name: {"s": [round(steps[0][name], 2), round(steps[1][name], 2)],
+    result["steps"] = {name: {"s": [round(steps[0][name], 3), round(steps[1][name], 3)],
                               "growth": round(steps[1][name] / steps[0][name] / k, 2) if steps[0][name] else None}
                        for name in steps[0]}
     print(json.dumps(result, indent=2))
