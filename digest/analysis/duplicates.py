@@ -53,12 +53,14 @@ __all__ = [
 DEFAULT_THRESHOLD = 0.3
 SHINGLE_WORDS = 5
 NUM_PERM = 128
-#: Candidates are found in the LSH bands datasketch picks for this far below the threshold:
-#: 42 bands of 3 values at 0.3. A pair of copies is then a candidate with probability 0.94 at
-#: Jaccard 0.4, 0.98 at 0.45 and 0.998 at 0.53 (the lowest labelled copy), 0.68 at 0.3 itself.
-#: Bands of 2 values (0.12 below: 35 of 2) would find nearly every pair at 0.3, but also 30% of
-#: the pairs at 0.1: on templated text (a generated archive's pairs share 6% of their runs)
-#: that compares a third of all pairs, 18 million at 10,000 articles, and grows as their square.
+#: Candidates are found in LSH bands of the values datasketch puts in a band for this far below
+#: the threshold: 3 at 0.3, in 42 bands of consecutive values, and the same values again in 42
+#: bands of values 42 apart (see candidate_scheme). A pair is then a candidate with probability
+#: 0.90 at Jaccard 0.3, 0.99 at 0.38 and 0.9999 at 0.53 (the lowest labelled copy). Bands of 2
+#: values (0.12 below: 35 of 2) found nearly every pair at 0.3, but also 30% of the pairs at 0.1:
+#: on templated text (a generated archive's pairs share 6% of their runs) that compared a third
+#: of all pairs, 18 million at 10,000 articles, growing as their square. One layout of 42 bands
+#: alone found a real trimmed copy (Jaccard 0.385) 92% of the time and missed it on Multi-News.
 BAND_MARGIN = 0.05
 #: ... and pre-filtered on the estimated Jaccard this far below the threshold: the estimate's
 #: standard error with 128 permutations is about 0.04.
@@ -209,11 +211,21 @@ def _bands(threshold: float) -> tuple[int, int]:
     return lsh.b, lsh.r
 
 
-def candidate_scheme(threshold: float) -> tuple[int, int, float]:
-    """The LSH bands (how many, values in each) and the least number of equal signature values
-    (the estimated Jaccard times NUM_PERM) of a candidate pair at `threshold`; see BAND_MARGIN."""
+@lru_cache(maxsize=16)
+def _band_columns(bands: int, width: int) -> np.ndarray:
+    """The signature columns of each band in turn: `bands` bands of consecutive columns, then
+    the same columns again in bands of columns `bands` apart, so each value sits in two bands
+    that share no other value."""
+    used = np.arange(bands * width)
+    return np.concatenate([used, used.reshape(width, bands).T.ravel()])
+
+
+def candidate_scheme(threshold: float) -> tuple[np.ndarray, int, float]:
+    """The signature columns of the LSH bands in turn, the values in each band, and the least
+    number of equal signature values (the estimated Jaccard times NUM_PERM) of a candidate pair
+    at `threshold`; see BAND_MARGIN."""
     bands, width = _bands(max(0.05, threshold - BAND_MARGIN))
-    return bands, width, (threshold - ESTIMATE_MARGIN) * NUM_PERM
+    return _band_columns(bands, width), width, (threshold - ESTIMATE_MARGIN) * NUM_PERM
 
 
 def _column_ids(values: np.ndarray) -> np.ndarray:
@@ -285,11 +297,12 @@ def candidate_pairs(signatures: Sequence[tuple[int, ...] | bytes], threshold: fl
 
     Both are set below the real threshold (see BAND_MARGIN and ESTIMATE_MARGIN) so that
     copies are rarely missed; the exact check afterwards removes the extra candidates. The
-    bands are those of datasketch's MinHashLSH, without an index object or a MinHash per
-    article. Empty signatures pair with nothing. With a `memo` of an earlier run, pairs
+    bands hold the values datasketch's MinHashLSH would, each value in two of them, without an
+    index object or a MinHash per article. Empty signatures pair with nothing. With a `memo` of an earlier run, pairs
     of signatures it had are taken from it (see PairMemo), and it is updated.
     """
-    bands, width, least = candidate_scheme(threshold)
+    columns, width, least = candidate_scheme(threshold)
+    bands = len(columns) // width
     digests = [signature_digest(sig) for sig in signatures] if memo is not None else []
     pairs, known = _remembered(memo, digests, threshold) if memo is not None else (set(), set())
     present = np.array([i for i, sig in enumerate(signatures) if sig], dtype=np.int64)
@@ -300,8 +313,9 @@ def candidate_pairs(signatures: Sequence[tuple[int, ...] | bytes], threshold: fl
         # Ranks compare as the values do; only the bucketing of many rows needs them (smaller).
         ids = values if 0 < len(fresh) <= FEW_ROWS < len(present) else _column_ids(values)
         rows = None if len(fresh) == len(present) else fresh
-        found = (_collisions(ids, bands, width, rows) if rows is None or len(rows) > FEW_ROWS
-                 else _row_collisions(ids, bands, width, rows))
+        banded = np.ascontiguousarray(ids[:, columns])
+        found = (_collisions(banded, bands, width, rows) if rows is None or len(rows) > FEW_ROWS
+                 else _row_collisions(banded, bands, width, rows))
         for first, second in found:
             keep = np.count_nonzero(ids[first] == ids[second], axis=1) >= least
             pairs.update(zip(present[first[keep]].tolist(), present[second[keep]].tolist()))

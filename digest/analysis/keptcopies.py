@@ -79,9 +79,10 @@ class KeptCopies:
 def _pairs_any(items: Sequence[Story], changed: list[int], threshold: float) -> bool:
     """Whether a changed row is a candidate of another row (as `candidate_pairs` finds them)
     whose shingle Jaccard reaches `threshold`."""
-    bands, width, least = candidate_scheme(threshold)
+    columns, width, least = candidate_scheme(threshold)
     values = np.frombuffer(b"".join(pack(s.minhash) for s in items), dtype=np.uint64).reshape(len(items), NUM_PERM)
-    for first, second in _row_collisions(values, bands, width, np.asarray(changed, dtype=np.int64)):
+    for first, second in _row_collisions(values[:, columns], len(columns) // width, width,
+                                         np.asarray(changed, dtype=np.int64)):
         keep = np.count_nonzero(values[first] == values[second], axis=1) >= least
         for i, j in zip(first[keep].tolist(), second[keep].tolist()):
             if hash_jaccard(items[i].hashes, items[j].hashes) >= threshold:
