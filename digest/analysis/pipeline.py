@@ -36,6 +36,7 @@ log = logging.getLogger("mkdocs.plugins.digest")
 #: Runs with at least this many articles to analyse report progress every ~10%.
 PROGRESS_FROM = 500
 
+
 class Utf8Text:
     """A job's text that pickles as UTF-8 bytes and arrives as a str. Pickling a str itself
     keeps a UTF-8 copy inside it for as long as it lives (CPython caches it there for any text
