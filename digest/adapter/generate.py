@@ -61,19 +61,17 @@ def language(config: MkDocsConfig) -> str:
 
 def generate(config: MkDocsConfig, options: DigestConfig, analysis: AnalysisOptions, messages: Messages,
              corpus: Corpus, articles: tuple[Article, ...], analyser: Analyser, converted: Callable[[], Collection[str]],
-             pair_memo: PairMemo | None, stories: StoryIndex, nonce: str | None = None,
-             memo: Memo | None = None, analysed: Callable[[], None] | None = None) -> Generated:
+             pair_memo: PairMemo | None, stories: Callable[[], StoryIndex], nonce: str | None = None,
+             memo: Memo | None = None, grouped: Callable[[], None] | None = None) -> Generated:
     """Analyse `articles` (with `analyser`, which converts the bodies of the slugs `converted()`
     gives once it has run) and lay out every generated page, feed and search record. `memo`: the
-    last build's summaries and pages (a live preview's, see digest/analysis/memo.py). `analysed`
-    is called once the analysis is done, before the pages are laid out: the story index is no
-    longer needed here, and a one-off build lets it go then (see the plugin's on_files)."""
+    last build's summaries and pages (a live preview's, see digest/analysis/memo.py). `stories()`
+    gives the story index when the grouping starts (so that no frame here holds it), and
+    `grouped` is called once the stories are grouped: the index is no longer needed, and a
+    one-off build lets it go then (see the plugin's on_files)."""
     at = options.prefix
     digest = build_digest(corpus.topics, articles, analysis, analyser=analyser, pair_memo=pair_memo,
-                          story_index=stories, memo=memo)
-    del stories
-    if analysed is not None:
-        analysed()
+                          story_index=stories, memo=memo, grouped=grouped)
 
     def records() -> list[Record]:
         found = search_records(digest, config.site_name, config.site_description or "",

@@ -291,7 +291,7 @@ class LivePreview:
         try:
             made = generate(config, plugin.config, plugin.options(), plugin.messages, corpus, plugin.published(corpus),
                             self._fast_analyser(pipeline), lambda: frozenset(self.converted), self.pairs,
-                            plugin.stories(), nonce=old.pageset.nonce, memo=self.memo)
+                            plugin.stories, nonce=old.pageset.nonce, memo=self.memo)
         finally:
             plugin.release_pipeline()
         clock("generate")

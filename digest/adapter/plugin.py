@@ -29,6 +29,7 @@ from __future__ import annotations
 import gc
 import logging
 import time
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -52,12 +53,13 @@ from ..errors import ValidationFailed
 from ..loading.convert import Converted
 from ..loading.loader import Corpus, ParseMemo, load_corpus
 from ..loading.sanitize import clean_html
-from ..model import Article
+from ..model import Article, ArticleAnalysis
 from ..pages.messages import Messages
 from ..pages.messages import load as load_messages
 from ..pages.searchshards import IndexJob, SearchIndexError
 from ..pages.render import PageSet, mount, page_uri, page_url, templates_dir
 from .config import DigestConfig
+from .memory import give_back
 from .frame import FrameMaker
 from .generate import Generated, generate, language, topics_file_uri
 from .livepreview import LivePreview
@@ -233,21 +235,28 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 log.debug("digest: story grouping resumed from the last build's %d articles",
                           len(self._stories.items))
         self._stories = self._stories or StoryIndex(self.options().stories, keep_read=self._live is not None)
-        analyser = self._live.analyser(pipeline) if self._live is not None else pipeline
+        def analysed(items: Iterable[Article]) -> dict[str, ArticleAnalysis]:
+            # The pool's results are unpickled, their buffers freed: heap the grouping cannot use.
+            found = pipeline(items)
+            give_back()
+            return found
+
+        analyser = self._live.analyser(pipeline) if self._live is not None else analysed
 
         def grouped() -> None:
             # A one-off build stores its story grouping for the next (which starts from it) and
-            # lets it go before the pages are laid out: every article's vector and every story's
+            # lets it go before the related coverage and the pages: every article's vector and every story's
             # sums were a fifth of the build's peak memory.
             if pipeline.cache and self._stories is not None:
                 pipeline.cache.stories.keep(self._stories)
             self._stories = None
+            give_back()
 
         try:
             made = generate(config, self.config, self.options(), self.messages, corpus, articles, analyser,
-                            lambda: pipeline.converted, memo, self._stories,
+                            lambda: pipeline.converted, memo, self.stories,
                             memo=self._live.memo if self._live is not None else None,
-                            analysed=None if self._serving else grouped)
+                            grouped=None if self._serving else grouped)
         except ExecutorError as exc:
             raise PluginError(str(exc)) from None
         if pipeline.cache and memo is not None:
@@ -277,6 +286,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             # A one-off build needs neither again: the digest (every analysis) and the story
             # index were half the build's memory, which MkDocs' page loop can now reuse.
             self.made = self._stories = None
+            del made
+            give_back()
         return files
 
     def page_file(self, config: MkDocsConfig, uri: str, made: Generated) -> File:

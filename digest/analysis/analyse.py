@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from itertools import chain
 from typing import TypeVar
@@ -250,13 +250,22 @@ def _text(article: Article, analysis: ArticleAnalysis) -> Text:
     return Text(article.slug, article.published, text, analysis.minhash, analysis.shingles)
 
 
+def _unsigned(analysis: ArticleAnalysis) -> ArticleAnalysis:
+    """The analysis without what only duplicate detection reads (the cache keeps it whole)."""
+    return replace(analysis, minhash=b"", shingles=b"") if analysis.minhash or analysis.shingles else analysis
+
+
 def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: AnalysisOptions,
                  analyser: Analyser | None = None, pair_memo: PairMemo | None = None,
-                 story_index: StoryIndex | None = None, memo: Memo | None = None) -> Digest:
+                 story_index: StoryIndex | Callable[[], StoryIndex] | None = None, memo: Memo | None = None,
+                 grouped: Callable[[], None] | None = None) -> Digest:
     """Analyse every article, then assemble the stories, each topic's summary and the related
     links (`pair_memo`: the duplicate candidates of the last build, updated, see PairMemo;
     `story_index`: the story clustering of the last build, extended when only newer articles
-    came, see digest/analysis/stories.py; `memo`: the last build's summaries, see memo.py)."""
+    came, see digest/analysis/stories.py, or a function giving it when the grouping starts;
+    `grouped`: called once the stories are grouped, when this no longer holds the index, so
+    that the caller can store it and let it go before the rest; `memo`: the last build's
+    summaries, see memo.py)."""
     from ..loading.topics import TopicIndex
 
     published = tuple(articles)
@@ -278,10 +287,19 @@ def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: 
                                      scores=memo.kept("jaccard", dict) if memo is not None else None)
     if kept is not None:
         kept.keep(texts, options.duplicate_threshold, duplicates)
+    if memo is None:
+        # A one-off build needs the signatures and shingle hashes only to find the copies:
+        # they are 3 KB an article of the peak memory still to come (the story grouping).
+        del texts
+        analyses = {slug: _unsigned(a) for slug, a in analyses.items()}
     copies = copy_map(duplicates)
     shown = tuple(a for a in published if a.slug not in copies)
     groups = index.group(shown)
-    stories, story_ids = group_stories(published, copies, analyses, options, story_index, memo)
+    stories, story_ids = group_stories(published, copies, analyses, options,
+                                       story_index() if callable(story_index) else story_index, memo)
+    del story_index
+    if grouped is not None:
+        grouped()
     in_topic: dict[str, list[Story]] = {}
     for s in stories:
         for tid in s.topics:
