@@ -307,7 +307,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             return html         # a page of the site's own
         if self.config.sanitize_html and uri in self.article_uris and uri not in self._bodies:
             html = clean_html(html)
-        return self.pageset.fill(self._rendered[uri], html)
+        return self.pageset.fill(self._rendered[uri], html, take=not self._serving)
 
     # Before other plugins read the page's content for the template (e.g. a search index).
     @event_priority(100)

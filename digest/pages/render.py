@@ -121,9 +121,11 @@ class PageSet:
         """Whether a page's Markdown is nothing but placeholders (then it needs no Markdown)."""
         return re.fullmatch(f"(?:\\s*<!--nd:{self.nonce}:(?:\\d+|body)-->)*\\s*", text) is not None
 
-    def fill(self, uri: str, html_text: str) -> str:
-        """A converted page with its slots put back in place of their placeholders."""
-        chunks = self.slots.get(uri)
+    def fill(self, uri: str, html_text: str, take: bool = False) -> str:
+        """A converted page with its slots put back in place of their placeholders. `take`: the
+        slots are forgotten (a one-off build fills each page once, and MkDocs holds every filled
+        page until it writes them all: the slots would be a second copy of their HTML)."""
+        chunks = self.slots.pop(uri, None) if take else self.slots.get(uri)
         if not chunks:
             return html_text
         return re.sub(f"<!--nd:{self.nonce}:(\\d+)-->", lambda m: chunks[int(m.group(1))], html_text)

@@ -180,24 +180,34 @@ class ShardCache:
                     shutil.rmtree(entry, ignore_errors=True)
 
 
-def write_shards(out_dir: Path, records: Sequence[Record], size: int | None, language: str = "en",
-                 cache: ShardCache | None = None, binary: Path | None = None,
+def write_shards(out_dir: Path, records: Sequence[Record] | Callable[[], Sequence[Record]], size: int | None,
+                 language: str = "en", cache: ShardCache | None = None, binary: Path | None = None,
                  started: Callable[[_Service], None] | None = None) -> Written:
     """Write the hub bundle and the article sub-bundles (see the module doc) into out_dir,
-    replacing what was there at once when all are written. `size` None: see `shard_size`."""
+    replacing what was there at once when all are written. `size` None: see `shard_size`.
+    `records` may be a function giving them that keeps no reference: each bundle's records are
+    then let go once it is written (a full-text record of every article, 460 MB at 100,000,
+    was held until the last bundle, beside MkDocs' page loop)."""
     binary = binary or find_binary()
     version = binary_digest(binary)
     out_dir = out_dir.resolve()
     clear_stale(out_dir)
-    hub, *parts = shard(records, shard_size(size, records))
+    given = records() if callable(records) else records
+    del records
+    count = len(given)
+    hub, *parts = shard(given, shard_size(size, given))
+    del given
+    parts.reverse()         # taken from the end, oldest first, each let go when written
     fresh = staging(out_dir)
     names: list[str] = []
     keys: set[str] = set()
     indexed = reused = 0
     try:
         write_files(index_files(hub, language, binary, started), fresh)
+        del hub
         check_bundle(fresh, out_dir)
-        for part in parts:
+        while parts:
+            part = parts.pop()
             key = shard_key(part, language, version)
             name = f"{PARTS}/{key[:20]}"
             target = fresh / name
@@ -213,6 +223,7 @@ def write_shards(out_dir: Path, records: Sequence[Record], size: int | None, lan
                 if cache is not None:
                     cache.put(key, target)
             names.append(f"{name}/")
+            del part
         (fresh / BUNDLES_SCRIPT).write_text(
             "// newsdigest: the article sub-bundles merged into the search (digest/pages/searchshards.py)\n"
             f"window.ndSearchBundles = {json.dumps(names)};\n", encoding="utf-8")
@@ -222,7 +233,7 @@ def write_shards(out_dir: Path, records: Sequence[Record], size: int | None, lan
     swap(fresh, out_dir)
     if cache is not None:
         cache.keep(keys)
-    return Written(len(records), indexed + 1, reused)
+    return Written(count, indexed + 1, reused)
 
 
 def _merged(item: dict[str, Any]) -> bool:
@@ -246,21 +257,28 @@ class IndexJob:
         self._service: _Service | None = None
         self._cancelled = False
         cache = ShardCache(cache_dir) if cache_dir is not None and shard_size != 0 else None
-        self._thread = threading.Thread(target=self._run, args=(out_dir, records, language, shard_size, cache),
+        # Held here, not by the thread's arguments, so that write_shards can let them go (_take).
+        self._records: Sequence[Record] | Callable[[], Sequence[Record]] | None = records
+        self._thread = threading.Thread(target=self._run, args=(out_dir, language, shard_size, cache),
                                         name="pagefind-index", daemon=True)
         self._thread.start()
 
-    def _run(self, out_dir: Path, records: Sequence[Record] | Callable[[], Sequence[Record]],
-             language: str, shard_size: int | None, cache: ShardCache | None) -> None:
+    def _run(self, out_dir: Path, language: str, shard_size: int | None, cache: ShardCache | None) -> None:
         try:
-            if callable(records):
-                records = records()
-                self.records = len(records)
+            if callable(self._records):
+                self._records = self._records()
+                self.records = len(self._records)
             if self._cancelled:
                 return
-            self.written = write_shards(out_dir, records, shard_size, language, cache, started=self._started)
+            self.written = write_shards(out_dir, self._take, shard_size, language, cache, started=self._started)
         except BaseException as exc:  # noqa: BLE001 - handed to the build thread by wait()
             self._error = exc
+
+    def _take(self) -> Sequence[Record]:
+        """The records, handed over: this job no longer holds them."""
+        records, self._records = self._records, None
+        assert records is not None and not callable(records)
+        return records
 
     def _started(self, service: _Service) -> None:
         self._service = service
