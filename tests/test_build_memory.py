@@ -1,0 +1,109 @@
+"""What a one-off build lets go, and when: each change keeps the output the same."""
+
+from __future__ import annotations
+
+import gc
+import sys
+import weakref
+from pathlib import Path
+
+from conftest import pagefind_pages
+
+from digest.adapter.memory import give_back
+from digest.analysis.analyse import AnalysisOptions, build_digest
+from digest.analysis.pipeline import Packed, Pipeline
+from digest.analysis.similarity import BLOCK_SCORES, block_rows, related_counts
+from digest.analysis.stories import StoryIndex
+from digest.loading.convert import MarkdownSettings, convert_body
+from digest.loading.loader import load_corpus
+from digest.pages.pagefindservice import Record
+from digest.pages.render import PageSet
+from digest.pages.searchshards import IndexJob, write_shards
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import corpus
+
+ARTICLES = list(corpus.generate(40, seed=5))
+
+
+def _articles(tmp_path: Path):
+    corpus.write_digest_corpus(tmp_path / "content", ARTICLES)
+    return load_corpus(tmp_path / "content")
+
+
+def test_bodies_are_held_compressed_and_handed_out_exactly(tmp_path: Path) -> None:
+    loaded = _articles(tmp_path)
+    settings = MarkdownSettings(("toc", "attr_list"), {"toc": {"permalink": True}})
+    pipeline = Pipeline(3, workers=1, markdown=settings)
+    pipeline(loaded.articles)
+    held = pipeline._bodies
+    assert held and all(isinstance(p, Packed) for p in held.values())
+    first = loaded.articles[0]
+    expected = convert_body(first.body, settings)
+    assert len(held[first.slug].html) < len(expected.html.encode("utf-8")) / 2
+    assert pipeline.bodies()[first.slug] == expected
+    assert pipeline.body(first.slug, take=True) == expected
+    assert pipeline.body(first.slug) is None            # taken: the pipeline no longer holds it
+
+
+def test_a_one_off_digest_drops_the_signatures_once_the_copies_are_found(tmp_path: Path) -> None:
+    loaded = _articles(tmp_path)
+    copy = loaded.articles[3]
+    twin = type(copy)(**{**copy.__dict__, "path": "twin.md", "slug": copy.slug + "-wire", "source": "Wire"})
+    digest = build_digest(loaded.topics, [*loaded.articles, twin], AnalysisOptions())
+    assert any(g.original == copy.slug and twin.slug in g.copies for g in digest.duplicates)
+    assert all(a.minhash == b"" and a.shingles == b"" for a in digest.analyses.values())
+    assert all(a.terms and a.sentences for a in digest.analyses.values())
+
+
+def test_the_story_index_is_let_go_before_the_steps_after_the_grouping(tmp_path: Path) -> None:
+    loaded = _articles(tmp_path)
+    held = [StoryIndex()]
+    ref = weakref.ref(held[0])
+    alive_then: list[bool] = []
+
+    def grouped() -> None:
+        held.clear()                        # what the plugin does: store it, then drop it
+        gc.collect()
+        alive_then.append(ref() is not None)
+
+    digest = build_digest(loaded.topics, loaded.articles, AnalysisOptions(), story_index=lambda: held[0],
+                          grouped=grouped)
+    assert alive_then == [False]
+    assert digest.stories == build_digest(loaded.topics, loaded.articles, AnalysisOptions()).stories
+
+
+def test_related_lists_do_not_depend_on_the_block_size(tmp_path: Path) -> None:
+    loaded = _articles(tmp_path)
+    digest = build_digest(loaded.topics, loaded.articles, AnalysisOptions())
+    items = {slug: (a.terms, a.term_counts) for slug, a in digest.analyses.items()}
+    assert related_counts(items, 5, block=3) == related_counts(items, 5, block=256)
+    assert block_rows(10_000, 256) == 256 and block_rows(100_000, 256) == BLOCK_SCORES // 100_000
+    assert block_rows(10**9, 256) == 8
+
+
+def test_a_filled_page_lets_its_slots_go_when_taken() -> None:
+    pages = PageSet({"a.md": "x"}, [], {"a.md": ("<b>one</b>",), "b.md": ("<i>two</i>",)}, nonce="n1")
+    assert pages.fill("b.md", "<!--nd:n1:0-->") == "<i>two</i>" and "b.md" in pages.slots
+    assert pages.fill("a.md", "<p><!--nd:n1:0--></p>", take=True) == "<p><b>one</b></p>"
+    assert "a.md" not in pages.slots
+
+
+def _records(n: int) -> list[Record]:
+    return [Record("/", "Home.", {"title": "Home"})] + [
+        Record(f"/articles/a{i:03d}/", f"Article {i} about rockets.", {"title": f"A{i}"}, published=1e6 - i)
+        for i in range(n)]
+
+
+def test_search_records_given_by_a_function_index_the_same_and_are_let_go(tmp_path: Path) -> None:
+    write_shards(tmp_path / "a" / "pagefind", _records(7), 3)
+    written = write_shards(tmp_path / "b" / "pagefind", lambda: _records(7), 3)
+    assert written.records == 8
+    assert sorted(pagefind_pages(tmp_path / "a")) == sorted(pagefind_pages(tmp_path / "b"))
+    job = IndexJob(tmp_path / "c" / "pagefind", _records(7), shard_size=3)
+    job.wait()
+    assert job._records is None and job.records == 8 and job.written is not None
+
+
+def test_freed_heap_goes_back_to_the_system_on_glibc() -> None:
+    assert give_back() is sys.platform.startswith("linux")
