@@ -5,9 +5,12 @@ load (articles, topics) -> analyse (sentences, summaries) -> assemble (Digest) -
 
 from __future__ import annotations
 
+import zlib
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 if TYPE_CHECKING:   # records of the cross-source modules, used in annotations only
     from .analysis.conflicts import Conflict
@@ -19,6 +22,7 @@ __all__ = [
     "Correction",
     "Digest",
     "Quote",
+    "Sentences",
     "Story",
     "Topic",
     "TopicDigest",
@@ -77,6 +81,57 @@ class Article:
                     *(c.date for c in self.corrections)])
 
 
+class Sentences(Sequence[str]):
+    """An article's sentences held compressed: one zlib (level 1) UTF-8 text and each sentence's
+    length, the sentences of `plain` (its summary, which pages quote over and over) kept as
+    text. Reads as the tuple it stands for (equal to it, hashed as it is). A one-off build holds
+    every analysis from the story grouping to the end of the layout, and the sentences were
+    the biggest part of one: 6 KB an article of generated text, 3 KB held so."""
+
+    __slots__ = ("_packed", "_lengths", "_plain")
+
+    def __init__(self, sentences: Sequence[str], plain: Iterable[int] = ()) -> None:
+        self._packed = zlib.compress("".join(sentences).encode("utf-8", "surrogatepass"), 1)
+        self._lengths = array("I", map(len, sentences))
+        self._plain = {i: sentences[i] for i in plain}
+
+    def _all(self) -> tuple[str, ...]:
+        text = zlib.decompress(self._packed).decode("utf-8", "surrogatepass")
+        found, at = [], 0
+        for n in self._lengths:
+            found.append(text[at:at + n])
+            at += n
+        return tuple(found)
+
+    def __len__(self) -> int:
+        return len(self._lengths)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[str, ...]: ...
+    def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:
+        if isinstance(index, int):
+            kept = self._plain.get(index + len(self) if index < 0 else index)
+            if kept is not None:
+                return kept
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sentences):
+            return self._packed == other._packed and self._lengths == other._lengths
+        return isinstance(other, tuple) and self._all() == other
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __repr__(self) -> str:
+        return f"Sentences({self._all()!r})"
+
+
 @dataclass(frozen=True)
 class ArticleAnalysis:
     """What the text-analysis core found in one article body.
@@ -85,7 +140,7 @@ class ArticleAnalysis:
     the indices of the chosen ones, in document order; `scores` their centrality.
     """
 
-    sentences: tuple[str, ...]
+    sentences: tuple[str, ...] | Sentences
     summary: tuple[int, ...]
     scores: tuple[float, ...] = ()
     # Per-article inputs of the cross-article steps, computed (and cached) with the rest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
 import weakref
 from pathlib import Path
@@ -10,12 +11,14 @@ from pathlib import Path
 from conftest import pagefind_pages
 
 from digest.adapter.memory import give_back
-from digest.analysis.analyse import AnalysisOptions, build_digest
+from digest.analysis.analyse import AnalysisOptions, analyse_article, build_digest
+from digest.analysis.executor import PoolExecutor
 from digest.analysis.pipeline import Packed, Pipeline
 from digest.analysis.similarity import BLOCK_SCORES, block_rows, related_counts
 from digest.analysis.stories import StoryIndex
 from digest.loading.convert import MarkdownSettings, convert_body
 from digest.loading.loader import load_corpus
+from digest.model import Sentences
 from digest.pages.pagefindservice import Record
 from digest.pages.render import PageSet
 from digest.pages.searchshards import IndexJob, write_shards
@@ -54,6 +57,19 @@ def test_a_one_off_digest_drops_the_signatures_once_the_copies_are_found(tmp_pat
     assert any(g.original == copy.slug and twin.slug in g.copies for g in digest.duplicates)
     assert all(a.minhash == b"" and a.shingles == b"" for a in digest.analyses.values())
     assert all(a.terms and a.sentences for a in digest.analyses.values())
+    whole = analyse_article(copy.title, copy.body, AnalysisOptions().summary_sentences)
+    held = digest.analyses[copy.slug].sentences
+    assert isinstance(held, Sentences) and held == whole.sentences and tuple(held) == whole.sentences
+    assert held[-1] == whole.sentences[-1] and held[1:3] == whole.sentences[1:3] and len(held) == len(whole.sentences)
+    assert digest.analyses[copy.slug].summary_sentences() == whole.summary_sentences()
+    assert len(held._packed) < sum(map(len, whole.sentences)) / 2
+
+
+def test_compressed_sentences_keep_any_text_exactly() -> None:
+    odd = ("Plain.", "", "Émigré “quoted” – 5 km² 😀.", "lone \udcff surrogate", "\x1f control")
+    held = Sentences(odd, plain=(2,))
+    assert tuple(held) == odd and held == odd and hash(held) == hash(odd) and held[2] is odd[2]
+    assert [held[i] for i in range(-5, 5)] == [odd[i] for i in range(-5, 5)]
 
 
 def test_the_story_index_is_let_go_before_the_steps_after_the_grouping(tmp_path: Path) -> None:
@@ -107,3 +123,15 @@ def test_search_records_given_by_a_function_index_the_same_and_are_let_go(tmp_pa
 
 def test_freed_heap_goes_back_to_the_system_on_glibc() -> None:
     assert give_back() is sys.platform.startswith("linux")
+
+
+def _parent(_: int) -> int:
+    return os.getppid()
+
+
+def test_pool_workers_come_from_a_fork_server_not_the_build_process() -> None:
+    with PoolExecutor(workers=2, chunksize=1) as pool:
+        parents = set(pool.map(_parent, range(4)))
+    assert parents and os.getpid() not in parents      # not forked from all the build holds
+    from multiprocessing import forkserver
+    assert forkserver._forkserver._forkserver_pid is None        # stopped with its pool

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from ..loading.convert import MarkdownSettings
 from ..loading.prose import body_prose
-from ..model import Article, ArticleAnalysis, Digest, Quote, Story, Topic, TopicDigest
+from ..model import Article, ArticleAnalysis, Digest, Quote, Sentences, Story, Topic, TopicDigest
 from .conflicts import Conflict, conflicts_by_group
 from .duplicates import (
     DEFAULT_THRESHOLD,
@@ -219,7 +219,9 @@ def related_articles(articles: Iterable[Article], limit: int, min_score: float =
 
 def article_claims(article: Article, analysis: ArticleAnalysis) -> tuple[Claim, ...]:
     """The numeric claims in an article's sentences, attributed and dated."""
-    return attach_claims(analysis.claims, analysis.sentences, article.slug, article.source, article.published)
+    # Compressed sentences (model.Sentences) are read whole once, not once per claim.
+    sentences = tuple(analysis.sentences) if analysis.claims else ()
+    return attach_claims(analysis.claims, sentences, article.slug, article.source, article.published)
 
 
 def topic_conflicts(by_group: Mapping[str, tuple[Conflict, ...]], groups: Mapping[str, Iterable[str]],
@@ -250,9 +252,13 @@ def _text(article: Article, analysis: ArticleAnalysis) -> Text:
     return Text(article.slug, article.published, text, analysis.minhash, analysis.shingles)
 
 
-def _unsigned(analysis: ArticleAnalysis) -> ArticleAnalysis:
-    """The analysis without what only duplicate detection reads (the cache keeps it whole)."""
-    return replace(analysis, minhash=b"", shingles=b"") if analysis.minhash or analysis.shingles else analysis
+def _compact(analysis: ArticleAnalysis) -> ArticleAnalysis:
+    """The analysis as a one-off build holds it after duplicate detection (the cache keeps it
+    whole): without the signature and shingle hashes, which only that step reads, and with its
+    sentences compressed (digest/model.py's Sentences; the summary's stay as text)."""
+    if isinstance(analysis.sentences, Sentences):
+        return analysis
+    return replace(analysis, minhash=b"", shingles=b"", sentences=Sentences(analysis.sentences, analysis.summary))
 
 
 def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: AnalysisOptions,
@@ -288,10 +294,11 @@ def build_digest(topics: Iterable[Topic], articles: Iterable[Article], options: 
     if kept is not None:
         kept.keep(texts, options.duplicate_threshold, duplicates)
     if memo is None:
-        # A one-off build needs the signatures and shingle hashes only to find the copies:
-        # they are 3 KB an article of the peak memory still to come (the story grouping).
+        # A one-off build needs the signatures and shingle hashes only to find the copies, and
+        # reads each article's sentences a few times from here on: together 6 KB an article of
+        # the peak memory still to come (the story grouping).
         del texts
-        analyses = {slug: _unsigned(a) for slug, a in analyses.items()}
+        analyses = {slug: _compact(a) for slug, a in analyses.items()}
     copies = copy_map(duplicates)
     shown = tuple(a for a in published if a.slug not in copies)
     groups = index.group(shown)
