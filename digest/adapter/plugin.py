@@ -245,8 +245,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
         def grouped() -> None:
             # A one-off build stores its story grouping for the next (which starts from it) and
-            # lets it go before the related coverage and the pages: every article's vector and every story's
-            # sums were a fifth of the build's peak memory.
+            # lets it go before related coverage and the pages: every article's vector and
+            # every story's sums were a fifth of the build's peak memory.
             if pipeline.cache and self._stories is not None:
                 pipeline.cache.stories.keep(self._stories)
             self._stories = None
