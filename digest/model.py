@@ -5,12 +5,13 @@ load (articles, topics) -> analyse (sentences, summaries) -> assemble (Digest) -
 
 from __future__ import annotations
 
-import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, overload
+
+from .packedtext import pack, unpack
 
 if TYPE_CHECKING:   # records of the cross-source modules, used in annotations only
     from .analysis.conflicts import Conflict
@@ -82,7 +83,7 @@ class Article:
 
 
 class Sentences(Sequence[str]):
-    """An article's sentences held compressed: one zlib (level 1) UTF-8 text and each sentence's
+    """An article's sentences held compressed: one packed text (packedtext.py) and each sentence's
     length, the sentences of `plain` (its summary, which pages quote over and over) kept as
     text. Reads as the tuple it stands for (equal to it, hashed as it is). A one-off build holds
     every analysis from the story grouping to the end of the layout, and the sentences were
@@ -91,12 +92,12 @@ class Sentences(Sequence[str]):
     __slots__ = ("_packed", "_lengths", "_plain")
 
     def __init__(self, sentences: Sequence[str], plain: Iterable[int] = ()) -> None:
-        self._packed = zlib.compress("".join(sentences).encode("utf-8", "surrogatepass"), 1)
+        self._packed = pack("".join(sentences))
         self._lengths = array("I", map(len, sentences))
         self._plain = {i: sentences[i] for i in plain}
 
     def _all(self) -> tuple[str, ...]:
-        text = zlib.decompress(self._packed).decode("utf-8", "surrogatepass")
+        text = unpack(self._packed)
         found, at = [], 0
         for n in self._lengths:
             found.append(text[at:at + n])

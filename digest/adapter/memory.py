@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import logging
 from collections.abc import Callable
 from functools import lru_cache
 
 __all__ = ["give_back"]
-
-log = logging.getLogger("mkdocs.plugins.digest")
 
 
 @lru_cache(maxsize=1)
