@@ -122,4 +122,7 @@ def story_state(index) -> object:
     to compare bit for bit."""
     groups = {sid: (g.pinned, tuple(g.members), sorted(g.total.items()), g.norm2) for sid, g in index._groups.items()}
     postings = {t: tuple(p) for t, p in index._postings.items() if p}
-    return (index.assignment(), groups, postings, +index._df, index._vectors, index._top, index._names)
+    # A one-off index holds old articles' vectors and names compact (Retired, tuples): compared as
+    # what they stand for, in their order.
+    vectors = [list(v.items()) for v in index._vectors]
+    return (index.assignment(), groups, postings, +index._df, vectors, index._top, [frozenset(n) for n in index._names])

@@ -3,24 +3,32 @@
 from __future__ import annotations
 
 import gc
+import html
+import json
 import os
+import random
 import sys
 import weakref
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from conftest import pagefind_pages
+from conftest import pagefind_pages, story_state
 
 from digest.adapter.memory import give_back
 from digest.analysis.analyse import AnalysisOptions, analyse_article, build_digest
 from digest.analysis.executor import PoolExecutor
 from digest.analysis.pipeline import Packed, Pipeline
 from digest.analysis.similarity import BLOCK_SCORES, block_rows, related_counts
-from digest.analysis.stories import StoryIndex
+from digest.analysis.stories import StoryIndex, StoryItem, StoryOptions, cluster
+from digest.analysis.storygroup import Retired
+from digest.analysis.storystate import header, restore, rows
 from digest.loading.convert import MarkdownSettings, convert_body
 from digest.loading.loader import load_corpus
 from digest.model import Sentences
 from digest.pages.pagefindservice import Record
 from digest.pages.render import PageSet
+from digest.pages.searchindex import search_records
 from digest.pages.searchshards import IndexJob, write_shards
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -135,3 +143,81 @@ def test_pool_workers_come_from_a_fork_server_not_the_build_process() -> None:
     assert parents and os.getpid() not in parents      # not forked from all the build holds
     from multiprocessing import forkserver
     assert forkserver._forkserver._forkserver_pid is None        # stopped with its pool
+
+
+def _events(n: int) -> list[StoryItem]:
+    """Reports of events a few hours apart, a month of them (the window is four days), some pinned
+    to the first story long after it."""
+    rng = random.Random(3)
+    common = [f"w{i:02d}" for i in range(20)]
+    items = []
+    for i in range(n):
+        event = i // 4
+        told = " ".join([f"e{event}k{k}" for k in rng.sample(range(5), 3)] + rng.choices(common, k=5))
+        items.append(StoryItem(f"s{i:03d}", datetime(2021, 3, 1, tzinfo=UTC) + timedelta(hours=5 * i), told, told,
+                               pin="s000" if i % 50 == 49 else None,
+                               names=((f"name{event}", 2), (f"town{event % 7}", 2))))
+    return items
+
+
+def test_story_vectors_out_of_every_window_are_held_compact_with_the_same_numbers() -> None:
+    items = _events(160)
+    options = StoryOptions(link=0.2, centroid=0.25, rare_shared=0, named_link=0, min_terms=0)
+    cold = cluster(items, options)
+    live = cluster(items, options, StoryIndex(keep_read=True))      # a live preview's: retires none
+    assert story_state(cold) == story_state(live) and list(rows(cold)) == list(rows(live))
+    assert max(len(g.members) for g in cold._groups.values()) >= 4     # stories of several reports
+    old = [j for j, when in enumerate(cold._when) if when < cold._when[-1] - 4 * 86400]
+    assert old == list(range(cold._retired)) and len(old) > 100
+    assert all(isinstance(cold._vectors[j], Retired) and isinstance(cold._names[j], tuple) for j in old)
+    assert all(isinstance(v, dict) for v in live._vectors) and all(isinstance(n, frozenset) for n in live._names)
+    assert list(cold._vectors[0].items()) == list(live._vectors[0].items())    # terms and doubles, in order
+    for sid, group in cold._groups.items():
+        assert group.norm2 == live._groups[sid].norm2 and dict(group.total) == dict(live._groups[sid].total)
+    first = cold._groups["s000"]       # pinned to long after its reports left the window: thawed
+    assert {0, 49, 99, 149} <= set(first.members) and isinstance(first.total, dict)
+    # Stored and read back, then an edit replayed from the middle: a cold build's, bit for bit.
+    stored = restore(header(cold), [json.loads(json.dumps(r)) for r in rows(cold)], options)
+    assert stored is not None and stored._retired == cold._retired
+    edited = [*items[:80], replace(items[80], title=items[80].title + " w01"), *items[81:]]
+    assert story_state(cluster(edited, options, stored)) == story_state(cluster(edited, options))
+
+
+def test_article_search_records_make_their_text_when_written(tmp_path: Path) -> None:
+    loaded = _articles(tmp_path)
+    digest = build_digest(loaded.topics, loaded.articles, AnalysisOptions())
+    found = {r.url: r for r in search_records(digest, "Site")}
+    first = loaded.articles[0]
+    record = found[f"/articles/{first.slug}/"]
+    assert callable(record.text)        # made when the index is written, from the compressed sentences
+    whole = html.escape(" ".join(digest.analyses[first.slug].sentences), quote=False)
+    assert record.content == whole and record.resolved().text == whole and record.resolved().url == record.url
+    assert isinstance(found["/"].text, str) and found["/"].resolved() is found["/"]
+
+
+def test_a_one_off_build_lets_the_digest_go_once_its_search_records_are_made(project, monkeypatch) -> None:
+    from conftest import article
+
+    import digest.adapter.generate as generate
+    import digest.adapter.plugin as plugin
+    for i in range(3):
+        project.add(f"a{i}.md", article(title=f"Rockets over the capital {i}", date=f"2020-01-2{i}"))
+    made: list[weakref.ref] = []
+    alive: list[bool] = []
+
+    def build(*args, **kwargs):
+        digest = real_build(*args, **kwargs)
+        made.append(weakref.ref(digest))
+        return digest
+
+    def collisions(*args, **kwargs):
+        gc.collect()
+        alive.append(made[0]() is not None)
+        return real_check(*args, **kwargs)
+
+    real_build, real_check = generate.build_digest, plugin.check_collisions
+    monkeypatch.setattr(generate, "build_digest", build)
+    monkeypatch.setattr(plugin, "check_collisions", collisions)
+    project.build()
+    assert alive == [False]     # gone before the page files are made
+    assert "Rockets over the capital 1" in project.html("articles/a1")

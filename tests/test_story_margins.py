@@ -101,7 +101,7 @@ def test_a_decision_a_nudge_tips_is_taken_again(bar: str) -> None:
         vec, group = cold._vectors[k], cold._group_of[k]
         if bar != "centroid":
             scores = [dot(vec, cold._vectors[c]) for c in cold._candidates(items[k], vec, k)[0]
-                      if bar == "link" or not cold._names[k] & cold._names[c]]
+                      if bar == "link" or frozenset(cold._names[k]).isdisjoint(cold._names[c])]
             if not scores:
                 continue
             at = max(scores)

@@ -20,7 +20,7 @@ from ..analysis.duplicates import PairMemo
 from ..analysis.memo import Memo
 from ..analysis.stories import StoryIndex
 from ..loading.loader import Corpus
-from ..model import Article, Digest
+from ..model import Article
 from ..pages.feeds import FEED_FILES, SiteInfo, build_feeds
 from ..pages.messages import Messages
 from ..pages.pagefindservice import Record
@@ -37,7 +37,6 @@ __all__ = ["Generated", "generate", "language", "topics_file_uri"]
 class Generated:
     """Everything a build publishes besides MkDocs' own files. Keys are site paths (mounted)."""
 
-    digest: Digest
     pageset: PageSet                        # keyed by unmounted path; `pages` below is mounted
     pages: dict[str, str]                   # page path in the site -> its Markdown (with slots)
     rendered: dict[str, str]                # page path in the site -> its path in the PageSet
@@ -73,10 +72,18 @@ def generate(config: MkDocsConfig, options: DigestConfig, analysis: AnalysisOpti
     digest = build_digest(corpus.topics, articles, analysis, analyser=analyser, pair_memo=pair_memo,
                           story_index=stories, memo=memo, grouped=grouped)
 
+    # Only the search records need the digest once the pages and feeds are laid out. A one-off
+    # build asks for them once and the digest goes with that (every analysis: a third of the
+    # build's memory, which the page files and MkDocs' page loop then reuse); a live preview
+    # asks at every rebuild.
+    held = [digest]
+
     def records() -> list[Record]:
-        found = search_records(digest, config.site_name, config.site_description or "",
+        found = search_records(held[0], config.site_name, config.site_description or "",
                                config.use_directory_urls, options.search_full_text_days or None,
                                article_count=lambda n: messages.n("articles_count", n), date_format=messages.date)
+        if memo is None:
+            held.clear()
         return [replace(r, url="/" + mount(r.url[1:], at)) for r in found] if at else found
 
     # A live preview's rebuilds keep the nonce of the build before them: the full build's renderer
@@ -102,12 +109,14 @@ def generate(config: MkDocsConfig, options: DigestConfig, analysis: AnalysisOpti
         feeds = {mount(path, at): text for path, text in build_feeds(digest, site, options.feed_entries, memo).items()}
     if memo is not None:
         memo.done()
+    uris = frozenset(mount(page_uri("article", a.slug), at) for a in digest.articles)
+    del digest
     return Generated(
-        digest=digest, pageset=pageset, pages={uri: pageset.pages[own] for uri, own in rendered.items()},
+        pageset=pageset, pages={uri: pageset.pages[own] for uri, own in rendered.items()},
         rendered=rendered, feeds=feeds, records=records, nav=nav,
         in_nav=frozenset(uri for item in nav for uri in nav_uris(item)),
         bodies={mount(page_uri("article", slug), at): slug for slug in done},
-        article_uris=frozenset(mount(page_uri("article", a.slug), at) for a in digest.articles),
+        article_uris=uris,
         topic_pages={mount(page_uri("topic", t.id), at): (t.id, t.title) for t in corpus.topics})
 
 

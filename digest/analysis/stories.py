@@ -37,7 +37,7 @@ import math
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from operator import neg
@@ -45,7 +45,7 @@ from sys import intern
 
 from . import storyreplay
 from .lede import LEDE_WORDS, NAME_REPEATS, lede, names
-from .storygroup import Group, Vector, dot
+from .storygroup import Group, Retired, Vector, dot
 from .storyitems import StoryItem, features, lede_names, proper_names, story_item
 from .storymargins import Margins, cut_slack, score_slack
 
@@ -90,13 +90,14 @@ class StoryIndex:
         """Forget every article (a cold start)."""
         self.options = options
         self.items: list[StoryItem] = []
-        self._vectors: list[Vector] = []
+        self._vectors: list[Mapping[str, float]] = []     # a Vector; Retired once out of every window
+        self._retired = 0       # a one-off build's: the articles before it are out of every window
         self._top: list[tuple[str, ...]] = []
         self._group_of: list[Group] = []
         self._groups: dict[str, Group] = {}
         self._df: Counter[str] = Counter()
         self._postings: dict[str, list[int]] = defaultdict(list)
-        self._names: list[frozenset[str]] = []
+        self._names: list[Collection[str]] = []      # a frozenset; a tuple once retired
         self._when: list[float] = []        # each article's date (a timestamp)
         self._margins: list[Margins | None] = []     # keep_read: each decision's margins (storymargins.py)
         self._raw: list[array[float]] = []      # keep_read: each vector's weights before the norm
@@ -172,14 +173,14 @@ class StoryIndex:
         if margins is not None:
             margins.candidates = tuple(candidates)
             margins.slack = score_slack(scored, self.options.link, self.options.named_link,
-                                        lambda i: bool(names & self._names[i]))
+                                        lambda i: not names.isdisjoint(self._names[i]))
         tried: set[str] = set()
         chosen: Group | None = None
         best = math.inf
         for score, minus in scored:
             if score < self.options.link:
                 break
-            if score < self.options.named_link and not names & self._names[-minus]:
+            if score < self.options.named_link and names.isdisjoint(self._names[-minus]):
                 continue
             group = self._group_of[-minus]
             if group.id in tried or not self._specific(common[-minus], rare):
@@ -270,7 +271,31 @@ class StoryIndex:
         if self.keep_read:
             for term in vec:
                 self._held[term].append(index)
+        else:
+            self.retire(item.key[0] - self.options.window_days * 86400.0)
         return group.id
+
+    def retire(self, since: float) -> None:
+        """Hold compact (Retired: the same numbers) the vectors of the articles dated before
+        `since`, and the sums of the stories whose last article they are, and their names as
+        tuples: no article to come reaches back to them (its window starts later), only a warm
+        build's replay and the store read them again. Not in a live preview's index, which
+        decides old articles again in place."""
+        if self.keep_read:
+            return
+        vectors, when, groups, names = self._vectors, self._when, self._group_of, self._names
+        j = self._retired
+        while j < len(vectors) and when[j] < since:
+            vec, group = vectors[j], groups[j]
+            names[j] = tuple(names[j])
+            if isinstance(vec, dict):
+                vectors[j] = compact = Retired(vec)
+                if group.total is vec:      # a story's sums lent by its only article (storygroup.py)
+                    group.total = compact
+            if group.members[-1] == j:
+                group.retire()
+            j += 1
+        self._retired = j
 
     def _new(self, wanted: str, pinned: bool) -> Group:
         sid, n = wanted, 2
@@ -311,6 +336,7 @@ class StoryIndex:
             touched[group.id] = group
         del self.items[keep:], self._vectors[keep:], self._top[keep:], self._group_of[keep:], self._names[keep:]
         del self._when[keep:], self._margins[keep:], self._raw[keep:]
+        self._retired = min(self._retired, keep)
         self._settle(touched.values())
 
     def _settle(self, groups: Iterable[Group]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from sys import intern
 from datetime import datetime
 from functools import cached_property
 
@@ -74,4 +75,6 @@ def proper_names(item: StoryItem, capitalised: list[str] | None = None) -> froze
     """The names an article gives: content words it capitalises inside a sentence of its lede
     (`capitalised` when the caller has them already), or at least `NAME_REPEATS` times over its
     prose (`StoryItem.names`)."""
-    return frozenset(lede_names(item.lede) if capitalised is None else capitalised).union(w for w, _ in item.names)
+    # Interned: the story index keeps every article's names, most of them words many articles give.
+    return frozenset(map(intern, lede_names(item.lede) if capitalised is None else capitalised)).union(
+        intern(w) for w, _ in item.names)

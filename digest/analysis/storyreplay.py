@@ -14,7 +14,7 @@ from array import array
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .storygroup import Group, Vector
 from .storyitems import StoryItem
@@ -75,7 +75,8 @@ def replay(index: StoryIndex, ordered: list[StoryItem], start: int) -> None:
     stale: list[Group] = []
     index.replayed = index.kept = 0
     for j in range(start, len(ordered)):
-        item, was, old_vec, old_group = ordered[j], index.items[j], index._vectors[j], index._group_of[j]
+        # A live preview's index (keep_read) retires no vector: each is a dict.
+        item, was, old_vec, old_group = ordered[j], index.items[j], cast(Vector, index._vectors[j]), index._group_of[j]
         edited = item is not was and item != was
         index.items[j] = item
         margins = index._margins[j]

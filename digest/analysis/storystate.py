@@ -121,11 +121,13 @@ def restore(head: object, stored: Iterable[object], options: StoryOptions) -> St
         index._vectors.append(vec)
         index._df.update(vec.keys())
         index._top.append(top := index._top_terms(vec))
-        index._names.append(frozenset(named))
+        index._names.append(frozenset(map(intern, named)))
         index._group_of.append(group)
         group.add(position, vec)
         for term in top:
             index._postings[term].append(position)
     if len(index.items) != head["articles"] or set(made) != set(ids):
         return None
+    if last is not None:        # as the cold build that stored it held them (stories.py)
+        index.retire(last[0] - options.window_days * 86400.0)
     return index

@@ -31,6 +31,8 @@ import html
 import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import partial
+from itertools import chain
 
 from ..loading.xmlchars import xml_safe
 from ..model import Article, Digest
@@ -59,6 +61,11 @@ def _text(parts: Iterable[str]) -> str:
     return _MARKER.sub("", text) if "PAGEFIND_" in text else text
 
 
+def _joined(*parts: Iterable[str]) -> str:
+    """Record text of several runs of sentences."""
+    return _text(chain.from_iterable(parts))
+
+
 def _url(uri: str, directory_urls: bool) -> str:
     return "/" + page_url(uri, directory_urls)
 
@@ -78,18 +85,16 @@ def article_records(digest: Digest, topic_titles: dict[str, str], directory_urls
         if a.slug in hidden:
             continue
         full = a.published.timestamp() >= cutoff and a.slug in digest.analyses
-        parts: list[str] = []
-        if a.summary or not full:
-            parts.extend(digest.summary_of(a))
-        if full:
-            parts.extend(digest.analyses[a.slug].sentences)
+        summary = digest.summary_of(a) if a.summary or not full else ()
+        sentences = digest.analyses[a.slug].sentences if full else ()
         topics = [topic_titles.get(t, t) for t in a.topics]
         also = [s for s in _unique(by_slug[c].source for c in copies.get(a.slug, ()) if c in by_slug)
                 if s != a.source]
         meta = {"title": a.title, "date": date_format(a.published), "source": a.source,
                 "author": a.author or "", "topics": ", ".join(topics), "also": ", ".join(also)}
-        records.append(Record(_url(page_uri("article", a.slug), directory_urls), _text(parts),
-                              {k: v for k, v in meta.items() if v},
+        # The text is made when the record is written: the sentences stay as the analysis holds them.
+        records.append(Record(_url(page_uri("article", a.slug), directory_urls),
+                              partial(_joined, summary, sentences), {k: v for k, v in meta.items() if v},
                               {k: v for k, v in (("topic", topics), ("source", [a.source, *also])) if v},
                               a.published.timestamp()))
     return records

@@ -207,7 +207,7 @@ def write_shards(out_dir: Path, records: Sequence[Record] | Callable[[], Sequenc
         del hub
         check_bundle(fresh, out_dir)
         while parts:
-            part = parts.pop()
+            part = [r.resolved() for r in parts.pop()]     # each text made once, for the key and Pagefind
             key = shard_key(part, language, version)
             name = f"{PARTS}/{key[:20]}"
             target = fresh / name
