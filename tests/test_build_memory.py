@@ -195,7 +195,7 @@ def test_article_search_records_make_their_text_when_written(tmp_path: Path) -> 
     assert isinstance(found["/"].text, str) and found["/"].resolved() is found["/"]
 
 
-def test_a_one_off_build_lets_the_digest_go_once_its_search_records_are_made(project, monkeypatch) -> None:
+def test_a_one_off_build_lets_the_articles_and_the_digest_go_before_the_page_files(project, monkeypatch) -> None:
     from conftest import article
 
     import digest.adapter.generate as generate
@@ -210,14 +210,20 @@ def test_a_one_off_build_lets_the_digest_go_once_its_search_records_are_made(pro
         made.append(weakref.ref(digest))
         return digest
 
+    def published(self, corpus):
+        found = real_published(self, corpus)
+        made.append(weakref.ref(found[0]))     # an article, its raw body with it
+        return found
+
     def collisions(*args, **kwargs):
         gc.collect()
-        alive.append(made[0]() is not None)
+        alive.extend(ref() is not None for ref in made)
         return real_check(*args, **kwargs)
 
-    real_build, real_check = generate.build_digest, plugin.check_collisions
+    real_build, real_check, real_published = generate.build_digest, plugin.check_collisions, plugin.DigestPlugin.published
     monkeypatch.setattr(generate, "build_digest", build)
     monkeypatch.setattr(plugin, "check_collisions", collisions)
+    monkeypatch.setattr(plugin.DigestPlugin, "published", published)
     project.build()
-    assert alive == [False]     # gone before the page files are made
+    assert alive == [False, False]     # the articles and the digest, gone before the page files are made
     assert "Rockets over the capital 1" in project.html("articles/a1")
