@@ -17,7 +17,7 @@ Vector = dict[str, float]
 
 class Retired(Mapping[str, float]):
     """A unit vector (or a story's sums) no later article's window reaches: its terms and its
-    weights, the same doubles in the same order, in a tuple and an array, a quarter of the dict's
+    weights, the same doubles in the same order, in a tuple and an array, under half the dict's
     memory (every article's vector was 350 MB of a 100,000-article build's peak). Read again only
     by a warm build's replay and the store, which go through it in order; a look-up scans."""
 
