@@ -272,8 +272,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if self._live is not None:
             self._live.took(config, corpus, made, sources, memo)
         # Nothing else holds the articles (their raw bodies) and their source files now: a
-        # one-off build lets them go before the page files, which MkDocs holds to the end
-        # (together 1 GB at 100,000 articles, the build's peak; a live preview keeps them above).
+        # one-off build lets them go before the page files, which MkDocs holds to the end, can
+        # reuse their memory (a live preview has kept them, just above).
         del corpus, articles, sources
         give_back()
         generated = [self.page_file(config, uri, made) for uri in made.pages]
