@@ -5,13 +5,12 @@ load (articles, topics) -> analyse (sentences, summaries) -> assemble (Digest) -
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, overload
 
-from .packedtext import pack, unpack
+from .packedtext import pack_all, unpack_all
 
 if TYPE_CHECKING:   # records of the cross-source modules, used in annotations only
     from .analysis.conflicts import Conflict
@@ -83,29 +82,23 @@ class Article:
 
 
 class Sentences(Sequence[str]):
-    """An article's sentences held compressed: one packed text (packedtext.py) and each sentence's
-    length, the sentences of `plain` (its summary, which pages quote over and over) kept as
-    text. Reads as the tuple it stands for (equal to it, hashed as it is). A one-off build holds
+    """An article's sentences held compressed (packedtext.py's pack_all), the sentences of
+    `plain` (its summary, which pages quote over and over) kept as text. Reads as the tuple it stands for (equal to it, hashed as it is). A one-off build holds
     every analysis from the story grouping to the end of the layout, and the sentences were
     the biggest part of one: 6 KB an article of generated text, 3 KB held so."""
 
-    __slots__ = ("_packed", "_lengths", "_plain")
+    __slots__ = ("_packed", "_count", "_plain")
 
     def __init__(self, sentences: Sequence[str], plain: Iterable[int] = ()) -> None:
-        self._packed = pack("".join(sentences))
-        self._lengths = array("I", map(len, sentences))
+        self._packed = pack_all(sentences)
+        self._count = len(sentences)
         self._plain = {i: sentences[i] for i in plain}
 
     def _all(self) -> tuple[str, ...]:
-        text = unpack(self._packed)
-        found, at = [], 0
-        for n in self._lengths:
-            found.append(text[at:at + n])
-            at += n
-        return tuple(found)
+        return unpack_all(self._packed)
 
     def __len__(self) -> int:
-        return len(self._lengths)
+        return self._count
 
     @overload
     def __getitem__(self, index: int) -> str: ...
@@ -123,7 +116,7 @@ class Sentences(Sequence[str]):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Sentences):
-            return self._packed == other._packed and self._lengths == other._lengths
+            return self._packed == other._packed
         return isinstance(other, tuple) and self._all() == other
 
     def __hash__(self) -> int:

@@ -27,7 +27,7 @@ from digest.loading.convert import MarkdownSettings, convert_body
 from digest.loading.loader import load_corpus
 from digest.model import Sentences
 from digest.pages.pagefindservice import Record
-from digest.pages.render import PageSet
+from digest.pages.render import PageSet, Renderer
 from digest.pages.searchindex import search_records
 from digest.pages.searchshards import IndexJob, write_shards
 
@@ -111,6 +111,23 @@ def test_a_filled_page_lets_its_slots_go_when_taken() -> None:
     assert pages.fill("b.md", "<!--nd:n1:0-->") == "<i>two</i>" and "b.md" in pages.slots
     assert pages.fill("a.md", "<p><!--nd:n1:0--></p>", take=True) == "<p><b>one</b></p>"
     assert "a.md" not in pages.slots
+
+
+def test_a_one_off_renderer_packs_each_pages_slots_and_fills_the_same_html(tmp_path: Path) -> None:
+    loaded = _articles(tmp_path)
+    digest = build_digest(loaded.topics, loaded.articles, AnalysisOptions())
+    plain = Renderer(nonce="n1").render(digest)
+    packed = Renderer(nonce="n1", pack_slots=True).render(digest)
+    assert packed.pages == plain.pages and packed.slots.keys() == plain.slots.keys()
+    assert all(isinstance(v, bytes) for v in packed.slots.values() if v)
+    held = sum(len(v) for v in packed.slots.values())
+    html_size = sum(len(c.encode()) for v in plain.slots.values() for c in v)
+    assert held < html_size / 2
+    for uri, chunks in plain.slots.items():
+        assert packed.slots_of(uri) == chunks
+        markdown = plain.pages[uri]
+        assert packed.fill(uri, markdown, take=True) == plain.fill(uri, markdown)
+    assert not packed.slots
 
 
 def _records(n: int) -> list[Record]:

@@ -50,7 +50,7 @@ class Generated:
 
     def text_of(self, uri: str) -> tuple[str, tuple[str, ...]]:
         """A page's Markdown and its slots' HTML: equal for two builds iff the page is."""
-        return self.pages[uri], self.pageset.slots.get(self.rendered[uri], ())
+        return self.pages[uri], self.pageset.slots_of(self.rendered[uri])
 
 
 def language(config: MkDocsConfig) -> str:
@@ -95,7 +95,7 @@ def generate(config: MkDocsConfig, options: DigestConfig, analysis: AnalysisOpti
                                     nonce=nonce, memo=memo)
     # A live preview keeps its renderer (and so the templates it compiled, 0.15 s at every
     # rebuild) while the settings and the template files stay the same.
-    renderer = (Renderer(**settings) if memo is None
+    renderer = (Renderer(**settings, pack_slots=True) if memo is None
                 else memo.at(("renderer",), (settings, file_stamps([templates_dir() / "pages"])),
                              lambda: Renderer(**settings)))
     done = frozenset(converted())

@@ -67,7 +67,7 @@ def _same(last: tuple[Any, ...], shown: tuple[Any, ...]) -> bool:
 def article_pages(page: Callable[..., str], uri_of: Callable[[str], str],
                   topic_titles: Mapping[str, str], converted: Collection[str], body_marker: Any,
                   related_item: Callable[..., Any], kept: KeptPages | None = None,
-                  slots: MutableMapping[str, tuple[str, ...]] | None = None, nonce: str = "",
+                  slots: MutableMapping[str, tuple[str, ...] | bytes] | None = None, nonce: str = "",
                   **common: Any) -> dict[str, str]:
     """Every article page by source path; `page` renders a template (Renderer._page), `common`
     holds the context every page gets (the digest, its articles and their summaries among it).

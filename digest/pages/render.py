@@ -30,6 +30,7 @@ from ..analysis.conflicts import Conflict
 from ..analysis.memo import Memo, PerArticle
 from ..loading.loader import slugify
 from ..model import Article, Digest
+from ..packedtext import pack_all, unpack_all
 from .charts import activity_chart, source_chart, topics_chart
 from .messages import DEFAULT, Messages
 from .messages import load as load_messages
@@ -109,8 +110,14 @@ class PageSet:
 
     pages: dict[str, str]
     nav: list[dict[str, object]]
-    slots: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # A page's slots; packed (packedtext.py's pack_all) by a Renderer made with `pack_slots`.
+    slots: dict[str, tuple[str, ...] | bytes] = field(default_factory=dict)
     nonce: str = ""
+
+    def slots_of(self, uri: str) -> tuple[str, ...]:
+        """A page's slots' HTML (none for a page without slots)."""
+        chunks = self.slots.get(uri, ())
+        return unpack_all(chunks) if isinstance(chunks, bytes) else chunks
 
     @property
     def body_marker(self) -> str:
@@ -125,7 +132,9 @@ class PageSet:
         """A converted page with its slots put back in place of their placeholders. `take`: the
         slots are forgotten (a one-off build fills each page once, and MkDocs holds every filled
         page until it writes them all: the slots would be a second copy of their HTML)."""
-        chunks = self.slots.pop(uri, None) if take else self.slots.get(uri)
+        chunks = self.slots_of(uri)
+        if take:
+            self.slots.pop(uri, None)
         if not chunks:
             return html_text
         return re.sub(f"<!--nd:{self.nonce}:(\\d+)-->", lambda m: chunks[int(m.group(1))], html_text)
@@ -138,7 +147,7 @@ class Renderer:
                  template_dir: Path | None = None,
                  chart_period: str = "auto", feeds: dict[str, str] | None = None,
                  topic_articles: int = 50, language: str | None = DEFAULT, nonce: str | None = None,
-                 memo: Memo | None = None) -> None:
+                 memo: Memo | None = None, pack_slots: bool = False) -> None:
         loader = jinja2.FileSystemLoader(str((template_dir or templates_dir()) / "pages"))
         self.env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
@@ -167,7 +176,10 @@ class Renderer:
         # A live preview's memo of pages by what they show (`key` of _page): same inputs, same text.
         self.memo = memo
         self._slots: list[str] = []
-        self.slots: dict[str, tuple[str, ...]] = {}
+        self.slots: dict[str, tuple[str, ...] | bytes] = {}
+        # A one-off build's: each page's slots are packed as it is rendered. They wait for MkDocs'
+        # page loop, and every page's HTML at once was a tenth of the build's peak memory.
+        self.pack_slots = pack_slots
         self.env.filters["slot"] = self._slot
 
     def _slot(self, chunk: str) -> str:
@@ -189,7 +201,8 @@ class Renderer:
             text, slots = self.memo.at(("page", uri), key, render)
             self.slots[uri] = slots
             return text
-        text, self.slots[uri] = render()
+        text, slots = render()
+        self.slots[uri] = pack_all(slots) if self.pack_slots and slots else slots
         return text
 
     def _kept(self, place: Hashable, inputs: object, compute: Callable[[], T]) -> T:
