@@ -83,9 +83,10 @@ class Article:
 
 class Sentences(Sequence[str]):
     """An article's sentences held compressed (packedtext.py's pack_all), the sentences of
-    `plain` (its summary, which pages quote over and over) kept as text. Reads as the tuple it stands for (equal to it, hashed as it is). A one-off build holds
-    every analysis from the story grouping to the end of the layout, and the sentences were
-    the biggest part of one: 6 KB an article of generated text, 3 KB held so."""
+    `plain` (its summary, which pages quote over and over) kept as text. Reads as the tuple it
+    stands for (equal to it, hashed as it is). A one-off build holds every analysis from the
+    story grouping to the end of the layout, and the sentences were the biggest part of one:
+    6 KB an article of generated text, 3 KB held so."""
 
     __slots__ = ("_packed", "_count", "_plain")
 
