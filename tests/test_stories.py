@@ -16,6 +16,7 @@ from conftest import TOPICS, article, story_state
 from digest.analysis.analyse import AnalysisOptions, build_digest
 from digest.analysis.duplicates import copy_map
 from digest.analysis.stories import StoryIndex, StoryItem, StoryOptions, cluster, lede, proper_names, story_item
+from digest.analysis.storygroup import dot
 from digest.analysis.text import split_sentences
 from digest.loading.loader import parse_article
 from digest.loading.topics import TopicIndex, parse_topics
@@ -303,6 +304,59 @@ def test_a_weak_link_needs_a_name_in_common() -> None:
 def test_one_event_in_other_words_still_joins_by_its_names() -> None:
     found = _stories(STALLONE)
     assert found["mccririck-evicted"] == "greer-walks-out"
+
+
+COURT = [("kell-sentenced", "Six months in jail for former university swimmer",
+          "A county court sent a former university swimmer to jail for six months on Thursday for sexually "
+          "assaulting a woman at a campus party. Prosecutors had asked for six years. The victim's statement, read "
+          "aloud in court, described the night and the year of hearings that followed. Judge Verrin said a longer "
+          "term would weigh heavily on Kell, who had no previous convictions. His father wrote that twenty minutes "
+          "of action should not ruin a life. Students marched across the quad that evening carrying placards."),
+         ("jurors-refuse", "Jury pool turns away from the bench",
+          "Dozens of residents summoned for jury service refused to hear cases before Verrin this week, saying "
+          "they no longer trusted his rulings. Many cited the lenient term handed to Kell. Court clerks had to "
+          "send the panel home and call new names from the list. A petition seeking the judge's recall has "
+          "gathered signatures outside supermarkets and libraries, and the county bar association scheduled "
+          "a public meeting for next month.")]
+
+
+def _court(before: list[StoryItem] = []) -> list[StoryItem]:
+    """The court pair after `before` and a hundred older desk articles (none within the window):
+    enough for a name that only the pair gives to be held by under 2% of the archive."""
+    desk = [_at(f"{s}-{n}", -120 + i, t, b) for n, (i, (s, t, b)) in enumerate(enumerate(DESK * 17))]
+    return [*before, *desk, *(_at(s, i, t, b) for i, (s, t, b) in enumerate(COURT))]
+
+
+def test_a_link_under_the_bar_counts_when_two_rare_names_are_shared() -> None:
+    """Two outlets tell one court case from two ends (the sentence; jurors refusing the judge):
+    their ledes share little but the judge's and the defendant's names, which few articles give.
+    That link (between `named_floor` and `link`) joins them; with the rule off they stay apart,
+    and so they do on a small site, where no name is yet known to be rare."""
+    index = cluster(_court())
+    score = dot(index._vectors[-1], index._vectors[-2])
+    options = StoryOptions()
+    assert options.named_floor <= score < options.link
+    assert sorted(set(index._names[-1]) & set(index._names[-2])) == ["kell", "verrin"]
+    assert index.assignment()["jurors-refuse"] == "kell-sentenced"
+    assert cluster(_court(), StoryOptions(named_floor=0)).assignment()["jurors-refuse"] == "jurors-refuse"
+    small = [_at(f"{s}-{n}", -20 + i, t, b) for n, (i, (s, t, b)) in enumerate(enumerate(DESK * 3))]
+    small += [_at(s, i, t, b) for i, (s, t, b) in enumerate(COURT)]
+    assert cluster(small).assignment()["jurors-refuse"] == "jurors-refuse"
+
+
+def test_a_common_name_does_not_count_as_one_of_the_two() -> None:
+    """The same pair after a dozen older articles about Kell Harbour: "kell" is no longer a rare
+    name, one rare name is left, and the weak link no longer joins them (it would with one rare
+    name asked for)."""
+    harbour = [_at(f"harbour-{i}", -160 + i, "Kell Harbour regatta",
+                   f"Sailing boats raced across the windy bay at Kell Harbour on day {i} of the summer regatta.")
+               for i in range(12)]
+    options = StoryOptions(named_floor=0.05)    # the common name weighs less: the link is weaker too
+    index = cluster(_court(harbour), options)
+    assert index._df["kell"] > options.rare * len(index.items) > index._df["verrin"] == 2
+    assert options.named_floor <= dot(index._vectors[-1], index._vectors[-2]) < options.link
+    assert index.assignment()["jurors-refuse"] == "jurors-refuse"
+    assert cluster(_court(harbour), replace(options, named_rare=1)).assignment()["jurors-refuse"] == "kell-sentenced"
 
 
 def test_lower_cased_text_shows_no_names_so_only_strong_links_group_it() -> None:

@@ -85,7 +85,7 @@ def _nudging_edits(items: list[StoryItem], k: int) -> list[list[StoryItem]]:
     return edits
 
 
-@pytest.mark.parametrize("bar", ["link", "centroid", "named_link"])
+@pytest.mark.parametrize("bar", ["link", "centroid", "named_link", "named_floor"])
 def test_a_decision_a_nudge_tips_is_taken_again(bar: str) -> None:
     """The bar set a hair from the score an article's decision read (its best link, or the
     centroid of the story it joined), and an edit far from it that nudges its vector: where the
@@ -95,13 +95,15 @@ def test_a_decision_a_nudge_tips_is_taken_again(bar: str) -> None:
     base = replace(FRAGILE["cosine alone"], window_days=1.0)
     if bar == "named_link":     # a link below it needs a name in common: the bar a hair from one without
         base = replace(base, link=0.05, named_link=0.3)
+    if bar == "named_floor":    # a link under `link` counts above it with a rare name in common (every name rare)
+        base = replace(base, link=0.6, named_floor=0.05, named_rare=1, rare=1.0)
     cold = cluster(items, base)
     tipped = trials = 0
     for k in range(len(items) - 1, len(items) // 2, -3):
         vec, group = cold._vectors[k], cold._group_of[k]
         if bar != "centroid":
             scores = [dot(vec, cold._vectors[c]) for c in cold._candidates(items[k], vec, k)[0]
-                      if bar == "link" or frozenset(cold._names[k]).isdisjoint(cold._names[c])]
+                      if bar == "link" or (bar == "named_floor") != frozenset(cold._names[k]).isdisjoint(cold._names[c])]
             if not scores:
                 continue
             at = max(scores)

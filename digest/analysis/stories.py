@@ -15,7 +15,10 @@ if its similarity to that story's centroid also clears a bar (the centroid check
 chain of pairwise links from merging two events), the two share `rare_shared` rare words
 (one beat's common vocabulary is not one event) and, if their similarity is below
 `named_link`, a name (same who or where: one desk's stories of one beat share its words as
-much as one event's reports do), or else it starts a story.
+much as one event's reports do), or else it starts a story. A link under `link` but at least
+`named_floor` counts too when the two give `named_rare` of the same rare names (the same people
+and places: the judge's and the defendant's names in two outlets' ledes that tell one case from
+two ends).
 
 Every decision uses only earlier articles (document frequencies too are counted over the
 articles seen so far), so the grouping is a pure function of the corpus and its date
@@ -69,7 +72,14 @@ class StoryOptions:
     rare: float = 0.02              # a term is rare while at most this share of the articles has it
     rare_floor: int = 10            # ... or at most this many (one event's reports may number ten)
     named_link: float = 0.30        # a weaker link needs a name both articles capitalise (0: no such check)
+    named_floor: float = 0.10       # a link under `link` but this high counts if the two share ... (0: never)
+    named_rare: int = 2             # ... this many names that at most `rare` of the articles hold (no floor)
     min_terms: int = 8              # fewer distinct terms than this: too short to place (0: no such check)
+
+    @property
+    def links_on_rare_names(self) -> bool:
+        """Whether a link under `link` can count (`named_floor`, `named_rare`)."""
+        return 0 < self.named_floor < self.link and self.named_rare > 0
 
 
 class StoryIndex:
@@ -170,17 +180,27 @@ class StoryIndex:
         scored = sorted(((dot(vec, vectors[j], common[j]), -j) for j in candidates), reverse=True)
         seen = len(self.items) if before is None else before
         rare = self._rare(vec, df, seen)
+        rare_names = self._rare_names(vec, names, df, seen)
+        link = self.options.link
+        floor = self.options.named_floor if self.options.links_on_rare_names else link
+
+        def named_rarely(i: int) -> bool:     # shares enough rare names to link under `link`
+            return len(rare_names.intersection(self._names[i])) >= self.options.named_rare
+
         if margins is not None:
             margins.candidates = tuple(candidates)
-            margins.slack = score_slack(scored, self.options.link, self.options.named_link,
-                                        lambda i: not names.isdisjoint(self._names[i]))
+            margins.slack = score_slack(scored, link, self.options.named_link,
+                                        lambda i: not names.isdisjoint(self._names[i]), floor, named_rarely)
         tried: set[str] = set()
         chosen: Group | None = None
         best = math.inf
         for score, minus in scored:
-            if score < self.options.link:
+            if score < floor:
                 break
-            if score < self.options.named_link and names.isdisjoint(self._names[-minus]):
+            if score < link:
+                if not named_rarely(-minus):
+                    continue
+            elif score < self.options.named_link and names.isdisjoint(self._names[-minus]):
                 continue
             group = self._group_of[-minus]
             if group.id in tried or not self._specific(common[-minus], rare):
@@ -217,6 +237,16 @@ class StoryIndex:
         """The article's rare terms: those at most `rare` of the `seen` articles (or `rare_floor`) hold."""
         most = max(float(self.options.rare_floor), self.options.rare * seen)
         return frozenset(t for t in vec if df[t] <= most) if self.options.rare_shared > 0 else frozenset()
+
+    def _rare_names(self, vec: Vector, names: frozenset[str], df: Mapping[str, int], seen: int) -> frozenset[str]:
+        """The article's names that at most `rare` of the `seen` articles hold, with no `rare_floor`:
+        a rule that adds links asks for evidence a small archive cannot give (on a site of twelve
+        articles every name is in "at most ten"), where the rare-word check, which holds links
+        back, is lenient."""
+        if not self.options.links_on_rare_names:
+            return frozenset()
+        most = self.options.rare * seen
+        return frozenset(t for t in names if t in vec and df[t] <= most)
 
     def _specific(self, shared: AbstractSet[str], rare: frozenset[str]) -> bool:
         """Whether two articles (by the terms they share, and the `rare` ones of the first) share

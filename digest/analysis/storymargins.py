@@ -85,15 +85,24 @@ class Margins:
 
 
 def score_slack(scored: Sequence[tuple[float, int]], link: float, named_link: float,
-                shares_name: Callable[[int], bool]) -> float:
+                shares_name: Callable[[int], bool], floor: float | None = None,
+                named_rarely: Callable[[int], bool] | None = None) -> float:
     """How far the scores (descending; (score, -position)) stand from the bars: a smaller nudge
-    keeps the same candidates above `link`, and on the same side of `named_link` those that share
-    no name (where it counts). The gap between the winner and the next story that could win is
-    added by the caller: the order of the others does not change the decision."""
+    keeps the same candidates above `link`, on the same side of `named_link` those that share
+    no name (where it counts), and on the same side of `floor` (the rare-name link's bar, under
+    `link`) those that share enough rare names (`named_rarely`). The gap between the winner and
+    the next story that could win is added by the caller: the order of the others does not
+    change the decision."""
     slack = math.inf
+    bottom = link if floor is None or named_rarely is None else min(floor, link)
     for score, neg in scored:
+        if score < bottom:
+            return min(slack, bottom - score)
         if score < link:
-            return min(slack, link - score)
+            slack = min(slack, link - score)
+            if named_rarely is not None and named_rarely(-neg):
+                slack = min(slack, score - bottom)
+            continue
         slack = min(slack, score - link)
         if named_link and not shares_name(-neg):
             slack = min(slack, abs(score - named_link))

@@ -126,12 +126,14 @@ def replay(index: StoryIndex, ordered: list[StoryItem], start: int) -> None:
 
 
 def _stands(index: StoryIndex, j: int, vec: Vector, moved: set[str], df: Mapping[str, int]) -> bool:
-    """Whether no moved term of article `j` can tip a rare-word check (its frequency as of `j`,
-    in `df`, within one of the bar): the checks read frequencies, which the margins do not cover."""
-    if not df or index.options.rare_shared <= 0:
-        return True
-    most = max(float(index.options.rare_floor), index.options.rare * j)
-    return all(abs(d - most) > 1.0 for d in df.values())
+    """Whether no moved term of article `j` can tip a rare-word check or a rare-name link (its
+    frequency as of `j`, in `df`, within one of either bar): they read frequencies, which the
+    margins do not cover."""
+    options = index.options
+    bars = [max(float(options.rare_floor), options.rare * j)] if options.rare_shared > 0 else []
+    if options.links_on_rare_names:
+        bars.append(options.rare * j)
+    return all(abs(d - bar) > 1.0 for d in df.values() for bar in bars)
 
 
 def _decide(index: StoryIndex, j: int, item: StoryItem, vec: Vector, named: frozenset[str], df: Mapping[str, int],
