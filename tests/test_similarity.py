@@ -6,6 +6,7 @@ import random
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import REPO, Project, article
 
@@ -14,6 +15,7 @@ from digest.analysis.analyse import AnalysisOptions, build_digest, related_artic
 from digest.analysis.similarity import (
     cosine,
     count_matrix,
+    df_cap,
     related,
     related_counts,
     suggest_topics,
@@ -91,6 +93,28 @@ def test_the_matrix_made_from_term_counts_a_row_at_a_time_is_the_one_from_their_
         assert getattr(new, name).tobytes() == getattr(old, name).tobytes()
     lists = related_counts(items, 5, 0.05)
     assert lists == related(corpus, 5, 0.05) and sum(map(len, lists.values())) > 1000
+
+
+def test_common_terms_left_out_as_the_matrix_is_made_give_the_same_lists() -> None:
+    """A one-off build drops the entries of terms over `df_cap` while making the matrix (the
+    products never read them) instead of masking them in each block: the kept entries are the
+    full matrix's, bit for bit, and the related lists are those of the masked products."""
+    rnd = random.Random(2)
+    words, common = [f"w{i}" for i in range(3000)], [f"c{i}" for i in range(12)]
+    items = {}
+    for k in range(4500):
+        chosen = rnd.sample(words, rnd.randint(0, 40)) + [c for c in common if rnd.random() < 0.6]
+        items[f"a{k}"] = (" ".join(chosen), tuple(rnd.choice([1, 2, 3, 7]) for _ in chosen))
+    cap = df_cap(len(items))
+    full, cut = count_matrix(items).matrix, count_matrix(items, leave_out_over=cap).matrix
+    over = np.flatnonzero(np.bincount(full.indices, minlength=full.shape[1]) > cap)
+    assert len(over) == len(common) and cut.nnz < 0.8 * full.nnz
+    dropped = np.isin(full.indices, over)
+    assert cut.indices.tobytes() == full.indices[~dropped].tobytes()
+    assert cut.data.tobytes() == full.data[~dropped].tobytes()
+    corpus = vectorise_counts({k: dict(zip(t.split(" "), n)) if t else {} for k, (t, n) in items.items()})
+    lists = related_counts(items, 5, 0.05)
+    assert lists == related(corpus, 5, 0.05) and sum(map(len, lists.values())) > 4000
 
 
 def test_related_search_stays_fast_on_a_large_corpus() -> None:

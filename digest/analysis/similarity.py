@@ -136,7 +136,7 @@ Parsed = dict[str, tuple[TermCounts, np.ndarray, np.ndarray]]
 
 
 def count_matrix(items: Mapping[str, TermCounts], columns: dict[str, int] | None = None,
-                 parsed: Parsed | None = None) -> CountMatrix:
+                 parsed: Parsed | None = None, leave_out_over: int | None = None) -> CountMatrix:
     """The unit TF-IDF rows of `items` (key -> terms and counts), in their order, equal entry for
     entry (bit for bit) to `term_matrix` of `vectorise_counts(...)`, computed on flat arrays: each
     weight is the same product (`tf * idf`, both from `math.log`), each row's norm the same
@@ -144,7 +144,10 @@ def count_matrix(items: Mapping[str, TermCounts], columns: dict[str, int] | None
     counts or vector are ever held as dicts (every one of them at once was a fifth of a
     10,000-article build's peak memory), and a live preview re-scoring all rows after an article
     came or went reads only the new ones' terms (`columns` and `parsed`: kept from the last call,
-    updated here; a term new to `columns` gets the next column)."""
+    updated here; a term new to `columns` gets the next column). `leave_out_over`: the entries
+    of terms in more articles than this are dropped once the rows are made unit (the products of
+    `scored_rows` never read them, see `df_cap`): a one-off build's related coverage then holds
+    neither them nor their transpose."""
     columns = {} if columns is None else columns
     id_rows: list[np.ndarray] = []
     count_rows: list[np.ndarray] = []
@@ -193,6 +196,12 @@ def count_matrix(items: Mapping[str, TermCounts], columns: dict[str, int] | None
     row_of = np.repeat(np.arange(n, dtype=np.int32), lengths)
     norms = np.sqrt(np.bincount(row_of, weights=weights * weights, minlength=n))
     weights /= norms[row_of]
+    if leave_out_over is not None and (common := df_col > leave_out_over).any():
+        kept = ~common[ids]
+        del common
+        weights, ids = weights[kept], ids[kept]
+        indptr[1:] = np.cumsum(np.bincount(row_of[kept], minlength=n))
+        del kept
     del row_of
     matrix = sparse.csr_matrix((weights, ids, indptr), shape=(n, width))
     return CountMatrix(matrix, df, idf, columns)
@@ -205,7 +214,8 @@ def related_counts(items: Mapping[str, TermCounts], limit: int, min_score: float
     keys = list(items)
     if not keys:
         return {}
-    matrix = count_matrix(items).matrix
+    # The common terms' entries are left out as the matrix is made, not masked in each block.
+    matrix = count_matrix(items, leave_out_over=df_cap(len(keys))).matrix
     return dict(scored_rows(matrix, matrix.T.tocsr(), np.arange(len(keys)), keys, limit, min_score, block))
 
 
