@@ -12,6 +12,7 @@ from conftest import REPO, Project, article
 
 from digest.adapter.cli import main
 from digest.analysis.analyse import AnalysisOptions, build_digest, related_articles
+from digest.analysis import similarity
 from digest.analysis.similarity import (
     cosine,
     count_matrix,
@@ -76,9 +77,13 @@ def test_build_digest_uses_text_similarity_and_skips_syndicated_copies() -> None
     assert all(wire not in [a.slug for a in t.articles] for t in digest.topics)
 
 
-def test_the_matrix_made_from_term_counts_a_row_at_a_time_is_the_one_from_their_vectors() -> None:
+@pytest.mark.parametrize("rows", [similarity.MATRIX_ROWS, 97])
+def test_the_matrix_made_from_term_counts_a_row_at_a_time_is_the_one_from_their_vectors(
+        rows: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """count_matrix (what a build scores related coverage with) holds, entry for entry and in
-    the same dtypes, what term_matrix makes of vectorise_counts' vectors, so the lists are the same."""
+    the same dtypes, what term_matrix makes of vectorise_counts' vectors, so the lists are the same,
+    whether its rows are made in one block or in many."""
+    monkeypatch.setattr(similarity, "MATRIX_ROWS", rows)
     rnd = random.Random(1)
     words = [f"w{i}" for i in range(2000)]
     items = {}

@@ -166,23 +166,57 @@ def count_matrix(items: Mapping[str, TermCounts], columns: dict[str, int] | None
         id_rows.append(ids)
         count_rows.append(row_counts)
     n, width = len(items), max(1, len(columns))
-    lengths = np.fromiter(map(len, id_rows), dtype=np.int64, count=n)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(lengths, out=indptr[1:])
-    # The arrays below have one entry per (article, term): 15 million at 100,000 generated
-    # articles, so they are made narrow (int32) and reused in place, never one temporary
-    # beside another (these were the largest spike of such a build: 1 GB).
-    ids = np.concatenate(id_rows) if id_rows else np.empty(0, dtype=np.int32)
-    del id_rows
-    counts = np.concatenate(count_rows) if count_rows else np.empty(0, dtype=np.int32)
-    del count_rows
-    df_col = np.bincount(ids, minlength=len(columns))
+    # Made a block of rows at a time: the arrays of one entry per (article, term) (15 million at
+    # 100,000 generated articles) are only ever one block's, never the whole matrix's weights
+    # beside its ids, counts and row numbers (about 20 bytes an entry at once: the peak of such
+    # a build). Every weight and norm is the same number either way (a row's entries are summed
+    # in their order, within its block).
+    df_col = np.zeros(len(columns), dtype=np.int64)
+    for start in range(0, n, MATRIX_ROWS):
+        block = id_rows[start:start + MATRIX_ROWS]
+        if block:
+            df_col += np.bincount(np.concatenate(block), minlength=len(columns))
     names = list(columns)
     df = Counter({names[c]: int(d) for c, d in enumerate(df_col.tolist()) if d})
     idf = {t: smoothed_idf(n, d) for t, d in df.items()}
     idf_col = np.zeros(len(columns), dtype=np.float64)
     for t, value in idf.items():
         idf_col[columns[t]] = value
+    common = df_col > leave_out_over if leave_out_over is not None else None
+    kept_weights: list[np.ndarray] = []
+    kept_ids: list[np.ndarray] = []
+    lengths = np.zeros(n, dtype=np.int64)
+    for start in range(0, n, MATRIX_ROWS):
+        stop = min(n, start + MATRIX_ROWS)
+        weights, ids, row_lengths = _unit_rows(id_rows[start:stop], count_rows[start:stop], idf_col, common)
+        id_rows[start:stop] = count_rows[start:stop] = [_GONE] * (stop - start)   # the block's inputs go
+        kept_weights.append(weights)
+        kept_ids.append(ids)
+        lengths[start:stop] = row_lengths
+    del id_rows, count_rows
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    weights = np.concatenate(kept_weights) if kept_weights else np.empty(0, dtype=np.float64)
+    del kept_weights
+    ids = np.concatenate(kept_ids) if kept_ids else np.empty(0, dtype=np.int32)
+    del kept_ids
+    matrix = sparse.csr_matrix((weights, ids, indptr), shape=(n, width))
+    return CountMatrix(matrix, df, idf, columns)
+
+
+#: Rows of the count matrix made at once (see count_matrix).
+MATRIX_ROWS = 4096
+_GONE = np.empty(0, dtype=np.int32)     # what a made block's inputs are replaced with
+
+
+def _unit_rows(id_rows: list[np.ndarray], count_rows: list[np.ndarray], idf_col: np.ndarray,
+               common: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One block of count_matrix's rows: their unit TF-IDF weights and column ids, without the
+    entries of `common` columns if given (left out once the rows are unit), and each row's length."""
+    n = len(id_rows)
+    lengths = np.fromiter(map(len, id_rows), dtype=np.int64, count=n)
+    ids = np.concatenate(id_rows) if n else np.empty(0, dtype=np.int32)
+    counts = np.concatenate(count_rows) if n else np.empty(0, dtype=np.int32)
     # 1 + log(count), from math.log as `weigh` has it: a table of the counts up to the largest,
     # or of the distinct counts when one is very large (a word repeated all through a long text).
     if counts.max(initial=0) <= 4096:
@@ -196,15 +230,11 @@ def count_matrix(items: Mapping[str, TermCounts], columns: dict[str, int] | None
     row_of = np.repeat(np.arange(n, dtype=np.int32), lengths)
     norms = np.sqrt(np.bincount(row_of, weights=weights * weights, minlength=n))
     weights /= norms[row_of]
-    if leave_out_over is not None and (common := df_col > leave_out_over).any():
+    if common is not None and common.any():
         kept = ~common[ids]
-        del common
         weights, ids = weights[kept], ids[kept]
-        indptr[1:] = np.cumsum(np.bincount(row_of[kept], minlength=n))
-        del kept
-    del row_of
-    matrix = sparse.csr_matrix((weights, ids, indptr), shape=(n, width))
-    return CountMatrix(matrix, df, idf, columns)
+        lengths = np.bincount(row_of[kept], minlength=n).astype(np.int64)
+    return weights, ids, lengths
 
 
 def related_counts(items: Mapping[str, TermCounts], limit: int, min_score: float = DEFAULT_MIN_SCORE,
