@@ -51,6 +51,7 @@ from .lede import LEDE_WORDS, NAME_REPEATS, lede, names
 from .storygroup import Group, Retired, Vector, dot
 from .storyitems import StoryItem, features, lede_names, proper_names, story_item
 from .storymargins import Margins, cut_slack, score_slack
+from .storyscores import Scorer, nearest
 
 __all__ = ["LEDE_WORDS", "NAME_REPEATS", "StoryIndex", "StoryItem", "StoryOptions", "cluster", "features", "lede",
            "lede_names", "names", "proper_names", "story_item"]
@@ -115,6 +116,7 @@ class StoryIndex:
         self.replayed = 0       # articles the last replay decided again (for the tests and the log)
         self.kept = 0           # nudged articles whose decision the last replay kept on its margins
         self._partial: dict[tuple[int, int], Group] = {}   # a replay's centroids as of a place
+        self._scorer = Scorer()     # a one-off build's rough scores (storyscores.py)
 
     def _vector(self, counts: Counter[str], df: Mapping[str, int], n: int) -> tuple[Vector, list[float]]:
         """The unit TF-IDF vector (sublinear counts) and its weights before the norm, in `counts`' order."""
@@ -145,14 +147,18 @@ class StoryIndex:
             end = bisect_left(postings, before)
             return postings[max(0, end - cap):end]
 
+        # The dates ascend with the positions: the window is the positions from `first` on.
+        first = bisect_left(when, since)
+        keep = self.options.candidates
+        if before is None and not self.keep_read:
+            return nearest(vec, self._postings, first, cap, keep), math.inf
         shared: dict[int, float] = defaultdict(float)
         for term, weight in vec.items():
-            for j in reversed(scanned(term)):
-                if when[j] < since:
-                    break
-                shared[j] += weight
+            postings = scanned(term)
+            if postings and postings[-1] >= first:
+                for j in (postings if postings[0] >= first else postings[bisect_left(postings, first):]):
+                    shared[j] += weight
         ranked = sorted(shared.items(), key=lambda kv: (-kv[1], -kv[0]))
-        keep = self.options.candidates
         if not self.keep_read:
             return [j for j, _ in ranked[:keep]], math.inf
 
@@ -174,15 +180,17 @@ class StoryIndex:
         and the names (who, where) are what tell them apart. Text without capitals (a
         lower-cased feed) shows no names, so only its strong links group it. `margins`: the
         decision's margins are recorded there (a live preview's, storymargins.py)."""
-        # Each candidate's shared terms, made once: for its score and for its rare terms (_specific).
         vectors = self._vectors
-        common = {j: vec.keys() & vectors[j].keys() for j in candidates}
-        scored = sorted(((dot(vec, vectors[j], common[j]), -j) for j in candidates), reverse=True)
+        link = self.options.link
+        floor = self.options.named_floor if self.options.links_on_rare_names else link
+        if self.keep_read:      # its vectors change in place (storyreplay.py): no arrays kept
+            scores = [dot(vec, vectors[j]) for j in candidates]
+        else:
+            scores = self._scorer.scores(vec, candidates, vectors)
+        scored = sorted(zip(scores, map(neg, candidates)), reverse=True)
         seen = len(self.items) if before is None else before
         rare = self._rare(vec, df, seen)
         rare_names = self._rare_names(vec, names, df, seen)
-        link = self.options.link
-        floor = self.options.named_floor if self.options.links_on_rare_names else link
 
         def named_rarely(i: int) -> bool:     # shares enough rare names to link under `link`
             return len(rare_names.intersection(self._names[i])) >= self.options.named_rare
@@ -203,7 +211,7 @@ class StoryIndex:
             elif score < self.options.named_link and names.isdisjoint(self._names[-minus]):
                 continue
             group = self._group_of[-minus]
-            if group.id in tried or not self._specific(common[-minus], rare):
+            if group.id in tried or not self._specific(vectors[-minus].keys(), rare):
                 continue
             if chosen is not None and margins is not None:
                 # The next story that could win if the scores moved: half the gap to it is a margin.
@@ -248,12 +256,12 @@ class StoryIndex:
         most = self.options.rare * seen
         return frozenset(t for t in names if t in vec and df[t] <= most)
 
-    def _specific(self, shared: AbstractSet[str], rare: frozenset[str]) -> bool:
-        """Whether two articles (by the terms they share, and the `rare` ones of the first) share
+    def _specific(self, theirs: AbstractSet[str], rare: frozenset[str]) -> bool:
+        """Whether two articles (the `rare` terms of the first, the terms of the second) share
         enough rare terms to be about one event, not one beat: a business desk's every rates
         story shares "economy", "rates" and "growth"."""
         need = self.options.rare_shared
-        return need <= 0 or len(rare & shared) >= need
+        return need <= 0 or len(rare & theirs) >= need
 
     def _features(self, item: StoryItem) -> tuple[Counter[str], frozenset[str]]:
         """The item's word counts (none when too few to place it) and names, kept if keep_read."""
@@ -295,6 +303,8 @@ class StoryIndex:
         self._top.append(top := self._top_terms(vec))
         self._names.append(named)
         self._group_of.append(group)
+        if not self.keep_read:
+            self._scorer.placed(index, vec)
         group.add(index, vec)
         for term in top:
             self._postings[term].append(index)
@@ -324,6 +334,7 @@ class StoryIndex:
                     group.total = compact
             if group.members[-1] == j:
                 group.retire()
+            self._scorer.forget(j)
             j += 1
         self._retired = j
 
@@ -367,6 +378,7 @@ class StoryIndex:
         del self.items[keep:], self._vectors[keep:], self._top[keep:], self._group_of[keep:], self._names[keep:]
         del self._when[keep:], self._margins[keep:], self._raw[keep:]
         self._retired = min(self._retired, keep)
+        self._scorer.forget_from(keep)
         self._settle(touched.values())
 
     def _settle(self, groups: Iterable[Group]) -> None:
