@@ -24,8 +24,8 @@ from .storystate import StoredItem, header, restore, rows
 __all__ = ["CLUSTERING_MODULES", "StoryStore", "clustering_version"]
 
 #: The modules whose code decides a story index: the features, the vectors and the decisions.
-CLUSTERING_MODULES = ("stories.py", "storyitems.py", "storygroup.py", "storymargins.py", "storystate.py",
-                      "lede.py", "text.py")
+CLUSTERING_MODULES = ("stories.py", "storyitems.py", "storygroup.py", "storymargins.py", "storyscores.py",
+                      "storystate.py", "lede.py", "text.py")
 
 
 @lru_cache(maxsize=1)
