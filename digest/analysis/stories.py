@@ -116,7 +116,7 @@ class StoryIndex:
         self.replayed = 0       # articles the last replay decided again (for the tests and the log)
         self.kept = 0           # nudged articles whose decision the last replay kept on its margins
         self._partial: dict[tuple[int, int], Group] = {}   # a replay's centroids as of a place
-        self._scorer = Scorer()     # a one-off build's rough scores (storyscores.py)
+        self._scorer = Scorer()     # a one-off build's candidate scores, made in numpy (storyscores.py)
 
     def _vector(self, counts: Counter[str], df: Mapping[str, int], n: int) -> tuple[Vector, list[float]]:
         """The unit TF-IDF vector (sublinear counts) and its weights before the norm, in `counts`' order."""
