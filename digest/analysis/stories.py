@@ -158,9 +158,7 @@ class StoryIndex:
             if postings and postings[-1] >= first:
                 for j in (postings if postings[0] >= first else postings[bisect_left(postings, first):]):
                     shared[j] += weight
-        ranked = sorted(shared.items(), key=lambda kv: (-kv[1], -kv[0]))
-        if not self.keep_read:
-            return [j for j, _ in ranked[:keep]], math.inf
+        ranked = sorted(shared.items(), key=lambda kv: (-kv[1], -kv[0]))     # a live preview's (its margins)
 
         def same_terms(tied: set[int]) -> bool:       # tied sums of one set of terms stay tied
             held: dict[int, list[str]] = defaultdict(list)
