@@ -60,3 +60,17 @@ def _run(tmp_path: Path, rows: list) -> dict:
     out = tmp_path / "out.json"
     assert story_clusters.main(["--data", str(data), "--json", str(out)]) == 0
     return json.loads(out.read_text())
+
+
+def test_the_speed_benchmark_times_two_checkouts_on_the_same_items(tmp_path: Path) -> None:
+    """benchmarks/story_speed.py against this very checkout: the same stories, a ratio near 1."""
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path / "speed.json"
+    subprocess.run([sys.executable, str(root / "benchmarks" / "story_speed.py"), "--articles", "300",
+                    "--reference", str(root), "--json", str(out)], check=True, capture_output=True, cwd=tmp_path)
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["n"] == 300 and result["same_stories"] is True
+    assert result["this"]["digest"] == result["reference"]["digest"] and result["this"]["stories"] <= 300
+    assert result["ratio"] > 0 and result["this"]["ms_per_article"] > 0
