@@ -30,6 +30,7 @@ sys.path.insert(0, str(HERE.parent))
 #: Run in a fresh process with the checkout under test first on the path.
 CHILD = """
 import hashlib, json, pickle, sys, time
+import digest
 from digest.analysis.stories import cluster
 items = pickle.load(open(sys.argv[1], "rb"))
 start = time.perf_counter()
@@ -37,7 +38,8 @@ found = cluster(items).assignment()
 took = time.perf_counter() - start
 print(json.dumps({"s": round(took, 3), "ms_per_article": round(1000 * took / len(items), 4),
                   "stories": len(set(found.values())),
-                  "digest": hashlib.sha1(repr(sorted(found.items())).encode()).hexdigest()[:16]}))
+                  "digest": hashlib.sha1(repr(sorted(found.items())).encode()).hexdigest()[:16],
+                  "code": digest.__file__}))
 """
 
 
@@ -52,10 +54,15 @@ def story_items(n: int) -> list:
 
 
 def timed(code: Path, items_file: Path) -> dict:
+    """One cold grouping in a fresh process that imports `code`'s digest package (run from that
+    folder: `python -c` puts its working folder first on the path), checked, not assumed."""
     env = dict(os.environ, PYTHONPATH=str(code), PYTHONHASHSEED="0")
-    out = subprocess.run([sys.executable, "-c", CHILD, str(items_file)], env=env, check=True,
+    out = subprocess.run([sys.executable, "-c", CHILD, str(items_file)], env=env, check=True, cwd=code,
                          capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    if not Path(result.pop("code")).resolve().is_relative_to(code.resolve()):
+        raise SystemExit(f"the grouping ran other code than {code}'s")
+    return result
 
 
 def main() -> None:
