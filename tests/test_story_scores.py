@@ -36,24 +36,27 @@ def test_scores_are_the_exact_dot_products_bit_for_bit() -> None:
 
 
 def _nearest_by_loop(vec: dict[str, float], postings: dict[str, list[int]], first: int, cap: int,
-                     keep: int) -> list[int]:
+                     keep: int | None, before: int | None) -> list[tuple[int, float]]:
     shared: dict[int, float] = defaultdict(float)
     for term, weight in vec.items():
-        for j in reversed(postings.get(term, [])[-cap:]):
+        held = [j for j in postings.get(term, []) if before is None or j < before]
+        for j in reversed(held[-cap:]):
             if j < first:
                 break
             shared[j] += weight
-    return [j for j, _ in sorted(shared.items(), key=lambda kv: (-kv[1], -kv[0]))[:keep]]
+    return sorted(shared.items(), key=lambda kv: (-kv[1], -kv[0]))[:keep]
 
 
 def test_nearest_ranks_like_the_loop_ties_to_the_later_article() -> None:
     rng = random.Random(9)
     postings: dict[str, list[int]] = {f"t{i}": sorted(rng.sample(range(500), rng.randint(0, 90))) for i in range(60)}
-    for _ in range(200):
+    for _ in range(300):
         # Equal weights make many tied sums: the later position must come first, as in the loop.
         vec = {t: rng.choice([0.25, 0.5, rng.random()]) for t in rng.sample(sorted(postings), rng.randint(1, 30))}
-        first, cap, keep = rng.randint(0, 480), rng.choice([1, 8, 60]), rng.choice([1, 6, 40])
-        assert nearest(vec, postings, first, cap, keep) == _nearest_by_loop(vec, postings, first, cap, keep)
+        first, cap, keep = rng.randint(0, 480), rng.choice([1, 8, 60]), rng.choice([1, 6, 40, None])
+        before = rng.choice([None, rng.randint(0, 520)])     # a replay in place: only positions before it
+        got = nearest(vec, postings, first, cap, keep, before)
+        assert got == _nearest_by_loop(vec, postings, first, cap, keep, before)
     assert nearest({"t0": 1.0}, postings, 10_000, 60, 40) == []
     assert nearest({"missing": 1.0}, postings, 0, 60, 40) == []
 

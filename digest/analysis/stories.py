@@ -150,15 +150,9 @@ class StoryIndex:
         # The dates ascend with the positions: the window is the positions from `first` on.
         first = bisect_left(when, since)
         keep = self.options.candidates
-        if before is None and not self.keep_read:
-            return nearest(vec, self._postings, first, cap, keep), math.inf
-        shared: dict[int, float] = defaultdict(float)
-        for term, weight in vec.items():
-            postings = scanned(term)
-            if postings and postings[-1] >= first:
-                for j in (postings if postings[0] >= first else postings[bisect_left(postings, first):]):
-                    shared[j] += weight
-        ranked = sorted(shared.items(), key=lambda kv: (-kv[1], -kv[0]))     # a live preview's (its margins)
+        if not self.keep_read:
+            return [j for j, _ in nearest(vec, self._postings, first, cap, keep, before)], math.inf
+        ranked = nearest(vec, self._postings, first, cap, None, before)     # all: for the cut's margin
 
         def same_terms(tied: set[int]) -> bool:       # tied sums of one set of terms stay tied
             held: dict[int, list[str]] = defaultdict(list)

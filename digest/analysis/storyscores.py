@@ -26,17 +26,21 @@ Arrays = tuple[np.ndarray, np.ndarray]
 
 
 def nearest(vec: Mapping[str, float], postings: Mapping[str, list[int]], first: int, cap: int,
-            keep: int) -> list[int]:
-    """The `keep` positions from `first` on that share the most of `vec`'s weight among the last
-    `cap` postings of each of its terms, ties to the later position: a one-off build's candidates.
-    The sums are `np.bincount`'s, which adds in input order, that is term by term as a loop over
-    `vec` would: the same doubles, so the same candidates in the same order."""
+            keep: int | None, before: int | None = None) -> list[tuple[int, float]]:
+    """(position, shared weight) of the `keep` (None: all) positions from `first` on that share
+    the most of `vec`'s weight among the last `cap` postings of each of its terms (before
+    position `before`, if given: a replay in place), ties to the later position: the story
+    candidates. The sums are `np.bincount`'s, which adds in input order, that is term by term
+    as a loop over `vec` would: the same doubles, so the same candidates in the same order."""
     spans: list[list[int]] = []
     weights: list[float] = []
     for term, weight in vec.items():
         held = postings.get(term)
-        if held and held[-1] >= first:
-            span = held[-cap:]
+        if not held:
+            continue
+        end = len(held) if before is None else bisect_left(held, before)
+        if end and held[end - 1] >= first:
+            span = held[max(0, end - cap):end]
             if span[0] < first:
                 span = span[bisect_left(span, first):]
             spans.append(span)
@@ -48,7 +52,7 @@ def nearest(vec: Mapping[str, float], postings: Mapping[str, list[int]], first: 
     sums = np.bincount(at, by)
     found = np.flatnonzero(sums)
     order = np.lexsort((-found, -sums[found]))[:keep]
-    return (found[order] + first).tolist()
+    return list(zip((found[order] + first).tolist(), sums[found[order]].tolist()))
 
 
 class Scorer:
